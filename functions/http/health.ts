@@ -1,0 +1,17 @@
+import { app, type HttpResponseInit } from '@azure/functions';
+import { healthReport } from '../../shared/health/check';
+
+/** `GET /api/health` — no auth. 200 while storage answers (tenant reachability is reported, never fatal), else 503. */
+app.http('health', {
+  route: 'health',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: async (): Promise<HttpResponseInit> => {
+    const report = await healthReport(process.env);
+    return {
+      status: report.status === 'unhealthy' ? 503 : 200,
+      jsonBody: report,
+      headers: { 'cache-control': 'no-store' },
+    };
+  },
+});

@@ -1,0 +1,5 @@
+/**
+ * The app's entry (package.json `main`): importing a module registers its functions with the Functions host.
+ * Keep this the one list of everything the app exposes.
+ */
+import './http/health';

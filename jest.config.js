@@ -1,0 +1,25 @@
+/**
+ * Unit tests are pure; integration tests run the real local services (Azurite, devhost, simulator) over real sockets.
+ * One Azurite serves the whole run (tests/support/global-setup.ts); test files isolate by unique names.
+ */
+const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }];
+module.exports = {
+  globalSetup: '<rootDir>/tests/support/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
+  reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/tests/unit'],
+      transform: { '^.+\\.ts$': tsJest },
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/tests/integration'],
+      transform: { '^.+\\.ts$': tsJest },
+      testTimeout: 180000,
+    },
+  ],
+};
