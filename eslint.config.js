@@ -4,25 +4,66 @@ const tseslint = require('typescript-eslint');
 const prettier = require('eslint-config-prettier');
 
 const restrict = (...patterns) => ({
-  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group, message: 'See DESIGN.md: folders and what each may import.' })) }],
+  'no-restricted-imports': [
+    'error',
+    { patterns: patterns.map((group) => ({ group, message: 'See DESIGN.md: folders and what each may import.' })) },
+  ],
 });
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.azurite/**', '.simulator/**', 'coverage/**', 'tests/fixtures/**/node_modules/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.azurite/**',
+      '.simulator/**',
+      'coverage/**',
+      'tests/fixtures/**/node_modules/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
   {
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
-  { files: ['shared/**/*.ts'], rules: restrict(['**/functions/**', '**/orchestrations/**', '**/devhost/**', '**/simulator/**', '**/cli/**']) },
-  { files: ['orchestrations/**/*.ts'], rules: restrict(['**/functions/**', '**/devhost/**', '**/simulator/**', '**/cli/**']) },
+  {
+    files: ['shared/**/*.ts'],
+    rules: restrict(['**/functions/**', '**/orchestrations/**', '**/devhost/**', '**/simulator/**', '**/cli/**']),
+  },
+  {
+    files: ['orchestrations/**/*.ts'],
+    rules: restrict(['**/functions/**', '**/devhost/**', '**/simulator/**', '**/cli/**']),
+  },
   { files: ['functions/**/*.ts'], rules: restrict(['**/devhost/**', '**/simulator/**', '**/cli/**']) },
-  { files: ['devhost/**/*.ts'], rules: restrict(['**/functions/**', '**/orchestrations/**', '**/shared/**', '**/simulator/**', '**/cli/**']) },
-  { files: ['simulator/**/*.ts'], rules: restrict(['**/functions/**', '**/orchestrations/**', '**/shared/**', '**/devhost/**', '**/cli/**']) },
-  { files: ['cli/**/*.ts'], rules: restrict(['**/functions/**', '**/orchestrations/**', '**/devhost/**', '**/simulator/**', '**/shared/!(domain)/**']) },
+  {
+    files: ['devhost/**/*.ts'],
+    rules: restrict(['**/functions/**', '**/orchestrations/**', '**/shared/**', '**/simulator/**', '**/cli/**']),
+  },
+  {
+    files: ['simulator/**/*.ts'],
+    rules: restrict(['**/functions/**', '**/orchestrations/**', '**/shared/**', '**/devhost/**', '**/cli/**']),
+  },
+  {
+    files: ['cli/**/*.ts'],
+    rules: restrict([
+      '**/functions/**',
+      '**/orchestrations/**',
+      '**/devhost/**',
+      '**/simulator/**',
+      '**/shared/!(domain)/**',
+    ]),
+  },
 );

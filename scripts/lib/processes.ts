@@ -58,7 +58,11 @@ export async function startNode(options: StartOptions): Promise<{ started: Start
     let pending = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${options.args.join(' ')} was not ready within ${options.timeoutMs ?? 60_000} ms:\n${output.slice(-4000)}`));
+      reject(
+        new Error(
+          `${options.args.join(' ')} was not ready within ${options.timeoutMs ?? 60_000} ms:\n${output.slice(-4000)}`,
+        ),
+      );
     }, options.timeoutMs ?? 60_000);
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
@@ -79,7 +83,9 @@ export async function startNode(options: StartOptions): Promise<{ started: Start
     child.stderr?.on('data', onData);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`${options.args.join(' ')} exited (${code ?? signal}) before it was ready:\n${output.slice(-4000)}`));
+      reject(
+        new Error(`${options.args.join(' ')} exited (${code ?? signal}) before it was ready:\n${output.slice(-4000)}`),
+      );
     });
   });
   return { started, match };

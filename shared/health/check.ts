@@ -38,9 +38,17 @@ export async function checkTenant(graphBaseUrl: string | undefined, timeoutMs = 
   try {
     const res = await fetch(new URL('/v1.0/', graphBaseUrl), { signal: AbortSignal.timeout(timeoutMs) });
     await res.body?.cancel();
-    return { status: 'ok', detail: `${new URL(graphBaseUrl).host} answered ${res.status}`, latencyMs: Date.now() - started };
+    return {
+      status: 'ok',
+      detail: `${new URL(graphBaseUrl).host} answered ${res.status}`,
+      latencyMs: Date.now() - started,
+    };
   } catch (err) {
-    return { status: 'degraded', detail: `${graphBaseUrl} unreachable: ${describe(err)}`, latencyMs: Date.now() - started };
+    return {
+      status: 'degraded',
+      detail: `${graphBaseUrl} unreachable: ${describe(err)}`,
+      latencyMs: Date.now() - started,
+    };
   }
 }
 
