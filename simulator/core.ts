@@ -1,0 +1,161 @@
+// The simulator's state and shared services. Handlers get one SimCore; nothing here knows about sockets.
+import type { CallEngine } from './calls/engine';
+import { Guard } from './guard';
+import { SigningKey, signJwt, verifyJwt } from './jwt';
+import type { LoadGenerator } from './load';
+import { appByAudience, Tenant, User } from './model';
+import { buildTenant, SeedTenant } from './seed';
+import { Faults } from './settings';
+import { Timers } from './util';
+
+export interface TokenClaims {
+  aud: string;
+  iss: string;
+  tid: string;
+  appid?: string;
+  oid?: string;
+  roles?: string[];
+  [k: string]: unknown;
+}
+
+export interface CoreOptions {
+  seeds: SeedTenant[];
+  baselineFaults: Faults;
+  apiAudience: string;
+  entraKey: SigningKey;
+  botKey: SigningKey;
+  quiet: boolean;
+}
+
+export class SimCore {
+  baseUrl = '';
+  port = 0;
+  tenants = new Map<string, Tenant>();
+  faults: Faults;
+  readonly guard: Guard;
+  readonly timers = new Timers();
+  readonly apiAudience: string;
+  readonly entraKey: SigningKey;
+  readonly botKey: SigningKey;
+  readonly quiet: boolean;
+  calls!: CallEngine;
+  loads!: LoadGenerator;
+  private readonly seeds: SeedTenant[];
+  private readonly baselineFaults: Faults;
+  private readonly tokenCache = new Map<string, TokenClaims>();
+
+  constructor(opts: CoreOptions) {
+    this.seeds = opts.seeds;
+    this.baselineFaults = opts.baselineFaults;
+    this.faults = { ...opts.baselineFaults };
+    this.apiAudience = opts.apiAudience;
+    this.entraKey = opts.entraKey;
+    this.botKey = opts.botKey;
+    this.quiet = opts.quiet;
+    this.guard = new Guard(() => this.faults);
+    this.loadSeed();
+  }
+
+  private loadSeed(): void {
+    this.tenants.clear();
+    const now = Date.now();
+    for (const s of this.seeds) this.tenants.set(s.tenantId, buildTenant(s, { apiAudience: this.apiAudience, now }));
+    this.applyPoolSetting();
+  }
+
+  /** Back to the seed: state rebuilt, faults back to the start-up baseline, stats zeroed, calls and loads dropped. */
+  reset(): void {
+    this.timers.clearAll();
+    this.calls?.reset();
+    this.loads?.reset();
+    this.faults = { ...this.baselineFaults };
+    this.guard.reset();
+    this.tokenCache.clear();
+    this.loadSeed();
+  }
+
+  setFaults(f: Faults): void {
+    const poolChanged = f.resourceAccountPoolAcquired !== this.faults.resourceAccountPoolAcquired;
+    this.faults = f;
+    if (poolChanged) this.applyPoolSetting();
+  }
+
+  /** The resourceAccountPoolAcquired knob overrides every tenant's pool when set to false. */
+  private applyPoolSetting(): void {
+    for (const t of this.tenants.values()) {
+      const pool = t.skus.find((s) => s.skuPartNumber === 'PHONESYSTEM_VIRTUALUSER');
+      if (!pool) continue;
+      const seeded = this.seeds.find((s) => s.tenantId === t.tenantId)?.resourceAccountPoolAcquired !== false;
+      pool.acquired = seeded && this.faults.resourceAccountPoolAcquired;
+    }
+  }
+
+  log(msg: string): void {
+    if (!this.quiet) console.log(`[simulator] ${msg}`);
+  }
+
+  issuer(tenantId: string): string {
+    return `${this.baseUrl}/${tenantId}/v2.0`;
+  }
+
+  /** Finds a tenant by id or by one of its domains (token endpoints accept either). */
+  tenantByIdOrDomain(idOrDomain: string): Tenant | undefined {
+    const direct = this.tenants.get(idOrDomain);
+    if (direct) return direct;
+    const lower = idOrDomain.toLowerCase();
+    for (const t of this.tenants.values()) if (t.domains.some((d) => d.id.toLowerCase() === lower)) return t;
+    return undefined;
+  }
+
+  /** A user visible to reads right now (replication delay honoured), by id or UPN. */
+  visibleUser(tenant: Tenant, idOrUpn: string): User | undefined {
+    const u = tenant.users.get(idOrUpn) ?? tenant.usersByUpn.get(idOrUpn.toLowerCase());
+    if (!u || u.visibleAt > Date.now()) return undefined;
+    return u;
+  }
+
+  mintToken(claims: Record<string, unknown>, lifetimeS = 3599): string {
+    const now = Math.floor(Date.now() / 1000);
+    return signJwt(this.entraKey, { iat: now, nbf: now, exp: now + lifetimeS, ...claims });
+  }
+
+  /**
+   * Verifies an Entra token the simulator issued, for `audiences`. Caches verified tokens (benchmarks send the same
+   * token thousands of times).
+   */
+  verifyToken(
+    token: string | undefined,
+    audiences: string[],
+  ): { ok: true; claims: TokenClaims } | { ok: false; reason: string } {
+    if (!token) return { ok: false, reason: 'Access token is empty.' };
+    const nowS = Math.floor(Date.now() / 1000);
+    let claims = this.tokenCache.get(token);
+    if (!claims) {
+      const v = verifyJwt(this.entraKey, token, nowS);
+      if (!v.ok) return { ok: false, reason: `Access token validation failure. ${v.reason}` };
+      claims = v.claims as TokenClaims;
+      if (this.tokenCache.size > 20000) this.tokenCache.clear();
+      this.tokenCache.set(token, claims);
+    } else if (typeof claims.exp === 'number' && claims.exp < nowS) {
+      return { ok: false, reason: 'Lifetime validation failed, the token is expired.' };
+    }
+    if (!audiences.includes(claims.aud))
+      return { ok: false, reason: 'Access token validation failure. Invalid audience.' };
+    const tenant = this.tenants.get(claims.tid);
+    if (!tenant || claims.iss !== this.issuer(claims.tid)) {
+      return { ok: false, reason: 'Access token validation failure. Invalid issuer.' };
+    }
+    return { ok: true, claims };
+  }
+
+  /** The app a client-credential token was issued to, if it still exists. */
+  callerApp(claims: TokenClaims): { tenant: Tenant; appId: string } | undefined {
+    const tenant = this.tenants.get(claims.tid);
+    if (!tenant || typeof claims.appid !== 'string') return undefined;
+    return { tenant, appId: claims.appid };
+  }
+
+  resourceFor(tenant: Tenant, audience: string) {
+    return appByAudience(tenant, audience);
+  }
+}

@@ -1,0 +1,181 @@
+// Programmatic entry: start the simulated Teams tenant in-process (tests use port 0).
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { CallEngine } from './calls/engine';
+import { SimCore } from './core';
+import { callRoutes } from './graph/calls';
+import { directoryRoutes } from './graph/directory';
+import { numberRoutes } from './graph/numbers';
+import { GraphRouter } from './graph/router';
+import { loadOrCreateKey } from './jwt';
+import { LoadGenerator } from './load';
+import { BOT_ISSUER, BRIDGE_AUDIENCE, GRAPH_AUDIENCE } from './model';
+import { loadSeedFile, SeedFile, seedTenants } from './seed';
+import { createServer } from './server';
+import { defaultFaults, Faults, mergeFaults } from './settings';
+import { ensureTls } from './tls';
+import { withDirLock, writeFileAtomic } from './util';
+
+export type { Faults } from './settings';
+export type { SeedFile, SeedTenant, SeedApp, SeedUser, SeedNumber, SeedInstance } from './seed';
+export { DEFAULT_TENANT_ID, DEFAULT_USER_ONLY_NUMBERS } from './seed';
+
+export interface StartOptions {
+  /** HTTPS port; 0 = ephemeral. Default 7075. */
+  port?: number;
+  /** where the CA, server certificate, signing keys and local-settings.json live. Default ./.simulator */
+  dataDir?: string;
+  /** JSON seed file (docs/simulator.md) */
+  seedFile?: string;
+  /** inline seed (same shape as the file); wins over seedFile */
+  seed?: SeedFile;
+  /** the bot's calling webhook for incoming-call notifications */
+  webhookUrl?: string;
+  /** baseline realism knobs (reset returns to these) */
+  faults?: Partial<Faults>;
+  /** audience of Switchboard API tokens minted by /_sim/tokens. Default api://switchboard */
+  apiAudience?: string;
+  /** write <dataDir>/local-settings.json for this instance (default true; the last started instance wins) */
+  writeSettings?: boolean;
+  /** interface to bind; default: all (so both 127.0.0.1 and ::1 answer for localhost) */
+  host?: string;
+  quiet?: boolean;
+}
+
+export interface LocalSettings {
+  simulatorUrl: string;
+  caPath: string;
+  tenantId: string;
+  domain: string;
+  verifiedDomains: string[];
+  authorityHost: string;
+  /** Graph root without version: the Graph JS client's `baseUrl` (it appends /v1.0 itself) */
+  graphRootUrl: string;
+  /** Graph root with version, for adapters that build URLs themselves */
+  graphBaseUrl: string;
+  graphBetaBaseUrl: string;
+  graphScope: string;
+  bridgeUrl: string;
+  bridgeScope: string;
+  provisioningApp: { appId: string; clientSecret: string };
+  botApp: { appId: string; clientSecret: string };
+  botOpenIdConfigurationUrl: string;
+  botIssuer: string;
+  api: { audience: string; issuer: string; openIdConfigurationUrl: string; jwksUri: string };
+  webhookUrl: string;
+  controlUrl: string;
+}
+
+export interface RunningSimulator {
+  /** https://localhost:<port> */
+  url: string;
+  port: number;
+  caPath: string;
+  /** the CA certificate (PEM), for clients in the same process */
+  ca: string;
+  tenantId: string;
+  domain: string;
+  settings: LocalSettings;
+  stop(): Promise<void>;
+}
+
+export async function startSimulator(opts: StartOptions = {}): Promise<RunningSimulator> {
+  const dataDir = resolve(opts.dataDir ?? '.simulator');
+  mkdirSync(dataDir, { recursive: true });
+  const { tls, entraKey, botKey } = await withDirLock(dataDir, async () => ({
+    tls: await ensureTls(dataDir),
+    entraKey: loadOrCreateKey(dataDir, 'entra-signing'),
+    botKey: loadOrCreateKey(dataDir, 'bot-signing'),
+  }));
+  const seedFile = opts.seed ?? (opts.seedFile ? loadSeedFile(opts.seedFile) : undefined);
+  const seeds = seedTenants(seedFile);
+  if (seeds.length === 0) throw new Error('the seed has no tenants');
+  let faults = defaultFaults();
+  if (opts.webhookUrl) faults.webhookUrl = opts.webhookUrl;
+  if (opts.faults) faults = mergeFaults(faults, opts.faults);
+  const apiAudience = opts.apiAudience ?? 'api://switchboard';
+  const core = new SimCore({
+    seeds,
+    baselineFaults: faults,
+    apiAudience,
+    entraKey,
+    botKey,
+    quiet: opts.quiet ?? false,
+  });
+  core.calls = new CallEngine(core, tls.ca);
+  core.loads = new LoadGenerator(core, core.calls);
+  const graph = new GraphRouter(core);
+  graph.add(directoryRoutes());
+  graph.add(numberRoutes());
+  graph.add(callRoutes());
+
+  const primary = seeds[0].tenantId;
+  const settings = (): LocalSettings => {
+    const t = core.tenants.get(primary)!;
+    const app = (id: string): { appId: string; clientSecret: string } => ({
+      appId: id,
+      clientSecret: t.apps.get(id)?.clientSecret ?? '',
+    });
+    return {
+      simulatorUrl: core.baseUrl,
+      caPath: tls.caPath,
+      tenantId: t.tenantId,
+      domain: t.domains[0].id,
+      verifiedDomains: t.domains.filter((d) => d.isVerified).map((d) => d.id),
+      authorityHost: core.baseUrl,
+      graphRootUrl: core.baseUrl,
+      graphBaseUrl: `${core.baseUrl}/v1.0`,
+      graphBetaBaseUrl: `${core.baseUrl}/beta`,
+      graphScope: `${GRAPH_AUDIENCE}/.default`,
+      bridgeUrl: `${core.baseUrl}/bridge`,
+      bridgeScope: `${BRIDGE_AUDIENCE}/.default`,
+      provisioningApp: app(t.provisioningAppId),
+      botApp: app(t.botAppId),
+      botOpenIdConfigurationUrl: `${core.baseUrl}/botframework/v1/.well-known/OpenIdConfiguration`,
+      botIssuer: BOT_ISSUER,
+      api: {
+        audience: apiAudience,
+        issuer: core.issuer(t.tenantId),
+        openIdConfigurationUrl: `${core.baseUrl}/${t.tenantId}/v2.0/.well-known/openid-configuration`,
+        jwksUri: `${core.baseUrl}/${t.tenantId}/discovery/v2.0/keys`,
+      },
+      webhookUrl: core.faults.webhookUrl,
+      controlUrl: `${core.baseUrl}/_sim`,
+    };
+  };
+
+  const server = createServer(tls, { core, graph, settings });
+  const port = await new Promise<number>((res, rej) => {
+    server.once('error', rej);
+    const onListen = (): void => {
+      server.off('error', rej);
+      res((server.address() as AddressInfo).port);
+    };
+    if (opts.host) server.listen(opts.port ?? 7075, opts.host, onListen);
+    else server.listen(opts.port ?? 7075, onListen);
+  });
+  core.port = port;
+  core.baseUrl = `https://localhost:${port}`;
+  if (opts.writeSettings !== false)
+    writeFileAtomic(join(dataDir, 'local-settings.json'), JSON.stringify(settings(), null, 2) + '\n');
+
+  const t = core.tenants.get(primary)!;
+  return {
+    url: core.baseUrl,
+    port,
+    caPath: tls.caPath,
+    ca: tls.ca,
+    tenantId: t.tenantId,
+    domain: t.domains[0].id,
+    settings: settings(),
+    stop: async () => {
+      core.timers.clearAll();
+      core.calls.reset();
+      await new Promise<void>((res) => {
+        server.close(() => res());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,269 @@
+// The simulated tenant's data. One object per fact; Graph, bridge and control views are projections of it.
+
+export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
+export const BRIDGE_AUDIENCE = 'api://teams-admin-bridge';
+export const BRIDGE_ROLE = 'TeamsAdmin.Bridge';
+export const BOT_ISSUER = 'https://api.botframework.com';
+
+/** Microsoft Graph application permissions (app roles) the simulator knows, name → id. */
+export const GRAPH_APP_ROLES: Record<string, string> = {
+  'Calls.AccessMedia.All': 'a7a681dc-756e-4909-b988-f160edc6655f',
+  'Calls.Initiate.All': '284383ee-7f6e-4e40-a2a8-e85dcb029101',
+  'Calls.InitiateGroupCall.All': '4c277553-8a09-487b-8023-29ee378d8324',
+  'Calls.JoinGroupCall.All': 'f6b49018-60ab-4f81-83bd-22caeabfed2d',
+  'Calls.JoinGroupCallAsGuest.All': 'fd7ccf6b-3d28-418b-9701-cd10f5cd2fd4',
+  'Presence.Read.All': 'a70e0c2d-e793-494c-94c4-118fa0a67f42',
+  'User.Read.All': 'df021288-bdef-4463-88db-98f22de89214',
+  'User.ReadWrite.All': '741f803b-c850-494e-b5df-cde7c675a1ca',
+  'LicenseAssignment.ReadWrite.All': '5facf0c1-8979-4e95-abcf-ff3d079771c0',
+  'Organization.Read.All': '498476ce-e0fe-48b0-b801-37ba7e2685c6',
+  'Application.Read.All': '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30',
+  'AppRoleAssignment.ReadWrite.All': '06b708a9-e830-4db3-a914-8e69da51d44f',
+  'TeamsTelephoneNumber.Read.All': '39b17d18-680c-41f4-b9c2-5f01d0a8cd0b',
+  'TeamsTelephoneNumber.ReadWrite.All': '0a42382f-155c-4eb1-9bdc-21548ccaa387',
+};
+
+/** Microsoft Graph delegated permissions (oauth2PermissionScopes), name → id. */
+export const GRAPH_SCOPES: Record<string, string> = {
+  'Presence.Read.All': '9c7a330d-35b3-4aa1-963d-cb2b9f927841',
+  'User.Read': 'e1fe6dd8-ba31-4d61-89e7-88639da4683d',
+  'User.Read.All': 'a154be20-db9c-4678-8ab7-66f6cc099a59',
+};
+
+export const CALLS_PERMISSIONS = [
+  'Calls.AccessMedia.All',
+  'Calls.Initiate.All',
+  'Calls.InitiateGroupCall.All',
+  'Calls.JoinGroupCall.All',
+  'Calls.JoinGroupCallAsGuest.All',
+];
+
+export const SKU = {
+  resourceAccount: { skuId: '440eaaa8-b3e0-484b-a8be-62870b9ba70a', skuPartNumber: 'PHONESYSTEM_VIRTUALUSER' },
+  teamsPhone: { skuId: 'e43b5b99-8dfb-405f-9987-dc307f34bcbd', skuPartNumber: 'MCOEV' },
+  callingPlan: { skuId: '0dab259f-bf13-4952-b7f8-7db8f131b28d', skuPartNumber: 'MCOPSTN1' },
+} as const;
+
+export const SERVICE_PLANS: Record<string, { servicePlanId: string; servicePlanName: string }[]> = {
+  PHONESYSTEM_VIRTUALUSER: [
+    { servicePlanId: 'f47330e9-c134-43b3-9993-e7f004506889', servicePlanName: 'MCOEV_VIRTUALUSER' },
+  ],
+  MCOEV: [{ servicePlanId: '4828c8ec-dc2e-4779-b502-87ac9ce28ab7', servicePlanName: 'MCOEV' }],
+  MCOPSTN1: [{ servicePlanId: '4ed3ff63-69d7-4fb7-b984-5aec7f605ca8', servicePlanName: 'MCOPSTN1' }],
+};
+
+/** SKUs that count towards the free Teams Phone Resource Account allotment (1 per 10). */
+export const POOL_FEEDING_SKUS = new Set(['MCOEV', 'MCOPSTN1', 'MCOCAP']);
+
+export type AccountType = 'user' | 'resourceAccount';
+
+export interface AssignedLicense {
+  skuId: string;
+  disabledPlans: string[];
+  /** epoch ms when the licence becomes effective for Teams (licence propagation). */
+  effectiveAt: number;
+}
+
+export interface User {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  accountEnabled: boolean;
+  usageLocation: string | null;
+  assignedLicenses: AssignedLicense[];
+  accountType: AccountType;
+  createdDateTime: string;
+  /** epoch ms from which reads see the object (directory replication). */
+  visibleAt: number;
+}
+
+export interface AppRole {
+  id: string;
+  value: string;
+  displayName: string;
+  description: string;
+  allowedMemberTypes: string[];
+  isEnabled: boolean;
+  origin: 'Application';
+}
+
+export interface PermissionScope {
+  id: string;
+  value: string;
+  adminConsentDisplayName: string;
+  adminConsentDescription: string;
+  type: 'Admin' | 'User';
+  isEnabled: boolean;
+}
+
+/** An application registration with its service principal in the tenant (one per app here). */
+export interface App {
+  appId: string;
+  displayName: string;
+  /** client secret; null for resource-only apps (Graph, the bridge, Switchboard's API). */
+  clientSecret: string | null;
+  servicePrincipalId: string;
+  /** identifier URI / audience tokens carry when this app is the resource. */
+  audience: string | null;
+  appRoles: AppRole[];
+  oauth2PermissionScopes: PermissionScope[];
+}
+
+export interface AppRoleAssignment {
+  id: string;
+  appRoleId: string;
+  principalId: string;
+  principalType: 'ServicePrincipal' | 'User' | 'Group';
+  principalDisplayName: string;
+  resourceId: string;
+  resourceDisplayName: string;
+  createdDateTime: string;
+}
+
+export interface OAuth2PermissionGrant {
+  id: string;
+  clientId: string;
+  consentType: 'AllPrincipals' | 'Principal';
+  principalId: string | null;
+  resourceId: string;
+  scope: string;
+}
+
+export interface Sku {
+  skuId: string;
+  skuPartNumber: string;
+  /** purchased seats; for PHONESYSTEM_VIRTUALUSER this is computed (see pool rule). */
+  prepaidEnabled: number;
+  /** the zero-cost resource-account pool exists only once "purchased". */
+  acquired: boolean;
+}
+
+export type NumberType = 'callingPlan' | 'directRouting' | 'operatorConnect';
+export type AssignmentStatus =
+  | 'unassigned'
+  | 'userAssigned'
+  | 'conferenceAssigned'
+  | 'voiceApplicationAssigned'
+  | 'thirdPartyAppAssigned'
+  | 'policyAssigned';
+
+export interface PhoneNumber {
+  id: string;
+  telephoneNumber: string;
+  operatorId: string | null;
+  numberType: NumberType;
+  activationState: 'activated' | 'assignmentPending' | 'assignmentFailed' | 'updatePending' | 'updateFailed';
+  capabilities: string[];
+  locationId: string | null;
+  civicAddressId: string | null;
+  networkSiteId: string | null;
+  assignmentTargetId: string | null;
+  assignmentCategory: 'primary' | 'private' | 'alternate' | null;
+  portInStatus: string;
+  assignmentStatus: AssignmentStatus;
+  isoCountryCode: string;
+  city: string | null;
+  numberSource: 'online' | 'onPremises';
+}
+
+export interface NumberOperation {
+  id: string;
+  createdDateTime: string;
+  createdAt: number;
+  completesAt: number;
+  status: 'notStarted' | 'running' | 'succeeded' | 'failed' | 'skipped';
+  kind: 'assign' | 'unassign';
+  telephoneNumber: string;
+  numberId: string | null;
+  statusDetail: string | null;
+}
+
+export interface ApplicationInstance {
+  objectId: string;
+  applicationId: string | null;
+  /** APS mapping: the app id the instance was synced with, or null when not synced. */
+  apsApplicationId: string | null;
+  phoneNumber: string | null;
+}
+
+export interface Presence {
+  availability: string;
+  activity: string;
+}
+
+export interface AgentProfile {
+  answerDelayMs: number;
+  answerProbability: number;
+}
+
+export interface Tenant {
+  tenantId: string;
+  displayName: string;
+  domains: { id: string; isVerified: boolean; isDefault: boolean }[];
+  botAppId: string;
+  /** Switchboard's own provisioning app (banner, local settings) */
+  provisioningAppId: string;
+  users: Map<string, User>;
+  usersByUpn: Map<string, User>;
+  apps: Map<string, App>;
+  appsBySpId: Map<string, App>;
+  appRoleAssignments: AppRoleAssignment[];
+  oauth2PermissionGrants: OAuth2PermissionGrant[];
+  skus: Sku[];
+  numbers: Map<string, PhoneNumber>;
+  operations: Map<string, NumberOperation>;
+  instances: Map<string, ApplicationInstance>;
+  presence: Map<string, Presence>;
+  agentProfiles: Map<string, AgentProfile>;
+}
+
+export function appByAudience(tenant: Tenant, audience: string): App | undefined {
+  for (const app of tenant.apps.values()) {
+    if (app.audience === audience || app.appId === audience) return app;
+  }
+  return undefined;
+}
+
+/** Names of the app roles that `principalSpId` holds on the resource app `resource`. */
+export function grantedRoleNames(tenant: Tenant, principalSpId: string, resource: App): string[] {
+  const names: string[] = [];
+  for (const a of tenant.appRoleAssignments) {
+    if (a.principalId !== principalSpId || a.resourceId !== resource.servicePrincipalId) continue;
+    const role = resource.appRoles.find((r) => r.id === a.appRoleId);
+    if (role) names.push(role.value);
+  }
+  return names;
+}
+
+export function delegatedScopes(tenant: Tenant, clientSpId: string): string[] {
+  return tenant.oauth2PermissionGrants
+    .filter((g) => g.clientId === clientSpId)
+    .flatMap((g) => g.scope.split(' ').filter(Boolean));
+}
+
+export function verifiedDomain(tenant: Tenant, upn: string): boolean {
+  const at = upn.lastIndexOf('@');
+  if (at < 1) return false;
+  const domain = upn.slice(at + 1).toLowerCase();
+  return tenant.domains.some((d) => d.isVerified && d.id.toLowerCase() === domain);
+}
+
+/** Seats in a SKU: the resource-account pool is 25 + 1 per 10 pool-feeding licences, once acquired. */
+export function skuEnabledUnits(tenant: Tenant, sku: Sku): number {
+  if (sku.skuPartNumber !== SKU.resourceAccount.skuPartNumber) return sku.prepaidEnabled;
+  if (!sku.acquired) return 0;
+  const feeding = tenant.skus
+    .filter((s) => POOL_FEEDING_SKUS.has(s.skuPartNumber))
+    .reduce((sum, s) => sum + s.prepaidEnabled, 0);
+  return 25 + Math.floor(feeding / 10);
+}
+
+export function skuConsumedUnits(tenant: Tenant, skuId: string): number {
+  let n = 0;
+  for (const u of tenant.users.values()) if (u.assignedLicenses.some((l) => l.skuId === skuId)) n++;
+  return n;
+}

@@ -1,0 +1,467 @@
+// The seed: the default Contoso tenant, and the JSON seed-file format for any other tenant (docs/simulator.md).
+import { readFileSync } from 'node:fs';
+import {
+  AgentProfile,
+  App,
+  AppRole,
+  BRIDGE_AUDIENCE,
+  BRIDGE_ROLE,
+  GRAPH_APP_ID,
+  GRAPH_APP_ROLES,
+  GRAPH_AUDIENCE,
+  GRAPH_SCOPES,
+  NumberType,
+  PhoneNumber,
+  SKU,
+  Tenant,
+  User,
+} from './model';
+import { isRecord, uuidFrom } from './util';
+
+export const DEFAULT_TENANT_ID = '8f2c2a5e-5b8e-4f0e-9a43-0c5b1d3e7a11';
+export const DEFAULT_DOMAINS = ['contoso.onmicrosoft.com', 'contoso.com'];
+export const API_ROLES = ['Switchboard.Admin', 'Switchboard.Supervisor', 'Switchboard.Agent'];
+
+export const PROVISIONING_PERMISSIONS = [
+  'User.ReadWrite.All',
+  'LicenseAssignment.ReadWrite.All',
+  'Organization.Read.All',
+  'Application.Read.All',
+  'AppRoleAssignment.ReadWrite.All',
+  'TeamsTelephoneNumber.ReadWrite.All',
+];
+export const BOT_PERMISSIONS = [
+  'Calls.AccessMedia.All',
+  'Calls.Initiate.All',
+  'Calls.InitiateGroupCall.All',
+  'Calls.JoinGroupCall.All',
+  'Calls.JoinGroupCallAsGuest.All',
+  'Presence.Read.All',
+];
+
+// ---- seed-file format -------------------------------------------------------------------------------------------
+
+export interface SeedApp {
+  appId?: string;
+  displayName: string;
+  clientSecret?: string;
+  /** Graph application permissions granted (by name). */
+  applicationPermissions?: string[];
+  /** Graph delegated permissions granted tenant-wide (AllPrincipals). */
+  delegatedPermissions?: string[];
+  /** grant the bridge app role TeamsAdmin.Bridge */
+  bridge?: boolean;
+  /** Switchboard API app roles granted to this app (client-credential tokens for api://switchboard). */
+  apiRoles?: string[];
+  /** marks the contact-center bot app (tenant.botAppId) */
+  bot?: boolean;
+  /** marks Switchboard's provisioning app (banner + local-settings) */
+  provisioning?: boolean;
+}
+
+export interface SeedUser {
+  id?: string;
+  userPrincipalName: string;
+  displayName?: string;
+  usageLocation?: string | null;
+  /** skuPartNumbers */
+  licenses?: string[];
+  presence?: { availability: string; activity: string };
+  agent?: Partial<AgentProfile>;
+}
+
+export interface SeedNumber {
+  telephoneNumber: string;
+  numberType: NumberType;
+  capabilities?: string[];
+  city?: string;
+  isoCountryCode?: string;
+}
+
+export interface SeedInstance {
+  objectId?: string;
+  userPrincipalName: string;
+  displayName: string;
+  applicationId?: string;
+  synced?: boolean;
+  usageLocation?: string;
+  /** give it the Teams Phone Resource Account licence */
+  licensed?: boolean;
+  /** a number from `numbers` to assign */
+  phoneNumber?: string;
+}
+
+export interface SeedTenant {
+  tenantId: string;
+  displayName?: string;
+  domains: string[];
+  /** skuPartNumber → purchased seats (PHONESYSTEM_VIRTUALUSER is computed from the pool rule) */
+  skus?: Record<string, number>;
+  resourceAccountPoolAcquired?: boolean;
+  apps?: SeedApp[];
+  users?: SeedUser[];
+  /** generate N agent users agent01@<domain>… with MCOEV and presence Available */
+  generateAgents?: { count: number; domain?: string; usageLocation?: string };
+  numbers?: SeedNumber[];
+  applicationInstances?: SeedInstance[];
+  apiAudience?: string;
+}
+
+export interface SeedFile {
+  /** default true: keep the built-in Contoso tenant beside the file's tenants */
+  includeDefaultTenant?: boolean;
+  tenants: SeedTenant[];
+}
+
+/** Trap numbers: callingPlan numbers that are user-type (userAssignment only) and cannot go on a resource account. */
+export const DEFAULT_USER_ONLY_NUMBERS = [
+  '+14255550155',
+  '+14255550156',
+  '+14255550157',
+  '+14255550158',
+  '+14255550159',
+];
+
+export function defaultSeedTenant(): SeedTenant {
+  const numbers: SeedNumber[] = [];
+  for (let i = 0; i < 60; i++) {
+    const telephoneNumber = `+1425555${String(100 + i).padStart(4, '0')}`;
+    const userOnly = DEFAULT_USER_ONLY_NUMBERS.includes(telephoneNumber);
+    numbers.push({
+      telephoneNumber,
+      numberType: 'callingPlan',
+      city: 'Redmond',
+      capabilities: userOnly ? ['userAssignment'] : ['voiceApplicationAssignment', 'conferenceAssignment'],
+    });
+  }
+  for (let i = 0; i < 30; i++) {
+    numbers.push({
+      telephoneNumber: `+1206555${String(200 + i).padStart(4, '0')}`,
+      numberType: 'directRouting',
+      city: 'Seattle',
+      capabilities: ['userAssignment', 'voiceApplicationAssignment', 'conferenceAssignment'],
+    });
+  }
+  for (let i = 0; i < 10; i++) {
+    numbers.push({
+      telephoneNumber: `+1312555${String(300 + i).padStart(4, '0')}`,
+      numberType: 'operatorConnect',
+      city: 'Chicago',
+      capabilities: ['userAssignment', 'voiceApplicationAssignment'],
+    });
+  }
+  return {
+    tenantId: DEFAULT_TENANT_ID,
+    displayName: 'Contoso',
+    domains: DEFAULT_DOMAINS,
+    skus: { MCOEV: 50, MCOPSTN1: 0 },
+    resourceAccountPoolAcquired: true,
+    apps: [
+      {
+        appId: uuidFrom('app:contact-center-bot'),
+        displayName: 'Contoso Contact Center Bot',
+        clientSecret: 'sim-bot-secret-' + uuidFrom('secret:bot').slice(0, 8),
+        applicationPermissions: BOT_PERMISSIONS,
+        delegatedPermissions: ['User.Read', 'Presence.Read.All'],
+        bot: true,
+      },
+      {
+        appId: uuidFrom('app:partial-vendor'),
+        displayName: 'Fabrikam Voice (partially consented)',
+        clientSecret: 'sim-partial-secret-' + uuidFrom('secret:partial').slice(0, 8),
+        applicationPermissions: [
+          'Calls.AccessMedia.All',
+          'Calls.Initiate.All',
+          'Calls.JoinGroupCall.All',
+          'Presence.Read.All',
+        ],
+        delegatedPermissions: ['User.Read'],
+      },
+      {
+        appId: uuidFrom('app:switchboard-provisioning'),
+        displayName: 'Switchboard Provisioning',
+        clientSecret: 'sim-provisioning-secret-' + uuidFrom('secret:provisioning').slice(0, 8),
+        applicationPermissions: PROVISIONING_PERMISSIONS,
+        bridge: true,
+        provisioning: true,
+      },
+    ],
+    generateAgents: { count: 50, domain: 'contoso.com', usageLocation: 'US' },
+    numbers,
+  };
+}
+
+export function loadSeedFile(path: string): SeedFile {
+  const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  if (!isRecord(parsed) || !Array.isArray(parsed.tenants)) throw new Error(`seed file ${path}: expected {tenants:[…]}`);
+  return parsed as unknown as SeedFile;
+}
+
+export function seedTenants(file?: SeedFile): SeedTenant[] {
+  const own = file?.tenants ?? [];
+  if (file?.includeDefaultTenant === false) return own;
+  const replacedDefault = own.find((t) => t.tenantId === DEFAULT_TENANT_ID);
+  return [replacedDefault ?? defaultSeedTenant(), ...own.filter((t) => t.tenantId !== DEFAULT_TENANT_ID)];
+}
+
+// ---- building a tenant ------------------------------------------------------------------------------------------
+
+function appRole(value: string, id: string, memberTypes: string[]): AppRole {
+  return {
+    id,
+    value,
+    displayName: value,
+    description: `Allows the app to ${value}.`,
+    allowedMemberTypes: memberTypes,
+    isEnabled: true,
+    origin: 'Application',
+  };
+}
+
+function resourceApps(tenantId: string, apiAudience: string): App[] {
+  const graph: App = {
+    appId: GRAPH_APP_ID,
+    displayName: 'Microsoft Graph',
+    clientSecret: null,
+    servicePrincipalId: uuidFrom(`${tenantId}:sp:graph`),
+    audience: GRAPH_AUDIENCE,
+    appRoles: Object.entries(GRAPH_APP_ROLES).map(([v, id]) => appRole(v, id, ['Application'])),
+    oauth2PermissionScopes: Object.entries(GRAPH_SCOPES).map(([value, id]) => ({
+      id,
+      value,
+      adminConsentDisplayName: value,
+      adminConsentDescription: value,
+      type: 'Admin' as const,
+      isEnabled: true,
+    })),
+  };
+  const bridge: App = {
+    appId: uuidFrom('app:teams-admin-bridge'),
+    displayName: 'Teams Admin Bridge',
+    clientSecret: null,
+    servicePrincipalId: uuidFrom(`${tenantId}:sp:bridge`),
+    audience: BRIDGE_AUDIENCE,
+    appRoles: [appRole(BRIDGE_ROLE, uuidFrom('role:bridge'), ['Application'])],
+    oauth2PermissionScopes: [],
+  };
+  const api: App = {
+    appId: uuidFrom('app:switchboard-api'),
+    displayName: 'Switchboard API',
+    clientSecret: null,
+    servicePrincipalId: uuidFrom(`${tenantId}:sp:api`),
+    audience: apiAudience,
+    appRoles: API_ROLES.map((r) => appRole(r, uuidFrom(`role:${r}`), ['User', 'Application'])),
+    oauth2PermissionScopes: [],
+  };
+  return [graph, bridge, api];
+}
+
+export interface BuildOptions {
+  apiAudience: string;
+  now: number;
+}
+
+export function buildTenant(seed: SeedTenant, opts: BuildOptions): Tenant {
+  const tid = seed.tenantId;
+  const created = new Date(opts.now).toISOString();
+  const tenant: Tenant = {
+    tenantId: tid,
+    displayName: seed.displayName ?? tid,
+    domains: seed.domains.map((d, i) => ({ id: d, isVerified: true, isDefault: i === 0 })),
+    botAppId: '',
+    provisioningAppId: '',
+    users: new Map(),
+    usersByUpn: new Map(),
+    apps: new Map(),
+    appsBySpId: new Map(),
+    appRoleAssignments: [],
+    oauth2PermissionGrants: [],
+    skus: [],
+    numbers: new Map(),
+    operations: new Map(),
+    instances: new Map(),
+    presence: new Map(),
+    agentProfiles: new Map(),
+  };
+  const addApp = (app: App): void => {
+    tenant.apps.set(app.appId, app);
+    tenant.appsBySpId.set(app.servicePrincipalId, app);
+  };
+  const [graph, bridge, api] = resourceApps(tid, seed.apiAudience ?? opts.apiAudience);
+  [graph, bridge, api].forEach(addApp);
+
+  // SKUs: the resource-account pool always exists as a line (enabled 0 until acquired).
+  const skuIds: Record<string, string> = {
+    MCOEV: SKU.teamsPhone.skuId,
+    MCOPSTN1: SKU.callingPlan.skuId,
+    PHONESYSTEM_VIRTUALUSER: SKU.resourceAccount.skuId,
+  };
+  for (const [part, seats] of Object.entries(seed.skus ?? {})) {
+    if (part === SKU.resourceAccount.skuPartNumber) continue;
+    tenant.skus.push({
+      skuId: skuIds[part] ?? uuidFrom(`sku:${part}`),
+      skuPartNumber: part,
+      prepaidEnabled: seats,
+      acquired: true,
+    });
+  }
+  tenant.skus.push({
+    skuId: SKU.resourceAccount.skuId,
+    skuPartNumber: SKU.resourceAccount.skuPartNumber,
+    prepaidEnabled: 0,
+    acquired: seed.resourceAccountPoolAcquired !== false,
+  });
+  const skuIdOf = (part: string): string => {
+    const s = tenant.skus.find((k) => k.skuPartNumber === part);
+    if (!s) throw new Error(`seed ${tid}: unknown sku ${part}`);
+    return s.skuId;
+  };
+
+  const addUser = (u: SeedUser, accountType: User['accountType']): User => {
+    const upn = u.userPrincipalName;
+    const local = upn.split('@')[0];
+    const user: User = {
+      id: u.id ?? uuidFrom(`${tid}:user:${upn.toLowerCase()}`),
+      userPrincipalName: upn,
+      displayName: u.displayName ?? local,
+      givenName: accountType === 'user' ? (u.displayName ?? local).split(' ')[0] : null,
+      surname: accountType === 'user' ? ((u.displayName ?? local).split(' ')[1] ?? null) : null,
+      mail: accountType === 'user' ? upn : null,
+      accountEnabled: accountType === 'user',
+      usageLocation: u.usageLocation ?? null,
+      assignedLicenses: (u.licenses ?? []).map((p) => ({ skuId: skuIdOf(p), disabledPlans: [], effectiveAt: 0 })),
+      accountType,
+      createdDateTime: created,
+      visibleAt: 0,
+    };
+    tenant.users.set(user.id, user);
+    tenant.usersByUpn.set(upn.toLowerCase(), user);
+    if (accountType === 'user') {
+      tenant.presence.set(user.id, u.presence ?? { availability: 'Available', activity: 'Available' });
+      tenant.agentProfiles.set(user.id, {
+        answerDelayMs: u.agent?.answerDelayMs ?? 1500,
+        answerProbability: u.agent?.answerProbability ?? 1,
+      });
+    }
+    return user;
+  };
+
+  const gen = seed.generateAgents;
+  if (gen && gen.count > 0) {
+    const domain = gen.domain ?? seed.domains[seed.domains.length - 1];
+    const first = ['Adele', 'Alex', 'Diego', 'Grady', 'Henrietta', 'Isaiah', 'Johanna', 'Joni', 'Lee', 'Lidia'];
+    const last = ['Vance', 'Wilber', 'Siciliani', 'Archie', 'Mueller', 'Langer', 'Lauer', 'Sherman', 'Gu', 'Holloway'];
+    for (let i = 1; i <= gen.count; i++) {
+      const n = String(i).padStart(2, '0');
+      addUser(
+        {
+          userPrincipalName: `agent${n}@${domain}`,
+          displayName: `${first[(i - 1) % 10]} ${last[Math.floor((i - 1) / 10) % 10]} ${n}`,
+          usageLocation: gen.usageLocation ?? 'US',
+          licenses: ['MCOEV'],
+        },
+        'user',
+      );
+    }
+  }
+  for (const u of seed.users ?? []) addUser(u, 'user');
+
+  for (const a of seed.apps ?? []) {
+    const appId = a.appId ?? uuidFrom(`${tid}:app:${a.displayName}`);
+    const app: App = {
+      appId,
+      displayName: a.displayName,
+      clientSecret: a.clientSecret ?? `sim-secret-${uuidFrom(`${tid}:secret:${appId}`).slice(0, 12)}`,
+      servicePrincipalId: uuidFrom(`${tid}:sp:${appId}`),
+      audience: null,
+      appRoles: [],
+      oauth2PermissionScopes: [],
+    };
+    addApp(app);
+    if (a.bot) tenant.botAppId = appId;
+    if (a.provisioning) tenant.provisioningAppId = appId;
+    const grant = (resource: App, roleName: string): void => {
+      const role = resource.appRoles.find((r) => r.value === roleName);
+      if (!role) throw new Error(`seed ${tid}: ${resource.displayName} has no app role ${roleName}`);
+      tenant.appRoleAssignments.push({
+        id: uuidFrom(`${tid}:ara:${app.servicePrincipalId}:${role.id}`),
+        appRoleId: role.id,
+        principalId: app.servicePrincipalId,
+        principalType: 'ServicePrincipal',
+        principalDisplayName: app.displayName,
+        resourceId: resource.servicePrincipalId,
+        resourceDisplayName: resource.displayName,
+        createdDateTime: created,
+      });
+    };
+    for (const p of a.applicationPermissions ?? []) grant(graph, p);
+    if (a.bridge) grant(bridge, BRIDGE_ROLE);
+    for (const r of a.apiRoles ?? []) grant(api, r);
+    if (a.delegatedPermissions?.length) {
+      tenant.oauth2PermissionGrants.push({
+        id: uuidFrom(`${tid}:grant:${app.servicePrincipalId}`),
+        clientId: app.servicePrincipalId,
+        consentType: 'AllPrincipals',
+        principalId: null,
+        resourceId: graph.servicePrincipalId,
+        scope: a.delegatedPermissions.join(' '),
+      });
+    }
+  }
+  if (!tenant.botAppId) {
+    const firstClient = [...tenant.apps.values()].find((a) => a.clientSecret);
+    tenant.botAppId = firstClient?.appId ?? '';
+  }
+
+  for (const n of seed.numbers ?? []) {
+    const num: PhoneNumber = {
+      id: uuidFrom(`${tid}:number:${n.telephoneNumber}`),
+      telephoneNumber: n.telephoneNumber,
+      operatorId: n.numberType === 'operatorConnect' ? uuidFrom('operator:fabrikam-telecom') : null,
+      numberType: n.numberType,
+      activationState: 'activated',
+      capabilities: n.capabilities ?? ['userAssignment', 'voiceApplicationAssignment', 'conferenceAssignment'],
+      locationId: null,
+      civicAddressId: n.numberType === 'callingPlan' ? uuidFrom(`${tid}:civic:${n.city ?? 'hq'}`) : null,
+      networkSiteId: null,
+      assignmentTargetId: null,
+      assignmentCategory: null,
+      portInStatus: 'completed',
+      assignmentStatus: 'unassigned',
+      isoCountryCode: n.isoCountryCode ?? 'US',
+      city: n.city ?? null,
+      numberSource: n.numberType === 'directRouting' ? 'onPremises' : 'online',
+    };
+    tenant.numbers.set(num.telephoneNumber, num);
+  }
+
+  for (const inst of seed.applicationInstances ?? []) {
+    const user = addUser(
+      {
+        id: inst.objectId,
+        userPrincipalName: inst.userPrincipalName,
+        displayName: inst.displayName,
+        usageLocation: inst.usageLocation ?? (inst.licensed ? 'US' : null),
+        licenses: inst.licensed ? [SKU.resourceAccount.skuPartNumber] : [],
+      },
+      'resourceAccount',
+    );
+    const applicationId = inst.applicationId ?? tenant.botAppId;
+    tenant.instances.set(user.id, {
+      objectId: user.id,
+      applicationId,
+      apsApplicationId: inst.synced === false ? null : applicationId,
+      phoneNumber: null,
+    });
+    if (inst.phoneNumber) {
+      const num = tenant.numbers.get(inst.phoneNumber);
+      if (!num)
+        throw new Error(`seed ${tid}: instance ${inst.userPrincipalName} wants unknown number ${inst.phoneNumber}`);
+      num.assignmentTargetId = user.id;
+      num.assignmentStatus = 'voiceApplicationAssigned';
+      num.assignmentCategory = 'primary';
+      tenant.instances.get(user.id)!.phoneNumber = `tel:${inst.phoneNumber}`;
+    }
+  }
+  return tenant;
+}
