@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './jwks';
+export * from './api-token';
+export * from './authorize';
+export * from './bot-token';

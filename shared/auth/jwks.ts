@@ -1,0 +1,44 @@
+/**
+ * Signing keys by OpenID configuration: `{configUrl}` → `jwks_uri` → a jose remote JWKS (which caches keys and
+ * refetches on an unknown `kid`, with a cooldown). One key set per configuration URL for the life of the process;
+ * the configuration document itself is re-read after `maxAgeMs` (Microsoft: refresh about every 2 hours).
+ */
+import { createRemoteJWKSet } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
+
+interface Entry {
+  keys: Promise<JWTVerifyGetKey>;
+  at: number;
+}
+
+export class OpenIdKeySets {
+  private readonly cache = new Map<string, Entry>();
+  constructor(
+    private readonly maxAgeMs = 2 * 60 * 60 * 1000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  forConfiguration(configUrl: string): Promise<JWTVerifyGetKey> {
+    const hit = this.cache.get(configUrl);
+    if (hit && this.now() - hit.at < this.maxAgeMs) return hit.keys;
+    const keys = this.load(configUrl);
+    const entry = { keys, at: this.now() };
+    this.cache.set(configUrl, entry);
+    // A failed discovery must not be cached.
+    keys.catch(() => {
+      if (this.cache.get(configUrl) === entry) this.cache.delete(configUrl);
+    });
+    return keys;
+  }
+
+  private async load(configUrl: string): Promise<JWTVerifyGetKey> {
+    const res = await fetch(configUrl, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!res.ok) throw new Error(`OpenID configuration ${configUrl} answered ${res.status}`);
+    const doc = (await res.json()) as { jwks_uri?: unknown };
+    if (typeof doc.jwks_uri !== 'string') throw new Error(`OpenID configuration ${configUrl} has no jwks_uri`);
+    return createRemoteJWKSet(new URL(doc.jwks_uri), { cacheMaxAge: this.maxAgeMs, timeoutDuration: 10_000 });
+  }
+}

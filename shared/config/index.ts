@@ -1,0 +1,197 @@
+/**
+ * Typed settings, validated once at start. Pure: takes an env object, returns a frozen config or throws a
+ * {@link ConfigError} whose message names every missing or invalid setting (never its value: some are secrets).
+ */
+import { z } from 'zod';
+import { LICENSE_RULES, LicenseRule } from '../domain/enums';
+import { CREDENTIAL_KINDS, CredentialKind, SETTINGS, settingDefinition } from './settings';
+
+export * from './settings';
+
+export interface AppConfig {
+  readonly storageConnectionString: string;
+  readonly graphBaseUrl: string;
+  readonly authorityHost: string;
+  readonly provisioning: {
+    readonly clientId?: string;
+    readonly credential: CredentialKind;
+    readonly clientSecret?: string;
+    readonly certificatePath?: string;
+    readonly managedIdentityClientId?: string;
+  };
+  readonly bot: { readonly appId: string; readonly clientSecret?: string };
+  readonly bridge: { readonly url: string; readonly scope: string };
+  readonly api: { readonly audience: string; readonly issuerTemplate: string };
+  readonly botToken: { readonly issuer: string; readonly openIdConfigUrl: string };
+  readonly resourceAccountLicenseRule: LicenseRule;
+  readonly adminConsentRedirectUri?: string;
+  readonly driftSchedule: string;
+  readonly version?: string;
+  readonly defaultUsageLocation: string;
+  /** Overrides of the provisioning chain's waiting policies. */
+  readonly provisioningWaits?: Partial<Record<WaitKind, WaitPolicySetting>>;
+}
+
+export const WAIT_KINDS = ['replication', 'license', 'numberOperation', 'throttle'] as const;
+export type WaitKind = (typeof WAIT_KINDS)[number];
+export interface WaitPolicySetting {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly deadlineMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly { setting: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p.setting}: ${p.message}`).join('\n')}\n` +
+        'See the configuration table in README.md.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const httpUrl = z.string().refine(
+  (v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'https:' || u.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an absolute http(s) URL' },
+);
+const guid = z.string().regex(GUID_RE, { message: 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)' });
+/** NCRONTAB as Azure Functions uses it: 6 fields (seconds first); 5-field cron is accepted too. */
+const cron = z.string().refine((v) => [5, 6].includes(v.trim().split(/\s+/).length), {
+  message: 'must be an NCRONTAB expression with 6 fields, e.g. "0 */15 * * * *"',
+});
+
+const schema = z.object({
+  AzureWebJobsStorage: z.string({ message: 'is required' }),
+  GRAPH_BASE_URL: httpUrl,
+  AUTHORITY_HOST: httpUrl,
+  PROVISIONING_CLIENT_ID: guid.optional(),
+  PROVISIONING_CREDENTIAL: z.enum(CREDENTIAL_KINDS, { message: `must be one of ${CREDENTIAL_KINDS.join(', ')}` }),
+  PROVISIONING_CLIENT_SECRET: z.string().optional(),
+  PROVISIONING_CERTIFICATE_PATH: z.string().optional(),
+  MANAGED_IDENTITY_CLIENT_ID: guid.optional(),
+  BOT_APP_ID: z.string({ message: 'is required' }).regex(GUID_RE, { message: 'must be a GUID' }),
+  BOT_CLIENT_SECRET: z.string().optional(),
+  BRIDGE_URL: z.string({ message: 'is required' }).pipe(httpUrl),
+  BRIDGE_SCOPE: z.string(),
+  API_AUDIENCE: z.string(),
+  API_ISSUER_TEMPLATE: httpUrl,
+  BOT_TOKEN_ISSUER: httpUrl,
+  BOT_OPENID_CONFIG_URL: httpUrl,
+  RESOURCE_ACCOUNT_LICENSE_RULE: z.enum(LICENSE_RULES, { message: `must be one of ${LICENSE_RULES.join(', ')}` }),
+  ADMIN_CONSENT_REDIRECT_URI: httpUrl.optional(),
+  DRIFT_SCHEDULE: cron,
+  SWITCHBOARD_VERSION: z.string().optional(),
+  DEFAULT_USAGE_LOCATION: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, { message: 'must be a two-letter ISO 3166 country code, e.g. US' }),
+  PROVISIONING_WAITS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be JSON, e.g. {"replication":{"initialDelayMs":2000,"maxDelayMs":60000,"deadlineMs":1800000}}',
+        });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z
+        .partialRecord(
+          z.enum(WAIT_KINDS, { message: `keys must be ${WAIT_KINDS.join(', ')}` }),
+          z.object(
+            {
+              initialDelayMs: z.number().int().min(0),
+              maxDelayMs: z.number().int().min(0),
+              deadlineMs: z.number().int().min(1),
+            },
+            { message: 'each entry must be {initialDelayMs, maxDelayMs, deadlineMs} in milliseconds' },
+          ),
+        )
+        .optional(),
+    ),
+});
+
+/**
+ * Requirements that depend on the credential kind. Checked outside the zod object so they are reported together
+ * with every other problem (zod skips object refinements while any field is invalid).
+ */
+function credentialProblems(env: Record<string, string | undefined>): { setting: string; message: string }[] {
+  const kind = env.PROVISIONING_CREDENTIAL;
+  const problems: { setting: string; message: string }[] = [];
+  const need = (setting: string) => {
+    if (!env[setting]) problems.push({ setting, message: `is required when PROVISIONING_CREDENTIAL=${kind}` });
+  };
+  if (kind === 'secret' || kind === 'certificate') need('PROVISIONING_CLIENT_ID');
+  if (kind === 'secret') need('PROVISIONING_CLIENT_SECRET');
+  if (kind === 'certificate') need('PROVISIONING_CERTIFICATE_PATH');
+  return problems;
+}
+
+/** Empty strings count as unset (app settings often carry blanks); defaults come from {@link SETTINGS}. */
+function withDefaults(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const s of SETTINGS) {
+    const raw = env[s.name]?.trim();
+    out[s.name] = raw ? raw : s.default;
+  }
+  return out;
+}
+
+const trimSlash = (u: string) => u.replace(/\/+$/, '');
+
+function deepFreeze<T extends object>(o: T): Readonly<T> {
+  for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v as object);
+  return Object.freeze(o);
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
+  const raw = withDefaults(env);
+  const parsed = schema.safeParse(raw);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => {
+        const setting = String(i.path[0] ?? '(config)');
+        settingDefinition(setting); // guards against schema/list drift
+        return { setting, message: i.message };
+      });
+  problems.push(...credentialProblems(raw));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return deepFreeze({
+    storageConnectionString: e.AzureWebJobsStorage,
+    graphBaseUrl: trimSlash(e.GRAPH_BASE_URL),
+    authorityHost: trimSlash(e.AUTHORITY_HOST),
+    provisioning: {
+      clientId: e.PROVISIONING_CLIENT_ID,
+      credential: e.PROVISIONING_CREDENTIAL,
+      clientSecret: e.PROVISIONING_CLIENT_SECRET,
+      certificatePath: e.PROVISIONING_CERTIFICATE_PATH,
+      managedIdentityClientId: e.MANAGED_IDENTITY_CLIENT_ID,
+    },
+    bot: { appId: e.BOT_APP_ID.toLowerCase(), clientSecret: e.BOT_CLIENT_SECRET },
+    bridge: { url: trimSlash(e.BRIDGE_URL), scope: e.BRIDGE_SCOPE },
+    api: { audience: e.API_AUDIENCE, issuerTemplate: e.API_ISSUER_TEMPLATE },
+    botToken: { issuer: e.BOT_TOKEN_ISSUER, openIdConfigUrl: e.BOT_OPENID_CONFIG_URL },
+    resourceAccountLicenseRule: e.RESOURCE_ACCOUNT_LICENSE_RULE,
+    adminConsentRedirectUri: e.ADMIN_CONSENT_REDIRECT_URI,
+    defaultUsageLocation: e.DEFAULT_USAGE_LOCATION.toUpperCase(),
+    provisioningWaits: e.PROVISIONING_WAITS,
+    driftSchedule: e.DRIFT_SCHEDULE,
+    version: e.SWITCHBOARD_VERSION,
+  });
+}
+export * from './table';

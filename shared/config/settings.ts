@@ -1,0 +1,142 @@
+/**
+ * Every environment setting the app reads, with its doc line and default. This list is the single source for the
+ * README's configuration table and for `local.settings.sample.json`; `loadConfig` validates against it.
+ */
+export interface SettingDefinition {
+  /** Environment variable name, exactly as Azure Functions app settings spell it. */
+  readonly name: string;
+  /** One line for the configuration table. */
+  readonly doc: string;
+  /** Default used when the variable is unset or empty. */
+  readonly default?: string;
+  /** `true` = always required; a string = the condition under which it is required (for the docs table). */
+  readonly required?: true | string;
+  /** Whether the value is a secret (never printed, never logged). */
+  readonly secret?: boolean;
+}
+
+export const CREDENTIAL_KINDS = ['secret', 'certificate', 'managedIdentity'] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+export { LICENSE_RULES } from '../domain/enums';
+export type { LicenseRule } from '../domain/enums';
+
+export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
+  {
+    name: 'AzureWebJobsStorage',
+    doc: 'Storage connection string (tables, queues, Durable Functions); `UseDevelopmentStorage=true` for Azurite.',
+    required: true,
+    secret: true,
+  },
+  {
+    name: 'GRAPH_BASE_URL',
+    doc: 'Microsoft Graph root (without version); the simulator URL locally.',
+    default: 'https://graph.microsoft.com',
+  },
+  {
+    name: 'AUTHORITY_HOST',
+    doc: 'Entra ID authority host used to acquire tokens; the simulator URL locally.',
+    default: 'https://login.microsoftonline.com',
+  },
+  {
+    name: 'PROVISIONING_CLIENT_ID',
+    doc: "Client id of Switchboard's provisioning app registration (multi-tenant).",
+    required: 'when PROVISIONING_CREDENTIAL is secret or certificate',
+  },
+  {
+    name: 'PROVISIONING_CREDENTIAL',
+    doc: 'How the provisioning app authenticates: `secret`, `certificate` or `managedIdentity`.',
+    default: 'secret',
+  },
+  {
+    name: 'PROVISIONING_CLIENT_SECRET',
+    doc: "The provisioning app's client secret.",
+    required: 'when PROVISIONING_CREDENTIAL=secret',
+    secret: true,
+  },
+  {
+    name: 'PROVISIONING_CERTIFICATE_PATH',
+    doc: 'Path to a PEM file holding the certificate and private key of the provisioning app.',
+    required: 'when PROVISIONING_CREDENTIAL=certificate',
+  },
+  {
+    name: 'MANAGED_IDENTITY_CLIENT_ID',
+    doc: 'Client id of a user-assigned managed identity (omit for the system-assigned identity).',
+  },
+  {
+    name: 'BOT_APP_ID',
+    doc: 'App id of the contact-center bot; resource accounts are bound to it and call callbacks carry it as `aud`.',
+    required: true,
+  },
+  {
+    name: 'BOT_CLIENT_SECRET',
+    doc: "The bot app's client secret (calls API).",
+    secret: true,
+  },
+  {
+    name: 'BRIDGE_URL',
+    doc: 'Base URL of the Teams admin bridge (application-instance cmdlets), e.g. `https://localhost:7075/bridge`.',
+    required: true,
+  },
+  {
+    name: 'BRIDGE_SCOPE',
+    doc: 'OAuth scope requested for calls to the Teams admin bridge.',
+    default: 'api://teams-admin-bridge/.default',
+  },
+  {
+    name: 'API_AUDIENCE',
+    doc: "Expected `aud` of bearer tokens presented to Switchboard's HTTP API.",
+    default: 'api://switchboard',
+  },
+  {
+    name: 'API_ISSUER_TEMPLATE',
+    doc: "Expected `iss` of API tokens; `{tenantId}` is replaced by the token's `tid`. Keys come from its OpenID configuration.",
+    default: 'https://login.microsoftonline.com/{tenantId}/v2.0',
+  },
+  {
+    name: 'BOT_TOKEN_ISSUER',
+    doc: 'Expected `iss` of Graph calling callbacks (`https://graph.microsoft.com` is accepted too).',
+    default: 'https://api.botframework.com',
+  },
+  {
+    name: 'BOT_OPENID_CONFIG_URL',
+    doc: 'OpenID configuration whose `jwks_uri` holds the keys that sign call callbacks.',
+    default: 'https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration',
+  },
+  {
+    name: 'RESOURCE_ACCOUNT_LICENSE_RULE',
+    doc: 'Which resource accounts get the Teams Phone Resource Account licence: `allResourceAccounts` (current rule) or `numberedOnly`.',
+    default: 'allResourceAccounts',
+  },
+  {
+    name: 'ADMIN_CONSENT_REDIRECT_URI',
+    doc: 'Redirect URI registered on the app, used in admin-consent links.',
+  },
+  {
+    name: 'DRIFT_SCHEDULE',
+    doc: 'NCRONTAB schedule (6 fields, seconds first) of the drift check timer.',
+    default: '0 */15 * * * *',
+  },
+  {
+    name: 'SWITCHBOARD_VERSION',
+    doc: 'Version reported by `GET /api/health` (defaults to the package version).',
+  },
+  {
+    name: 'DEFAULT_USAGE_LOCATION',
+    doc: "ISO 3166 country used as a resource account's usage location when a request names none and has no number.",
+    default: 'US',
+  },
+  {
+    name: 'PROVISIONING_WAITS',
+    doc:
+      'JSON overriding how the provisioning chain waits, per kind (`replication`, `license`, `numberOperation`, ' +
+      '`throttle`): `{initialDelayMs, maxDelayMs, deadlineMs}`. Defaults suit Microsoft 365; tests shorten them.',
+  },
+] satisfies SettingDefinition[]);
+
+/** Looks a setting up by name (throws on a typo, so docs and code cannot drift silently). */
+export function settingDefinition(name: string): SettingDefinition {
+  const found = SETTINGS.find((s) => s.name === name);
+  if (!found) throw new Error(`Unknown setting ${name}`);
+  return found;
+}

@@ -1,0 +1,4 @@
+export * from './keys';
+export * from './tables';
+export * from './endpoints';
+export * from './endpoint-steps';

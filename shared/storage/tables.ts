@@ -1,0 +1,108 @@
+/**
+ * Table clients from the `AzureWebJobsStorage` connection string, tables created on first use (once per process),
+ * and the one optimistic-concurrency helper every repository uses.
+ */
+import { RestError, TableClient, TableEntity, TableEntityResult } from '@azure/data-tables';
+
+const DEV_STORAGE = /^\s*UseDevelopmentStorage=true\s*;?\s*$/i;
+
+/** Whether the connection points at a local emulator over http (Azurite), which needs `allowInsecureConnection`. */
+function isInsecure(connectionString: string): boolean {
+  return (
+    DEV_STORAGE.test(connectionString) ||
+    /(^|;)\s*TableEndpoint\s*=\s*http:/i.test(connectionString) ||
+    /(^|;)\s*DefaultEndpointsProtocol\s*=\s*http\s*(;|$)/i.test(connectionString)
+  );
+}
+
+export function tableClient(connectionString: string, tableName: string): TableClient {
+  return TableClient.fromConnectionString(connectionString, tableName, {
+    allowInsecureConnection: isInsecure(connectionString),
+  });
+}
+
+const ensured = new Map<string, Promise<void>>();
+
+/** Creates the table if missing, once per process per (account, table). Idempotent; failures are retried next time. */
+export function ensureTable(client: TableClient): Promise<void> {
+  const key = `${client.url}|${client.tableName}`;
+  let p = ensured.get(key);
+  if (!p) {
+    p = client.createTable().then(
+      () => undefined,
+      (e: unknown) => {
+        ensured.delete(key);
+        if (e instanceof RestError && e.statusCode === 409) return; // TableAlreadyExists (or being deleted)
+        throw e;
+      },
+    );
+    ensured.set(key, p);
+  }
+  return p;
+}
+
+export function statusOf(e: unknown): number | undefined {
+  return e instanceof RestError ? e.statusCode : undefined;
+}
+
+export class ConcurrencyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+export type Entity = TableEntity<Record<string, unknown>>;
+
+export interface EtagUpdateOptions {
+  maxAttempts?: number;
+  /** Sleep between conflicting attempts (small, jittered: contention is short-lived). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Read-modify-write with ETags: loads the entity (or undefined), applies `mutate`, then writes it with `If-Match`
+ * (or inserts when it did not exist). On 412 (someone else updated it) or 409 (someone else inserted it) reloads and
+ * tries again, so concurrent writers converge without losing updates. `mutate` returning undefined means "no change".
+ */
+export async function updateWithEtag(
+  client: TableClient,
+  partitionKey: string,
+  rowKey: string,
+  mutate: (
+    current: TableEntityResult<Record<string, unknown>> | undefined,
+  ) => Entity | undefined | Promise<Entity | undefined>,
+  o: EtagUpdateOptions = {},
+): Promise<{ entity: Entity; etag: string } | undefined> {
+  const maxAttempts = o.maxAttempts ?? 20;
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    let current: TableEntityResult<Record<string, unknown>> | undefined;
+    try {
+      current = await client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
+    } catch (e) {
+      if (statusOf(e) !== 404) throw e;
+    }
+    const next = await mutate(current);
+    if (!next) return current ? { entity: current as Entity, etag: current.etag } : undefined;
+    const entity = { ...next, partitionKey, rowKey };
+    try {
+      const r = current
+        ? await client.updateEntity(entity, 'Replace', { etag: current.etag })
+        : await client.createEntity(entity);
+      return { entity, etag: r.etag ?? '' };
+    } catch (e) {
+      const status = statusOf(e);
+      if (status !== 412 && status !== 409) throw e;
+      await sleep(Math.floor(Math.random() * Math.min(200, 5 * 2 ** attempt)));
+    }
+  }
+  throw new ConcurrencyError(`Gave up updating ${partitionKey}/${rowKey} after ${maxAttempts} conflicting attempts`);
+}
+
+/** Strips the SDK's metadata and the keys, leaving the stored properties. */
+export function properties(e: Record<string, unknown>): Record<string, unknown> {
+  const { partitionKey: _pk, rowKey: _rk, etag: _etag, timestamp: _ts, ...rest } = e;
+  for (const k of Object.keys(rest)) if (k.startsWith('odata.') || k.endsWith('@odata.type')) delete rest[k];
+  return rest;
+}

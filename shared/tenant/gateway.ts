@@ -1,0 +1,132 @@
+/**
+ * The TenantGateway port: everything provisioning and drift need from a customer tenant, over Microsoft Graph and the
+ * Teams admin bridge. Activities depend on this interface; `createTenantGateway` wires the real adapters.
+ * Reads that find nothing return `undefined`; every failure is a classified {@link TenantError}.
+ */
+import type { AppConfig } from '../config';
+import type { NumberType } from '../domain/enums';
+import { ApplicationInstancePatch, NewApplicationInstance, SyncResult, TeamsAdminBridgeClient } from './bridge-client';
+import { CredentialCache } from './credentials';
+import { GraphTenantAdapter } from './graph-adapter';
+import type {
+  AppRoleAssignment,
+  ApplicationInstance,
+  ApplicationInstanceSync,
+  AssignNumberRequest,
+  BatchItemResult,
+  DirectoryUser,
+  NumberAssignment,
+  NumberOperation,
+  OAuth2PermissionGrant,
+  Page,
+  RequestCounts,
+  ServicePrincipal,
+  SubscribedSku,
+} from './model';
+import { RetryEvents, RetryOptions, Sleep, ThrottleGate } from './retry';
+
+export interface TenantGateway {
+  readonly tenantId: string;
+
+  // consent
+  getServicePrincipal(appId: string): Promise<ServicePrincipal | undefined>;
+  listAppRoleAssignments(servicePrincipalId: string): Promise<AppRoleAssignment[]>;
+  listOauth2PermissionGrants(servicePrincipalId: string): Promise<OAuth2PermissionGrant[]>;
+
+  // users and licences
+  getUser(idOrUpn: string, select?: readonly string[]): Promise<DirectoryUser | undefined>;
+  getUsers(ids: readonly string[], select?: readonly string[]): Promise<BatchItemResult<DirectoryUser>[]>;
+  updateUsageLocation(userId: string, usageLocation: string): Promise<void>;
+  assignLicense(userId: string, skuId: string, disabledPlans?: readonly string[]): Promise<void>;
+  removeLicense(userId: string, skuId: string): Promise<void>;
+  listSubscribedSkus(): Promise<SubscribedSku[]>;
+  deleteUser(userId: string): Promise<boolean>;
+
+  // numbers
+  findNumber(telephoneNumber: string): Promise<NumberAssignment | undefined>;
+  listNumbers(options?: { filter?: string; top?: number; nextLink?: string }): Promise<Page<NumberAssignment>>;
+  assignNumber(request: AssignNumberRequest): Promise<{ operationId: string }>;
+  unassignNumber(request: { telephoneNumber: string; numberType: NumberType }): Promise<{ operationId: string }>;
+  getNumberOperation(operationId: string): Promise<NumberOperation>;
+
+  // resource accounts (Teams admin bridge)
+  createApplicationInstance(body: NewApplicationInstance): Promise<ApplicationInstance>;
+  getApplicationInstance(upnOrObjectId: string): Promise<ApplicationInstance | undefined>;
+  getApplicationInstances(identities: readonly string[]): Promise<{ found: ApplicationInstance[]; notFound: string[] }>;
+  syncApplicationInstance(objectId: string, applicationId?: string): Promise<SyncResult>;
+  getApplicationInstanceSync(objectId: string): Promise<ApplicationInstanceSync>;
+  updateApplicationInstance(upnOrObjectId: string, patch: ApplicationInstancePatch): Promise<ApplicationInstance>;
+
+  /** HTTP requests this gateway sent (retries included), for benchmarks and logs. */
+  requestCounts(): RequestCounts;
+}
+
+export interface GatewayOptions {
+  /** Retry policy overrides; `maxWaitMs` makes long throttling waits surface as ThrottledError instead of sleeping. */
+  retry?: Partial<RetryOptions>;
+  sleep?: Sleep;
+  events?: RetryEvents;
+}
+
+/** Graph adapter + bridge client behind one TenantGateway. */
+export class CompositeTenantGateway implements TenantGateway {
+  constructor(
+    readonly graph: GraphTenantAdapter,
+    readonly bridge: TeamsAdminBridgeClient,
+  ) {
+    if (graph.tenantId !== bridge.tenantId) throw new Error('graph and bridge adapters must serve the same tenant');
+  }
+  get tenantId(): string {
+    return this.graph.tenantId;
+  }
+  getServicePrincipal = (appId: string) => this.graph.getServicePrincipal(appId);
+  listAppRoleAssignments = (spId: string) => this.graph.listAppRoleAssignments(spId);
+  listOauth2PermissionGrants = (spId: string) => this.graph.listOauth2PermissionGrants(spId);
+  getUser = (idOrUpn: string, select?: readonly string[]) => this.graph.getUser(idOrUpn, select);
+  getUsers = (ids: readonly string[], select?: readonly string[]) => this.graph.getUsers(ids, select);
+  updateUsageLocation = (userId: string, usageLocation: string) =>
+    this.graph.updateUsageLocation(userId, usageLocation);
+  assignLicense = (userId: string, skuId: string, disabledPlans?: readonly string[]) =>
+    this.graph.assignLicense(userId, skuId, disabledPlans);
+  removeLicense = (userId: string, skuId: string) => this.graph.removeLicense(userId, skuId);
+  listSubscribedSkus = () => this.graph.listSubscribedSkus();
+  deleteUser = (userId: string) => this.graph.deleteUser(userId);
+  findNumber = (telephoneNumber: string) => this.graph.findNumber(telephoneNumber);
+  listNumbers = (options?: { filter?: string; top?: number; nextLink?: string }) => this.graph.listNumbers(options);
+  assignNumber = (request: AssignNumberRequest) => this.graph.assignNumber(request);
+  unassignNumber = (request: { telephoneNumber: string; numberType: NumberType }) => this.graph.unassignNumber(request);
+  getNumberOperation = (operationId: string) => this.graph.getNumberOperation(operationId);
+  createApplicationInstance = (body: NewApplicationInstance) => this.bridge.createApplicationInstance(body);
+  getApplicationInstance = (id: string) => this.bridge.getApplicationInstance(id);
+  getApplicationInstances = (ids: readonly string[]) => this.bridge.getApplicationInstances(ids);
+  syncApplicationInstance = (objectId: string, applicationId?: string) =>
+    this.bridge.syncApplicationInstance(objectId, applicationId);
+  getApplicationInstanceSync = (objectId: string) => this.bridge.getApplicationInstanceSync(objectId);
+  updateApplicationInstance = (id: string, patch: ApplicationInstancePatch) =>
+    this.bridge.updateApplicationInstance(id, patch);
+  requestCounts = (): RequestCounts => ({ graph: this.graph.requestCount, bridge: this.bridge.requestCount });
+}
+
+/** Builds gateways for customer tenants, reusing one credential per tenant for the life of the process. */
+export class TenantGatewayFactory {
+  private readonly credentials: CredentialCache;
+  private readonly gates = new Map<string, ThrottleGate>();
+  constructor(
+    private readonly config: Pick<AppConfig, 'graphBaseUrl' | 'authorityHost' | 'provisioning' | 'bridge'>,
+    credentials?: CredentialCache,
+  ) {
+    this.credentials = credentials ?? new CredentialCache(config);
+  }
+
+  forTenant(tenantId: string, options: GatewayOptions = {}): TenantGateway {
+    const credential = this.credentials.forTenant(tenantId);
+    const key = tenantId.toLowerCase();
+    let gate = this.gates.get(key);
+    if (!gate) this.gates.set(key, (gate = new ThrottleGate()));
+    const common = { tenantId, credential, gate, retry: options.retry, sleep: options.sleep, events: options.events };
+    return new CompositeTenantGateway(
+      new GraphTenantAdapter({ ...common, graphBaseUrl: this.config.graphBaseUrl }),
+      new TeamsAdminBridgeClient({ ...common, bridgeUrl: this.config.bridge.url, scope: this.config.bridge.scope }),
+    );
+  }
+}

@@ -1,0 +1,205 @@
+jest.setTimeout(60_000);
+
+import { randomUUID } from 'node:crypto';
+import {
+  EndpointStepsRepository,
+  EndpointsRepository,
+  ConcurrencyError,
+  decodeKey,
+  encodeKey,
+  tableClient,
+  updateWithEtag,
+  ensureTable,
+} from '../../../shared/storage';
+import { TableStorage, tableStorage } from './support/azurite';
+
+let storage: TableStorage;
+const suffix = randomUUID().replace(/-/g, '').slice(0, 12);
+const tenant = randomUUID();
+
+beforeAll(async () => {
+  storage = await tableStorage();
+});
+afterAll(async () => {
+  await storage?.stop();
+});
+
+const desired = (upn: string, displayName = 'Sales') => ({
+  userPrincipalName: upn,
+  displayName,
+  applicationId: '22222222-2222-2222-2222-222222222222',
+});
+
+describe('keys', () => {
+  it('encodes the characters Azure Table keys forbid, reversibly', () => {
+    const raw = 'a/b\\c#d?e%f|g';
+    const enc = encodeKey(raw);
+    expect(enc).not.toMatch(/[/\\#?]/);
+    expect(decodeKey(enc)).toBe(raw);
+  });
+});
+
+describe('EndpointsRepository', () => {
+  let repo: EndpointsRepository;
+  beforeAll(() => {
+    repo = new EndpointsRepository(storage.connectionString, { tableName: `endpoints${suffix}` });
+  });
+
+  it('creates, reads back (case-insensitive UPN) and is idempotent on repeat', async () => {
+    const first = await repo.putDesired(tenant, desired('CC#Sales@Contoso.com'));
+    expect(first.created).toBe(true);
+    expect(first.record).toMatchObject({ upnKey: 'cc#sales@contoso.com', status: 'Pending' });
+    const again = await repo.putDesired(tenant, desired('cc#sales@contoso.com', 'Sales 2'));
+    expect(again.created).toBe(false);
+    const read = await repo.get(tenant, 'CC#SALES@contoso.com');
+    expect(read?.desired.displayName).toBe('Sales 2');
+    expect(read?.etag).toBeTruthy();
+    expect(await repo.get(tenant, 'nobody@contoso.com')).toBeUndefined();
+  });
+
+  it('ETag conflicts reload and retry, so concurrent updates all land', async () => {
+    const upn = 'concurrent@contoso.com';
+    await repo.putDesired(tenant, desired(upn));
+    const writers = 8;
+    await Promise.all(
+      Array.from({ length: writers }, (_, i) =>
+        repo.update(tenant, upn, (cur) => {
+          if (!cur) throw new Error('missing');
+          const seen = cur.actual?.queueId ? cur.actual.queueId.split(',') : [];
+          return { ...cur, actual: { ...cur.actual, queueId: [...seen, `w${i}`].join(',') } };
+        }),
+      ),
+    );
+    const final = await repo.get(tenant, upn);
+    expect(final?.actual?.queueId?.split(',').sort()).toEqual(
+      Array.from({ length: writers }, (_, i) => `w${i}`).sort(),
+    );
+  });
+
+  it('a stale ETag is detected (412) and the helper converges by re-applying the change', async () => {
+    const upn = 'stale@contoso.com';
+    await repo.putDesired(tenant, desired(upn));
+    const { partitionKey, rowKey } = EndpointsRepository.keys(tenant, upn);
+    let calls = 0;
+    await updateWithEtag(repo.client, partitionKey, rowKey, async (cur) => {
+      calls++;
+      // Someone else writes between our first read and our write, so the first write must fail with 412.
+      if (calls === 1) await repo.patch(tenant, upn, { status: 'Provisioning' });
+      return cur ? { ...cur, partitionKey, rowKey, objectId: `obj-${calls}` } : undefined;
+    });
+    expect(calls).toBe(2);
+    const final = await repo.get(tenant, upn);
+    expect(final).toMatchObject({ objectId: 'obj-2', status: 'Provisioning' });
+  });
+
+  it('gives up with ConcurrencyError when every attempt conflicts', async () => {
+    const upn = 'hot@contoso.com';
+    await repo.putDesired(tenant, desired(upn));
+    const { partitionKey, rowKey } = EndpointsRepository.keys(tenant, upn);
+    let calls = 0;
+    await expect(
+      updateWithEtag(
+        repo.client,
+        partitionKey,
+        rowKey,
+        async (cur) => {
+          calls++;
+          await repo.patch(tenant, upn, { runId: `interloper-${calls}` });
+          return cur ? { ...cur, partitionKey, rowKey, lastError: 'mine' } : undefined;
+        },
+        { maxAttempts: 3, sleep: async () => undefined },
+      ),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(calls).toBe(3);
+    expect((await repo.get(tenant, upn))?.lastError).toBeUndefined();
+  });
+
+  it('lists a tenant page by page with an opaque continuation token', async () => {
+    const t2 = randomUUID();
+    const upns = Array.from({ length: 7 }, (_, i) => `list${i}@contoso.com`);
+    for (const u of upns) await repo.putDesired(t2, desired(u));
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await repo.list(t2, { top: 3, continuationToken: token });
+      seen.push(...page.items.map((i) => i.upnKey));
+      token = page.continuationToken;
+      pages++;
+    } while (token && pages < 10);
+    expect(seen).toEqual(upns);
+    expect(pages).toBe(3);
+  });
+
+  it('deletes', async () => {
+    await repo.putDesired(tenant, desired('gone@contoso.com'));
+    expect(await repo.delete(tenant, 'gone@contoso.com')).toBe(true);
+    expect(await repo.delete(tenant, 'gone@contoso.com')).toBe(false);
+  });
+});
+
+describe('EndpointStepsRepository', () => {
+  it('keeps each run in sequence order, separately', async () => {
+    const steps = new EndpointStepsRepository(storage.connectionString, { tableName: `endpointSteps${suffix}` });
+    const upn = 'steps@contoso.com';
+    const names = [
+      'checkConsent',
+      'ensureApplicationInstance',
+      'syncApplicationInstance',
+      'ensureUsageLocation',
+      'ensureLicense',
+      'assignNumber',
+      'bindToQueue',
+      'recordProvisioned',
+      'x9',
+      'x10',
+      'x11',
+    ];
+    for (let seq = names.length - 1; seq >= 0; seq--) {
+      await steps.put(tenant, upn, {
+        runId: 'provision:run/1',
+        seq,
+        step: names[seq],
+        status: 'Succeeded',
+        attempts: 1,
+      });
+    }
+    await steps.put(tenant, upn, {
+      runId: 'provision:run/2',
+      seq: 0,
+      step: 'checkConsent',
+      status: 'Failed',
+      attempts: 3,
+      error: 'missing consent',
+    });
+    const run1 = await steps.list(tenant, upn, 'provision:run/1');
+    expect(run1.map((s) => s.step)).toEqual(names);
+    expect(run1[0]).toMatchObject({ runId: 'provision:run/1', seq: 0, status: 'Succeeded', attempts: 1 });
+    const run2 = await steps.list(tenant, upn, 'provision:run/2');
+    expect(run2).toEqual([
+      {
+        runId: 'provision:run/2',
+        seq: 0,
+        step: 'checkConsent',
+        status: 'Failed',
+        attempts: 3,
+        error: 'missing consent',
+        startedAt: undefined,
+        endedAt: undefined,
+      },
+    ]);
+    expect(await steps.list(tenant, upn)).toHaveLength(names.length + 1);
+  });
+});
+
+describe('tables', () => {
+  it('ensureTable is idempotent', async () => {
+    const c = tableClient(storage.connectionString, `idem${suffix}`);
+    await ensureTable(c);
+    await ensureTable(c);
+    await expect(c.createTable()).resolves.toBeUndefined();
+  });
+  it('exports ConcurrencyError', () => {
+    expect(new ConcurrencyError('x')).toBeInstanceOf(Error);
+  });
+});

@@ -1,0 +1,103 @@
+import { ConfigError, SETTINGS, configurationTable, loadConfig } from '../../../shared/config';
+
+const minimal = {
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+  PROVISIONING_CLIENT_ID: '11111111-1111-1111-1111-111111111111',
+  PROVISIONING_CLIENT_SECRET: 's3cret-value',
+  BOT_APP_ID: '22222222-2222-2222-2222-222222222222',
+  BRIDGE_URL: 'https://localhost:7075/bridge/',
+};
+
+function problemsOf(env: Record<string, string | undefined>) {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults and freezes the result', () => {
+    const c = loadConfig(minimal);
+    expect(c.graphBaseUrl).toBe('https://graph.microsoft.com');
+    expect(c.authorityHost).toBe('https://login.microsoftonline.com');
+    expect(c.provisioning.credential).toBe('secret');
+    expect(c.bridge).toEqual({ url: 'https://localhost:7075/bridge', scope: 'api://teams-admin-bridge/.default' });
+    expect(c.api).toEqual({
+      audience: 'api://switchboard',
+      issuerTemplate: 'https://login.microsoftonline.com/{tenantId}/v2.0',
+    });
+    expect(c.botToken.openIdConfigUrl).toBe('https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration');
+    expect(c.resourceAccountLicenseRule).toBe('allResourceAccounts');
+    expect(c.driftSchedule).toBe('0 */15 * * * *');
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.provisioning)).toBe(true);
+  });
+
+  it('every default in the settings list is accepted as is', () => {
+    for (const s of SETTINGS) expect(s.doc.length).toBeGreaterThan(10);
+    expect(SETTINGS.map((s) => s.name)).toContain('RESOURCE_ACCOUNT_LICENSE_RULE');
+    expect(() => loadConfig(minimal)).not.toThrow();
+  });
+
+  it('names each missing required setting', () => {
+    const problems = problemsOf({});
+    expect(problems.map((p) => p.setting).sort()).toEqual(
+      [
+        'AzureWebJobsStorage',
+        'BOT_APP_ID',
+        'BRIDGE_URL',
+        'PROVISIONING_CLIENT_ID',
+        'PROVISIONING_CLIENT_SECRET',
+      ].sort(),
+    );
+  });
+
+  it('requires what the chosen credential needs', () => {
+    expect(problemsOf({ ...minimal, PROVISIONING_CREDENTIAL: 'certificate' })).toEqual([
+      { setting: 'PROVISIONING_CERTIFICATE_PATH', message: 'is required when PROVISIONING_CREDENTIAL=certificate' },
+    ]);
+    const mi = loadConfig({ ...minimal, PROVISIONING_CLIENT_ID: '', PROVISIONING_CREDENTIAL: 'managedIdentity' });
+    expect(mi.provisioning.credential).toBe('managedIdentity');
+    expect(problemsOf({ ...minimal, PROVISIONING_CREDENTIAL: 'password' })[0]).toEqual({
+      setting: 'PROVISIONING_CREDENTIAL',
+      message: 'must be one of secret, certificate, managedIdentity',
+    });
+  });
+
+  it('rejects invalid values, naming the setting and never echoing secrets', () => {
+    let message = '';
+    try {
+      loadConfig({
+        ...minimal,
+        GRAPH_BASE_URL: 'not a url',
+        BOT_APP_ID: 'bot',
+        DRIFT_SCHEDULE: '*/5',
+        RESOURCE_ACCOUNT_LICENSE_RULE: 'some',
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    for (const s of ['GRAPH_BASE_URL', 'BOT_APP_ID', 'DRIFT_SCHEDULE', 'RESOURCE_ACCOUNT_LICENSE_RULE']) {
+      expect(message).toContain(s);
+    }
+    expect(message).not.toContain('s3cret-value');
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ ...minimal, GRAPH_BASE_URL: '  ' }).graphBaseUrl).toBe('https://graph.microsoft.com');
+  });
+});
+
+describe('configurationTable', () => {
+  it('has one row per setting, with required, default and doc', () => {
+    const table = configurationTable();
+    const lines = table.split('\n');
+    expect(lines).toHaveLength(SETTINGS.length + 2);
+    expect(table).toContain('| `AzureWebJobsStorage` | yes |  | Storage connection string');
+    expect(table).toContain('| `DRIFT_SCHEDULE` | no | `0 */15 * * * *` |');
+    expect(table).toContain('| `PROVISIONING_CLIENT_SECRET` | when PROVISIONING_CREDENTIAL=secret |');
+  });
+});
