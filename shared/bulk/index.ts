@@ -1,0 +1,14 @@
+/**
+ * Bulk import, as pure functions over data: read a CSV or JSON upload, validate every row up front (the caller
+ * writes all accepted rows or nothing), follow a batch's progress, export its results as spreadsheet-safe CSV.
+ * Row numbering: see types.ts (1-based data rows; the CSV header is row 0; CSV rows also carry their line).
+ */
+export * from './types';
+export * from './upload';
+export * from './csv-input';
+export * from './json-input';
+export * from './inventory';
+export * from './validate';
+export * from './upload-input';
+export * from './progress';
+export * from './csv-output';
