@@ -6,7 +6,8 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import { TenantError } from './errors';
-import { checkGate, errorFromResponse, networkError } from './http';
+import { TokenAcquisitionError } from './gated-credential';
+import { checkGate, errorFromResponse, networkError, tokenError } from './http';
 import type { ApplicationInstance, ApplicationInstanceSync } from './model';
 import { RetryEvents, RetryOptions, Sleep, ThrottleGate, executeWithRetry, realSleep, retryOptions } from './retry';
 
@@ -132,16 +133,10 @@ export class TeamsAdminBridgeClient {
     let token: string;
     try {
       const t = await this.o.credential.getToken(this.o.scope);
-      if (!t) throw new Error(`no token for ${this.o.scope}`);
+      if (!t) throw new Error('the credential returned no token');
       token = t.token;
     } catch (e) {
-      throw new TenantError({
-        kind: 'permanent',
-        source: 'auth',
-        message: `Could not get a token for the Teams admin bridge (${this.o.scope}): ${e instanceof Error ? e.message : String(e)}`,
-        operation,
-        cause: e,
-      });
+      throw tokenError(operation, new TokenAcquisitionError(this.o.scope, e));
     }
     let result;
     try {

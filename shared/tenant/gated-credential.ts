@@ -10,7 +10,14 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/ident
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { backoffDelay, parseRetryAfter, realSleep, ThrottleGate, type Sleep } from './retry';
 
-/** Credential options that make a credential's token requests report throttling to `gate` and not retry on their own. */
+/**
+ * Credential options that make a credential's token requests report throttling to `gate` and not retry on their own.
+ *
+ * The policy also hides a throttled answer's status from MSAL: msal-node's bundled msal-common (16.x) looks the
+ * Retry-After header up case-sensitively while @azure/identity hands it lower-cased headers, so MSAL falls back to
+ * its 60 s default and refuses every token request locally for a minute after one throttled answer. The gate keeps
+ * the server's real Retry-After and GatedCredential waits exactly that long instead.
+ */
 export function throttleAwareCredentialOptions(gate: ThrottleGate): {
   retryOptions: { maxRetries: number };
   additionalPolicies: { policy: PipelinePolicy; position: 'perCall' }[];
@@ -23,6 +30,8 @@ export function throttleAwareCredentialOptions(gate: ThrottleGate): {
         const now = Date.now();
         const ms = parseRetryAfter(response.headers.get('retry-after'), now);
         gate.closeFor(ms ?? 1000, now);
+        response.headers.delete('retry-after');
+        return { ...response, status: 400 };
       }
       return response;
     },
@@ -30,15 +39,46 @@ export function throttleAwareCredentialOptions(gate: ThrottleGate): {
   return { retryOptions: { maxRetries: 0 }, additionalPolicies: [{ policy, position: 'perCall' }] };
 }
 
+/**
+ * The token endpoint kept throttling (or failing transiently) for longer than this process waits in one call. The
+ * caller should try again later — an orchestration with a durable timer — not treat it as a configuration error.
+ */
+export class TokenUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TokenUnavailableError';
+  }
+}
+
+/** Wraps any failure to get a token, so adapters can tell it from a failure of the request itself. */
+export class TokenAcquisitionError extends Error {
+  constructor(
+    readonly scope: string,
+    readonly original: unknown,
+  ) {
+    super(`Could not get a token for ${scope}: ${original instanceof Error ? original.message : String(original)}`);
+    this.name = 'TokenAcquisitionError';
+  }
+
+  get transient(): TokenUnavailableError | undefined {
+    return this.original instanceof TokenUnavailableError ? this.original : undefined;
+  }
+}
+
 export interface GatedCredentialOptions {
-  maxAttempts?: number;
+  /** How long one getToken may keep waiting out throttling before it gives up with TokenUnavailableError. */
+  maxWaitMs?: number;
   sleep?: Sleep;
   random?: () => number;
 }
 
 export class GatedCredential implements TokenCredential {
   private readonly inflight = new Map<string, Promise<AccessToken | null>>();
-  private readonly maxAttempts: number;
+  private readonly maxWaitMs: number;
   private readonly sleep: Sleep;
   private readonly random: () => number;
 
@@ -48,7 +88,7 @@ export class GatedCredential implements TokenCredential {
     readonly gate: ThrottleGate,
     o: GatedCredentialOptions = {},
   ) {
-    this.maxAttempts = o.maxAttempts ?? 6;
+    this.maxWaitMs = o.maxWaitMs ?? 15_000;
     this.sleep = o.sleep ?? realSleep;
     this.random = o.random ?? Math.random;
   }
@@ -64,16 +104,31 @@ export class GatedCredential implements TokenCredential {
   }
 
   private async acquire(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       const wait = this.gate.remainingMs(Date.now());
       if (wait > 0) await this.sleep(wait);
+      const closuresBefore = this.gate.closures;
       try {
         return await this.inner.getToken(scopes, options);
       } catch (err) {
-        const throttled = this.gate.remainingMs(Date.now()) > 0;
-        if (attempt >= this.maxAttempts || !(throttled || isTransient(err))) throw err;
-        if (!throttled)
-          await this.sleep(backoffDelay(attempt, { baseDelayMs: 500, maxDelayMs: 10_000, random: this.random }));
+        // Throttled exactly when this attempt's answer closed the gate (the policy saw a 429/503/504).
+        const throttled = this.gate.closures !== closuresBefore;
+        if (!(throttled || isTransient(err))) throw err;
+        const waited = Date.now() - started;
+        if (waited >= this.maxWaitMs) {
+          const retryAfterMs = Math.max(this.gate.remainingMs(Date.now()), 5_000);
+          throw new TokenUnavailableError(
+            `the token endpoint is ${throttled ? 'throttling' : 'failing'} (waited ${Math.round(waited / 1000)} s): ${
+              err instanceof Error ? err.message : String(err)
+            }`,
+            retryAfterMs,
+            { cause: err },
+          );
+        }
+        if (!throttled) {
+          await this.sleep(backoffDelay(attempt, { baseDelayMs: 500, maxDelayMs: 5_000, random: this.random }) + 100);
+        }
       }
     }
   }

@@ -7,8 +7,9 @@ import type { TokenCredential } from '@azure/identity';
 import { Client, ResponseType } from '@microsoft/microsoft-graph-client';
 import type { GraphRequest } from '@microsoft/microsoft-graph-client';
 import { TenantError, ThrottledError, classifyStatus } from './errors';
-import { createGraphClient } from './graph-client';
-import { checkGate, errorFromResponse, networkError, readErrorBody } from './http';
+import { CredentialAuthProvider, createGraphClient, graphScope } from './graph-client';
+import { TokenAcquisitionError } from './gated-credential';
+import { checkGate, errorFromResponse, networkError, readErrorBody, tokenError } from './http';
 import type {
   AppRoleAssignment,
   AssignNumberRequest,
@@ -74,6 +75,7 @@ export class GraphTenantAdapter {
   private readonly retry: RetryOptions;
   private readonly sleep: Sleep;
   private readonly gate: ThrottleGate;
+  private readonly auth: CredentialAuthProvider;
   private requests = 0;
 
   constructor(o: GraphAdapterOptions) {
@@ -92,6 +94,7 @@ export class GraphTenantAdapter {
       },
       gate: this.gate,
     });
+    this.auth = new CredentialAuthProvider(o.credential, graphScope(o.graphBaseUrl));
   }
 
   /** HTTP requests sent to Graph by this adapter (each retry counts). */
@@ -245,6 +248,14 @@ export class GraphTenantAdapter {
   ): Promise<RawResult> {
     const operation = `${method} ${path.replace(/^https?:\/\/[^/]+\/v1\.0/, '')}`;
     checkGate(this.gate, this.retry, 'graph', operation);
+    // The token first (a cache hit after the first call): the Graph client would wrap a token failure into a
+    // GraphError and lose whether it is worth waiting for.
+    try {
+      await this.auth.getAccessToken();
+    } catch (e) {
+      if (e instanceof TokenAcquisitionError) throw tokenError(operation, e);
+      throw e;
+    }
     let request: GraphRequest = this.client.api(path).responseType(ResponseType.RAW);
     if (o.query) {
       // The Graph client does not encode query values: do it here (e.g. the + of an E.164 number in $filter).

@@ -1,3 +1,4 @@
+import { TokenAcquisitionError } from './gated-credential';
 /**
  * The Microsoft Graph client with exactly one retry layer — ours. The default middleware chain of
  * @microsoft/microsoft-graph-client contains a RetryHandler (retries 429/503/504 with its own delays); stacking ours
@@ -33,8 +34,13 @@ export class CredentialAuthProvider implements AuthenticationProvider {
     private readonly scope: string,
   ) {}
   async getAccessToken(): Promise<string> {
-    const token = await this.credential.getToken(this.scope);
-    if (!token) throw new Error(`No token for ${this.scope}`);
+    let token;
+    try {
+      token = await this.credential.getToken(this.scope);
+    } catch (err) {
+      throw new TokenAcquisitionError(this.scope, err);
+    }
+    if (!token) throw new TokenAcquisitionError(this.scope, new Error('the credential returned no token'));
     return token.token;
   }
 }

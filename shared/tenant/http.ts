@@ -1,3 +1,4 @@
+import { TokenAcquisitionError } from './gated-credential';
 /** Helpers shared by the Graph and bridge adapters: reading error bodies and turning responses into TenantErrors. */
 import { ErrorSource, TenantError, ThrottledError, classifyStatus } from './errors';
 import { RetryOptions, ThrottleGate, backoffDelay, parseRetryAfter } from './retry';
@@ -63,6 +64,30 @@ export function errorFromResponse(args: {
 export function networkError(source: ErrorSource, operation: string, cause: unknown): TenantError {
   const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
   return new TenantError({ kind: 'retryable', source, message: `${operation} failed: ${what}`, operation, cause });
+}
+
+/**
+ * A failure to get a token: throttling or transient failure of the token endpoint is worth waiting for (throttled,
+ * with a Retry-After); anything else (wrong secret, no consent, unknown tenant) is permanent until an admin acts.
+ */
+export function tokenError(operation: string, err: TokenAcquisitionError): TenantError {
+  const transient = err.transient;
+  if (transient) {
+    return new ThrottledError({
+      source: 'auth',
+      message: `${operation} not sent: ${err.message}`,
+      operation,
+      retryAfterMs: transient.retryAfterMs,
+      cause: err,
+    });
+  }
+  return new TenantError({
+    kind: 'permanent',
+    source: 'auth',
+    message: `${operation} not sent: ${err.message}`,
+    operation,
+    cause: err,
+  });
 }
 
 /**

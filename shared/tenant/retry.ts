@@ -102,6 +102,8 @@ function discard(response: unknown): void {
  */
 export class ThrottleGate {
   private until = 0;
+  /** How many throttling answers the gate has taken (tells whether a given request was throttled). */
+  closures = 0;
   /** After a throttle, one request (the probe) goes first; the others follow once it was not throttled. */
   private probing = false;
   private probe: { done: Promise<void>; settle: () => void } | undefined;
@@ -110,6 +112,7 @@ export class ThrottleGate {
   closeFor(ms: number, now: number): void {
     this.until = Math.max(this.until, now + ms);
     this.probing = true;
+    this.closures++;
   }
 
   remainingMs(now: number): number {
