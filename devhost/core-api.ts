@@ -20,7 +20,10 @@ export interface ProgrammingModel {
 export interface InvocationModel {
   getArguments(): Promise<{ context: unknown; inputs: unknown[] }>;
   invokeFunction(context: unknown, inputs: unknown[], handler: (...args: unknown[]) => unknown): Promise<unknown>;
-  getResponse(context: unknown, result: unknown): Promise<{
+  getResponse(
+    context: unknown,
+    result: unknown,
+  ): Promise<{
     invocationId: string;
     outputData?: { name: string; data: unknown }[];
     returnValue?: unknown;
@@ -93,8 +96,34 @@ export class CoreApiRegistry {
       this.programmingModel = model;
     },
     getProgrammingModel: (): ProgrammingModel | undefined => this.programmingModel,
-    log: (level: LogLevel, category: string, message: string): void => this.logSink(level, category, message),
+    log: (level: LogLevel, category: string, message: string): void => {
+      const final = this.runLogHooks(level, category, message);
+      this.logSink(final.level, category, final.message);
+    },
   };
+
+  /**
+   * Runs the log hooks synchronously, as the worker does for every log. A hook may change `level` and `message`;
+   * like the worker, the change only applies to user logs. A throwing hook does not break logging.
+   */
+  runLogHooks(
+    level: LogLevel,
+    category: string,
+    message: string,
+    invocationContext?: unknown,
+  ): { level: LogLevel; message: string } {
+    if (this.hooks.log.length === 0) return { level, message };
+    const context: Record<string, unknown> = { level, message, category, invocationContext, hookData: {} };
+    for (const hook of [...this.hooks.log]) {
+      try {
+        hook(context);
+      } catch {
+        // A log hook must never make logging fail.
+      }
+    }
+    if (category !== 'user') return { level, message };
+    return { level: context.level as LogLevel, message: String(context.message) };
+  }
 
   async runHooks(name: HookName, context: Record<string, unknown>): Promise<void> {
     for (const hook of [...this.hooks[name]]) {

@@ -31,17 +31,23 @@ export class WorkerInvoker implements Invoker {
     if (!model) throw new Error('The app registered no programming model (did it call app.* from @azure/functions?)');
     const invocationId = request.invocationId ?? randomUUID();
     const name = fn.metadata.name;
-    const inputData: { name: string; data: RpcTypedData }[] = [{ name: fn.triggerBindingName, data: request.triggerData }];
+    const inputData: { name: string; data: RpcTypedData }[] = [
+      { name: fn.triggerBindingName, data: request.triggerData },
+    ];
     for (const [bindingName, binding] of Object.entries(fn.metadata.bindings)) {
       if (bindingName === fn.triggerBindingName || binding.direction !== 'in') continue;
       const data = this.inputProvider(binding, fn);
       if (data === undefined) {
-        this.logger.warn(`[${name}] input binding "${bindingName}" of type ${binding.type} is not supported by the devhost`);
+        this.logger.warn(
+          `[${name}] input binding "${bindingName}" of type ${binding.type} is not supported by the devhost`,
+        );
         continue;
       }
       inputData.push({ name: bindingName, data });
     }
 
+    // Set once the library built it, so log hooks see the invocation's context (as in the worker).
+    let invocationContext: unknown;
     const coreCtx: Record<string, unknown> = {
       invocationId,
       request: {
@@ -49,11 +55,14 @@ export class WorkerInvoker implements Invoker {
         functionId: name,
         inputData,
         triggerMetadata: request.triggerMetadata ?? {},
+        retryContext: request.retryContext,
       },
       metadata: { name, bindings: fn.metadata.bindings },
       state: undefined,
-      log: (level: LogLevel, category: string, message: string) =>
-        this.logger.log(level, message, { functionName: name, invocationId, category }),
+      log: (level: LogLevel, category: string, message: string) => {
+        const final = this.registry.runLogHooks(level, category, message, invocationContext);
+        this.logger.log(final.level, final.message, { functionName: name, invocationId, category });
+      },
     };
 
     const startedAt = process.hrtime.bigint();
@@ -61,6 +70,7 @@ export class WorkerInvoker implements Invoker {
     try {
       const invocationModel = model.getInvocationModel(coreCtx);
       const { context, inputs: initialInputs } = await invocationModel.getArguments();
+      invocationContext = context;
       const hookData: Record<string, unknown> = {};
 
       const pre: Record<string, unknown> = {
@@ -98,10 +108,14 @@ export class WorkerInvoker implements Invoker {
       if (post.error !== undefined && post.error !== null) throw post.error;
 
       const response = await invocationModel.getResponse(context, post.result);
-      this.logger.log('information', `Executed '${name}' (Succeeded, Id=${invocationId}, Duration=${elapsedMs(startedAt)}ms)`, {
-        functionName: name,
-        invocationId,
-      });
+      this.logger.log(
+        'information',
+        `Executed '${name}' (Succeeded, Id=${invocationId}, Duration=${elapsedMs(startedAt)}ms)`,
+        {
+          functionName: name,
+          invocationId,
+        },
+      );
       return {
         invocationId,
         outputData: (response.outputData ?? []) as InvocationResult['outputData'],

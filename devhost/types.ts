@@ -63,6 +63,12 @@ export interface InvocationRequest {
   triggerMetadata?: Record<string, RpcTypedData>;
   /** Optional fixed invocation id (default: a fresh uuid). */
   invocationId?: string;
+  /** Set on retries of a function with a retry policy (the worker's RpcRetryContext). */
+  retryContext?: {
+    retryCount: number;
+    maxRetryCount: number;
+    exception?: { message?: string; stackTrace?: string; source?: string };
+  };
 }
 
 export interface InvocationResult {
@@ -167,5 +173,9 @@ export interface DurableRuntime extends TriggerSource {
    * Serves the Durable HTTP API (both the SDK's rpcBaseUrl calls and the public management webhooks) for requests under
    * `/runtime/webhooks/durabletask/`; `subPath` is what follows that prefix (no leading slash), query string included.
    */
-  handleHttp(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, subPath: string): Promise<void>;
+  handleHttp(
+    req: import('node:http').IncomingMessage,
+    res: import('node:http').ServerResponse,
+    subPath: string,
+  ): Promise<void>;
 }

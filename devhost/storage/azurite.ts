@@ -62,6 +62,19 @@ export interface AzuriteOptions {
   log?: (line: string) => void;
 }
 
+/** Runs `node <argv…>` as a child and stops it when stdin ends (the parent died) or on SIGTERM/SIGINT. */
+const WATCHDOG = `
+const { spawn } = require('node:child_process');
+const child = spawn(process.execPath, process.argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });
+const stop = () => { if (child.exitCode === null) child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 5000).unref(); };
+process.stdin.on('end', stop);
+process.stdin.on('close', stop);
+process.stdin.resume();
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+child.on('exit', (code) => process.exit(code === null ? 1 : code));
+`;
+
 /** Ensures Azurite answers on its default ports; starts it when none of them listens. */
 export async function ensureAzurite(options: AzuriteOptions = {}): Promise<AzuriteHandle> {
   const listening = await Promise.all(Object.values(AZURITE_PORTS).map((p) => isListening(p)));
@@ -73,14 +86,25 @@ export async function ensureAzurite(options: AzuriteOptions = {}): Promise<Azuri
   }
   const root = options.packageRoot ?? path.resolve(__dirname, '..', '..', '..');
   const location = options.location ?? path.join(process.cwd(), '.azurite');
-  mkdirSync(location, { recursive: true });
   const bin = require.resolve('azurite/dist/src/azurite.js', { paths: [root, process.cwd()] });
-  const args = [bin, '--silent', '--skipApiVersionCheck', '--disableTelemetry', '--location', location];
-  if (options.inMemory) args.push('--inMemoryPersistence');
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  const args = [bin, '--silent', '--skipApiVersionCheck', '--disableTelemetry'];
+  // Azurite refuses --location together with --inMemoryPersistence.
+  if (options.inMemory) {
+    args.push('--inMemoryPersistence');
+  } else {
+    mkdirSync(location, { recursive: true });
+    args.push('--location', location);
+  }
+  // Azurite runs under a small watchdog that stops it when our stdin pipe closes, so it never outlives this process
+  // (even when this process is SIGKILLed, which skips every exit handler).
+  const child: ChildProcess = spawn(process.execPath, ['-e', WATCHDOG, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: false,
+  });
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Azurite exited with code ${child.exitCode}: ${output.slice(-2000)}`);
