@@ -7,6 +7,8 @@ module.exports = {
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
+  // Integration tests start processes and wait on real timers; unit tests finish long before this.
+  testTimeout: 180000,
   projects: [
     {
       displayName: 'unit',
@@ -19,7 +21,6 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/tests/integration'],
       transform: { '^.+\\.ts$': tsJest },
-      testTimeout: 180000,
     },
   ],
 };

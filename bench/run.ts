@@ -2,11 +2,15 @@
  * `npm run bench -- <name>`: runs one benchmark and prints one JSON object whose keys name each figure with its unit.
  * Every benchmark compares against a baseline measured in the same run (a ratio), never against a stored number.
  */
+import { runTrustingSimulator } from '../scripts/lib/trust';
+
 const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   devhost: () => import('./devhost').then((m) => m.run()),
+  provision: () => import('./provision').then((m) => m.run()),
 };
 
 async function main(): Promise<void> {
+  await runTrustingSimulator();
   const name = process.argv[2];
   const bench = name ? benchmarks[name] : undefined;
   if (!bench) {

@@ -2,4 +2,9 @@
  * The app's entry (package.json `main`): importing a module registers its functions with the Functions host.
  * Keep this the one list of everything the app exposes.
  */
+import './startup';
 import './http/health';
+import './http/endpoints';
+import './http/consent';
+import '../orchestrations/provisioning/provision-endpoint';
+import '../orchestrations/provisioning/deprovision-endpoint';

@@ -3,9 +3,11 @@
  * Shared by `npm start`, the integration tests and the benchmarks so all three run the system the same way.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/** The repository root: the nearest folder above this file with Switchboard's package.json (from src or dist). */
+export const REPO_ROOT = findRepoRoot(__dirname);
 export const DIST = path.join(REPO_ROOT, 'dist');
 
 export interface Started {
@@ -27,6 +29,11 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Echo the child's lines with this prefix (for `npm start`); silent when undefined. */
   echoPrefix?: string;
+  /**
+   * Run the child in its own process group, so a terminal's Ctrl-C reaches only the parent, which then stops the
+   * child once, gracefully (otherwise the child sees the terminal's signal and the parent's, and exits at once).
+   */
+  ownProcessGroup?: boolean;
 }
 
 export async function startNode(options: StartOptions): Promise<{ started: Started; match: RegExpMatchArray }> {
@@ -34,6 +41,7 @@ export async function startNode(options: StartOptions): Promise<{ started: Start
     cwd: options.cwd ?? REPO_ROOT,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
   });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -99,6 +107,7 @@ export async function startDevhost(options: {
   echoPrefix?: string;
   timeoutMs?: number;
   extraArgs?: string[];
+  ownProcessGroup?: boolean;
 }): Promise<{ host: Started; origin: string }> {
   const { started, match } = await startNode({
     args: [
@@ -113,6 +122,16 @@ export async function startDevhost(options: {
     readyPattern: /devhost ready: (http:\/\/\S+)/,
     echoPrefix: options.echoPrefix,
     timeoutMs: options.timeoutMs ?? 90_000,
+    ownProcessGroup: options.ownProcessGroup,
   });
   return { host: started, origin: match[1] };
+}
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'switchboard')
+      return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no Switchboard package.json above ${from}`);
+  }
 }

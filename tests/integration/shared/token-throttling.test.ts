@@ -37,7 +37,9 @@ afterEach(async () => {
 it('concurrent cache misses share one token request', async () => {
   const before = (await simState(sim)).stats.requests;
   const credential = createProvisioningCredential(config(), sim.tenantId);
-  const tokens = await Promise.all(Array.from({ length: 20 }, () => credential.getToken('https://graph.microsoft.com/.default')));
+  const tokens = await Promise.all(
+    Array.from({ length: 20 }, () => credential.getToken('https://graph.microsoft.com/.default')),
+  );
   expect(new Set(tokens.map((t) => t?.token)).size).toBe(1);
   expect((await simState(sim)).stats.requests - before).toBe(1);
 });
@@ -46,7 +48,9 @@ it('waits out a throttling token endpoint without violating Retry-After', async 
   await simJson(sim, 'POST', '/_sim/faults', { throttleProbability: 1, retryAfterSeconds: 1 });
   const before = (await simState(sim)).stats;
   const credential = createProvisioningCredential(config(), sim.tenantId);
-  const pending = Promise.all(Array.from({ length: 10 }, () => credential.getToken('https://graph.microsoft.com/.default')));
+  const pending = Promise.all(
+    Array.from({ length: 10 }, () => credential.getToken('https://graph.microsoft.com/.default')),
+  );
   await new Promise((r) => setTimeout(r, 2500));
   await simJson(sim, 'POST', '/_sim/faults', { throttleProbability: 0 });
   const tokens = await pending;

@@ -1,0 +1,98 @@
+/**
+ * EndpointWorkflows over the Durable client: instance ids are the endpoint's (`provision:{tenantId}:{upn}`,
+ * `deprovision:{tenantId}:{upn}`), so Durable itself refuses a second run while one is in flight.
+ */
+import type { DurableClient } from 'durable-functions';
+import type { LicenseRule } from '../../shared/domain';
+import type { EndpointWorkflows, WorkflowKind } from '../../shared/endpoints/service';
+import type { EndpointRecord } from '../../shared/storage';
+import {
+  DEPROVISION_ENDPOINT,
+  deprovisionInstanceId,
+  type DeprovisionEndpointInput,
+} from '../../orchestrations/provisioning/deprovision-endpoint';
+import {
+  PROVISION_ENDPOINT,
+  provisionInstanceId,
+  type ProvisionEndpointInput,
+  type ProvisionTiming,
+} from '../../orchestrations/provisioning/provision-endpoint';
+
+const ACTIVE = new Set(['Pending', 'Running', 'ContinuedAsNew', 'Suspended']);
+
+export interface WorkflowSettings {
+  licenseRule: LicenseRule;
+  /** Overrides of the chain's waiting policies (tests shorten them). */
+  timing?: Partial<ProvisionTiming>;
+}
+
+export function durableWorkflows(client: DurableClient, settings: WorkflowSettings): EndpointWorkflows {
+  const instanceId = (kind: WorkflowKind, tenantId: string, upnKey: string) =>
+    kind === 'provision' ? provisionInstanceId(tenantId, upnKey) : deprovisionInstanceId(tenantId, upnKey);
+
+  const isRunning = async (kind: WorkflowKind, tenantId: string, upnKey: string): Promise<boolean> => {
+    try {
+      const status = await client.getStatus(instanceId(kind, tenantId, upnKey));
+      return ACTIVE.has(String(status.runtimeStatus));
+    } catch (err) {
+      if (err instanceof Error && /404/.test(err.message)) return false;
+      throw err;
+    }
+  };
+
+  return {
+    isRunning,
+    async start(kind: WorkflowKind, record: EndpointRecord): Promise<void> {
+      const id = instanceId(kind, record.tenantId, record.upnKey);
+      const input = kind === 'provision' ? provisionInput(record, settings) : deprovisionInput(record, settings);
+      try {
+        await client.startNew(kind === 'provision' ? PROVISION_ENDPOINT : DEPROVISION_ENDPOINT, {
+          instanceId: id,
+          input,
+        });
+      } catch (err) {
+        // Another request started it a moment ago: the run is in flight, which is what was asked.
+        if (await isRunning(kind, record.tenantId, record.upnKey)) return;
+        throw err;
+      }
+    },
+  };
+}
+
+function provisionInput(record: EndpointRecord, settings: WorkflowSettings): ProvisionEndpointInput {
+  const d = record.desired;
+  if (!record.runId) throw new Error(`endpoint ${record.upnKey} has no run id`);
+  return {
+    tenantId: record.tenantId,
+    runId: record.runId,
+    endpoint: {
+      userPrincipalName: d.userPrincipalName,
+      upnKey: record.upnKey,
+      displayName: d.displayName,
+      applicationId: d.applicationId,
+      usageLocation: d.usageLocation ?? 'US',
+      phoneNumber: d.phoneNumber,
+      numberType: d.numberType,
+      queueId: d.queueId,
+    },
+    keepPartial: !!d.keepPartial,
+    licenseRule: settings.licenseRule,
+    timing: settings.timing,
+  };
+}
+
+function deprovisionInput(record: EndpointRecord, settings: WorkflowSettings): DeprovisionEndpointInput {
+  const d = record.desired;
+  if (!record.runId) throw new Error(`endpoint ${record.upnKey} has no run id`);
+  return {
+    tenantId: record.tenantId,
+    runId: record.runId,
+    upnKey: record.upnKey,
+    userPrincipalName: d.userPrincipalName,
+    objectId: record.objectId ?? record.actual?.objectId,
+    phoneNumber: record.actual?.phoneNumber ?? d.phoneNumber,
+    numberType: record.actual?.numberType ?? d.numberType,
+    queueId: record.actual?.queueId ?? d.queueId,
+    timing: settings.timing,
+  };
+}

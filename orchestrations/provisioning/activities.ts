@@ -1,0 +1,282 @@
+/**
+ * Provisioning activities: small, idempotent, named for the effect (read, then converge). Each returns an
+ * {@link Outcome}: expected tenant conditions (not replicated yet, throttled, licence not effective yet) are
+ * `retryLater`, conditions an admin must fix are `fail` with a message that says what to do.
+ */
+import { RESOURCE_ACCOUNT_SKU, resourceAccountPool, type ConsentDiff, type NumberType } from '../../shared/domain';
+import { readConsent } from '../../shared/endpoints/consent';
+import { isTenantError, type NumberAssignment, type TenantGateway } from '../../shared/tenant';
+import { defineActivity } from '../activity';
+import { appConfig, tenantGateway } from '../../shared/services';
+import { fail, ok, retryLater, type Outcome } from './outcome';
+
+/** Runs a tenant interaction, turning classified tenant errors into outcomes; anything else fails the activity. */
+export async function tenantCall<T>(
+  tenantId: string,
+  body: (gateway: TenantGateway) => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
+  try {
+    return await body(tenantGateway(tenantId));
+  } catch (err) {
+    if (!isTenantError(err)) throw err;
+    const extra = { code: err.code, retryAfterMs: err.retryAfterMs };
+    if (err.retryable) return retryLater(`${err.operation ?? err.source}: ${err.message}`, extra);
+    return fail(`${err.operation ?? err.source}: ${err.message}`, extra);
+  }
+}
+
+const sameId = (a: string | null | undefined, b: string | null | undefined) =>
+  !!a && !!b && a.toLowerCase() === b.toLowerCase();
+
+export const checkConsent = defineActivity('checkConsent', (input: { tenantId: string; appId: string }) =>
+  tenantCall(input.tenantId, async (gateway): Promise<Outcome<ConsentDiff>> => {
+    const config = appConfig();
+    const diff = await readConsent(gateway, {
+      appId: input.appId,
+      authorityHost: config.authorityHost,
+      redirectUri: config.adminConsentRedirectUri,
+    });
+    if (diff.missing.length === 0) return ok(diff);
+    const url = diff.adminConsentUrl;
+    return fail(
+      `The contact-center app ${input.appId} lacks ${diff.missing.join(', ')} in tenant ${input.tenantId}. ` +
+        `A Global Administrator must grant admin consent: ${url}`,
+      { code: 'ConsentMissing' },
+    );
+  }),
+);
+
+/** Catches what would fail later, before anything is created: the licence pool and the number. */
+export const preflight = defineActivity(
+  'preflight',
+  (input: {
+    tenantId: string;
+    userPrincipalName: string;
+    needsLicense: boolean;
+    phoneNumber?: string;
+    numberType?: NumberType;
+  }) =>
+    tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ existingObjectId?: string }>> => {
+      const existing = await gateway.getUser(input.userPrincipalName, ['id', 'assignedLicenses']);
+      if (input.needsLicense && !existing?.assignedLicenses?.some((l) => sameId(l.skuId, RESOURCE_ACCOUNT_SKU.skuId))) {
+        const pool = resourceAccountPool(await gateway.listSubscribedSkus());
+        if (pool.kind !== 'available') return fail(pool.message, { code: 'LicensePoolEmpty' });
+      }
+      if (input.phoneNumber && input.numberType) {
+        const problem = numberProblem(await gateway.findNumber(input.phoneNumber), input, existing?.id);
+        if (problem) return fail(problem, { code: 'NumberUnavailable' });
+      }
+      return ok({ existingObjectId: existing?.id });
+    }),
+);
+
+function numberProblem(
+  number: NumberAssignment | undefined,
+  wanted: { phoneNumber?: string; numberType?: NumberType },
+  ownObjectId: string | undefined,
+): string | undefined {
+  if (!number) return `${wanted.phoneNumber} is not in the tenant's number inventory: acquire or port it first.`;
+  if (number.numberType !== wanted.numberType) {
+    return `${wanted.phoneNumber} is a ${number.numberType} number, not ${wanted.numberType}: fix numberType.`;
+  }
+  if (number.capabilities && !number.capabilities.includes('voiceApplicationAssignment')) {
+    return (
+      `${wanted.phoneNumber} can only be assigned to users (capabilities: ${number.capabilities.join(', ')}); ` +
+      'a resource account needs a service number with voiceApplicationAssignment.'
+    );
+  }
+  if (number.assignmentTargetId && !sameId(number.assignmentTargetId, ownObjectId)) {
+    return `${wanted.phoneNumber} is already assigned to another user or account (${number.assignmentTargetId}).`;
+  }
+  return undefined;
+}
+
+export const ensureApplicationInstance = defineActivity(
+  'ensureApplicationInstance',
+  (input: { tenantId: string; userPrincipalName: string; displayName: string; applicationId: string }) =>
+    tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ created: boolean; objectId?: string }>> => {
+      const existing = await gateway.getApplicationInstance(input.userPrincipalName);
+      if (existing) return ok({ created: false, objectId: existing.objectId });
+      try {
+        const created = await gateway.createApplicationInstance({
+          userPrincipalName: input.userPrincipalName,
+          displayName: input.displayName,
+          applicationId: input.applicationId,
+        });
+        return ok({ created: true, objectId: created.objectId });
+      } catch (err) {
+        // Created by an earlier attempt and not visible yet: it exists, carry on to the replication wait.
+        if (isTenantError(err) && err.conflict) return ok({ created: false });
+        throw err;
+      }
+    }),
+);
+
+export const getApplicationInstance = defineActivity(
+  'getApplicationInstance',
+  (input: { tenantId: string; identity: string }) =>
+    tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ objectId: string; applicationId: string }>> => {
+      const instance = await gateway.getApplicationInstance(input.identity);
+      if (!instance)
+        return retryLater(`${input.identity} is not visible yet (directory replication)`, { code: 'NotReplicated' });
+      return ok({ objectId: instance.objectId, applicationId: instance.applicationId });
+    }),
+);
+
+/** Module 4.0.0 created instances with a blank ApplicationId: read back, set it, read back again. */
+export const ensureApplicationId = defineActivity(
+  'ensureApplicationId',
+  (input: { tenantId: string; objectId: string; applicationId: string }) =>
+    tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ corrected: boolean }>> => {
+      const instance = await gateway.getApplicationInstance(input.objectId);
+      if (!instance) return retryLater(`${input.objectId} is not visible yet`, { code: 'NotReplicated' });
+      if (sameId(instance.applicationId, input.applicationId)) return ok({ corrected: false });
+      await gateway.updateApplicationInstance(input.objectId, { applicationId: input.applicationId });
+      const after = await gateway.getApplicationInstance(input.objectId);
+      if (!sameId(after?.applicationId, input.applicationId)) {
+        return retryLater(`ApplicationId of ${input.objectId} did not stick (reads '${after?.applicationId ?? ''}')`);
+      }
+      return ok({ corrected: true });
+    }),
+);
+
+export const syncApplicationInstance = defineActivity(
+  'syncApplicationInstance',
+  (input: { tenantId: string; objectId: string; applicationId: string }) =>
+    tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ alreadySynced: boolean }>> => {
+      try {
+        const result = await gateway.syncApplicationInstance(input.objectId, input.applicationId);
+        return ok({ alreadySynced: result.alreadySynced });
+      } catch (err) {
+        if (isTenantError(err) && err.notFound) return retryLater(`${input.objectId} is not visible to sync yet`);
+        throw err;
+      }
+    }),
+);
+
+export const ensureUsageLocation = defineActivity(
+  'ensureUsageLocation',
+  (input: { tenantId: string; objectId: string; usageLocation: string }) =>
+    tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ changed: boolean }>> => {
+      const user = await gateway.getUser(input.objectId, ['id', 'usageLocation']);
+      if (!user) return retryLater(`${input.objectId} is not visible in the directory yet`, { code: 'NotReplicated' });
+      if (user.usageLocation === input.usageLocation) return ok({ changed: false });
+      await gateway.updateUsageLocation(input.objectId, input.usageLocation);
+      return ok({ changed: true });
+    }),
+);
+
+export const ensureLicense = defineActivity('ensureLicense', (input: { tenantId: string; objectId: string }) =>
+  tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ added: boolean }>> => {
+    const user = await gateway.getUser(input.objectId, ['id', 'assignedLicenses']);
+    if (!user) return retryLater(`${input.objectId} is not visible in the directory yet`, { code: 'NotReplicated' });
+    if (user.assignedLicenses?.some((l) => sameId(l.skuId, RESOURCE_ACCOUNT_SKU.skuId))) return ok({ added: false });
+    const pool = resourceAccountPool(await gateway.listSubscribedSkus());
+    if (pool.kind !== 'available') return fail(pool.message, { code: 'LicensePoolEmpty' });
+    await gateway.assignLicense(input.objectId, RESOURCE_ACCOUNT_SKU.skuId);
+    return ok({ added: true });
+  }),
+);
+
+/** "User not found" / NotFound / "service unavailable" right after licensing: the licence is not effective yet. */
+const LICENCE_NOT_EFFECTIVE = /not found|notfound|unavailable|try again|on-premises/i;
+
+export const ensureNumberAssigned = defineActivity(
+  'ensureNumberAssigned',
+  (input: { tenantId: string; objectId: string; phoneNumber: string; numberType: NumberType }) =>
+    tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ requested: boolean; operationId?: string }>> => {
+      const number = await gateway.findNumber(input.phoneNumber);
+      const problem = numberProblem(number, input, input.objectId);
+      if (problem) return fail(problem, { code: 'NumberUnavailable' });
+      if (sameId(number?.assignmentTargetId, input.objectId)) {
+        if (number?.activationState && /pending/i.test(number.activationState)) {
+          return retryLater(`${input.phoneNumber} assignment is pending`);
+        }
+        return ok({ requested: false });
+      }
+      try {
+        const { operationId } = await gateway.assignNumber({
+          telephoneNumber: input.phoneNumber,
+          assignmentTargetId: input.objectId,
+          numberType: input.numberType,
+          assignmentCategory: 'primary',
+        });
+        return ok({ requested: true, operationId });
+      } catch (err) {
+        if (isTenantError(err) && (err.notFound || LICENCE_NOT_EFFECTIVE.test(err.message))) {
+          return retryLater(`the licence is not effective yet: ${err.message}`, { code: err.code });
+        }
+        throw err;
+      }
+    }),
+);
+
+export const getNumberOperation = defineActivity(
+  'getNumberOperation',
+  (input: { tenantId: string; operationId: string }) =>
+    tenantCall(
+      input.tenantId,
+      async (gateway): Promise<Outcome<{ status: 'succeeded' | 'failed'; detail?: string }>> => {
+        const operation = await gateway.getNumberOperation(input.operationId);
+        if (operation.status === 'succeeded' || operation.status === 'skipped') return ok({ status: 'succeeded' });
+        if (operation.status !== 'failed')
+          return retryLater(`number operation ${input.operationId} is ${operation.status}`);
+        const detail =
+          operation.numbers
+            ?.map((n) => n.statusDetail)
+            .filter(Boolean)
+            .join('; ') || 'failed';
+        if (LICENCE_NOT_EFFECTIVE.test(detail)) return ok({ status: 'failed', detail });
+        return fail(`number operation failed: ${detail}`, { code: 'NumberOperationFailed' });
+      },
+    ),
+);
+
+export const ensureNumberUnassigned = defineActivity(
+  'ensureNumberUnassigned',
+  (input: { tenantId: string; objectId: string; phoneNumber: string; numberType: NumberType }) =>
+    tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ operationId?: string }>> => {
+      const number = await gateway.findNumber(input.phoneNumber);
+      if (!number || !sameId(number.assignmentTargetId, input.objectId)) return ok({});
+      const { operationId } = await gateway.unassignNumber({
+        telephoneNumber: input.phoneNumber,
+        numberType: input.numberType,
+      });
+      return ok({ operationId });
+    }),
+);
+
+export const ensureLicenseRemoved = defineActivity(
+  'ensureLicenseRemoved',
+  (input: { tenantId: string; objectId: string }) =>
+    tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ removed: boolean }>> => {
+      const user = await gateway.getUser(input.objectId, ['id', 'assignedLicenses']);
+      if (!user?.assignedLicenses?.some((l) => sameId(l.skuId, RESOURCE_ACCOUNT_SKU.skuId)))
+        return ok({ removed: false });
+      await gateway.removeLicense(input.objectId, RESOURCE_ACCOUNT_SKU.skuId);
+      return ok({ removed: true });
+    }),
+);
+
+/** Resource accounts are directory users: removing the account is deleting the user. */
+export const ensureApplicationInstanceRemoved = defineActivity(
+  'ensureApplicationInstanceRemoved',
+  (input: { tenantId: string; identity: string }) =>
+    tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ removed: boolean }>> => {
+      const instance = await gateway.getApplicationInstance(input.identity);
+      const user = instance ? undefined : await gateway.getUser(input.identity, ['id']);
+      const objectId = instance?.objectId ?? user?.id;
+      if (!objectId) return ok({ removed: false });
+      return ok({ removed: await gateway.deleteUser(objectId) });
+    }),
+);
+
+/** Finds the account by UPN or object id; absent is a fine answer (deprovisioning converges). */
+export const findApplicationInstance = defineActivity(
+  'findApplicationInstance',
+  (input: { tenantId: string; identity: string }) =>
+    tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ objectId?: string }>> => {
+      const instance = await gateway.getApplicationInstance(input.identity);
+      return ok({ objectId: instance?.objectId });
+    }),
+);

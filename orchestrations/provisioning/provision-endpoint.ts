@@ -1,0 +1,301 @@
+/**
+ * `provisionEndpoint` (instance id `provision:{tenantId}:{upn}`): consent → preflight → application instance →
+ * wait until replicated, check the app id stuck, sync → usage location → licence → number (waiting out licence
+ * propagation, polling the number operation) → queue → actual state. Deterministic: all I/O is in activities, all
+ * waiting is durable timers, all times come from the orchestration clock.
+ *
+ * A failure after side effects compensates in reverse — the number, then the licence we added, then the account we
+ * created — unless the request asked to keep partial work.
+ */
+import * as df from 'durable-functions';
+import type { OrchestrationContext } from 'durable-functions';
+import {
+  needsResourceAccountLicense,
+  type EndpointStatus,
+  type LicenseRule,
+  type NumberType,
+} from '../../shared/domain';
+import * as act from './activities';
+import type { Activity } from '../activity';
+import { nextDelayMs, type Outcome, type WaitPolicy } from './outcome';
+import * as rec from './records';
+import { createChainRunner, StepFailed, type ChainRunner } from './runner';
+
+export const PROVISION_ENDPOINT = 'provisionEndpoint';
+export const provisionInstanceId = (tenantId: string, upnKey: string) => `provision:${tenantId}:${upnKey}`;
+
+export interface ProvisionTiming {
+  replication: WaitPolicy;
+  license: WaitPolicy;
+  numberOperation: WaitPolicy;
+  throttle: WaitPolicy;
+}
+
+export const DEFAULT_TIMING: ProvisionTiming = {
+  replication: { initialDelayMs: 2_000, maxDelayMs: 60_000, deadlineMs: 30 * 60_000 },
+  license: { initialDelayMs: 5_000, maxDelayMs: 60_000, deadlineMs: 60 * 60_000 },
+  numberOperation: { initialDelayMs: 1_000, maxDelayMs: 10_000, deadlineMs: 15 * 60_000 },
+  throttle: { initialDelayMs: 1_000, maxDelayMs: 60_000, deadlineMs: 15 * 60_000 },
+};
+
+export interface EndpointSpec {
+  userPrincipalName: string;
+  upnKey: string;
+  displayName: string;
+  applicationId: string;
+  usageLocation: string;
+  phoneNumber?: string;
+  numberType?: NumberType;
+  queueId?: string;
+}
+
+export interface ProvisionEndpointInput {
+  tenantId: string;
+  runId: string;
+  endpoint: EndpointSpec;
+  keepPartial: boolean;
+  licenseRule: LicenseRule;
+  timing?: Partial<ProvisionTiming>;
+}
+
+export interface EndpointRunResult {
+  status: EndpointStatus;
+  objectId?: string;
+  error?: string;
+}
+
+/** Publishes the run's state: customStatus now, and the endpoint row + step log through an activity. */
+export function* publish(
+  context: OrchestrationContext,
+  runner: ChainRunner,
+  record: { tenantId: string; upnKey: string; runId: string; objectId?: string },
+  status: EndpointStatus,
+  error?: string,
+): Generator<df.Task, void, unknown> {
+  runner.setStatus(status);
+  yield* rec.recordProgress.call(context, { ...record, status, steps: runner.log.steps, error });
+}
+
+/** Assigns the number: waits out licence propagation ("user not found") and polls the number operation. */
+export function* assignNumber(
+  runner: ChainRunner,
+  timing: ProvisionTiming,
+  number: { tenantId: string; objectId: string; phoneNumber: string; numberType: NumberType },
+): Generator<df.Task, { requested: boolean }, unknown> {
+  const step = runner.log.start('assignNumber');
+  const began = runner.now().getTime();
+  let requested = false;
+  for (let tries = 1; ; tries++) {
+    const assigned = yield* runner.untilDone(step, act.ensureNumberAssigned, number, timing.license);
+    requested ||= assigned.requested;
+    if (!assigned.operationId) break;
+    const operation = yield* runner.untilDone(
+      step,
+      act.getNumberOperation,
+      { tenantId: number.tenantId, operationId: assigned.operationId },
+      timing.numberOperation,
+    );
+    if (operation.status === 'succeeded') break;
+    const detail = operation.detail ?? 'number operation failed';
+    runner.log.attempt(step, detail);
+    const delay = nextDelayMs(timing.license, tries);
+    runner.checkDeadline(step, timing.license, began, delay, detail);
+    yield runner.wait(delay);
+  }
+  runner.log.end(step, 'Succeeded');
+  return { requested };
+}
+
+/** Unassigns the number (if it is on this account) and waits for the operation. */
+export function* unassignNumber(
+  runner: ChainRunner,
+  timing: ProvisionTiming,
+  name: string,
+  number: { tenantId: string; objectId: string; phoneNumber: string; numberType: NumberType },
+): Generator<df.Task, void, unknown> {
+  const step = runner.log.start(name);
+  const undo = yield* runner.untilDone(step, act.ensureNumberUnassigned, number, timing.throttle);
+  if (undo.operationId) {
+    yield* runner.untilDone(
+      step,
+      act.getNumberOperation,
+      { tenantId: number.tenantId, operationId: undo.operationId },
+      timing.numberOperation,
+    );
+  }
+  runner.log.end(step, name.startsWith('compensate:') ? 'Compensated' : 'Succeeded');
+}
+
+df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContext) {
+  const input = context.df.getInput<ProvisionEndpointInput>();
+  const timing: ProvisionTiming = { ...DEFAULT_TIMING, ...input.timing };
+  const { tenantId, endpoint } = input;
+  const runner = createChainRunner(context);
+  const { log } = runner;
+  const record = { tenantId, upnKey: endpoint.upnKey, runId: input.runId, objectId: undefined as string | undefined };
+  const created = { instance: false, license: false, number: false };
+  const wantsNumber = !!endpoint.phoneNumber && !!endpoint.numberType;
+
+  try {
+    yield* publish(context, runner, record, 'Provisioning');
+    const needsLicense = needsResourceAccountLicense(input.licenseRule, wantsNumber);
+
+    yield* runner.runStep(
+      'checkConsent',
+      act.checkConsent,
+      { tenantId, appId: endpoint.applicationId },
+      timing.throttle,
+    );
+    yield* runner.runStep(
+      'preflight',
+      act.preflight,
+      {
+        tenantId,
+        userPrincipalName: endpoint.userPrincipalName,
+        needsLicense,
+        phoneNumber: endpoint.phoneNumber,
+        numberType: endpoint.numberType,
+      },
+      timing.throttle,
+    );
+
+    const instance = yield* runner.runStep(
+      'ensureApplicationInstance',
+      act.ensureApplicationInstance,
+      {
+        tenantId,
+        userPrincipalName: endpoint.userPrincipalName,
+        displayName: endpoint.displayName,
+        applicationId: endpoint.applicationId,
+      },
+      timing.throttle,
+    );
+    created.instance = instance.created;
+    yield* publish(context, runner, record, 'Provisioning');
+
+    const visible = yield* runner.runStep(
+      'waitForReplication',
+      act.getApplicationInstance,
+      { tenantId, identity: endpoint.userPrincipalName },
+      timing.replication,
+    );
+    const objectId = visible.objectId;
+    record.objectId = objectId;
+    yield* runner.runStep(
+      'ensureApplicationId',
+      act.ensureApplicationId,
+      { tenantId, objectId, applicationId: endpoint.applicationId },
+      timing.replication,
+    );
+    yield* runner.runStep(
+      'syncApplicationInstance',
+      act.syncApplicationInstance,
+      { tenantId, objectId, applicationId: endpoint.applicationId },
+      timing.replication,
+    );
+    yield* publish(context, runner, record, 'Provisioning');
+
+    yield* runner.runStep(
+      'ensureUsageLocation',
+      act.ensureUsageLocation,
+      { tenantId, objectId, usageLocation: endpoint.usageLocation },
+      timing.replication,
+    );
+    if (needsLicense) {
+      const license = yield* runner.runStep(
+        'ensureLicense',
+        act.ensureLicense,
+        { tenantId, objectId },
+        timing.throttle,
+      );
+      created.license = license.added;
+    } else {
+      log.skip('ensureLicense');
+    }
+    yield* publish(context, runner, record, 'Provisioning');
+
+    if (wantsNumber) {
+      const number = { tenantId, objectId, phoneNumber: endpoint.phoneNumber!, numberType: endpoint.numberType! };
+      created.number = (yield* assignNumber(runner, timing, number)).requested;
+      yield* publish(context, runner, record, 'Provisioning');
+    } else {
+      log.skip('assignNumber');
+    }
+
+    if (endpoint.queueId) {
+      yield* runner.runStep(
+        'bindToQueue',
+        rec.bindToQueue,
+        { tenantId, upnKey: endpoint.upnKey, queueId: endpoint.queueId },
+        timing.throttle,
+      );
+    } else {
+      log.skip('bindToQueue');
+    }
+
+    yield* runner.runStep(
+      'recordActualState',
+      rec.recordActualState,
+      { tenantId, upnKey: endpoint.upnKey, objectId },
+      timing.throttle,
+    );
+    yield* publish(context, runner, record, 'Provisioned');
+    return { status: 'Provisioned', objectId } satisfies EndpointRunResult;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const failing = log.current;
+    if (failing?.status === 'Running') log.end(failing, 'Failed', message);
+    if (!(err instanceof StepFailed)) context.log(`provisionEndpoint ${endpoint.upnKey}: ${message}`);
+    if (!input.keepPartial) {
+      // Undo, in reverse, what this run did: the number, the licence we added, the account we created.
+      const objectId = record.objectId;
+      if (created.number && objectId) {
+        const number = { tenantId, objectId, phoneNumber: endpoint.phoneNumber!, numberType: endpoint.numberType! };
+        try {
+          yield* unassignNumber(runner, timing, 'compensate:unassignNumber', number);
+        } catch (undoErr) {
+          const step = log.current;
+          if (step?.status === 'Running')
+            log.end(step, 'Failed', undoErr instanceof Error ? undoErr.message : String(undoErr));
+        }
+      }
+      if (created.license && objectId) {
+        yield* compensation(
+          runner,
+          'compensate:removeLicense',
+          act.ensureLicenseRemoved,
+          { tenantId, objectId },
+          timing,
+        );
+      }
+      if (created.instance) {
+        yield* compensation(
+          runner,
+          'compensate:removeApplicationInstance',
+          act.ensureApplicationInstanceRemoved,
+          { tenantId, identity: objectId ?? endpoint.userPrincipalName },
+          timing,
+        );
+      }
+    }
+    yield* publish(context, runner, record, 'Failed', message);
+    return { status: 'Failed', objectId: record.objectId, error: message } satisfies EndpointRunResult;
+  }
+});
+
+/** A compensating step: its failure is recorded and the rest of the compensation goes on. */
+function* compensation<I extends object, O>(
+  runner: ChainRunner,
+  name: string,
+  activity: Activity<I, Outcome<O>>,
+  activityInput: I,
+  timing: ProvisionTiming,
+): Generator<df.Task, void, unknown> {
+  const step = runner.log.start(name);
+  try {
+    yield* runner.untilDone(step, activity, activityInput, timing.replication);
+    runner.log.end(step, 'Compensated');
+  } catch (err) {
+    runner.log.end(step, 'Failed', err instanceof Error ? err.message : String(err));
+  }
+}

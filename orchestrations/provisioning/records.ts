@@ -1,0 +1,116 @@
+/**
+ * Activities that write Switchboard's own records of a run: the endpoint row (status, object id, last error) and
+ * its step log, the queue binding, and the actual state read back from the tenant at the end.
+ */
+import { RESOURCE_ACCOUNT_SKU, type EndpointStatus } from '../../shared/domain';
+import type { ActualEndpoint } from '../../shared/storage';
+import { defineActivity } from '../activity';
+import { endpointStepsRepository, endpointsRepository } from '../../shared/services';
+import { tenantCall } from './activities';
+import { ok, retryLater, type Outcome } from './outcome';
+import type { StepRecord } from './step-log';
+
+export interface ProgressRecord {
+  tenantId: string;
+  upnKey: string;
+  runId: string;
+  status: EndpointStatus;
+  objectId?: string;
+  steps: StepRecord[];
+  error?: string;
+}
+
+/** Writes the run's step log and the endpoint's status — only while this run is the endpoint's current run. */
+export const recordProgress = defineActivity(
+  'recordProgress',
+  async (input: ProgressRecord): Promise<{ current: boolean }> => {
+    let current = false;
+    await endpointsRepository().update(input.tenantId, input.upnKey, (endpoint) => {
+      if (!endpoint || endpoint.runId !== input.runId) return undefined; // a newer run owns the endpoint now
+      current = true;
+      return {
+        ...endpoint,
+        status: input.status,
+        objectId: input.objectId ?? endpoint.objectId,
+        lastError: input.error,
+        updatedAt: new Date().toISOString(),
+      };
+    });
+    if (current) {
+      const repo = endpointStepsRepository();
+      await Promise.all(
+        input.steps.map((s) =>
+          repo.put(input.tenantId, input.upnKey, {
+            runId: input.runId,
+            seq: s.seq,
+            step: s.name,
+            status: s.status,
+            attempts: s.attempts,
+            startedAt: s.startedAt,
+            endedAt: s.endedAt,
+            error: s.error,
+          }),
+        ),
+      );
+    }
+    return { current };
+  },
+);
+
+async function setQueue(
+  tenantId: string,
+  upnKey: string,
+  queueId: string | undefined,
+): Promise<Outcome<{ queueId?: string }>> {
+  await endpointsRepository().update(tenantId, upnKey, (endpoint) =>
+    endpoint
+      ? { ...endpoint, actual: { ...endpoint.actual, queueId }, updatedAt: new Date().toISOString() }
+      : undefined,
+  );
+  return ok({ queueId });
+}
+
+export const bindToQueue = defineActivity(
+  'bindToQueue',
+  (input: { tenantId: string; upnKey: string; queueId: string }) =>
+    setQueue(input.tenantId, input.upnKey, input.queueId),
+);
+
+export const unbindFromQueue = defineActivity(
+  'unbindFromQueue',
+  (input: { tenantId: string; upnKey: string; queueId: string }) => setQueue(input.tenantId, input.upnKey, undefined),
+);
+
+/** Reads back what the tenant really holds for the endpoint and stores it as its actual state. */
+export const recordActualState = defineActivity(
+  'recordActualState',
+  (input: { tenantId: string; upnKey: string; objectId: string }) =>
+    tenantCall(input.tenantId, async (gateway): Promise<Outcome<ActualEndpoint>> => {
+      const [instance, sync, user] = await Promise.all([
+        gateway.getApplicationInstance(input.objectId),
+        gateway.getApplicationInstanceSync(input.objectId),
+        gateway.getUser(input.objectId, ['id', 'usageLocation', 'assignedLicenses']),
+      ]);
+      if (!instance || !user) return retryLater(`${input.objectId} is not visible yet`);
+      const endpoint = await endpointsRepository().get(input.tenantId, input.upnKey);
+      const wanted = endpoint?.desired.phoneNumber;
+      const number = wanted ? await gateway.findNumber(wanted) : undefined;
+      const actual: ActualEndpoint = {
+        objectId: instance.objectId,
+        applicationId: instance.applicationId,
+        synced: sync.synced,
+        usageLocation: user.usageLocation ?? undefined,
+        licensed: !!user.assignedLicenses?.some((l) => l.skuId.toLowerCase() === RESOURCE_ACCOUNT_SKU.skuId),
+        phoneNumber: number && number.assignmentTargetId === instance.objectId ? number.telephoneNumber : undefined,
+        numberType: number && number.assignmentTargetId === instance.objectId ? number.numberType : undefined,
+        queueId: endpoint?.actual?.queueId,
+        observedAt: new Date().toISOString(),
+      };
+      await endpointsRepository().update(input.tenantId, input.upnKey, (current) =>
+        current
+          ? { ...current, actual, objectId: instance.objectId, updatedAt: actual.observedAt as string }
+          : undefined,
+      );
+      return ok(actual);
+    }),
+);

@@ -1,0 +1,55 @@
+/**
+ * The step log of one provisioning run, kept by the orchestrator (deterministic: times come from the orchestration
+ * clock) and published as customStatus and to the endpoint's step log table.
+ */
+import type { StepStatus } from '../../shared/domain';
+
+export interface StepRecord {
+  seq: number;
+  name: string;
+  status: StepStatus;
+  attempts: number;
+  startedAt?: string;
+  endedAt?: string;
+  error?: string;
+}
+
+export class StepLog {
+  readonly steps: StepRecord[] = [];
+
+  constructor(private readonly now: () => Date) {}
+
+  start(name: string): StepRecord {
+    const step: StepRecord = {
+      seq: this.steps.length,
+      name,
+      status: 'Running',
+      attempts: 0,
+      startedAt: this.now().toISOString(),
+    };
+    this.steps.push(step);
+    return step;
+  }
+
+  attempt(step: StepRecord, error?: string): void {
+    step.attempts += 1;
+    if (error !== undefined) step.error = error;
+  }
+
+  end(step: StepRecord, status: StepStatus, error?: string): void {
+    step.status = status;
+    step.endedAt = this.now().toISOString();
+    if (error !== undefined) step.error = error;
+    else if (status === 'Succeeded') delete step.error;
+  }
+
+  /** A step this run does not need (e.g. no number wanted): recorded so the log shows the whole chain. */
+  skip(name: string): void {
+    this.end(this.start(name), 'Skipped');
+  }
+
+  /** The current step (last one started). */
+  get current(): StepRecord | undefined {
+    return this.steps[this.steps.length - 1];
+  }
+}

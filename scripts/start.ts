@@ -1,0 +1,78 @@
+/**
+ * `npm start`: the whole system on the local defaults — Azurite (started by the devhost when nothing listens), the
+ * Teams tenant simulator on https://localhost:7075, and the app on the devhost at http://localhost:7071, wired to the
+ * simulator's seeded tenant. Ctrl-C stops everything it started.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { LocalSettings } from '../simulator';
+import { appEnvForSimulator } from './lib/app-env';
+import { DIST, REPO_ROOT, startDevhost, startNode, type Started } from './lib/processes';
+
+const APP_PORT = Number(process.env.FUNCTIONS_HTTP_PORT ?? 7071);
+const SIMULATOR_PORT = Number(process.env.SIMULATOR_PORT ?? 7075);
+const SIMULATOR_DIR = path.resolve(process.env.SIMULATOR_DATA_DIR ?? path.join(REPO_ROOT, '.simulator'));
+
+async function main(): Promise<void> {
+  const running: Started[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nStopping…\n');
+    for (const p of running.reverse()) await p.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    const simulator = await startNode({
+      args: [path.join(DIST, 'simulator', 'main.js'), '--port', String(SIMULATOR_PORT), '--data-dir', SIMULATOR_DIR],
+      readyPattern: /^\s*url\s+(https:\/\/\S+)/,
+      echoPrefix: '[simulator] ',
+      ownProcessGroup: true,
+      timeoutMs: 60_000,
+    });
+    running.push(simulator.started);
+    const local = readSimulatorSettings();
+
+    const { host, origin } = await startDevhost({
+      appDir: REPO_ROOT,
+      port: APP_PORT,
+      env: {
+        AzureWebJobsStorage: process.env.AzureWebJobsStorage ?? 'UseDevelopmentStorage=true',
+        ...appEnvForSimulator(local),
+      },
+      echoPrefix: '[app] ',
+      ownProcessGroup: true,
+    });
+    running.push(host);
+    host.child.once('exit', (code) => void stopAll(code ?? 1));
+    simulator.started.child.once('exit', (code) => void stopAll(code ?? 1));
+
+    process.stdout.write(
+      [
+        '',
+        'Switchboard is up.',
+        `  API        ${origin}/api   (health: ${origin}/api/health)`,
+        `  simulator  ${simulator.match[1]}   (state: ${simulator.match[1]}/_sim/state)`,
+        `  tenant     ${local.tenantId}`,
+        `  token      curl -sk -X POST ${simulator.match[1]}/_sim/tokens -H 'content-type: application/json' \\`,
+        `               -d '{"tenantId":"${local.tenantId}","roles":["Switchboard.Admin"]}'`,
+        'Ctrl-C stops everything.',
+        '',
+      ].join('\n'),
+    );
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    await stopAll(1);
+  }
+}
+
+/** The settings the simulator wrote for its seeded tenant (apps, secrets, URLs, CA). */
+function readSimulatorSettings(): LocalSettings {
+  return JSON.parse(readFileSync(path.join(SIMULATOR_DIR, 'local-settings.json'), 'utf8')) as LocalSettings;
+}
+
+void main();
