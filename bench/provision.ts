@@ -12,6 +12,7 @@ import { RESOURCE_ACCOUNT_SKU } from '../shared/domain';
 import { TenantGatewayFactory } from '../shared/tenant';
 import { appEnvForSimulator } from '../scripts/lib/app-env';
 import { startSystem, type System } from '../scripts/lib/system';
+import type { SimState } from '../tests/integration/simulator/helpers';
 import { percentile, round } from './stats';
 
 // The seeded tenant has 30 free resource-account licences: warm-up + RUNS via the API + RUNS by the script must fit.
@@ -22,13 +23,6 @@ const RUNS = Number(process.env.BENCH_PROVISION_RUNS ?? 12);
  * licence pool, create, one visibility read, sync, usage location, licence, number assignment, one operation poll.
  */
 const MINIMUM_REQUESTS = 11;
-
-interface SimState {
-  tenants: {
-    numbers: { telephoneNumber: string; numberType: string; assignmentStatus: string; capabilities?: string[] }[];
-  }[];
-  stats: { requests: number; retryAfterViolations: number };
-}
 
 export async function run(): Promise<Record<string, unknown>> {
   const system = await startSystem({

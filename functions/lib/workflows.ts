@@ -62,6 +62,8 @@ export function durableWorkflows(client: DurableClient, settings: WorkflowSettin
 function provisionInput(record: EndpointRecord, settings: WorkflowSettings): ProvisionEndpointInput {
   const d = record.desired;
   if (!record.runId) throw new Error(`endpoint ${record.upnKey} has no run id`);
+  // EndpointService fills the usage location (request, number's country, or DEFAULT_USAGE_LOCATION).
+  if (!d.usageLocation) throw new Error(`endpoint ${record.upnKey} has no usage location`);
   return {
     tenantId: record.tenantId,
     runId: record.runId,
@@ -70,7 +72,7 @@ function provisionInput(record: EndpointRecord, settings: WorkflowSettings): Pro
       upnKey: record.upnKey,
       displayName: d.displayName,
       applicationId: d.applicationId,
-      usageLocation: d.usageLocation ?? 'US',
+      usageLocation: d.usageLocation,
       phoneNumber: d.phoneNumber,
       numberType: d.numberType,
       queueId: d.queueId,

@@ -52,7 +52,8 @@ export class EndpointService {
     private readonly endpoints: EndpointsRepository,
     private readonly steps: EndpointStepsRepository,
     private readonly workflows: EndpointWorkflows,
-    private readonly defaults: { applicationId: string; usageLocation?: string },
+    /** The bot app id and the tenant's default usage location (settings BOT_APP_ID, DEFAULT_USAGE_LOCATION). */
+    private readonly defaults: { applicationId: string; usageLocation: string },
   ) {}
 
   /** The desired state a request asks for, with the tenant's defaults filled in. */

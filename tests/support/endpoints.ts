@@ -1,42 +1,9 @@
 /** Helpers for end-to-end tests of the endpoints API against a started {@link System}. */
 import { randomBytes } from 'node:crypto';
 import type { System } from '../../scripts/lib/system';
+import type { SimState } from '../integration/simulator/helpers';
 
-export interface SimState {
-  tenants: {
-    tenantId: string;
-    domain: string;
-    botAppId: string;
-    applicationInstances: {
-      objectId: string;
-      userPrincipalName: string;
-      applicationId: string;
-      syncedToAps: boolean;
-      phoneNumber: string | null;
-    }[];
-    users: {
-      id: string;
-      userPrincipalName: string;
-      usageLocation: string | null;
-      assignedLicenses: { skuId: string }[];
-      accountType: string;
-    }[];
-    subscribedSkus: {
-      skuId: string;
-      skuPartNumber: string;
-      prepaidUnits: { enabled: number };
-      consumedUnits: number;
-    }[];
-    numbers: {
-      telephoneNumber: string;
-      numberType: string;
-      assignmentStatus: string;
-      assignmentTargetId: string | null;
-      capabilities?: string[];
-    }[];
-  }[];
-  stats: { requests: number; throttled: number; faulted: number; retryAfterViolations: number };
-}
+export type { SimState } from '../integration/simulator/helpers';
 
 export interface EndpointBody {
   userPrincipalName: string;

@@ -183,6 +183,7 @@ export interface SimState {
       numberType: string;
       assignmentStatus: string;
       assignmentTargetId: string | null;
+      capabilities?: string[];
     }[];
     calls: { id: string; state: string; from: string; to: string; agentId?: string }[];
   }[];
