@@ -20,13 +20,34 @@ export interface ProgressRecord {
   error?: string;
 }
 
-/** Writes the run's step log and the endpoint's status — only while this run is the endpoint's current run. */
+/**
+ * Writes the run's step log, then the endpoint's status — only while this run is the endpoint's current run.
+ * Steps first: a reader who sees the status (say Provisioned) then also sees every step that led to it.
+ * The step rows are keyed by run, so a run that loses the endpoint between the check and the write is harmless.
+ */
 export const recordProgress = defineActivity(
   'recordProgress',
   async (input: ProgressRecord): Promise<{ current: boolean }> => {
+    const existing = await endpointsRepository().get(input.tenantId, input.upnKey);
+    if (!existing || existing.runId !== input.runId) return { current: false }; // a newer run owns the endpoint now
+    const steps = endpointStepsRepository();
+    await Promise.all(
+      input.steps.map((s) =>
+        steps.put(input.tenantId, input.upnKey, {
+          runId: input.runId,
+          seq: s.seq,
+          step: s.name,
+          status: s.status,
+          attempts: s.attempts,
+          startedAt: s.startedAt,
+          endedAt: s.endedAt,
+          error: s.error,
+        }),
+      ),
+    );
     let current = false;
     await endpointsRepository().update(input.tenantId, input.upnKey, (endpoint) => {
-      if (!endpoint || endpoint.runId !== input.runId) return undefined; // a newer run owns the endpoint now
+      if (!endpoint || endpoint.runId !== input.runId) return undefined;
       current = true;
       return {
         ...endpoint,
@@ -36,23 +57,6 @@ export const recordProgress = defineActivity(
         updatedAt: new Date().toISOString(),
       };
     });
-    if (current) {
-      const repo = endpointStepsRepository();
-      await Promise.all(
-        input.steps.map((s) =>
-          repo.put(input.tenantId, input.upnKey, {
-            runId: input.runId,
-            seq: s.seq,
-            step: s.name,
-            status: s.status,
-            attempts: s.attempts,
-            startedAt: s.startedAt,
-            endedAt: s.endedAt,
-            error: s.error,
-          }),
-        ),
-      );
-    }
     return { current };
   },
 );
