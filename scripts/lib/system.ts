@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import https from 'node:https';
-import { startSimulator, type Faults, type RunningSimulator } from '../../simulator';
+import { startSimulator, type Faults, type RunningSimulator, type SeedFile } from '../../simulator';
 import { appEnvForSimulator } from './app-env';
 import { REPO_ROOT, startDevhost, type Started } from './processes';
 
@@ -32,6 +32,8 @@ export interface System {
 
 export interface SystemOptions {
   faults?: Partial<Faults>;
+  /** The simulator's seed (default: the built-in Contoso tenant); its first tenant is the one the app serves. */
+  seed?: SeedFile;
   /** Extra app settings. */
   env?: Record<string, string>;
 }
@@ -47,6 +49,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     quiet: true,
     writeSettings: false,
     faults: options.faults,
+    seed: options.seed,
   });
   const hub = `E2e${process.pid}x${++seq}x${Date.now().toString(36)}`;
   const env: Record<string, string> = {
