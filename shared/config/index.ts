@@ -30,6 +30,35 @@ export interface AppConfig {
   readonly defaultUsageLocation: string;
   /** Overrides of the provisioning chain's waiting policies. */
   readonly provisioningWaits?: Partial<Record<WaitKind, WaitPolicySetting>>;
+  /** Request budgets: `*` (every tenant) and per-tenant overrides, tenant ids lower-cased. */
+  readonly tenantRates: Readonly<Record<string, Partial<TenantRates>>>;
+}
+
+/** A tenant's budgets, per second; 0 means unpaced. */
+export interface TenantRates {
+  readonly graphPerSecond: number;
+  readonly bridgePerSecond: number;
+  /** Bulk rows started per second (paces a batch into the request budget). */
+  readonly bulkStartsPerSecond: number;
+}
+
+export const DEFAULT_TENANT_RATES: Readonly<Omit<TenantRates, 'bulkStartsPerSecond'>> = Object.freeze({
+  graphPerSecond: 20,
+  bridgePerSecond: 5,
+});
+
+/** The budgets in force for one tenant: its own entry over `*` over the defaults. */
+export function ratesFor(config: Pick<AppConfig, 'tenantRates'>, tenantId: string): TenantRates {
+  const merged = {
+    ...DEFAULT_TENANT_RATES,
+    ...config.tenantRates['*'],
+    ...config.tenantRates[tenantId.toLowerCase()],
+  };
+  return {
+    graphPerSecond: merged.graphPerSecond,
+    bridgePerSecond: merged.bridgePerSecond,
+    bulkStartsPerSecond: merged.bulkStartsPerSecond ?? merged.graphPerSecond / 10,
+  };
 }
 
 export const WAIT_KINDS = ['replication', 'license', 'numberOperation', 'throttle'] as const;
@@ -123,6 +152,34 @@ const schema = z.object({
         )
         .optional(),
     ),
+  TENANT_RATES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return {};
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"*":{"graphPerSecond":20,"bridgePerSecond":5}}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.record(
+        z.string().refine((k) => k === '*' || GUID_RE.test(k), { message: 'keys must be tenant ids (GUIDs) or *' }),
+        z
+          .object(
+            {
+              graphPerSecond: z.number().min(0),
+              bridgePerSecond: z.number().min(0),
+              bulkStartsPerSecond: z.number().min(0),
+            },
+            { message: 'each entry must be an object of {graphPerSecond, bridgePerSecond, bulkStartsPerSecond}' },
+          )
+          .partial()
+          .strict(),
+      ),
+    ),
 });
 
 /**
@@ -190,6 +247,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     adminConsentRedirectUri: e.ADMIN_CONSENT_REDIRECT_URI,
     defaultUsageLocation: e.DEFAULT_USAGE_LOCATION.toUpperCase(),
     provisioningWaits: e.PROVISIONING_WAITS,
+    tenantRates: Object.fromEntries(Object.entries(e.TENANT_RATES).map(([k, v]) => [k.toLowerCase(), v])),
     driftSchedule: e.DRIFT_SCHEDULE,
     version: e.SWITCHBOARD_VERSION,
   });

@@ -132,6 +132,13 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
       'JSON overriding how the provisioning chain waits, per kind (`replication`, `license`, `numberOperation`, ' +
       '`throttle`): `{initialDelayMs, maxDelayMs, deadlineMs}`. Defaults suit Microsoft 365; tests shorten them.',
   },
+  {
+    name: 'TENANT_RATES',
+    doc:
+      'JSON of per-tenant request budgets shared by all instances, keyed by tenant id or `*`: ' +
+      '`{graphPerSecond, bridgePerSecond, bulkStartsPerSecond}` (0 = unpaced). Defaults: Graph 20/s (3,000 writes per ' +
+      '2.5 min per app and tenant), bridge 5/s, bulk starts Graph ÷ 10.',
+  },
 ] satisfies SettingDefinition[]);
 
 /** Looks a setting up by name (throws on a typo, so docs and code cannot drift silently). */
