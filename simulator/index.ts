@@ -7,6 +7,7 @@ import { SimCore } from './core';
 import { callRoutes } from './graph/calls';
 import { directoryRoutes } from './graph/directory';
 import { numberRoutes } from './graph/numbers';
+import { resourceAccountRoutes } from './graph/resource-accounts';
 import { GraphRouter } from './graph/router';
 import { loadOrCreateKey } from './jwt';
 import { LoadGenerator } from './load';
@@ -108,6 +109,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
   const graph = new GraphRouter(core);
   graph.add(directoryRoutes());
   graph.add(numberRoutes());
+  graph.add(resourceAccountRoutes());
   graph.add(callRoutes());
 
   const primary = seeds[0].tenantId;
