@@ -107,6 +107,8 @@ export interface App {
   displayName: string;
   /** client secret; null for resource-only apps (Graph, the bridge, Switchboard's API). */
   clientSecret: string | null;
+  /** Certificates (PEM) registered as credentials: a client assertion signed with one of their keys is accepted. */
+  certificates: string[];
   servicePrincipalId: string;
   /** identifier URI / audience tokens carry when this app is the resource. */
   audience: string | null;
