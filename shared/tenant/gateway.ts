@@ -23,7 +23,7 @@ import type {
   ServicePrincipal,
   SubscribedSku,
 } from './model';
-import { TenantPacer, type RateLimits, type RateReserver } from './pacing';
+import { TenantPacer, type PacedService, type RateLimits, type RateReserver } from './pacing';
 import { RetryEvents, RetryOptions, Sleep, ThrottleGate, realSleep } from './retry';
 
 export interface TenantGateway {
@@ -126,13 +126,36 @@ export class TenantGatewayFactory {
     this.credentials = credentials ?? new CredentialCache(config);
   }
 
+  /** `graph|<host>|<app>`, `bridge|<host>|<app>`: what Microsoft's throttling is keyed on (besides the tenant). */
+  private budgetNames(): Record<PacedService, string> {
+    const p = this.config.provisioning;
+    const app = p.clientId ?? p.managedIdentityClientId ?? 'managed-identity';
+    const host = (url: string) => {
+      try {
+        return new URL(url).host.toLowerCase();
+      } catch {
+        return url;
+      }
+    };
+    return {
+      graph: `graph|${host(this.config.graphBaseUrl)}|${app}`,
+      bridge: `bridge|${host(this.config.bridge.url)}|${app}`,
+    };
+  }
+
   forTenant(tenantId: string, options: GatewayOptions = {}): TenantGateway {
     const credential = this.credentials.forTenant(tenantId);
     const key = tenantId.toLowerCase();
     let gate = this.gates.get(key);
     if (!gate) this.gates.set(key, (gate = new ThrottleGate()));
     const pacer = this.pacing
-      ? new TenantPacer(tenantId, this.pacing.limits(tenantId), this.pacing.reserver, options.sleep ?? realSleep)
+      ? new TenantPacer(
+          tenantId,
+          this.pacing.limits(tenantId),
+          this.pacing.reserver,
+          options.sleep ?? realSleep,
+          this.budgetNames(),
+        )
       : undefined;
     const common = {
       tenantId,

@@ -33,18 +33,28 @@ export class TenantPacer {
     private readonly limits: RateLimits,
     private readonly reserver: RateReserver,
     private readonly sleep: Sleep,
+    /**
+     * The budgets' names. Microsoft throttles per service, per app, per tenant: name them after the service host
+     * and the app, so two deployments with one app share a budget and two simulators do not.
+     */
+    private readonly names: Readonly<Record<PacedService, string>> = { graph: 'graph', bridge: 'bridge' },
   ) {}
 
   /**
    * Waits for `cost` slots of `service`. Beyond `maxWaitMs` nothing is taken and a ThrottledError says when to come
-   * back. Bursts are small (a fifth of a second's worth): a full second's burst after a quiet spell is exactly what
-   * sets off a service's own per-second limiter.
+   * back. A quiet tenant may burst one second's worth (a single endpoint's chain is not slowed down); a busy one is
+   * held to the rate.
    */
   async acquire(service: PacedService, cost: number, maxWaitMs: number, operation: string): Promise<void> {
     const perSecond = service === 'graph' ? this.limits.graphPerSecond : this.limits.bridgePerSecond;
     if (!(perSecond > 0) || !Number.isFinite(perSecond)) return; // unlimited
-    const burst = Math.max(cost, Math.ceil(perSecond / 5));
-    const r = await this.reserver.reserve(this.tenantId, service, { perSecond, burst }, { count: cost, maxWaitMs });
+    const burst = Math.max(cost, Math.ceil(perSecond));
+    const r = await this.reserver.reserve(
+      this.tenantId,
+      this.names[service],
+      { perSecond, burst },
+      { count: cost, maxWaitMs },
+    );
     if (r.granted) {
       if (r.waitMs > 0) await this.sleep(r.waitMs);
       return;
