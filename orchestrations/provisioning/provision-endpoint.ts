@@ -184,7 +184,7 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
     yield* runner.runStep(
       'ensureApplicationId',
       act.ensureApplicationId,
-      { tenantId, objectId, applicationId: endpoint.applicationId },
+      { tenantId, objectId, applicationId: endpoint.applicationId, observedApplicationId: visible.applicationId },
       timing.replication,
     );
     yield* runner.runStep(
@@ -195,20 +195,22 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
     );
     yield* publish(context, runner, record, 'Provisioning');
 
-    yield* runner.runStep(
+    const located = yield* runner.runStep(
       'ensureUsageLocation',
       act.ensureUsageLocation,
       { tenantId, objectId, usageLocation: endpoint.usageLocation },
       timing.replication,
     );
+    let licensed = located.licensed;
     if (needsLicense) {
       const license = yield* runner.runStep(
         'ensureLicense',
         act.ensureLicense,
-        { tenantId, objectId },
+        { tenantId, objectId, licensed: located.licensed },
         timing.throttle,
       );
       created.license = license.added;
+      licensed = true;
     } else {
       log.skip('ensureLicense');
     }
@@ -236,7 +238,19 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
     yield* runner.runStep(
       'recordActualState',
       rec.recordActualState,
-      { tenantId, upnKey: endpoint.upnKey, objectId },
+      {
+        tenantId,
+        upnKey: endpoint.upnKey,
+        observed: {
+          objectId,
+          applicationId: endpoint.applicationId,
+          synced: true,
+          usageLocation: endpoint.usageLocation,
+          licensed,
+          phoneNumber: wantsNumber ? endpoint.phoneNumber : undefined,
+          numberType: wantsNumber ? endpoint.numberType : undefined,
+        },
+      },
       timing.throttle,
     );
     yield* publish(context, runner, record, 'Provisioned');
