@@ -73,7 +73,10 @@ export function* publish(
   error?: string,
 ): Generator<df.Task, void, unknown> {
   runner.setStatus(status);
-  yield* rec.recordProgress.call(context, { ...record, status, steps: runner.log.steps, error });
+  // Only the steps that changed: the earlier ones are in the table already (a chain publishes 5 to 7 times).
+  const steps = runner.log.unpublished();
+  yield* rec.recordProgress.call(context, { ...record, status, steps, error });
+  runner.log.markPublished(steps);
 }
 
 /** Assigns the number: waits out licence propagation ("user not found") and polls the number operation. */
