@@ -202,17 +202,22 @@ const NO_SEATS = /available licen[cs]es|no (available|free) (seats|licen)|exceed
 
 /**
  * Gives the account the Teams Phone Resource Account licence. `licensed` is what the usage-location step read a
- * moment ago: already there, nothing is sent. The pool is read only when Graph refuses for want of seats, to say
- * exactly what to do (the preflight read it before anything was created).
+ * moment ago: there already, nothing is sent; not there, it is assigned without another read (assignLicense of a
+ * licence the user holds is a no-op, so a retried attempt is safe). The pool is read only when Graph refuses for want
+ * of seats, to say exactly what to do (the preflight read it before anything was created).
  */
 export const ensureLicense = defineActivity(
   'ensureLicense',
   (input: { tenantId: string; objectId: string; licensed?: boolean }) =>
     tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ added: boolean }>> => {
       if (input.licensed) return ok({ added: false });
-      const user = await gateway.getUser(input.objectId, ['id', 'assignedLicenses']);
-      if (!user) return retryLater(`${input.objectId} is not visible in the directory yet`, { code: 'NotReplicated' });
-      if (user.assignedLicenses?.some((l) => sameId(l.skuId, RESOURCE_ACCOUNT_SKU.skuId))) return ok({ added: false });
+      if (input.licensed === undefined) {
+        const user = await gateway.getUser(input.objectId, ['id', 'assignedLicenses']);
+        if (!user)
+          return retryLater(`${input.objectId} is not visible in the directory yet`, { code: 'NotReplicated' });
+        if (user.assignedLicenses?.some((l) => sameId(l.skuId, RESOURCE_ACCOUNT_SKU.skuId)))
+          return ok({ added: false });
+      }
       try {
         await gateway.assignLicense(input.objectId, RESOURCE_ACCOUNT_SKU.skuId);
       } catch (err) {
