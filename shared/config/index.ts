@@ -57,7 +57,8 @@ export function ratesFor(config: Pick<AppConfig, 'tenantRates'>, tenantId: strin
   return {
     graphPerSecond: merged.graphPerSecond,
     bridgePerSecond: merged.bridgePerSecond,
-    bulkStartsPerSecond: merged.bulkStartsPerSecond ?? merged.graphPerSecond / 10,
+    // A chain sends about 8–10 Graph requests: starts a little faster than the budget drains keep it busy.
+    bulkStartsPerSecond: merged.bulkStartsPerSecond ?? merged.graphPerSecond / 8,
   };
 }
 

@@ -137,7 +137,7 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
     doc:
       'JSON of per-tenant request budgets shared by all instances, keyed by tenant id or `*`: ' +
       '`{graphPerSecond, bridgePerSecond, bulkStartsPerSecond}` (0 = unpaced). Defaults: Graph 20/s (3,000 writes per ' +
-      '2.5 min per app and tenant), bridge 5/s, bulk starts Graph ÷ 10.',
+      '2.5 min per app and tenant), bridge 5/s, bulk starts Graph ÷ 8.',
   },
 ] satisfies SettingDefinition[]);
 
