@@ -4,7 +4,8 @@
  */
 import { ApiTokenValidator } from './auth';
 import { loadConfig, type AppConfig } from './config';
-import { EndpointStepsRepository, EndpointsRepository } from './storage';
+import { DriftService } from './endpoints/drift-service';
+import { DriftFindingsRepository, DriftScansRepository, EndpointStepsRepository, EndpointsRepository } from './storage';
 import { TenantGatewayFactory, type TenantGateway } from './tenant';
 
 let config: AppConfig | undefined;
@@ -23,6 +24,15 @@ export function tenantGateway(tenantId: string): TenantGateway {
   return gateways.forTenant(tenantId, { retry: { maxWaitMs: 10_000 } });
 }
 
+/**
+ * A gateway for a drift scan: few, short retries — a read that keeps failing becomes an unknown fact (the next scan
+ * reads it again) rather than holding the scan up. A new gateway per scan, so its request counts are the scan's.
+ */
+export function driftGateway(tenantId: string): TenantGateway {
+  gateways ??= new TenantGatewayFactory(appConfig());
+  return gateways.forTenant(tenantId, { retry: { maxAttempts: 3, maxWaitMs: 5_000 } });
+}
+
 let endpoints: EndpointsRepository | undefined;
 let steps: EndpointStepsRepository | undefined;
 
@@ -39,4 +49,28 @@ let apiTokens: ApiTokenValidator | undefined;
 /** Validates bearer tokens for Switchboard's API (keys cached per issuer). */
 export function apiTokenValidator(): ApiTokenValidator {
   return (apiTokens ??= new ApiTokenValidator(appConfig()));
+}
+
+let driftFindings: DriftFindingsRepository | undefined;
+let driftScans: DriftScansRepository | undefined;
+
+export function driftFindingsRepository(): DriftFindingsRepository {
+  return (driftFindings ??= new DriftFindingsRepository(appConfig().storageConnectionString));
+}
+
+export function driftScansRepository(): DriftScansRepository {
+  return (driftScans ??= new DriftScansRepository(appConfig().storageConnectionString));
+}
+
+/** Drift checks over the tables and the tenant gateway (stateless: built per call). */
+export function driftService(): DriftService {
+  const config = appConfig();
+  return new DriftService({
+    endpoints: endpointsRepository(),
+    findings: driftFindingsRepository(),
+    scans: driftScansRepository(),
+    gateway: driftGateway,
+    licenseRule: config.resourceAccountLicenseRule,
+    defaultUsageLocation: config.defaultUsageLocation,
+  });
 }

@@ -2,3 +2,4 @@ export * from './keys';
 export * from './tables';
 export * from './endpoints';
 export * from './endpoint-steps';
+export * from './drift';
