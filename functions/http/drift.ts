@@ -61,7 +61,7 @@ async function remediateOption(request: HttpRequest): Promise<boolean | undefine
   throw validationProblem([{ field: 'remediate', message: 'must be true or false' }]);
 }
 
-df.app.client.http('driftCheck', {
+df.app.client.http('driftCheckNow', {
   route: 'tenants/{tenantId}/drift/check',
   methods: ['POST'],
   handler: api(
