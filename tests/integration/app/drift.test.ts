@@ -8,7 +8,13 @@
  * - the timer starts checks on its own.
  * The tenant is a fresh one (its own id), so endpoints other tests left in the shared Azurite are not in its scans.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DIST } from '../../../scripts/lib/processes';
 import { startSystem, type System } from '../../../scripts/lib/system';
 import { loadConfig } from '../../../shared/config';
 import { TenantGatewayFactory, type TenantGateway } from '../../../shared/tenant';
@@ -64,6 +70,7 @@ interface DriftView {
 }
 
 const DONE = ['Completed', 'Failed', 'Terminated'];
+const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('drift detection', () => {
@@ -265,6 +272,39 @@ describe('drift detection', () => {
     }
     expect(mine(await view('open'))).toEqual([]);
     expect(mine(await view()).length).toBe(2); // default status=all in this helper
+  });
+
+  it('the CLI runs a check, waits for it and prints the findings (`switchboard drift --check --wait --all`)', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'switchboard-drift-cli-'));
+    const cli = async (...args: string[]) => {
+      const common = ['--api', `${system.origin}/api`, '--tenant', tenantId, '--token', admin];
+      try {
+        const { stdout, stderr } = await run(
+          process.execPath,
+          [path.join(DIST, 'cli', 'main.js'), ...common, ...args],
+          {
+            env: { ...process.env, SWITCHBOARD_HOME: home },
+          },
+        );
+        return { code: 0, stdout, stderr };
+      } catch (err) {
+        const e = err as { code: number; stdout: string; stderr: string };
+        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+      }
+    };
+    const checked = await cli('drift', '--check', '--wait', '--all', '--no-remediate');
+    expect(checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toMatch(/Last check .* \(api, completed\): 2 endpoints/);
+    expect(checked.stdout).toMatch(/endpoint\s+kind\s+status\s+expected\s+actual/);
+    expect(checked.stdout).toMatch(new RegExp(`${upns.licence}\\s+licenseMissing\\s+resolved`, 'i'));
+    expect(checked.stdout).toMatch(new RegExp(`${upns.number}\\s+numberMissing\\s+resolved`, 'i'));
+
+    const open = await cli('--json', 'drift');
+    expect(open.code).toBe(0);
+    const parsed = JSON.parse(open.stdout) as DriftView;
+    expect(parsed.lastScan?.remediation.enabled).toBe(false); // --no-remediate
+    expect(mine(parsed)).toEqual([]);
   });
 
   it('the timer starts checks on its own (DRIFT_SCHEDULE)', async () => {
