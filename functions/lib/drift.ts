@@ -55,7 +55,13 @@ export async function startDriftCheck(
   const instanceId = driftInstanceId(tid);
   const running = await driftCheckStatus(client, tid);
   if (running && ACTIVE.has(running.runtimeStatus)) {
-    return { instanceId, scanId: running.scanId ?? '', started: false, remediate: false, runtimeStatus: running.runtimeStatus };
+    return {
+      instanceId,
+      scanId: running.scanId ?? '',
+      started: false,
+      remediate: false,
+      runtimeStatus: running.runtimeStatus,
+    };
   }
   const input: DriftCheckInput = {
     tenantId: tid,
@@ -69,7 +75,13 @@ export async function startDriftCheck(
     // Started by someone else a moment ago (timer and API at once): report that one.
     const now = await driftCheckStatus(client, tid);
     if (now && ACTIVE.has(now.runtimeStatus)) {
-      return { instanceId, scanId: now.scanId ?? '', started: false, remediate: false, runtimeStatus: now.runtimeStatus };
+      return {
+        instanceId,
+        scanId: now.scanId ?? '',
+        started: false,
+        remediate: false,
+        runtimeStatus: now.runtimeStatus,
+      };
     }
     throw err;
   }

@@ -441,7 +441,10 @@ async function readUsers(
 }
 
 /** The number inventory, page by page (≤ 1,000 a page); each account's number is looked up by assignment target. */
-async function readNumbers(gateway: TenantGateway, endpoints: readonly EndpointRecord[]): Promise<Facts<ObservedNumber>> {
+async function readNumbers(
+  gateway: TenantGateway,
+  endpoints: readonly EndpointRecord[],
+): Promise<Facts<ObservedNumber>> {
   const facts: Facts<ObservedNumber> = new Map();
   if (endpoints.length === 0) return facts;
   try {

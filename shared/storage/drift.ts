@@ -62,7 +62,8 @@ const MAX_TICKS = 9_999_999_999_999;
 function findingFromEntity(e: Record<string, unknown>): FindingRecord {
   const p = properties(e);
   const str = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
-  const parse = <T>(k: string): T | undefined => (str(k) !== undefined ? (JSON.parse(str(k) as string) as T) : undefined);
+  const parse = <T>(k: string): T | undefined =>
+    str(k) !== undefined ? (JSON.parse(str(k) as string) as T) : undefined;
   return {
     tenantId: str('tenantId') ?? '',
     subject: str('subject') ?? '',

@@ -129,11 +129,9 @@ export class TeamsAdminBridgeClient {
     const notFound: string[] = [];
     for (let i = 0; i < objectIds.length; i += BRIDGE_BATCH_LIMIT) {
       const chunk = objectIds.slice(i, i + BRIDGE_BATCH_LIMIT);
-      const r = await this.call<{ value?: ApplicationInstanceSync[]; notFound?: string[] }>(
-        'POST',
-        '/sync:batchGet',
-        { identities: chunk },
-      );
+      const r = await this.call<{ value?: ApplicationInstanceSync[]; notFound?: string[] }>('POST', '/sync:batchGet', {
+        identities: chunk,
+      });
       found.push(...(r.value ?? []));
       notFound.push(...(r.notFound ?? []));
     }

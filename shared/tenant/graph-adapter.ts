@@ -186,7 +186,14 @@ export class GraphTenantAdapter {
       else
         out.failed.push({
           ids: groups[n],
-          error: r.error ?? new TenantError({ kind: 'retryable', source: 'graph', status: r.status, message: `$batch item ${r.status}` }),
+          error:
+            r.error ??
+            new TenantError({
+              kind: 'retryable',
+              source: 'graph',
+              status: r.status,
+              message: `$batch item ${r.status}`,
+            }),
         });
     });
     return out;
