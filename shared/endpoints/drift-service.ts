@@ -86,6 +86,10 @@ export interface FindingView {
 }
 
 const UNKNOWN_SAMPLE = 20;
+const NOT_FOUND = {
+  code: 'notEvaluated' as const,
+  message: 'the account was not found by this read; the resource-account read decides whether it is missing',
+};
 const WRITE_CONCURRENCY = 8;
 
 type Facts<T> = Map<string, Observed<T>>;
@@ -140,6 +144,20 @@ export class DriftService {
       readNumbers(gateway, provisioned),
       Promise.all(apps.map((a) => readConsent(gateway, a))),
     ]);
+
+    // An account the directory or the bridge could not find: whether it is missing is the instance read's call
+    // (instanceMissing); its other facts are not judged, so a failed instance read never turns into other drift.
+    for (const key of users.missing) {
+      users.usage.set(key, unknownFact(NOT_FOUND));
+      users.licenses.set(key, unknownFact(NOT_FOUND));
+      numbers.set(key, unknownFact(NOT_FOUND));
+    }
+    // "No number on the account" means something only when the account is known to exist.
+    for (const [key, fact] of instances) {
+      if (fact.kind === 'unknown' && numbers.get(key)?.kind === 'absent') {
+        numbers.set(key, unknownFact({ ...NOT_FOUND, message: 'whether the account exists is unknown in this scan' }));
+      }
+    }
 
     const scan = scanTenant({
       endpoints: provisioned.map((e) => ({
@@ -386,7 +404,10 @@ async function readSyncs(
       const found = new Map(r.found.map((s) => [s.objectId.toLowerCase(), s]));
       for (const e of endpoints) {
         const s = found.get(identityOf(e).toLowerCase());
-        facts.set(e.upnKey, s ? observed({ synced: !!s.synced, applicationId: s.applicationId }) : absent());
+        facts.set(
+          e.upnKey,
+          s ? observed({ synced: !!s.synced, applicationId: s.applicationId }) : unknownFact(NOT_FOUND),
+        );
       }
     } catch (err) {
       for (const e of endpoints) facts.set(e.upnKey, failedRead(err));
@@ -400,9 +421,11 @@ async function readUsers(
   gateway: TenantGateway,
   plan: DriftReadPlan,
   byKey: Map<string, EndpointRecord>,
-): Promise<{ usage: Facts<string>; licenses: Facts<readonly ObservedLicense[]> }> {
+): Promise<{ usage: Facts<string>; licenses: Facts<readonly ObservedLicense[]>; missing: Set<string> }> {
   const usage: Facts<string> = new Map();
   const licenses: Facts<readonly ObservedLicense[]> = new Map();
+  /** UPN keys whose user a successful read did not return. */
+  const missing = new Set<string>();
   const noId = { code: 'notRead' as const, message: 'no object id is recorded for this endpoint' };
   for (const group of plan.userBatches) {
     const endpoints = group.map((k) => byKey.get(k) as EndpointRecord);
@@ -427,8 +450,12 @@ async function readUsers(
           continue;
         }
         const u = users.get(id);
-        usage.set(e.upnKey, u ? fromRead(u.usageLocation ?? null) : absent());
-        licenses.set(e.upnKey, u ? observed(u.assignedLicenses ?? []) : absent());
+        if (!u) {
+          missing.add(e.upnKey);
+          continue;
+        }
+        usage.set(e.upnKey, fromRead(u.usageLocation ?? null));
+        licenses.set(e.upnKey, observed(u.assignedLicenses ?? []));
       }
     } catch (err) {
       for (const e of withId) {
@@ -437,7 +464,7 @@ async function readUsers(
       }
     }
   }
-  return { usage, licenses };
+  return { usage, licenses, missing };
 }
 
 /** The number inventory, page by page (≤ 1,000 a page); each account's number is looked up by assignment target. */
