@@ -23,7 +23,9 @@ export interface DriftCheckRun {
 export async function driftCheckStatus(
   client: DurableClient,
   tenantId: string,
-): Promise<{ instanceId: string; runtimeStatus: string; scanId?: string; phase?: string } | undefined> {
+): Promise<
+  { instanceId: string; runtimeStatus: string; scanId?: string; phase?: string; remediate?: boolean } | undefined
+> {
   const instanceId = driftInstanceId(tenantId);
   try {
     const status = await client.getStatus(instanceId, { showInput: true });
@@ -35,6 +37,7 @@ export async function driftCheckStatus(
       runtimeStatus: String(status.runtimeStatus),
       scanId: custom.scanId ?? input.scanId,
       phase: custom.phase,
+      remediate: input.remediate,
     };
   } catch (err) {
     if (err instanceof Error && /404/.test(err.message)) return undefined;
@@ -59,7 +62,7 @@ export async function startDriftCheck(
       instanceId,
       scanId: running.scanId ?? '',
       started: false,
-      remediate: false,
+      remediate: !!running.remediate,
       runtimeStatus: running.runtimeStatus,
     };
   }
@@ -79,7 +82,7 @@ export async function startDriftCheck(
         instanceId,
         scanId: now.scanId ?? '',
         started: false,
-        remediate: false,
+        remediate: !!now.remediate,
         runtimeStatus: now.runtimeStatus,
       };
     }
