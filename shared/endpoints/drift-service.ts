@@ -190,7 +190,10 @@ export class DriftService {
     }
     const now = this.now().toISOString();
     const update = applyScan(previous, scan, now, { retiredSubjects: retired });
-    await eachLimited(update.upserts, WRITE_CONCURRENCY, (f) => this.d.findings.put(tenantId, f, req.scanId));
+    const upnOf = new Map(all.map((e) => [e.upnKey, e.desired.userPrincipalName]));
+    await eachLimited(update.upserts, WRITE_CONCURRENCY, (f) =>
+      this.d.findings.put(tenantId, f, req.scanId, upnOf.get(f.subject)),
+    );
     const after = applyUpdate(previous, update);
 
     const counts = gateway.requestCounts();
@@ -291,10 +294,9 @@ export class DriftService {
     status: FindingStatusFilter,
   ): Promise<{ lastScan: ScanSummary | null; findings: FindingView[] }> {
     const [scans, findings] = await Promise.all([this.d.scans.latest(tenantId, 1), this.d.findings.list(tenantId)]);
-    const endpoints = new Map((await this.loadEndpoints(tenantId)).map((e) => [e.upnKey, e]));
     const views = findings
       .filter((f) => status === 'all' || (status === 'open' ? !f.resolvedAt : !!f.resolvedAt))
-      .map((f) => findingView(f, endpoints.get(f.subject)))
+      .map(findingView)
       .sort((a, b) => (a.subject === b.subject ? a.kind.localeCompare(b.kind) : a.subject.localeCompare(b.subject)));
     return { lastScan: scans[0] ?? null, findings: views };
   }
@@ -313,11 +315,11 @@ export class DriftService {
   }
 }
 
-function findingView(f: FindingRecord, endpoint: EndpointRecord | undefined): FindingView {
+function findingView(f: FindingRecord): FindingView {
   const app = f.subject.startsWith('app:') ? f.subject.slice(4) : undefined;
   return {
     subject: f.subject,
-    ...(app ? { applicationId: app } : { userPrincipalName: endpoint?.desired.userPrincipalName ?? f.subject }),
+    ...(app ? { applicationId: app } : { userPrincipalName: f.userPrincipalName ?? f.subject }),
     kind: f.kind,
     status: f.resolvedAt ? 'resolved' : 'open',
     expected: f.expected,

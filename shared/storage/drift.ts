@@ -22,6 +22,8 @@ export interface FindingRemediation {
 
 export interface FindingRecord extends StoredFinding {
   tenantId: string;
+  /** The endpoint's UPN as requested (the subject is its lower-cased key); absent for consent findings. */
+  userPrincipalName?: string;
   /** The scan that last wrote the finding. */
   scanId?: string;
   remediation?: FindingRemediation;
@@ -75,6 +77,7 @@ function findingFromEntity(e: Record<string, unknown>): FindingRecord {
     lastSeen: str('lastSeen') ?? '',
     resolvedAt: str('resolvedAt') ?? null,
     scanId: str('scanId'),
+    userPrincipalName: str('userPrincipalName'),
     remediation: parse<FindingRemediation>('remediation'),
   };
 }
@@ -92,6 +95,7 @@ function findingToEntity(r: FindingRecord): Record<string, unknown> {
   };
   if (r.resolvedAt) e.resolvedAt = r.resolvedAt;
   if (r.scanId) e.scanId = r.scanId;
+  if (r.userPrincipalName) e.userPrincipalName = r.userPrincipalName;
   if (r.remediation) e.remediation = JSON.stringify(r.remediation);
   return e;
 }
@@ -127,7 +131,7 @@ export class DriftFindingsRepository {
    * Writes a finding as the lifecycle computed it. ETag-guarded read-modify-write: the remediation recorded on the
    * stored row is kept while it is the same incident (same firstSeen) and dropped for a new one.
    */
-  async put(tenantId: string, finding: StoredFinding, scanId: string): Promise<void> {
+  async put(tenantId: string, finding: StoredFinding, scanId: string, userPrincipalName?: string): Promise<void> {
     await ensureTable(this.client);
     const { partitionKey, rowKey } = DriftFindingsRepository.keys(tenantId, finding.subject, finding.kind);
     await updateWithEtag(
@@ -140,7 +144,13 @@ export class DriftFindingsRepository {
         return {
           partitionKey,
           rowKey,
-          ...findingToEntity({ tenantId: tenantId.toLowerCase(), ...finding, scanId, remediation }),
+          ...findingToEntity({
+            tenantId: tenantId.toLowerCase(),
+            ...finding,
+            scanId,
+            userPrincipalName: userPrincipalName ?? prior?.userPrincipalName,
+            remediation,
+          }),
         };
       },
       this.o.etag,
