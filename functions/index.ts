@@ -8,3 +8,7 @@ import './http/endpoints';
 import './http/consent';
 import '../orchestrations/provisioning/provision-endpoint';
 import '../orchestrations/provisioning/deprovision-endpoint';
+import './http/drift';
+import './timer/drift-check';
+import './durable/remediate-drift';
+import '../orchestrations/drift/drift-check';

@@ -3,3 +3,4 @@ export * from './tables';
 export * from './endpoints';
 export * from './endpoint-steps';
 export * from './rate-buckets';
+export * from './drift';
