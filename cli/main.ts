@@ -9,6 +9,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { ApiClient, ApiError, table } from './api-client';
 import { loadConfig, saveConfig, type CliConfig } from './config';
+import type { DriftFindingView } from '../shared/domain';
 
 interface GlobalOptions {
   api?: string;
@@ -182,20 +183,7 @@ program
     }
   });
 
-interface DriftFinding {
-  subject: string;
-  userPrincipalName?: string;
-  applicationId?: string;
-  kind: string;
-  status: string;
-  expected: unknown;
-  actual: unknown;
-  message: string;
-  firstSeen: string;
-  lastSeen: string;
-  resolvedAt: string | null;
-  remediation: { mode: string; runId?: string; startedAt?: string };
-}
+type DriftFinding = DriftFindingView;
 
 interface DriftScan {
   scanId: string;

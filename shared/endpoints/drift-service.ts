@@ -7,7 +7,7 @@
  * A read that fails (429, 5xx, timeout, token, network) makes the facts it would have read UNKNOWN: never drift,
  * never remediated; an open finding on an unknown fact stays as it is until a later scan can read it.
  */
-import { BOT_APP_PERMISSIONS, type LicenseRule, type NumberType } from '../domain';
+import { BOT_APP_PERMISSIONS, type DriftFindingView, type LicenseRule, type NumberType } from '../domain';
 import { absent, failedRead, fromRead, observed, unknownFact, type Observed } from '../drift/observed';
 import { appSubject, isAutoRemediable, type DriftKind, type UnknownFact } from '../drift/kinds';
 import {
@@ -69,21 +69,7 @@ export interface DriftServiceDeps {
 
 export type FindingStatusFilter = 'open' | 'resolved' | 'all';
 
-export interface FindingView {
-  subject: string;
-  /** The endpoint's UPN (absent for consent findings, whose subject is `app:{applicationId}`). */
-  userPrincipalName?: string;
-  applicationId?: string;
-  kind: DriftKind;
-  status: 'open' | 'resolved';
-  expected: unknown;
-  actual: unknown;
-  message: string;
-  firstSeen: string;
-  lastSeen: string;
-  resolvedAt: string | null;
-  remediation: { mode: 'auto' | 'reportOnly'; runId?: string; startedAt?: string };
-}
+export type FindingView = DriftFindingView<DriftKind>;
 
 const UNKNOWN_SAMPLE = 20;
 const NOT_FOUND = {

@@ -17,6 +17,7 @@ import { promisify } from 'node:util';
 import { DIST } from '../../../scripts/lib/processes';
 import { startSystem, type System } from '../../../scripts/lib/system';
 import { loadConfig } from '../../../shared/config';
+import type { DriftFindingView } from '../../../shared/domain';
 import { TenantGatewayFactory, type TenantGateway } from '../../../shared/tenant';
 import { defaultSeedTenant } from '../../../simulator/seed';
 import {
@@ -31,19 +32,7 @@ import {
   waitForStatus,
 } from '../../support/endpoints';
 
-interface Finding {
-  subject: string;
-  userPrincipalName?: string;
-  kind: string;
-  status: 'open' | 'resolved';
-  expected: unknown;
-  actual: unknown;
-  message: string;
-  firstSeen: string;
-  lastSeen: string;
-  resolvedAt: string | null;
-  remediation: { mode: string; runId?: string; startedAt?: string };
-}
+type Finding = DriftFindingView;
 
 interface Scan {
   scanId: string;
