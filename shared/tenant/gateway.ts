@@ -24,7 +24,7 @@ import type {
   SubscribedSku,
   UsersByIds,
 } from './model';
-import { TenantPacer, type PacedService, type RateLimits, type RateReserver } from './pacing';
+import { SlotBlocks, TenantPacer, type PacedService, type RateLimits, type RateReserver } from './pacing';
 import { RetryEvents, RetryOptions, Sleep, ThrottleGate, realSleep } from './retry';
 
 export interface TenantGateway {
@@ -130,6 +130,8 @@ export interface GatewayPacing {
 export class TenantGatewayFactory {
   private readonly credentials: CredentialCache;
   private readonly gates = new Map<string, ThrottleGate>();
+  /** Slots reserved ahead, shared by every gateway this factory builds (one per process in the app). */
+  private readonly slotBlocks = new SlotBlocks();
   constructor(
     private readonly config: Pick<AppConfig, 'graphBaseUrl' | 'authorityHost' | 'provisioning' | 'bridge'>,
     credentials?: CredentialCache,
@@ -167,6 +169,7 @@ export class TenantGatewayFactory {
           this.pacing.reserver,
           options.sleep ?? realSleep,
           this.budgetNames(),
+          this.slotBlocks,
         )
       : undefined;
     const common = {

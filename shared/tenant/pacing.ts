@@ -27,6 +27,44 @@ export interface RateReserver {
   ): Promise<{ granted: true; waitMs: number } | { granted: false; retryAfterMs: number }>;
 }
 
+/**
+ * Slots a process has reserved ahead and not used yet, per (tenant, budget). Reserving a quarter second's worth at a
+ * time turns one table write per request into one per block; a block lives one second after it becomes usable, then
+ * its leftovers lapse (never carried into a later second, so they cannot add up to a burst). One reservation per
+ * budget is in flight at a time; other callers wait for it and share its block.
+ */
+export class SlotBlocks {
+  private readonly blocks = new Map<string, { remaining: number; usableAt: number; expiresAt: number }>();
+  private readonly pending = new Map<string, Promise<unknown>>();
+
+  /** Takes `cost` slots from the block, if it has them: the time they are usable at, else undefined. */
+  take(key: string, cost: number, now: number): number | undefined {
+    const b = this.blocks.get(key);
+    if (!b || b.remaining < cost || now >= b.expiresAt) return undefined;
+    b.remaining -= cost;
+    return b.usableAt;
+  }
+
+  put(key: string, size: number, usableAt: number): void {
+    this.blocks.set(key, { remaining: size, usableAt, expiresAt: usableAt + BLOCK_LIFETIME_MS });
+  }
+
+  inFlight(key: string): Promise<unknown> | undefined {
+    return this.pending.get(key);
+  }
+
+  track<T>(key: string, p: Promise<T>): Promise<T> {
+    const settled = p.finally(() => this.pending.delete(key));
+    this.pending.set(
+      key,
+      settled.catch(() => undefined),
+    );
+    return settled;
+  }
+}
+
+const BLOCK_LIFETIME_MS = 1000;
+
 export class TenantPacer {
   constructor(
     private readonly tenantId: string,
@@ -38,6 +76,7 @@ export class TenantPacer {
      * and the app, so two deployments with one app share a budget and two simulators do not.
      */
     private readonly names: Readonly<Record<PacedService, string>> = { graph: 'graph', bridge: 'bridge' },
+    private readonly blocks: SlotBlocks = new SlotBlocks(),
   ) {}
 
   /**
@@ -49,22 +88,35 @@ export class TenantPacer {
     const perSecond = service === 'graph' ? this.limits.graphPerSecond : this.limits.bridgePerSecond;
     if (!(perSecond > 0) || !Number.isFinite(perSecond)) return; // unlimited
     const burst = Math.max(cost, Math.ceil(perSecond));
-    const r = await this.reserver.reserve(
-      this.tenantId,
-      this.names[service],
-      { perSecond, burst },
-      { count: cost, maxWaitMs },
-    );
-    if (r.granted) {
-      if (r.waitMs > 0) await this.sleep(r.waitMs);
-      return;
+    const key = `${this.tenantId.toLowerCase()}|${this.names[service]}`;
+    for (;;) {
+      const usableAt = this.blocks.take(key, cost, Date.now());
+      if (usableAt !== undefined) {
+        const wait = usableAt - Date.now();
+        if (wait > 0) await this.sleep(wait);
+        return;
+      }
+      const inFlight = this.blocks.inFlight(key);
+      if (inFlight) {
+        await inFlight;
+        continue;
+      }
+      const size = Math.min(burst, Math.max(cost, Math.ceil(perSecond / 4)));
+      const asked = Date.now();
+      const r = await this.blocks.track(
+        key,
+        this.reserver.reserve(this.tenantId, this.names[service], { perSecond, burst }, { count: size, maxWaitMs }),
+      );
+      if (!r.granted) {
+        throw new ThrottledError({
+          source: service as ErrorSource,
+          status: 429,
+          message: `${operation} not sent: the tenant's ${service} budget (${perSecond}/s) is spoken for the next ${Math.ceil(r.retryAfterMs / 1000)} s`,
+          operation,
+          retryAfterMs: r.retryAfterMs,
+        });
+      }
+      this.blocks.put(key, size, asked + r.waitMs);
     }
-    throw new ThrottledError({
-      source: service as ErrorSource,
-      status: 429,
-      message: `${operation} not sent: the tenant's ${service} budget (${perSecond}/s) is spoken for the next ${Math.ceil(r.retryAfterMs / 1000)} s`,
-      operation,
-      retryAfterMs: r.retryAfterMs,
-    });
   }
 }
