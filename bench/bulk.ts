@@ -13,6 +13,7 @@
 import { defaultSeedTenant, type SeedNumber } from '../simulator/seed';
 import { startSystem, type System } from '../scripts/lib/system';
 import type { SimState } from '../tests/integration/simulator/helpers';
+import { privateAzurite } from './private-azurite';
 import { benchUpn, scriptBaseline } from './script-baseline';
 import { round } from './stats';
 
@@ -40,6 +41,7 @@ export async function run(): Promise<Record<string, unknown>> {
   // Pool = 25 + 1 per 10 Teams Phone seats: room for every endpoint.
   tenant.skus = { ...(tenant.skus ?? {}), MCOEV: (ENDPOINTS + SEQUENTIAL + 100) * 10 };
   const perService = Math.max(1, Math.floor(BUDGET * USE));
+  const storage = await privateAzurite();
   const system = await startSystem({
     seed: { tenants: [tenant] },
     faults: {
@@ -50,6 +52,7 @@ export async function run(): Promise<Record<string, unknown>> {
       numberOperationMs: 1000,
     },
     env: {
+      AzureWebJobsStorage: storage.connectionString,
       TENANT_RATES: JSON.stringify({ '*': { graphPerSecond: perService, bridgePerSecond: perService } }),
       PROVISIONING_WAITS: JSON.stringify({
         replication: { initialDelayMs: 1000, maxDelayMs: 4000, deadlineMs: 1_800_000 },
@@ -117,6 +120,7 @@ export async function run(): Promise<Record<string, unknown>> {
     };
   } finally {
     await system.stop();
+    await storage.stop();
   }
 }
 

@@ -1,0 +1,61 @@
+/**
+ * A fresh in-memory Azurite on free ports for one benchmark: Azurite slows down as its in-memory store grows, so a
+ * benchmark that shared the long-lived one (or the test run's) would measure whatever ran before it.
+ */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { DEV_ACCOUNT, DEV_KEY, isListening } from '../devhost/storage/azurite';
+import { REPO_ROOT } from '../scripts/lib/processes';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function privateAzurite(): Promise<{ connectionString: string; stop(): Promise<void> }> {
+  const [blob, queue, table] = [await freePort(), await freePort(), await freePort()];
+  const bin = require.resolve('azurite/dist/src/azurite.js', { paths: [REPO_ROOT] });
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      '--silent',
+      '--skipApiVersionCheck',
+      '--disableTelemetry',
+      '--inMemoryPersistence',
+      '--blobPort',
+      String(blob),
+      '--queuePort',
+      String(queue),
+      '--tablePort',
+      String(table),
+    ],
+    { stdio: 'ignore' },
+  );
+  const deadline = Date.now() + 30_000;
+  while (!(await Promise.all([blob, queue, table].map((p) => isListening(p)))).every(Boolean)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('the benchmark could not start its own Azurite');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const endpoint = (port: number) => `http://127.0.0.1:${port}/${DEV_ACCOUNT}`;
+  return {
+    connectionString:
+      `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};` +
+      `BlobEndpoint=${endpoint(blob)};QueueEndpoint=${endpoint(queue)};TableEndpoint=${endpoint(table)};`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
