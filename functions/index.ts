@@ -6,5 +6,7 @@ import './startup';
 import './http/health';
 import './http/endpoints';
 import './http/consent';
+import './http/bulk';
+import './queue/provision-requests';
 import '../orchestrations/provisioning/provision-endpoint';
 import '../orchestrations/provisioning/deprovision-endpoint';

@@ -4,7 +4,13 @@
  */
 import { ApiTokenValidator } from './auth';
 import { loadConfig, type AppConfig } from './config';
-import { EndpointStepsRepository, EndpointsRepository } from './storage';
+import {
+  BulkBatchesRepository,
+  BulkRowsRepository,
+  EndpointStepsRepository,
+  EndpointsRepository,
+  ProvisionRequestQueue,
+} from './storage';
 import { TenantGatewayFactory, type TenantGateway } from './tenant';
 
 let config: AppConfig | undefined;
@@ -39,4 +45,24 @@ let apiTokens: ApiTokenValidator | undefined;
 /** Validates bearer tokens for Switchboard's API (keys cached per issuer). */
 export function apiTokenValidator(): ApiTokenValidator {
   return (apiTokens ??= new ApiTokenValidator(appConfig()));
+}
+
+let bulkRows: BulkRowsRepository | undefined;
+let bulkBatches: BulkBatchesRepository | undefined;
+let provisionQueue: ProvisionRequestQueue | undefined;
+
+export function bulkRowsRepository(): BulkRowsRepository {
+  return (bulkRows ??= new BulkRowsRepository(appConfig().storageConnectionString));
+}
+
+export function bulkBatchesRepository(): BulkBatchesRepository {
+  return (bulkBatches ??= new BulkBatchesRepository(appConfig().storageConnectionString));
+}
+
+/** The bulk queue of row references (setting BULK_QUEUE_NAME) and its poison queue. */
+export function provisionRequestQueue(): ProvisionRequestQueue {
+  return (provisionQueue ??= new ProvisionRequestQueue(
+    appConfig().storageConnectionString,
+    appConfig().bulk.queueName,
+  ));
 }

@@ -5,21 +5,9 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { validateEndpointRequest } from '../../shared/domain';
-import { EndpointService } from '../../shared/endpoints/service';
 import { conflict, notFound } from '../../shared/http/problem';
-import { appConfig, endpointStepsRepository, endpointsRepository } from '../../shared/services';
 import { HttpProblem, api, authorize, json, jsonBody, validationProblem } from '../lib/http';
-import { durableWorkflows } from '../lib/workflows';
-
-function service(client: df.DurableClient): EndpointService {
-  const config = appConfig();
-  return new EndpointService(
-    endpointsRepository(),
-    endpointStepsRepository(),
-    durableWorkflows(client, { licenseRule: config.resourceAccountLicenseRule, timing: config.provisioningWaits }),
-    { applicationId: config.bot.appId, usageLocation: config.defaultUsageLocation },
-  );
-}
+import { endpointService as service } from '../lib/workflows';
 
 const location = (request: HttpRequest, tenantId: string, upn: string) =>
   new URL(`/api/tenants/${encodeURIComponent(tenantId)}/endpoints/${encodeURIComponent(upn)}`, request.url).toString();

@@ -4,7 +4,13 @@
  */
 import type { DurableClient } from 'durable-functions';
 import type { LicenseRule } from '../../shared/domain';
-import type { EndpointWorkflows, WorkflowKind } from '../../shared/endpoints/service';
+import {
+  EndpointService,
+  type EndpointWorkflows,
+  type WorkflowKind,
+  type WorkflowStartOptions,
+} from '../../shared/endpoints/service';
+import { appConfig, endpointStepsRepository, endpointsRepository } from '../../shared/services';
 import type { EndpointRecord } from '../../shared/storage';
 import {
   DEPROVISION_ENDPOINT,
@@ -42,9 +48,10 @@ export function durableWorkflows(client: DurableClient, settings: WorkflowSettin
 
   return {
     isRunning,
-    async start(kind: WorkflowKind, record: EndpointRecord): Promise<void> {
+    async start(kind: WorkflowKind, record: EndpointRecord, options: WorkflowStartOptions = {}): Promise<void> {
       const id = instanceId(kind, record.tenantId, record.upnKey);
-      const input = kind === 'provision' ? provisionInput(record, settings) : deprovisionInput(record, settings);
+      const input =
+        kind === 'provision' ? provisionInput(record, settings, options) : deprovisionInput(record, settings);
       try {
         await client.startNew(kind === 'provision' ? PROVISION_ENDPOINT : DEPROVISION_ENDPOINT, {
           instanceId: id,
@@ -59,7 +66,22 @@ export function durableWorkflows(client: DurableClient, settings: WorkflowSettin
   };
 }
 
-function provisionInput(record: EndpointRecord, settings: WorkflowSettings): ProvisionEndpointInput {
+/** The endpoint service over the durable client, with the app's settings (HTTP and queue triggers share it). */
+export function endpointService(client: DurableClient): EndpointService {
+  const config = appConfig();
+  return new EndpointService(
+    endpointsRepository(),
+    endpointStepsRepository(),
+    durableWorkflows(client, { licenseRule: config.resourceAccountLicenseRule, timing: config.provisioningWaits }),
+    { applicationId: config.bot.appId, usageLocation: config.defaultUsageLocation },
+  );
+}
+
+function provisionInput(
+  record: EndpointRecord,
+  settings: WorkflowSettings,
+  options: WorkflowStartOptions = {},
+): ProvisionEndpointInput {
   const d = record.desired;
   if (!record.runId) throw new Error(`endpoint ${record.upnKey} has no run id`);
   // EndpointService fills the usage location (request, number's country, or DEFAULT_USAGE_LOCATION).
@@ -80,6 +102,7 @@ function provisionInput(record: EndpointRecord, settings: WorkflowSettings): Pro
     keepPartial: !!d.keepPartial,
     licenseRule: settings.licenseRule,
     timing: settings.timing,
+    ...(options.bulk ? { bulk: { batchId: options.bulk.batchId, row: options.bulk.row } } : {}),
   };
 }
 

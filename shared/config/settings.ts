@@ -132,6 +132,13 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
       'JSON overriding how the provisioning chain waits, per kind (`replication`, `license`, `numberOperation`, ' +
       '`throttle`): `{initialDelayMs, maxDelayMs, deadlineMs}`. Defaults suit Microsoft 365; tests shorten them.',
   },
+  {
+    name: 'BULK_QUEUE_NAME',
+    doc:
+      'Storage queue that carries bulk-import rows to the provisioning trigger (one message per row); failed ' +
+      'messages end in `<name>-poison`. Lower-case letters, digits and dashes, 3-56 characters.',
+    default: 'provision-requests',
+  },
 ] satisfies SettingDefinition[]);
 
 /** Looks a setting up by name (throws on a typo, so docs and code cannot drift silently). */

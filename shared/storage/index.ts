@@ -2,3 +2,5 @@ export * from './keys';
 export * from './tables';
 export * from './endpoints';
 export * from './endpoint-steps';
+export * from './bulk';
+export * from './provision-queue';
