@@ -172,4 +172,211 @@ describe('bulk import', () => {
     expect(results.filter((l) => l.includes(',Rejected,'))).toHaveLength(10);
     expect(results[2]).toContain(`'${good[1].number}`);
   }, 420_000);
+
+  it('refuses without a token, for another tenant, for the wrong role, and whole files it cannot use — never a 500', async () => {
+    const csv = `${BULK_HEADER}\r\n${upn('auth')},Auth,US,,,\r\n`;
+    const noToken = await fetch(`${system.origin}${tenantPath()}/bulk`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: csv,
+    });
+    expect(noToken.status).toBe(401);
+    const supervisor = await system.token(['Switchboard.Supervisor']);
+    expect((await postBulk(system, supervisor, csv)).status).toBe(403);
+    const otherTenant = await postBulk(system, admin, csv, { tenantId: randomUUID() });
+    expect(otherTenant.status).toBe(403);
+
+    const refusal = async (res: Response, status: number, code?: string) => {
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const body = (await res.json()) as { code?: string; detail: string; errors?: unknown[]; line?: number };
+      if (code) expect(body.code).toBe(code);
+      expect(body.detail.length).toBeGreaterThan(20);
+      return body;
+    };
+    await refusal(await postBulk(system, admin, csv, { contentType: 'text/plain' }), 415, 'unsupportedMediaType');
+    await refusal(await postBulk(system, admin, BULK_HEADER + '\n' + 'x'.repeat(4.5 * 1024 * 1024)), 413, 'tooLarge');
+    const missing = await refusal(
+      await postBulk(system, admin, 'displayName,phoneNumber\r\nSales,+14255550100\r\n'),
+      400,
+      'missingColumns',
+    );
+    expect(JSON.stringify(missing.errors)).toContain('userPrincipalName');
+    const unclosed = await refusal(
+      await postBulk(system, admin, `${BULK_HEADER}\r\n${upn('q')},"Sales,US,,,\r\n`),
+      400,
+      'malformed',
+    );
+    expect(unclosed.line).toBe(2);
+    await refusal(await postBulk(system, admin, ''), 400, 'empty');
+    await refusal(await postBulk(system, admin, '{"not":"an array"}', { contentType: 'application/json' }), 400);
+    await refusal(await postBulk(system, admin, csv, { idempotencyKey: 'k'.repeat(200) }), 400);
+
+    // Every row bad: nothing is created, the reasons come back per row.
+    const allBad = await postBulk(system, admin, `${BULK_HEADER}\r\nnope,A,US,,,\r\n${upn('x')},,US,,,\r\n`);
+    const body = (await refusal(allBad, 400)) as unknown as {
+      errors: { row: number; line: number; field: string }[];
+      accepted: number;
+      total: number;
+    };
+    expect(body).toMatchObject({ accepted: 0, total: 2 });
+    expect(body.errors.map((e) => [e.row, e.line, e.field])).toEqual([
+      [1, 2, 'userPrincipalName'],
+      [2, 3, 'displayName'],
+    ]);
+
+    // JSON array upload, GET by a supervisor, unknown batch, other tenant.
+    const json = await postBulk(
+      system,
+      admin,
+      JSON.stringify([{ userPrincipalName: upn('json'), displayName: 'From JSON' }, { displayName: 'no upn' }]),
+      { contentType: 'application/json' },
+    );
+    expect(json.status).toBe(202);
+    const reply = (await json.json()) as SubmitReply;
+    expect(reply).toMatchObject({ accepted: 1, total: 2, rejected: [{ row: 2 }] });
+    expect(reply.rejected[0].line).toBeUndefined();
+    expect((await getBatch(system, supervisor, reply.batchId)).total).toBe(2);
+    const unknown = await system.api('GET', `${tenantPath()}/bulk/${randomUUID()}`, { token: admin });
+    expect(unknown.status).toBe(404);
+    const foreign = await system.api('GET', `/api/tenants/${randomUUID()}/bulk/${reply.batchId}`, { token: admin });
+    expect(foreign.status).toBe(403);
+    const anonymous = await system.api('GET', `${tenantPath()}/bulk/${reply.batchId}`);
+    expect(anonymous.status).toBe(401);
+    const supervisorCancel = await system.api('POST', `${tenantPath()}/bulk/${reply.batchId}/cancel`, {
+      token: supervisor,
+    });
+    expect(supervisorCancel.status).toBe(403);
+    await waitForBatch(system, admin, reply.batchId);
+  }, 120_000);
+
+  it('survives 30% throttling, 10% errors and a killed host: exact counts, one instance per UPN; the Idempotency-Key returns the same batch', async () => {
+    // A 429 or 503 makes the tenant wait its Retry-After (the simulator throttles every request in that window, the
+    // app's gate holds them all), so under these faults the tenant passes only a few requests a second: 6 rows are
+    // already a minute or two of work.
+    const rows = Array.from({ length: 6 }, (_, i) => ({
+      upn: upn(`fault${i}`),
+      number: i % 3 === 0 ? takeNumber() : undefined,
+    }));
+    const csv = [
+      BULK_HEADER,
+      ...rows.map((r, i) => `${r.upn},Faulty ${i},US,${r.number ?? ''},${r.number ? 'callingPlan' : ''},`),
+    ].join('\n');
+    const key = randomUUID();
+    const first = await postBulk(system, admin, csv, { idempotencyKey: key });
+    expect(first.status).toBe(202);
+    const reply = (await first.json()) as SubmitReply;
+    expect(reply).toMatchObject({ accepted: 6, total: 6, rejected: [] });
+
+    const again = await postBulk(system, admin, csv, { idempotencyKey: key });
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await again.json()) as SubmitReply).batchId).toBe(reply.batchId);
+    const otherFile = await postBulk(system, admin, csv.replace('Faulty 0', 'Changed'), { idempotencyKey: key });
+    expect(otherFile.status).toBe(422);
+
+    const before = (await state(system)).stats;
+    await system.sim('POST', '/_sim/faults', { throttleProbability: 0.3, errorProbability: 0.1, retryAfterSeconds: 1 });
+    try {
+      await waitForBatch(system, admin, reply.batchId, 240_000, (b) => b.succeeded >= 1);
+      await system.host.kill();
+      await system.restartHost();
+      const done = await waitForBatch(system, admin, reply.batchId, 300_000);
+      expect(done).toMatchObject({
+        accepted: 6,
+        succeeded: 6,
+        failed: 0,
+        pending: 0,
+        running: 0,
+        state: 'Completed',
+      });
+    } finally {
+      await system.sim('POST', '/_sim/faults', { throttleProbability: 0, errorProbability: 0 });
+    }
+    const after = await state(system);
+    expect(after.stats.throttled + after.stats.faulted).toBeGreaterThan(before.throttled + before.faulted);
+    expect(after.stats.retryAfterViolations).toBe(before.retryAfterViolations);
+    const view = await getBatch(system, admin, reply.batchId, '?rows=true');
+    await expectProvisionedOnce(view.rows!);
+    // The replay of the key after all that still names the same batch, and nothing was added.
+    const replay = await postBulk(system, admin, csv, { idempotencyKey: key });
+    expect(((await replay.json()) as SubmitReply).batchId).toBe(reply.batchId);
+    expect((await getBatch(system, admin, reply.batchId)).total).toBe(6);
+  }, 480_000);
+
+  it('does nothing twice for a redelivered message, and poisons malformed ones', async () => {
+    const queue = queueClient(bulkQueueOf(system));
+    const u = upn('redeliver');
+    const number = takeNumber();
+    const res = await postBulk(system, admin, `${BULK_HEADER}\n${u},Redelivered,US,${number},callingPlan,\n`);
+    expect(res.status).toBe(202);
+    const { batchId } = (await res.json()) as SubmitReply;
+    const ref = JSON.stringify({ tenantId: system.simulator.tenantId, batchId, row: 1 });
+    // Two more deliveries of the same reference while the first is being handled.
+    await Promise.all([sendRaw(queue, ref), sendRaw(queue, ref)]);
+    const done = await waitForBatch(system, admin, batchId);
+    expect(done).toMatchObject({ succeeded: 1, failed: 0 });
+    const [row] = (await getBatch(system, admin, batchId, '?rows=true')).rows!;
+    const endpoint = await new EndpointsRepository('UseDevelopmentStorage=true').get(system.simulator.tenantId, u);
+    expect(row.runId).toBeTruthy();
+    expect(endpoint?.runId).toBe(row.runId);
+    expect(endpoint?.status).toBe('Provisioned');
+
+    // Once more after the row finished: the row stays exactly as it was.
+    await sendRaw(queue, ref);
+    await waitForEmptyQueue(queue);
+    const [unchanged] = (await getBatch(system, admin, batchId, '?rows=true')).rows!;
+    expect(unchanged).toEqual(row);
+    const tenant = await state(system);
+    expect(tenant.applicationInstances.filter((i) => i.userPrincipalName === u)).toHaveLength(1);
+
+    // Malformed messages and references to nothing end in the poison queue at once.
+    const poison = queueClient(`${bulkQueueOf(system)}-poison`);
+    const bad = [
+      'not json at all',
+      JSON.stringify({ tenantId: system.simulator.tenantId, batchId, row: 'one' }),
+      JSON.stringify({ tenantId: system.simulator.tenantId, batchId: randomUUID(), row: 1 }),
+    ];
+    for (const text of bad) await sendRaw(queue, text);
+    const deadline = Date.now() + 60_000;
+    let texts: string[] = [];
+    while (Date.now() < deadline) {
+      texts = await peekTexts(poison);
+      if (bad.every((b) => texts.includes(b))) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(texts).toEqual(expect.arrayContaining(bad));
+    await waitForEmptyQueue(queue);
+  }, 180_000);
+
+  it('cancels the rows not started yet; a cancelled row never provisions', async () => {
+    // With the queue trigger switched off, the batch's rows wait on the queue.
+    system.env['AzureWebJobs.provisionRequests.Disabled'] = 'true';
+    await system.restartHost();
+    const upns = Array.from({ length: 12 }, (_, i) => upn(`cancel${i}`));
+    const res = await postBulk(
+      system,
+      admin,
+      [BULK_HEADER, ...upns.map((u, i) => `${u},Cancel ${i},US,,,`)].join('\n'),
+    );
+    const { batchId } = (await res.json()) as SubmitReply;
+    expect(await getBatch(system, admin, batchId)).toMatchObject({ pending: 12, state: 'Queued' });
+
+    const cancel = await system.api('POST', `${tenantPath()}/bulk/${batchId}/cancel`, { token: admin });
+    expect(cancel.status).toBe(200);
+    expect(await cancel.json()).toMatchObject({ pending: 0, cancelled: 12, state: 'Cancelled', percentComplete: 100 });
+    const again = await system.api('POST', `${tenantPath()}/bulk/${batchId}/cancel`, { token: admin });
+    expect(again.status).toBe(200);
+    const unknown = await system.api('POST', `${tenantPath()}/bulk/${randomUUID()}/cancel`, { token: admin });
+    expect(unknown.status).toBe(404);
+
+    delete system.env['AzureWebJobs.provisionRequests.Disabled'];
+    await system.restartHost();
+    await waitForEmptyQueue(queueClient(bulkQueueOf(system)));
+    const after = await getBatch(system, admin, batchId, '?rows=true');
+    expect(after).toMatchObject({ cancelled: 12, succeeded: 0, running: 0, state: 'Cancelled' });
+    expect(after.rows!.every((r) => r.status === 'Cancelled' && !r.runId)).toBe(true);
+    const tenant = await state(system);
+    expect(tenant.applicationInstances.filter((i) => upns.includes(i.userPrincipalName))).toHaveLength(0);
+  }, 180_000);
 });
