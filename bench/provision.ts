@@ -6,12 +6,8 @@
  * Baseline in the same run: the same tenant changes made by a plain sequential script straight through the
  * TenantGateway (what an admin's PowerShell script does: no durability, no step log, no consent or pool checks).
  */
-import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../shared/config';
-import { RESOURCE_ACCOUNT_SKU } from '../shared/domain';
-import { TenantGatewayFactory } from '../shared/tenant';
-import { appEnvForSimulator } from '../scripts/lib/app-env';
 import { startSystem, type System } from '../scripts/lib/system';
+import { benchUpn, scriptBaseline } from './script-baseline';
 import type { SimState } from '../tests/integration/simulator/helpers';
 import { percentile, round } from './stats';
 
@@ -45,7 +41,7 @@ export async function run(): Promise<Record<string, unknown>> {
     for (let i = 0; i < RUNS; i++) latencies.push(await provisionOne(system, admin, numbers.pop() as string));
     const requestsPerEndpoint = ((await system.sim<SimState>('GET', '/_sim/state')).stats.requests - before) / RUNS;
 
-    const script = await scriptBaseline(system, numbers);
+    const script = await scriptBaseline(system, numbers.slice(0, RUNS), 'callingPlan');
     const state = await system.sim<SimState>('GET', '/_sim/state');
     const p50 = percentile(latencies, 50);
     return {
@@ -55,9 +51,9 @@ export async function run(): Promise<Record<string, unknown>> {
       requestsPerEndpoint: round(requestsPerEndpoint, 1),
       minimumRequestsPerEndpoint: MINIMUM_REQUESTS,
       requestsRatioToMinimum: round(requestsPerEndpoint / MINIMUM_REQUESTS, 2),
-      scriptBaselineP50Ms: round(script.p50),
+      scriptBaselineP50Ms: round(script.p50Ms),
       scriptBaselineRequestsPerEndpoint: round(script.requestsPerEndpoint, 1),
-      latencyRatioToScript: round(p50 / script.p50, 2),
+      latencyRatioToScript: round(p50 / script.p50Ms, 2),
       retryAfterViolations: state.stats.retryAfterViolations,
     };
   } finally {
@@ -76,11 +72,9 @@ async function freeNumbers(system: System, count: number): Promise<string[]> {
   return free.slice(0, count);
 }
 
-const upn = (system: System) => `bench-${randomBytes(4).toString('hex')}@${system.simulator.domain}`;
-
 /** POST the endpoint, poll until Provisioned; milliseconds from the request to the first Provisioned read. */
 async function provisionOne(system: System, token: string, phoneNumber: string): Promise<number> {
-  const name = upn(system);
+  const name = benchUpn(system);
   const started = performance.now();
   const res = await system.api('POST', `/api/tenants/${system.simulator.tenantId}/endpoints`, {
     token,
@@ -112,45 +106,4 @@ async function provisionOne(system: System, token: string, phoneNumber: string):
     if (body.status === 'Failed') throw new Error(`${name} failed: ${body.error}`);
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-/** The same tenant changes as a sequential script would make them, through the same gateway, nothing else. */
-async function scriptBaseline(
-  system: System,
-  numbers: string[],
-): Promise<{ p50: number; requestsPerEndpoint: number }> {
-  const config = loadConfig({
-    AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-    ...appEnvForSimulator(system.simulator.settings),
-  });
-  const gateway = new TenantGatewayFactory(config).forTenant(system.simulator.tenantId);
-  const latencies: number[] = [];
-  const before = (await system.sim<SimState>('GET', '/_sim/state')).stats.requests;
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    const created = await gateway.createApplicationInstance({
-      userPrincipalName: upn(system),
-      displayName: 'Script line',
-      applicationId: config.bot.appId,
-    });
-    while (!(await gateway.getApplicationInstance(created.objectId))) await new Promise((r) => setTimeout(r, 50));
-    await gateway.syncApplicationInstance(created.objectId, config.bot.appId);
-    await gateway.updateUsageLocation(created.objectId, 'US');
-    await gateway.assignLicense(created.objectId, RESOURCE_ACCOUNT_SKU.skuId);
-    const { operationId } = await gateway.assignNumber({
-      telephoneNumber: numbers[i],
-      assignmentTargetId: created.objectId,
-      numberType: 'callingPlan',
-    });
-    for (;;) {
-      const op = await gateway.getNumberOperation(operationId);
-      if (op.status === 'succeeded') break;
-      if (op.status === 'failed')
-        throw new Error(`script baseline: number operation failed: ${JSON.stringify(op.numbers)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    latencies.push(performance.now() - started);
-  }
-  const requests = (await system.sim<SimState>('GET', '/_sim/state')).stats.requests - before;
-  return { p50: percentile(latencies, 50), requestsPerEndpoint: requests / RUNS };
 }

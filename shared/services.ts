@@ -3,13 +3,14 @@
  * (one credential per customer tenant) and the table repositories.
  */
 import { ApiTokenValidator } from './auth';
-import { loadConfig, type AppConfig } from './config';
+import { loadConfig, ratesFor, type AppConfig, type TenantRates } from './config';
 import {
   BulkBatchesRepository,
   BulkRowsRepository,
   EndpointStepsRepository,
   EndpointsRepository,
   ProvisionRequestQueue,
+  RateBuckets,
 } from './storage';
 import { TenantGatewayFactory, type TenantGateway } from './tenant';
 
@@ -25,8 +26,23 @@ export function appConfig(): AppConfig {
  * ThrottledError, and the orchestrator waits it out with a durable timer.
  */
 export function tenantGateway(tenantId: string): TenantGateway {
-  gateways ??= new TenantGatewayFactory(appConfig());
+  gateways ??= new TenantGatewayFactory(appConfig(), undefined, {
+    reserver: rateBuckets(),
+    limits: (tenant) => tenantRates(tenant),
+  });
   return gateways.forTenant(tenantId, { retry: { maxWaitMs: 10_000 } });
+}
+
+let buckets: RateBuckets | undefined;
+
+/** The request budgets every instance of the app shares (table `rateBuckets`). */
+export function rateBuckets(): RateBuckets {
+  return (buckets ??= RateBuckets.fromConnectionString(appConfig().storageConnectionString));
+}
+
+/** One tenant's budgets from TENANT_RATES (its own entry over `*` over the defaults). */
+export function tenantRates(tenantId: string): TenantRates {
+  return ratesFor(appConfig(), tenantId);
 }
 
 let endpoints: EndpointsRepository | undefined;

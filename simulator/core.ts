@@ -25,6 +25,8 @@ export interface CoreOptions {
   entraKey: SigningKey;
   botKey: SigningKey;
   quiet: boolean;
+  /** Registered on every tenant's provisioning app (certificate credential), PEM. */
+  provisioningCertificate?: string;
 }
 
 export class SimCore {
@@ -42,6 +44,7 @@ export class SimCore {
   loads!: LoadGenerator;
   private readonly seeds: SeedTenant[];
   private readonly baselineFaults: Faults;
+  private readonly provisioningCertificate?: string;
   private readonly tokenCache = new Map<string, TokenClaims>();
 
   constructor(opts: CoreOptions) {
@@ -52,6 +55,7 @@ export class SimCore {
     this.entraKey = opts.entraKey;
     this.botKey = opts.botKey;
     this.quiet = opts.quiet;
+    this.provisioningCertificate = opts.provisioningCertificate;
     this.guard = new Guard(() => this.faults);
     this.loadSeed();
   }
@@ -59,7 +63,12 @@ export class SimCore {
   private loadSeed(): void {
     this.tenants.clear();
     const now = Date.now();
-    for (const s of this.seeds) this.tenants.set(s.tenantId, buildTenant(s, { apiAudience: this.apiAudience, now }));
+    for (const s of this.seeds) {
+      const tenant = buildTenant(s, { apiAudience: this.apiAudience, now });
+      const provisioning = tenant.apps.get(tenant.provisioningAppId);
+      if (provisioning && this.provisioningCertificate) provisioning.certificates.push(this.provisioningCertificate);
+      this.tenants.set(s.tenantId, tenant);
+    }
     this.applyPoolSetting();
   }
 

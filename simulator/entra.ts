@@ -1,9 +1,10 @@
 // Entra ID: the v2 token endpoint (client credentials), OIDC metadata and JWKS; and the Bot Framework OIDC/JWKS
 // the call notifications are signed against.
-import { randomUUID } from 'node:crypto';
+import { constants, createPublicKey, randomUUID, verify } from 'node:crypto';
+import { thumbprints } from './app-certificate';
 import type { SimCore } from './core';
 import { SimRequest, SimResponse, json } from './http';
-import { BOT_ISSUER, grantedRoleNames, Tenant } from './model';
+import { App, BOT_ISSUER, grantedRoleNames, Tenant } from './model';
 import { isRecord, newId, uuidFrom } from './util';
 
 function aadError(
@@ -127,8 +128,10 @@ function token(core: SimCore, tenant: Tenant, req: SimRequest): SimResponse {
       `The app requested an unsupported grant type '${grant ?? ''}'.`,
     );
   }
+  const assertion = form.get('client_assertion');
+  if (!clientId && assertion) clientId = String(decodeSegment(assertion, 1)?.sub ?? '');
   const app = tenant.apps.get(clientId);
-  if (!app || !app.clientSecret) {
+  if (!app || (!app.clientSecret && app.certificates.length === 0)) {
     return aadError(
       400,
       'unauthorized_client',
@@ -153,15 +156,10 @@ function token(core: SimCore, tenant: Tenant, req: SimRequest): SimResponse {
       'retry-after': String(decision.retryAfter),
     });
   }
-  if (form.get('client_assertion')) {
-    return aadError(
-      401,
-      'invalid_client',
-      700027,
-      'Client assertion failed signature validation. (The simulator supports client secrets only.)',
-    );
-  }
-  if (secret !== app.clientSecret) {
+  if (assertion) {
+    const problem = checkClientAssertion(core, tenant, app, assertion, form.get('client_assertion_type'));
+    if (problem) return problem;
+  } else if (!app.clientSecret || secret !== app.clientSecret) {
     return aadError(
       401,
       'invalid_client',
@@ -179,14 +177,37 @@ function token(core: SimCore, tenant: Tenant, req: SimRequest): SimResponse {
     );
   }
   const resourceId = scope.slice(0, -'/.default'.length).replace(/\/$/, '');
+  const issued = appAccessToken(core, tenant, app, resourceId);
+  if ('error' in issued) return issued.error;
+  return json(
+    200,
+    {
+      token_type: 'Bearer',
+      expires_in: issued.lifetime,
+      ext_expires_in: issued.lifetime,
+      access_token: issued.token,
+    },
+    { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' },
+  );
+}
+
+/** An app-only access token for `resourceId` with the app roles granted to `app` on it. */
+function appAccessToken(
+  core: SimCore,
+  tenant: Tenant,
+  app: App,
+  resourceId: string,
+): { token: string; lifetime: number } | { error: SimResponse } {
   const resource = core.resourceFor(tenant, resourceId);
   if (!resource) {
-    return aadError(
-      400,
-      'invalid_resource',
-      500011,
-      `The resource principal named ${resourceId} was not found in the tenant named ${tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
-    );
+    return {
+      error: aadError(
+        400,
+        'invalid_resource',
+        500011,
+        `The resource principal named ${resourceId} was not found in the tenant named ${tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+      ),
+    };
   }
   const roles = grantedRoleNames(tenant, app.servicePrincipalId, resource);
   const iss = core.issuer(tenant.tenantId);
@@ -209,17 +230,50 @@ function token(core: SimCore, tenant: Tenant, req: SimRequest): SimResponse {
   };
   if (roles.length) claims.roles = roles;
   const lifetime = 3599;
-  return json(
-    200,
-    {
-      token_type: 'Bearer',
-      expires_in: lifetime,
-      ext_expires_in: lifetime,
-      access_token: core.mintToken(claims, lifetime),
-    },
-    { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' },
-  );
+  return { token: core.mintToken(claims, lifetime), lifetime };
 }
+
+/**
+ * The App Service managed-identity endpoint (`IDENTITY_ENDPOINT`, protocol 2019-08-01): `GET ?resource=…&api-version=
+ * 2019-08-01` with the `X-IDENTITY-HEADER` secret. The identity is the first tenant's provisioning app (a managed
+ * identity is a service principal in its own tenant only), so its tokens carry that app's roles.
+ */
+export function managedIdentityToken(core: SimCore, req: SimRequest, identityHeader: string): SimResponse {
+  if ((req.headers['x-identity-header'] ?? '') !== identityHeader)
+    return json(401, { statusCode: 401, message: 'Unauthorized: X-IDENTITY-HEADER is missing or wrong.' });
+  const query = req.query;
+  if (query.get('api-version') !== '2019-08-01')
+    return json(400, { statusCode: 400, message: 'api-version must be 2019-08-01.' });
+  const resourceParam = query.get('resource');
+  if (!resourceParam) return json(400, { statusCode: 400, message: 'The resource parameter is required.' });
+  const tenant = [...core.tenants.values()][0];
+  const app = tenant?.apps.get(tenant.provisioningAppId);
+  if (!tenant || !app) return json(400, { statusCode: 400, message: 'No managed identity is assigned.' });
+  const wanted = query.get('client_id') ?? query.get('mi_res_id') ?? query.get('principal_id');
+  if (wanted && wanted !== app.appId && wanted !== app.servicePrincipalId)
+    return json(400, { statusCode: 400, message: `No user-assigned identity ${wanted} is assigned to this host.` });
+  const decision = core.guard.check(`token|${tenant.tenantId}|${app.appId}`, req.connection);
+  if (decision.kind !== 'ok')
+    return json(
+      decision.kind === 'throttled' ? 429 : 503,
+      { statusCode: 429, message: 'Try again later.' },
+      {
+        'retry-after': String(decision.retryAfter),
+      },
+    );
+  const issued = appAccessToken(core, tenant, app, resourceParam.replace(/\/\.default$/, '').replace(/\/$/, ''));
+  if ('error' in issued) return issued.error;
+  return json(200, {
+    access_token: issued.token,
+    expires_on: String(Math.floor(Date.now() / 1000) + issued.lifetime),
+    resource: resourceParam,
+    token_type: 'Bearer',
+    client_id: app.appId,
+  });
+}
+
+/** The secret the managed-identity endpoint expects in X-IDENTITY-HEADER (App Service's IDENTITY_HEADER). */
+export const MANAGED_IDENTITY_HEADER = `sim-identity-${uuidFrom('managed-identity-header').slice(0, 8)}`;
 
 /** POST /_sim/tokens: a user token for Switchboard's own API with its app roles and optional queue scope. */
 export function mintApiToken(core: SimCore, body: unknown): SimResponse {
@@ -258,4 +312,84 @@ export function botOpenIdConfiguration(core: SimCore): Record<string, unknown> {
 
 export function botJwks(core: SimCore): Record<string, unknown> {
   return { keys: [{ ...core.botKey.publicJwk, endorsements: ['msteams', 'skype'] }] };
+}
+
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+function decodeSegment(jwt: string, index: number): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(Buffer.from(jwt.split('.')[index] ?? '', 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A certificate credential's client assertion, checked as Entra does: the JWT-bearer type, a header naming a
+ * certificate registered on the app (`x5t` SHA-1 or `x5t#S256` thumbprint), an RS256/PS256 signature by that
+ * certificate's key, iss = sub = the client id, aud = this token endpoint, and a current lifetime.
+ * Returns the AADSTS error to answer, or undefined when the assertion is good.
+ */
+function checkClientAssertion(
+  core: SimCore,
+  tenant: Tenant,
+  app: App,
+  assertion: string,
+  assertionType: string | null,
+): SimResponse | undefined {
+  const invalid = (code: number, message: string) => aadError(401, 'invalid_client', code, message);
+  if (assertionType !== JWT_BEARER)
+    return aadError(
+      400,
+      'invalid_request',
+      90014,
+      `The request body must contain client_assertion_type=${JWT_BEARER}.`,
+    );
+  const header = decodeSegment(assertion, 0);
+  const claims = decodeSegment(assertion, 1);
+  if (!header || !claims || assertion.split('.').length !== 3)
+    return invalid(50027, 'Invalid JWT token. The token is malformed.');
+  const x5t = typeof header.x5t === 'string' ? header.x5t : undefined;
+  const x5tS256 = typeof header['x5t#S256'] === 'string' ? header['x5t#S256'] : undefined;
+  const certificate = app.certificates.find((pem) => {
+    const t = thumbprints(pem);
+    return t.sha1 === x5t || t.sha256 === x5tS256;
+  });
+  if (!certificate)
+    return invalid(
+      700027,
+      `Client assertion failed signature validation. The key was not found. Thumbprint of key used by client: '${x5tS256 ?? x5t ?? ''}'. Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${app.appId}'.`,
+    );
+  const [h, b, sig] = assertion.split('.');
+  const key = createPublicKey(certificate);
+  const data = Buffer.from(`${h}.${b}`);
+  const signature = Buffer.from(sig, 'base64url');
+  const good =
+    header.alg === 'RS256'
+      ? verify('RSA-SHA256', data, key, signature)
+      : header.alg === 'PS256'
+        ? verify('RSA-SHA256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature)
+        : false;
+  if (!good) return invalid(700027, 'Client assertion failed signature validation.');
+  if (claims.iss !== app.appId || claims.sub !== app.appId)
+    return invalid(700021, "Client assertion application identifier doesn't match 'client_id' parameter.");
+  const audience = `${core.baseUrl}/${tenant.tenantId}/oauth2/v2.0/token`;
+  const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  const acceptable = [audience, `${core.baseUrl}/${tenant.tenantId}/oauth2/token`];
+  if (!aud.some((a) => typeof a === 'string' && acceptable.some((x) => x.toLowerCase() === a.toLowerCase())))
+    return invalid(
+      700212,
+      `No matching federated identity record found for presented assertion audience '${String(claims.aud)}'.`,
+    );
+  const now = Math.floor(Date.now() / 1000);
+  if (
+    typeof claims.exp !== 'number' ||
+    claims.exp < now - 300 ||
+    (typeof claims.nbf === 'number' && claims.nbf > now + 300)
+  )
+    return invalid(700024, 'Client assertion is not within its valid time range.');
+  return undefined;
 }

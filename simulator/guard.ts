@@ -9,6 +9,8 @@ export interface Stats {
   retryAfterViolations: number;
   notificationsSent: number;
   notificationsFailed: number;
+  /** Requests per service (`graph` — each $batch sub-request counts —, `bridge`, `token`), throttled ones included. */
+  requestsByService: Record<string, number>;
 }
 
 export type Decision =
@@ -57,6 +59,8 @@ export class Guard {
    */
   check(key: string, connection?: object): Decision {
     this.stats.requests++;
+    const service = key.slice(0, key.indexOf('|'));
+    this.stats.requestsByService[service] = (this.stats.requestsByService[service] ?? 0) + 1;
     const now = Date.now();
     const waiting = this.waitUntil.get(key);
     if (waiting !== undefined) {
@@ -123,5 +127,6 @@ function zeroStats(): Stats {
     retryAfterViolations: 0,
     notificationsSent: 0,
     notificationsFailed: 0,
+    requestsByService: { graph: 0, bridge: 0, token: 0 },
   };
 }

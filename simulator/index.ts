@@ -6,7 +6,10 @@ import { CallEngine } from './calls/engine';
 import { SimCore } from './core';
 import { callRoutes } from './graph/calls';
 import { directoryRoutes } from './graph/directory';
+import { ensureAppCertificate } from './app-certificate';
+import { MANAGED_IDENTITY_HEADER } from './entra';
 import { numberRoutes } from './graph/numbers';
+import { resourceAccountRoutes } from './graph/resource-accounts';
 import { GraphRouter } from './graph/router';
 import { loadOrCreateKey } from './jwt';
 import { LoadGenerator } from './load';
@@ -58,7 +61,10 @@ export interface LocalSettings {
   graphScope: string;
   bridgeUrl: string;
   bridgeScope: string;
-  provisioningApp: { appId: string; clientSecret: string };
+  /** certificatePath: key + certificate (PEM) registered on the app, for PROVISIONING_CREDENTIAL=certificate */
+  provisioningApp: { appId: string; clientSecret: string; certificatePath: string };
+  /** App Service managed identity (IDENTITY_ENDPOINT / IDENTITY_HEADER) standing for the provisioning app */
+  managedIdentity: { endpoint: string; header: string };
   botApp: { appId: string; clientSecret: string };
   botOpenIdConfigurationUrl: string;
   botIssuer: string;
@@ -83,10 +89,11 @@ export interface RunningSimulator {
 export async function startSimulator(opts: StartOptions = {}): Promise<RunningSimulator> {
   const dataDir = resolve(opts.dataDir ?? '.simulator');
   mkdirSync(dataDir, { recursive: true });
-  const { tls, entraKey, botKey } = await withDirLock(dataDir, async () => ({
+  const { tls, entraKey, botKey, provisioningCertificate } = await withDirLock(dataDir, async () => ({
     tls: await ensureTls(dataDir),
     entraKey: loadOrCreateKey(dataDir, 'entra-signing'),
     botKey: loadOrCreateKey(dataDir, 'bot-signing'),
+    provisioningCertificate: await ensureAppCertificate(dataDir, 'provisioning-app'),
   }));
   const seedFile = opts.seed ?? (opts.seedFile ? loadSeedFile(opts.seedFile) : undefined);
   const seeds = seedTenants(seedFile);
@@ -102,12 +109,14 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
     entraKey,
     botKey,
     quiet: opts.quiet ?? false,
+    provisioningCertificate: provisioningCertificate.certificate,
   });
   core.calls = new CallEngine(core, tls.ca);
   core.loads = new LoadGenerator(core, core.calls);
   const graph = new GraphRouter(core);
   graph.add(directoryRoutes());
   graph.add(numberRoutes());
+  graph.add(resourceAccountRoutes());
   graph.add(callRoutes());
 
   const primary = seeds[0].tenantId;
@@ -130,7 +139,8 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
       graphScope: `${GRAPH_AUDIENCE}/.default`,
       bridgeUrl: `${core.baseUrl}/bridge`,
       bridgeScope: `${BRIDGE_AUDIENCE}/.default`,
-      provisioningApp: app(t.provisioningAppId),
+      provisioningApp: { ...app(t.provisioningAppId), certificatePath: provisioningCertificate.path },
+      managedIdentity: { endpoint: `${core.baseUrl}/msi/token`, header: MANAGED_IDENTITY_HEADER },
       botApp: app(t.botAppId),
       botOpenIdConfigurationUrl: `${core.baseUrl}/botframework/v1/.well-known/OpenIdConfiguration`,
       botIssuer: BOT_ISSUER,

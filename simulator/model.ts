@@ -22,6 +22,7 @@ export const GRAPH_APP_ROLES: Record<string, string> = {
   'AppRoleAssignment.ReadWrite.All': '06b708a9-e830-4db3-a914-8e69da51d44f',
   'TeamsTelephoneNumber.Read.All': '39b17d18-680c-41f4-b9c2-5f01d0a8cd0b',
   'TeamsTelephoneNumber.ReadWrite.All': '0a42382f-155c-4eb1-9bdc-21548ccaa387',
+  'TeamsResourceAccount.Read.All': 'b55aa226-33a1-4396-bcf4-edce5e7a31c1',
 };
 
 /** Microsoft Graph delegated permissions (oauth2PermissionScopes), name → id. */
@@ -106,6 +107,8 @@ export interface App {
   displayName: string;
   /** client secret; null for resource-only apps (Graph, the bridge, Switchboard's API). */
   clientSecret: string | null;
+  /** Certificates (PEM) registered as credentials: a client assertion signed with one of their keys is accepted. */
+  certificates: string[];
   servicePrincipalId: string;
   /** identifier URI / audience tokens carry when this app is the resource. */
   audience: string | null;

@@ -45,6 +45,8 @@ export interface SeedApp {
   appId?: string;
   displayName: string;
   clientSecret?: string;
+  /** PEM certificates registered as the app's credentials (client assertions signed with their keys are accepted). */
+  certificates?: string[];
   /** Graph application permissions granted (by name). */
   applicationPermissions?: string[];
   /** Graph delegated permissions granted tenant-wide (AllPrincipals). */
@@ -223,6 +225,7 @@ function resourceApps(tenantId: string, apiAudience: string): App[] {
     appId: GRAPH_APP_ID,
     displayName: 'Microsoft Graph',
     clientSecret: null,
+    certificates: [],
     servicePrincipalId: uuidFrom(`${tenantId}:sp:graph`),
     audience: GRAPH_AUDIENCE,
     appRoles: Object.entries(GRAPH_APP_ROLES).map(([v, id]) => appRole(v, id, ['Application'])),
@@ -239,6 +242,7 @@ function resourceApps(tenantId: string, apiAudience: string): App[] {
     appId: uuidFrom('app:teams-admin-bridge'),
     displayName: 'Teams Admin Bridge',
     clientSecret: null,
+    certificates: [],
     servicePrincipalId: uuidFrom(`${tenantId}:sp:bridge`),
     audience: BRIDGE_AUDIENCE,
     appRoles: [appRole(BRIDGE_ROLE, uuidFrom('role:bridge'), ['Application'])],
@@ -248,6 +252,7 @@ function resourceApps(tenantId: string, apiAudience: string): App[] {
     appId: uuidFrom('app:switchboard-api'),
     displayName: 'Switchboard API',
     clientSecret: null,
+    certificates: [],
     servicePrincipalId: uuidFrom(`${tenantId}:sp:api`),
     audience: apiAudience,
     appRoles: API_ROLES.map((r) => appRole(r, uuidFrom(`role:${r}`), ['User', 'Application'])),
@@ -372,6 +377,7 @@ export function buildTenant(seed: SeedTenant, opts: BuildOptions): Tenant {
       appId,
       displayName: a.displayName,
       clientSecret: a.clientSecret ?? `sim-secret-${uuidFrom(`${tid}:secret:${appId}`).slice(0, 12)}`,
+      certificates: [...(a.certificates ?? [])],
       servicePrincipalId: uuidFrom(`${tid}:sp:${appId}`),
       audience: null,
       appRoles: [],

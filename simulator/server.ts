@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleBridge } from './bridge';
 import { handleControl } from './control';
 import type { SimCore } from './core';
-import { botJwks, botOpenIdConfiguration, handleEntra } from './entra';
+import { botJwks, botOpenIdConfiguration, handleEntra, MANAGED_IDENTITY_HEADER, managedIdentityToken } from './entra';
 import { GraphRouter } from './graph/router';
 import { json, parseQuery, SimRequest, SimResponse } from './http';
 
@@ -115,6 +115,8 @@ async function route(req: SimRequest, deps: ServerDeps): Promise<SimResponse> {
   }
   if (first === '_sim') return handleControl(core, req, segs.slice(1), deps.settings);
   if (first === 'bridge') return handleBridge(core, req, segs.slice(1));
+  if (first === 'msi' && segs[1] === 'token' && req.method === 'GET')
+    return managedIdentityToken(core, req, MANAGED_IDENTITY_HEADER);
   if (first === 'botframework') {
     const rest = segs.slice(1).join('/');
     if (rest === 'v1/.well-known/OpenIdConfiguration' || rest === 'v1/.well-known/openidconfiguration')

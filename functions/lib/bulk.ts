@@ -6,14 +6,27 @@ import {
   bulkRowsRepository,
   endpointsRepository,
   provisionRequestQueue,
+  rateBuckets,
   tenantGateway,
+  tenantRates,
 } from '../../shared/services';
 import { endpointService } from './workflows';
 
-/** Row starts per tenant: no pacing until the tenant rate limiter is wired in here. */
-function pacer(): BulkPacer {
-  return NO_PACING;
-}
+/** Bucket of the rate buckets table that paces a tenant's bulk row starts. */
+export const BULK_STARTS_BUCKET = 'bulkStarts';
+
+/**
+ * Row starts per tenant at TENANT_RATES `bulkStartsPerSecond` (default: the Graph budget ÷ 8), shared by every
+ * instance through the rate buckets table; 0 = unpaced.
+ */
+const pacer: BulkPacer = {
+  async reserve(tenantId: string): Promise<number> {
+    const perSecond = tenantRates(tenantId).bulkStartsPerSecond;
+    if (!(perSecond > 0)) return NO_PACING.reserve(tenantId);
+    const slot = await rateBuckets().reserve(tenantId, BULK_STARTS_BUCKET, { perSecond });
+    return slot.granted ? slot.waitMs : slot.retryAfterMs;
+  },
+};
 
 /** With a durable client it can also start rows (queue trigger); without, it serves uploads, status and cancel. */
 export function bulkService(client?: DurableClient): BulkService {
@@ -24,6 +37,6 @@ export function bulkService(client?: DurableClient): BulkService {
     endpoints: endpointsRepository(),
     gateway: tenantGateway,
     endpointService: client ? endpointService(client) : undefined,
-    pacer: pacer(),
+    pacer,
   });
 }

@@ -28,15 +28,34 @@ export async function tenantCall<T>(
 const sameId = (a: string | null | undefined, b: string | null | undefined) =>
   !!a && !!b && a.toLowerCase() === b.toLowerCase();
 
+/**
+ * Tenant facts that hold for minutes and that every endpoint of a bulk import would otherwise read again (3 consent
+ * reads and a licence-pool read per endpoint). Only good news is kept — a complete consent, a pool with room to
+ * spare — so a fix an admin makes (granting consent, acquiring licences) is seen by the very next run. A Map with
+ * expiry times: too small a need for a cache library.
+ */
+const CONSENT_TTL_MS = 5 * 60_000;
+const POOL_TTL_MS = 30_000;
+/** Below this many free licences every run reads the pool again (the last ones go fast in a bulk import). */
+const POOL_ROOMY = 50;
+const goodUntil = new Map<string, number>();
+const stillGood = (key: string) => (goodUntil.get(key) ?? 0) > Date.now();
+const keepGood = (key: string, ttlMs: number) => goodUntil.set(key, Date.now() + ttlMs);
+
 export const checkConsent = defineActivity('checkConsent', (input: { tenantId: string; appId: string }) =>
-  tenantCall(input.tenantId, async (gateway): Promise<Outcome<ConsentDiff>> => {
+  tenantCall(input.tenantId, async (gateway): Promise<Outcome<ConsentDiff | { cached: true }>> => {
+    const cacheKey = `consent|${input.tenantId.toLowerCase()}|${input.appId.toLowerCase()}`;
+    if (stillGood(cacheKey)) return ok({ cached: true });
     const config = appConfig();
     const diff = await readConsent(gateway, {
       appId: input.appId,
       authorityHost: config.authorityHost,
       redirectUri: config.adminConsentRedirectUri,
     });
-    if (diff.missing.length === 0) return ok(diff);
+    if (diff.missing.length === 0) {
+      keepGood(cacheKey, CONSENT_TTL_MS);
+      return ok(diff);
+    }
     const url = diff.adminConsentUrl;
     return fail(
       `The contact-center app ${input.appId} lacks ${diff.missing.join(', ')} in tenant ${input.tenantId}. ` +
@@ -58,9 +77,15 @@ export const preflight = defineActivity(
   }) =>
     tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ existingObjectId?: string }>> => {
       const existing = await gateway.getUser(input.userPrincipalName, ['id', 'assignedLicenses']);
-      if (input.needsLicense && !existing?.assignedLicenses?.some((l) => sameId(l.skuId, RESOURCE_ACCOUNT_SKU.skuId))) {
+      const poolKey = `pool|${input.tenantId.toLowerCase()}`;
+      if (
+        input.needsLicense &&
+        !existing?.assignedLicenses?.some((l) => sameId(l.skuId, RESOURCE_ACCOUNT_SKU.skuId)) &&
+        !stillGood(poolKey)
+      ) {
         const pool = resourceAccountPool(await gateway.listSubscribedSkus());
         if (pool.kind !== 'available') return fail(pool.message, { code: 'LicensePoolEmpty' });
+        if (pool.free >= POOL_ROOMY) keepGood(poolKey, POOL_TTL_MS);
       }
       if (input.phoneNumber && input.numberType) {
         const problem = numberProblem(await gateway.findNumber(input.phoneNumber), input, existing?.id);
@@ -123,11 +148,15 @@ export const getApplicationInstance = defineActivity(
     }),
 );
 
-/** Module 4.0.0 created instances with a blank ApplicationId: read back, set it, read back again. */
+/**
+ * Module 4.0.0 created instances with a blank ApplicationId: read back, set it, read back again. The replication
+ * wait's read is the first read back (`observedApplicationId`): when it shows the right id, nothing more is sent.
+ */
 export const ensureApplicationId = defineActivity(
   'ensureApplicationId',
-  (input: { tenantId: string; objectId: string; applicationId: string }) =>
+  (input: { tenantId: string; objectId: string; applicationId: string; observedApplicationId?: string | null }) =>
     tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ corrected: boolean }>> => {
+      if (sameId(input.observedApplicationId, input.applicationId)) return ok({ corrected: false });
       const instance = await gateway.getApplicationInstance(input.objectId);
       if (!instance) return retryLater(`${input.objectId} is not visible yet`, { code: 'NotReplicated' });
       if (sameId(instance.applicationId, input.applicationId)) return ok({ corrected: false });
@@ -157,25 +186,48 @@ export const syncApplicationInstance = defineActivity(
 export const ensureUsageLocation = defineActivity(
   'ensureUsageLocation',
   (input: { tenantId: string; objectId: string; usageLocation: string }) =>
-    tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ changed: boolean }>> => {
-      const user = await gateway.getUser(input.objectId, ['id', 'usageLocation']);
+    tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ changed: boolean; licensed: boolean }>> => {
+      // The licences come with the same read: the licence step need not read them when they are there already.
+      const user = await gateway.getUser(input.objectId, ['id', 'usageLocation', 'assignedLicenses']);
       if (!user) return retryLater(`${input.objectId} is not visible in the directory yet`, { code: 'NotReplicated' });
-      if (user.usageLocation === input.usageLocation) return ok({ changed: false });
+      const licensed = !!user.assignedLicenses?.some((l) => sameId(l.skuId, RESOURCE_ACCOUNT_SKU.skuId));
+      if (user.usageLocation === input.usageLocation) return ok({ changed: false, licensed });
       await gateway.updateUsageLocation(input.objectId, input.usageLocation);
-      return ok({ changed: true });
+      return ok({ changed: true, licensed });
     }),
 );
 
-export const ensureLicense = defineActivity('ensureLicense', (input: { tenantId: string; objectId: string }) =>
-  tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ added: boolean }>> => {
-    const user = await gateway.getUser(input.objectId, ['id', 'assignedLicenses']);
-    if (!user) return retryLater(`${input.objectId} is not visible in the directory yet`, { code: 'NotReplicated' });
-    if (user.assignedLicenses?.some((l) => sameId(l.skuId, RESOURCE_ACCOUNT_SKU.skuId))) return ok({ added: false });
-    const pool = resourceAccountPool(await gateway.listSubscribedSkus());
-    if (pool.kind !== 'available') return fail(pool.message, { code: 'LicensePoolEmpty' });
-    await gateway.assignLicense(input.objectId, RESOURCE_ACCOUNT_SKU.skuId);
-    return ok({ added: true });
-  }),
+/** "Subscription with SKU … does not have any available licenses." and its kin. */
+const NO_SEATS = /available licen[cs]es|no (available|free) (seats|licen)|exceed/i;
+
+/**
+ * Gives the account the Teams Phone Resource Account licence. `licensed` is what the usage-location step read a
+ * moment ago: there already, nothing is sent; not there, it is assigned without another read (assignLicense of a
+ * licence the user holds is a no-op, so a retried attempt is safe). The pool is read only when Graph refuses for want
+ * of seats, to say exactly what to do (the preflight read it before anything was created).
+ */
+export const ensureLicense = defineActivity(
+  'ensureLicense',
+  (input: { tenantId: string; objectId: string; licensed?: boolean }) =>
+    tenantCall(input.tenantId, async (gateway): Promise<Outcome<{ added: boolean }>> => {
+      if (input.licensed) return ok({ added: false });
+      if (input.licensed === undefined) {
+        const user = await gateway.getUser(input.objectId, ['id', 'assignedLicenses']);
+        if (!user)
+          return retryLater(`${input.objectId} is not visible in the directory yet`, { code: 'NotReplicated' });
+        if (user.assignedLicenses?.some((l) => sameId(l.skuId, RESOURCE_ACCOUNT_SKU.skuId)))
+          return ok({ added: false });
+      }
+      try {
+        await gateway.assignLicense(input.objectId, RESOURCE_ACCOUNT_SKU.skuId);
+      } catch (err) {
+        if (!isTenantError(err) || err.retryable || !NO_SEATS.test(err.message)) throw err;
+        goodUntil.delete(`pool|${input.tenantId.toLowerCase()}`);
+        const pool = resourceAccountPool(await gateway.listSubscribedSkus());
+        return fail(pool.kind === 'available' ? err.message : pool.message, { code: 'LicensePoolEmpty' });
+      }
+      return ok({ added: true });
+    }),
 );
 
 /** "User not found" / NotFound / "service unavailable" right after licensing: the licence is not effective yet. */

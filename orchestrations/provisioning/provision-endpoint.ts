@@ -81,7 +81,10 @@ export function* publish(
   error?: string,
 ): Generator<df.Task, void, unknown> {
   runner.setStatus(status);
-  yield* rec.recordProgress.call(context, { ...record, status, steps: runner.log.steps, error });
+  // Only the steps that changed: the earlier ones are in the table already (a chain publishes 5 to 7 times).
+  const steps = runner.log.unpublished();
+  yield* rec.recordProgress.call(context, { ...record, status, steps, error });
+  runner.log.markPublished(steps);
 }
 
 /** Assigns the number: waits out licence propagation ("user not found") and polls the number operation. */
@@ -198,7 +201,7 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
     yield* runner.runStep(
       'ensureApplicationId',
       act.ensureApplicationId,
-      { tenantId, objectId, applicationId: endpoint.applicationId },
+      { tenantId, objectId, applicationId: endpoint.applicationId, observedApplicationId: visible.applicationId },
       timing.replication,
     );
     yield* runner.runStep(
@@ -209,20 +212,22 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
     );
     yield* publish(context, runner, record, 'Provisioning');
 
-    yield* runner.runStep(
+    const located = yield* runner.runStep(
       'ensureUsageLocation',
       act.ensureUsageLocation,
       { tenantId, objectId, usageLocation: endpoint.usageLocation },
       timing.replication,
     );
+    let licensed = located.licensed;
     if (needsLicense) {
       const license = yield* runner.runStep(
         'ensureLicense',
         act.ensureLicense,
-        { tenantId, objectId },
+        { tenantId, objectId, licensed: located.licensed },
         timing.throttle,
       );
       created.license = license.added;
+      licensed = true;
     } else {
       log.skip('ensureLicense');
     }
@@ -250,7 +255,19 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
     yield* runner.runStep(
       'recordActualState',
       rec.recordActualState,
-      { tenantId, upnKey: endpoint.upnKey, objectId },
+      {
+        tenantId,
+        upnKey: endpoint.upnKey,
+        observed: {
+          objectId,
+          applicationId: endpoint.applicationId,
+          synced: true,
+          usageLocation: endpoint.usageLocation,
+          licensed,
+          phoneNumber: wantsNumber ? endpoint.phoneNumber : undefined,
+          numberType: wantsNumber ? endpoint.numberType : undefined,
+        },
+      },
       timing.throttle,
     );
     yield* publish(context, runner, record, 'Provisioned');

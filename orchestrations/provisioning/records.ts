@@ -1,14 +1,13 @@
 /**
  * Activities that write Switchboard's own records of a run: the endpoint row (status, object id, last error) and
- * its step log, the queue binding, and the actual state read back from the tenant at the end.
+ * its step log, the queue binding, and the actual state the run's steps confirmed.
  */
-import { RESOURCE_ACCOUNT_SKU, type EndpointStatus } from '../../shared/domain';
+import type { EndpointStatus, NumberType } from '../../shared/domain';
 import type { ActualEndpoint } from '../../shared/storage';
 import { defineActivity } from '../activity';
 import { recordBulkRowOutcome } from '../../shared/endpoints/bulk';
 import { bulkRowsRepository, endpointStepsRepository, endpointsRepository } from '../../shared/services';
-import { tenantCall } from './activities';
-import { ok, retryLater, type Outcome } from './outcome';
+import { ok, type Outcome } from './outcome';
 import type { StepRecord } from './step-log';
 
 export interface ProgressRecord {
@@ -102,36 +101,34 @@ export const unbindFromQueue = defineActivity(
   (input: { tenantId: string; upnKey: string; queueId: string }) => setQueue(input.tenantId, input.upnKey, undefined),
 );
 
-/** Reads back what the tenant really holds for the endpoint and stores it as its actual state. */
+/** What the run saw the tenant confirm, step by step: each fact is an answer of the service, not the request. */
+export interface ObservedEndpoint {
+  objectId: string;
+  /** As read back by the replication wait (or set and read back by ensureApplicationId). */
+  applicationId: string;
+  /** The sync step succeeded (or the mapping existed already). */
+  synced: boolean;
+  usageLocation: string;
+  licensed: boolean;
+  /** Set when the number operation succeeded (or the number was found on the account). */
+  phoneNumber?: string;
+  numberType?: NumberType;
+}
+
+/**
+ * Stores the actual state as the run's steps confirmed it. No read-back: each step already converged on a read or a
+ * confirmed write (4 requests per endpoint saved); the drift check re-reads the tenant on its schedule.
+ */
 export const recordActualState = defineActivity(
   'recordActualState',
-  (input: { tenantId: string; upnKey: string; objectId: string }) =>
-    tenantCall(input.tenantId, async (gateway): Promise<Outcome<ActualEndpoint>> => {
-      const [instance, sync, user] = await Promise.all([
-        gateway.getApplicationInstance(input.objectId),
-        gateway.getApplicationInstanceSync(input.objectId),
-        gateway.getUser(input.objectId, ['id', 'usageLocation', 'assignedLicenses']),
-      ]);
-      if (!instance || !user) return retryLater(`${input.objectId} is not visible yet`);
-      const endpoint = await endpointsRepository().get(input.tenantId, input.upnKey);
-      const wanted = endpoint?.desired.phoneNumber;
-      const number = wanted ? await gateway.findNumber(wanted) : undefined;
-      const actual: ActualEndpoint = {
-        objectId: instance.objectId,
-        applicationId: instance.applicationId,
-        synced: sync.synced,
-        usageLocation: user.usageLocation ?? undefined,
-        licensed: !!user.assignedLicenses?.some((l) => l.skuId.toLowerCase() === RESOURCE_ACCOUNT_SKU.skuId),
-        phoneNumber: number && number.assignmentTargetId === instance.objectId ? number.telephoneNumber : undefined,
-        numberType: number && number.assignmentTargetId === instance.objectId ? number.numberType : undefined,
-        queueId: endpoint?.actual?.queueId,
-        observedAt: new Date().toISOString(),
-      };
-      await endpointsRepository().update(input.tenantId, input.upnKey, (current) =>
-        current
-          ? { ...current, actual, objectId: instance.objectId, updatedAt: actual.observedAt as string }
-          : undefined,
-      );
-      return ok(actual);
-    }),
+  async (input: { tenantId: string; upnKey: string; observed: ObservedEndpoint }): Promise<Outcome<ActualEndpoint>> => {
+    const observedAt = new Date().toISOString();
+    let actual: ActualEndpoint | undefined;
+    await endpointsRepository().update(input.tenantId, input.upnKey, (current) => {
+      if (!current) return undefined;
+      actual = { ...input.observed, queueId: current.actual?.queueId, observedAt };
+      return { ...current, actual, objectId: input.observed.objectId, updatedAt: observedAt };
+    });
+    return ok(actual ?? { ...input.observed, observedAt });
+  },
 );

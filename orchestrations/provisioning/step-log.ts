@@ -16,6 +16,8 @@ export interface StepRecord {
 
 export class StepLog {
   readonly steps: StepRecord[] = [];
+  /** What was last written to the step-log table, per step (so a publish writes only what changed). */
+  private readonly published = new Map<number, string>();
 
   constructor(private readonly now: () => Date) {}
 
@@ -46,6 +48,15 @@ export class StepLog {
   /** A step this run does not need (e.g. no number wanted): recorded so the log shows the whole chain. */
   skip(name: string): void {
     this.end(this.start(name), 'Skipped');
+  }
+
+  /** Steps that changed since they were last published (all of them at first). */
+  unpublished(): StepRecord[] {
+    return this.steps.filter((s) => this.published.get(s.seq) !== JSON.stringify(s));
+  }
+
+  markPublished(steps: readonly StepRecord[]): void {
+    for (const s of steps) this.published.set(s.seq, JSON.stringify(s));
   }
 
   /** The current step (last one started). */

@@ -32,6 +32,36 @@ export interface AppConfig {
   readonly provisioningWaits?: Partial<Record<WaitKind, WaitPolicySetting>>;
   /** Bulk import: the queue of row references (its poison queue is `<queueName>-poison`). */
   readonly bulk: { readonly queueName: string };
+  /** Request budgets: `*` (every tenant) and per-tenant overrides, tenant ids lower-cased. */
+  readonly tenantRates: Readonly<Record<string, Partial<TenantRates>>>;
+}
+
+/** A tenant's budgets, per second; 0 means unpaced. */
+export interface TenantRates {
+  readonly graphPerSecond: number;
+  readonly bridgePerSecond: number;
+  /** Bulk rows started per second (paces a batch into the request budget). */
+  readonly bulkStartsPerSecond: number;
+}
+
+export const DEFAULT_TENANT_RATES: Readonly<Omit<TenantRates, 'bulkStartsPerSecond'>> = Object.freeze({
+  graphPerSecond: 20,
+  bridgePerSecond: 5,
+});
+
+/** The budgets in force for one tenant: its own entry over `*` over the defaults. */
+export function ratesFor(config: Pick<AppConfig, 'tenantRates'>, tenantId: string): TenantRates {
+  const merged = {
+    ...DEFAULT_TENANT_RATES,
+    ...config.tenantRates['*'],
+    ...config.tenantRates[tenantId.toLowerCase()],
+  };
+  return {
+    graphPerSecond: merged.graphPerSecond,
+    bridgePerSecond: merged.bridgePerSecond,
+    // A chain sends about 8–10 Graph requests: starts a little faster than the budget drains keep it busy.
+    bulkStartsPerSecond: merged.bulkStartsPerSecond ?? merged.graphPerSecond / 8,
+  };
 }
 
 export const WAIT_KINDS = ['replication', 'license', 'numberOperation', 'throttle'] as const;
@@ -139,6 +169,34 @@ const schema = z.object({
   BULK_QUEUE_NAME: z.string().regex(BULK_QUEUE_RE, {
     message: 'must be 3-56 lower-case letters, digits or single dashes, starting and ending with a letter or digit',
   }),
+  TENANT_RATES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return {};
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"*":{"graphPerSecond":20,"bridgePerSecond":5}}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.record(
+        z.string().refine((k) => k === '*' || GUID_RE.test(k), { message: 'keys must be tenant ids (GUIDs) or *' }),
+        z
+          .object(
+            {
+              graphPerSecond: z.number().min(0),
+              bridgePerSecond: z.number().min(0),
+              bulkStartsPerSecond: z.number().min(0),
+            },
+            { message: 'each entry must be an object of {graphPerSecond, bridgePerSecond, bulkStartsPerSecond}' },
+          )
+          .partial()
+          .strict(),
+      ),
+    ),
 });
 
 /**
@@ -206,6 +264,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     adminConsentRedirectUri: e.ADMIN_CONSENT_REDIRECT_URI,
     defaultUsageLocation: e.DEFAULT_USAGE_LOCATION.toUpperCase(),
     provisioningWaits: e.PROVISIONING_WAITS,
+    tenantRates: Object.fromEntries(Object.entries(e.TENANT_RATES).map(([k, v]) => [k.toLowerCase(), v])),
     driftSchedule: e.DRIFT_SCHEDULE,
     version: e.SWITCHBOARD_VERSION,
     bulk: { queueName: e.BULK_QUEUE_NAME },

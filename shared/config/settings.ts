@@ -139,6 +139,13 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
       'messages end in `<name>-poison`. Lower-case letters, digits and dashes, 3-56 characters.',
     default: 'provision-requests',
   },
+  {
+    name: 'TENANT_RATES',
+    doc:
+      'JSON of per-tenant request budgets shared by all instances, keyed by tenant id or `*`: ' +
+      '`{graphPerSecond, bridgePerSecond, bulkStartsPerSecond}` (0 = unpaced). Defaults: Graph 20/s (3,000 writes per ' +
+      '2.5 min per app and tenant), bridge 5/s, bulk starts Graph ÷ 8.',
+  },
 ] satisfies SettingDefinition[]);
 
 /** Looks a setting up by name (throws on a typo, so docs and code cannot drift silently). */

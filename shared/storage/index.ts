@@ -4,3 +4,4 @@ export * from './endpoints';
 export * from './endpoint-steps';
 export * from './bulk';
 export * from './provision-queue';
+export * from './rate-buckets';

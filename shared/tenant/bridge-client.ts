@@ -7,6 +7,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { TenantError } from './errors';
 import { TokenAcquisitionError } from './gated-credential';
+import type { TenantPacer } from './pacing';
 import { checkGate, errorFromResponse, networkError, tokenError } from './http';
 import type { ApplicationInstance, ApplicationInstanceSync } from './model';
 import { RetryEvents, RetryOptions, Sleep, ThrottleGate, executeWithRetry, realSleep, retryOptions } from './retry';
@@ -23,6 +24,8 @@ export interface BridgeClientOptions {
   events?: RetryEvents;
   /** Shared per (tenant, app) with the Graph adapter; a private one when omitted. */
   gate?: ThrottleGate;
+  /** The tenant's shared request budget; unpaced when omitted. */
+  pacer?: TenantPacer;
 }
 
 export interface NewApplicationInstance {
@@ -130,6 +133,7 @@ export class TeamsAdminBridgeClient {
     const url = this.base + suffix;
     const operation = `${method} applicationInstances${suffix}`;
     checkGate(this.gate, this.retry, 'bridge', operation);
+    await this.o.pacer?.acquire('bridge', 1, this.retry.maxWaitMs, operation);
     let token: string;
     try {
       const t = await this.o.credential.getToken(this.o.scope);
@@ -159,6 +163,9 @@ export class TeamsAdminBridgeClient {
         this.o.events,
         Date.now,
         this.gate,
+        this.o.pacer
+          ? () => this.o.pacer!.acquire('bridge', 1, Number.POSITIVE_INFINITY, `${operation} (retry)`)
+          : undefined,
       );
     } catch (e) {
       throw networkError('bridge', operation, e);

@@ -23,7 +23,8 @@ import type {
   ServicePrincipal,
   SubscribedSku,
 } from './model';
-import { RetryEvents, RetryOptions, Sleep, ThrottleGate } from './retry';
+import { TenantPacer, type PacedService, type RateLimits, type RateReserver } from './pacing';
+import { RetryEvents, RetryOptions, Sleep, ThrottleGate, realSleep } from './retry';
 
 export interface TenantGateway {
   readonly tenantId: string;
@@ -107,6 +108,12 @@ export class CompositeTenantGateway implements TenantGateway {
   requestCounts = (): RequestCounts => ({ graph: this.graph.requestCount, bridge: this.bridge.requestCount });
 }
 
+/** Pacing for every gateway a factory builds: the shared budget store and each tenant's limits. */
+export interface GatewayPacing {
+  reserver: RateReserver;
+  limits(tenantId: string): RateLimits;
+}
+
 /** Builds gateways for customer tenants, reusing one credential per tenant for the life of the process. */
 export class TenantGatewayFactory {
   private readonly credentials: CredentialCache;
@@ -114,8 +121,26 @@ export class TenantGatewayFactory {
   constructor(
     private readonly config: Pick<AppConfig, 'graphBaseUrl' | 'authorityHost' | 'provisioning' | 'bridge'>,
     credentials?: CredentialCache,
+    private readonly pacing?: GatewayPacing,
   ) {
     this.credentials = credentials ?? new CredentialCache(config);
+  }
+
+  /** `graph|<host>|<app>`, `bridge|<host>|<app>`: what Microsoft's throttling is keyed on (besides the tenant). */
+  private budgetNames(): Record<PacedService, string> {
+    const p = this.config.provisioning;
+    const app = p.clientId ?? p.managedIdentityClientId ?? 'managed-identity';
+    const host = (url: string) => {
+      try {
+        return new URL(url).host.toLowerCase();
+      } catch {
+        return url;
+      }
+    };
+    return {
+      graph: `graph|${host(this.config.graphBaseUrl)}|${app}`,
+      bridge: `bridge|${host(this.config.bridge.url)}|${app}`,
+    };
   }
 
   forTenant(tenantId: string, options: GatewayOptions = {}): TenantGateway {
@@ -123,7 +148,24 @@ export class TenantGatewayFactory {
     const key = tenantId.toLowerCase();
     let gate = this.gates.get(key);
     if (!gate) this.gates.set(key, (gate = new ThrottleGate()));
-    const common = { tenantId, credential, gate, retry: options.retry, sleep: options.sleep, events: options.events };
+    const pacer = this.pacing
+      ? new TenantPacer(
+          tenantId,
+          this.pacing.limits(tenantId),
+          this.pacing.reserver,
+          options.sleep ?? realSleep,
+          this.budgetNames(),
+        )
+      : undefined;
+    const common = {
+      tenantId,
+      credential,
+      gate,
+      pacer,
+      retry: options.retry,
+      sleep: options.sleep,
+      events: options.events,
+    };
     return new CompositeTenantGateway(
       new GraphTenantAdapter({ ...common, graphBaseUrl: this.config.graphBaseUrl }),
       new TeamsAdminBridgeClient({ ...common, bridgeUrl: this.config.bridge.url, scope: this.config.bridge.scope }),

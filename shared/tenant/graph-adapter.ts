@@ -9,6 +9,7 @@ import type { GraphRequest } from '@microsoft/microsoft-graph-client';
 import { TenantError, ThrottledError, classifyStatus } from './errors';
 import { CredentialAuthProvider, createGraphClient, graphScope } from './graph-client';
 import { TokenAcquisitionError } from './gated-credential';
+import type { TenantPacer } from './pacing';
 import { checkGate, errorFromResponse, networkError, readErrorBody, tokenError } from './http';
 import type {
   AppRoleAssignment,
@@ -48,6 +49,8 @@ export interface GraphAdapterOptions {
   events?: RetryEvents;
   /** Shared per (tenant, app) with the bridge client; a private one when omitted. */
   gate?: ThrottleGate;
+  /** The tenant's shared request budget; unpaced when omitted. */
+  pacer?: TenantPacer;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -76,6 +79,7 @@ export class GraphTenantAdapter {
   private readonly sleep: Sleep;
   private readonly gate: ThrottleGate;
   private readonly auth: CredentialAuthProvider;
+  private readonly pacer?: TenantPacer;
   private requests = 0;
 
   constructor(o: GraphAdapterOptions) {
@@ -83,6 +87,7 @@ export class GraphTenantAdapter {
     this.retry = retryOptions(o.retry);
     this.sleep = o.sleep ?? realSleep;
     this.gate = o.gate ?? new ThrottleGate();
+    this.pacer = o.pacer;
     this.client = createGraphClient({
       baseUrl: o.graphBaseUrl,
       credential: o.credential,
@@ -93,6 +98,7 @@ export class GraphTenantAdapter {
         this.requests++;
       },
       gate: this.gate,
+      pacer: o.pacer,
     });
     this.auth = new CredentialAuthProvider(o.credential, graphScope(o.graphBaseUrl));
   }
@@ -248,6 +254,8 @@ export class GraphTenantAdapter {
   ): Promise<RawResult> {
     const operation = `${method} ${path.replace(/^https?:\/\/[^/]+\/v1\.0/, '')}`;
     checkGate(this.gate, this.retry, 'graph', operation);
+    const cost = path === '/$batch' ? Math.max(1, (o.body as { requests?: unknown[] })?.requests?.length ?? 1) : 1;
+    await this.pacer?.acquire('graph', cost, this.retry.maxWaitMs, operation);
     // The token first (a cache hit after the first call): the Graph client would wrap a token failure into a
     // GraphError and lose whether it is worth waiting for.
     try {

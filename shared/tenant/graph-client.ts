@@ -8,6 +8,7 @@ import { TokenAcquisitionError } from './gated-credential';
 import type { TokenCredential } from '@azure/identity';
 import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
 import type { AuthenticationProvider, Context, Middleware } from '@microsoft/microsoft-graph-client';
+import type { TenantPacer } from './pacing';
 import { RetryEvents, RetryOptions, Sleep, ThrottleGate, executeWithRetry } from './retry';
 
 const MICROSOFT_GRAPH_HOSTS = new Set([
@@ -52,6 +53,7 @@ class RetryMiddleware implements Middleware {
     private readonly sleep: Sleep,
     private readonly events: RetryEvents,
     private readonly gate: ThrottleGate,
+    private readonly pacer?: TenantPacer,
   ) {}
   setNext(next: Middleware): void {
     this.next = next;
@@ -70,6 +72,9 @@ class RetryMiddleware implements Middleware {
       this.events,
       Date.now,
       this.gate,
+      this.pacer
+        ? () => this.pacer!.acquire('graph', batchCost(context), Number.POSITIVE_INFINITY, 'retry')
+        : undefined,
     );
     context.response = response;
   }
@@ -96,11 +101,24 @@ export interface GraphClientOptions {
   events: RetryEvents;
   onRequest: () => void;
   gate: ThrottleGate;
+  pacer?: TenantPacer;
+}
+
+/** What a request costs against Graph's throttling: a `$batch` counts each of its sub-requests. */
+export function batchCost(context: Context): number {
+  if (!/\/\$batch(\?|$)/.test(String(context.request))) return 1;
+  try {
+    const body = (context.options as RequestInit | undefined)?.body;
+    const requests = (JSON.parse(String(body)) as { requests?: unknown[] }).requests;
+    return Array.isArray(requests) && requests.length > 0 ? requests.length : 1;
+  } catch {
+    return 1;
+  }
 }
 
 export function createGraphClient(o: GraphClientOptions): Client {
   const auth = new AuthenticationHandler(new CredentialAuthProvider(o.credential, graphScope(o.baseUrl)));
-  const retry = new RetryMiddleware(o.retry, o.sleep, o.events, o.gate);
+  const retry = new RetryMiddleware(o.retry, o.sleep, o.events, o.gate, o.pacer);
   const fetchHandler = new FetchMiddleware(o.retry.timeoutMs, o.onRequest);
   auth.setNext(retry);
   retry.setNext(fetchHandler);

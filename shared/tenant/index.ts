@@ -6,3 +6,4 @@ export { createGraphClient, graphScope, isMicrosoftGraphHost, CredentialAuthProv
 export * from './graph-adapter';
 export * from './bridge-client';
 export * from './gateway';
+export * from './pacing';

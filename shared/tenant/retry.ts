@@ -169,10 +169,13 @@ export async function executeWithRetry<R extends { status: number; headers: { ge
   events: RetryEvents = {},
   now: () => number = Date.now,
   gate?: ThrottleGate,
+  /** Called before each retry (not the first attempt): e.g. to take the retry's slot from the tenant's budget. */
+  beforeRetry?: (attempt: number) => Promise<void>,
 ): Promise<RetryResult<R>> {
   for (let attempt = 1; ; attempt++) {
     let response: R | undefined;
     let error: unknown;
+    if (attempt > 1 && beforeRetry) await beforeRetry(attempt);
     const isProbe = gate ? await gate.admit(sleep, now) : false;
     try {
       response = await send(attempt);

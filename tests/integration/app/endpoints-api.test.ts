@@ -128,18 +128,20 @@ describe('endpoints API contract', () => {
     let token: string | undefined;
     let pages = 0;
     do {
+      // Small pages first (the page size holds), then large ones: other tests share the tenant and its endpoints.
+      const top = pages < 3 ? 2 : 1000;
       const res = await system.api(
         'GET',
-        path(`?top=2${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`),
+        path(`?top=${top}${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`),
         { token: admin },
       );
       expect(res.status).toBe(200);
       const page = (await res.json()) as { value: { userPrincipalName: string }[]; continuationToken?: string };
-      expect(page.value.length).toBeLessThanOrEqual(2);
+      expect(page.value.length).toBeLessThanOrEqual(top);
       seen.push(...page.value.map((e) => e.userPrincipalName));
       token = page.continuationToken;
       pages++;
-    } while (token && pages < 50);
+    } while (token && pages < 1000);
     expect(seen).toEqual(expect.arrayContaining(upns));
     expect(new Set(seen).size).toBe(seen.length);
   });

@@ -187,7 +187,13 @@ export interface SimState {
     }[];
     calls: { id: string; state: string; from: string; to: string; agentId?: string }[];
   }[];
-  stats: { requests: number; throttled: number; faulted: number; retryAfterViolations: number };
+  stats: {
+    requests: number;
+    throttled: number;
+    faulted: number;
+    retryAfterViolations: number;
+    requestsByService: Record<string, number>;
+  };
 }
 
 export async function state(t: TestSim): Promise<SimState> {
