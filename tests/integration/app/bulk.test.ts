@@ -3,7 +3,13 @@
  * provisioning orchestration, against the simulator — exact counts, no duplicates, survives faults and a killed
  * host; redelivered and malformed queue messages; cancel; CSV results; refusals.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DIST } from '../../../scripts/lib/processes';
 import { EndpointsRepository } from '../../../shared/storage';
 import { startSystem, type System } from '../../../scripts/lib/system';
 import {
@@ -31,6 +37,13 @@ const BULK_WAITS = JSON.stringify({
   numberOperation: { initialDelayMs: 100, maxDelayMs: 500, deadlineMs: 120_000 },
   throttle: { initialDelayMs: 250, maxDelayMs: 5000, deadlineMs: 240_000 },
 });
+/** Request budgets roomy enough for the tests' batches; row starts paced at 8 a second (burst 8). */
+const STARTS_PER_SECOND = 8;
+const BULK_RATES = JSON.stringify({
+  '*': { graphPerSecond: 200, bridgePerSecond: 100, bulkStartsPerSecond: STARTS_PER_SECOND },
+});
+
+const run = promisify(execFile);
 
 describe('bulk import', () => {
   let system: System;
@@ -42,7 +55,11 @@ describe('bulk import', () => {
   const tenantPath = () => `/api/tenants/${system.simulator.tenantId}`;
 
   beforeAll(async () => {
-    system = await startSystem({ faults: BULK_FAULTS, env: { PROVISIONING_WAITS: BULK_WAITS }, seed: bulkSeed() });
+    system = await startSystem({
+      faults: BULK_FAULTS,
+      env: { PROVISIONING_WAITS: BULK_WAITS, TENANT_RATES: BULK_RATES },
+      seed: bulkSeed(),
+    });
     admin = await system.token(['Switchboard.Admin']);
   });
   afterAll(async () => {
@@ -67,7 +84,7 @@ describe('bulk import', () => {
     }
   }
 
-  it('imports 200 rows: rejects exactly the 10 bad ones with reasons and provisions the other 190', async () => {
+  it('imports 200 rows: rejects exactly the 10 bad ones with reasons and provisions the other 190, paced', async () => {
     const lines: string[] = [BULK_HEADER];
     const good: { upn: string; number?: string }[] = [];
     for (let i = 1; i <= 190; i++) {
@@ -138,6 +155,11 @@ describe('bulk import', () => {
     expect(withRows.rows).toHaveLength(200);
     expect(withRows.rows!.filter((r) => r.status === 'Rejected').map((r) => r.row)).toEqual(badRows);
     await expectProvisionedOnce(withRows.rows!);
+    // Paced: the row starts are spread over at least (190 − burst) ÷ rate seconds (less a margin for the first start).
+    const starts = withRows.rows!.filter((r) => r.startedAt).map((r) => Date.parse(r.startedAt!));
+    expect(starts).toHaveLength(190);
+    const spreadMs = Math.max(...starts) - Math.min(...starts);
+    expect(spreadMs).toBeGreaterThanOrEqual(((190 - STARTS_PER_SECOND) / STARTS_PER_SECOND) * 1000 - 5000);
     const tenant = await state(system);
     for (const g of good) {
       expect(tenant.applicationInstances.filter((i) => i.userPrincipalName === g.upn)).toHaveLength(1);
@@ -378,5 +400,63 @@ describe('bulk import', () => {
     expect(after.rows!.every((r) => r.status === 'Cancelled' && !r.runId)).toBe(true);
     const tenant = await state(system);
     expect(tenant.applicationInstances.filter((i) => upns.includes(i.userPrincipalName))).toHaveLength(0);
+  }, 180_000);
+
+  it('switchboard bulk import --wait shows progress, lists the rows to fix and exits 1; status, csv, cancel', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bulk-cli-'));
+    const cli = async (...args: string[]) => {
+      const global = ['--api', `${system.origin}/api`, '--tenant', system.simulator.tenantId, '--token', admin];
+      try {
+        const { stdout, stderr } = await run(
+          process.execPath,
+          [path.join(DIST, 'cli', 'main.js'), ...global, ...args],
+          {
+            env: { ...process.env, SWITCHBOARD_HOME: home },
+          },
+        );
+        return { code: 0, stdout, stderr };
+      } catch (err) {
+        const e = err as { code: number; stdout: string; stderr: string };
+        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+      }
+    };
+    const good = [upn('cli1'), upn('cli2'), upn('cli3')];
+    const file = path.join(home, 'endpoints.csv');
+    writeFileSync(
+      file,
+      [BULK_HEADER, ...good.map((u, i) => `${u},CLI ${i},US,,,`), 'broken-upn,Broken,US,,,'].join('\n') + '\n',
+    );
+    const imported = await cli('bulk', 'import', file, '--wait');
+    expect(imported.code).toBe(1);
+    const batchId = /Batch ([0-9a-f-]{36}): 3 of 4 rows accepted, 1 rejected/.exec(imported.stderr)?.[1];
+    expect(batchId).toBeDefined();
+    expect(imported.stderr).toMatch(/\d+\/3 done \(\d+ ok, 0 failed\)/);
+    expect(imported.stderr).toContain('finished');
+    expect(imported.stdout).toContain(
+      `Batch ${batchId}: Completed. 4 rows: 3 succeeded, 0 failed, 0 cancelled, 1 rejected`,
+    );
+    expect(imported.stdout).toMatch(/Rows to fix[\s\S]*4\s+5\s+broken-upn\s+Rejected\s+userPrincipalName/);
+
+    const status = await cli('bulk', 'status', batchId!, '--json');
+    expect(status.code).toBe(1); // a rejected row
+    expect(JSON.parse(status.stdout)).toMatchObject({ batchId, succeeded: 3, rejected: 1, state: 'Completed' });
+    const csv = await cli('bulk', 'status', batchId!, '--csv');
+    expect(csv.code).toBe(0);
+    const lines = csv.stdout
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toMatch(/^row,userPrincipalName,displayName,phoneNumber,numberType,queueId,status,/);
+    expect(lines).toHaveLength(5);
+    const cancelled = await cli('bulk', 'cancel', batchId!);
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toContain(`Batch ${batchId}: Cancelled.`);
+
+    const clean = path.join(home, 'clean.json');
+    writeFileSync(clean, JSON.stringify([{ userPrincipalName: upn('cli4'), displayName: 'CLI JSON' }]));
+    const ok = await cli('bulk', 'import', clean, '--wait', '--json', '--idempotency-key', randomUUID());
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ total: 1, succeeded: 1, failed: 0, rejected: 0 });
+    expect(ok.stderr).toBe('');
   }, 180_000);
 });
