@@ -14,7 +14,7 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { bulkQueueName } from '../../shared/config';
-import { bulkRowRefSchema, type BulkRowRef } from '../../shared/storage';
+import { parseRowRef } from '../../shared/storage';
 import { provisionRequestQueue } from '../../shared/services';
 import { bulkService } from '../lib/bulk';
 
@@ -23,26 +23,6 @@ const MAX_DEQUEUE_COUNT = 5;
 
 function rawText(message: unknown): string {
   return typeof message === 'string' ? message : (JSON.stringify(message) ?? String(message));
-}
-
-/** The reference in a message, or why it is not one. The host hands over JSON already parsed. */
-export function parseRowRef(message: unknown): { ok: true; ref: BulkRowRef } | { ok: false; reason: string } {
-  let value = message;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value) as unknown;
-    } catch {
-      return { ok: false, reason: 'the message is not JSON' };
-    }
-  }
-  const parsed = bulkRowRefSchema.safeParse(value);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'} ${i.message}`).join('; '),
-    };
-  }
-  return { ok: true, ref: parsed.data };
 }
 
 function dequeueCount(context: InvocationContext): number {

@@ -29,6 +29,26 @@ export const bulkRowRefSchema = z
   })
   .strict();
 
+/** The reference in a message, or why it is not one. The host hands over JSON already parsed. */
+export function parseRowRef(message: unknown): { ok: true; ref: BulkRowRef } | { ok: false; reason: string } {
+  let value = message;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      return { ok: false, reason: 'the message is not JSON' };
+    }
+  }
+  const parsed = bulkRowRefSchema.safeParse(value);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'} ${i.message}`).join('; '),
+    };
+  }
+  return { ok: true, ref: parsed.data };
+}
+
 const DEV_STORAGE = /^\s*UseDevelopmentStorage=true\s*;?\s*$/i;
 const DEV_ACCOUNT = 'devstoreaccount1';
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
