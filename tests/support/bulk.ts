@@ -153,6 +153,18 @@ export async function waitForEmptyQueue(queue: QueueClient, timeoutMs = 60_000):
   throw new Error(`queue ${queue.name} did not drain in ${timeoutMs} ms`);
 }
 
+/** Waits until the queue holds exactly `count` messages. */
+export async function waitForQueueCount(queue: QueueClient, count: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: number | undefined;
+  while (Date.now() < deadline) {
+    last = (await queue.getProperties()).approximateMessagesCount ?? 0;
+    if (last === count) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`queue ${queue.name} holds ${last} messages, not ${count}`);
+}
+
 /** The decoded texts of the messages on a queue (peek: at most 32). */
 export async function peekTexts(queue: QueueClient): Promise<string[]> {
   if (!(await queue.exists())) return [];

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DIST } from '../../../scripts/lib/processes';
-import { EndpointsRepository } from '../../../shared/storage';
+import { batchIdForKey } from '../../../shared/endpoints/bulk';
+import { BulkBatchesRepository, BulkRowsRepository, EndpointsRepository } from '../../../shared/storage';
 import { startSystem, type System } from '../../../scripts/lib/system';
 import {
   ASSIGNED_ELSEWHERE,
@@ -25,6 +26,7 @@ import {
   sendRaw,
   waitForBatch,
   waitForEmptyQueue,
+  waitForQueueCount,
   type SubmitReply,
 } from '../../support/bulk';
 import { RESOURCE_ACCOUNT_SKU_ID, state } from '../../support/endpoints';
@@ -37,8 +39,8 @@ const BULK_WAITS = JSON.stringify({
   numberOperation: { initialDelayMs: 100, maxDelayMs: 500, deadlineMs: 120_000 },
   throttle: { initialDelayMs: 250, maxDelayMs: 5000, deadlineMs: 240_000 },
 });
-/** Request budgets roomy enough for the tests' batches; row starts paced at 8 a second (burst 8). */
-const STARTS_PER_SECOND = 8;
+/** Request budgets roomy enough for the tests' batches; row starts paced at 12 a second (burst 12). */
+const STARTS_PER_SECOND = 12;
 const BULK_RATES = JSON.stringify({
   '*': { graphPerSecond: 200, bridgePerSecond: 100, bulkStartsPerSecond: STARTS_PER_SECOND },
 });
@@ -371,18 +373,41 @@ describe('bulk import', () => {
     await waitForEmptyQueue(queue);
   }, 180_000);
 
-  it('cancels the rows not started yet; a cancelled row never provisions', async () => {
+  it('resumes a keyed upload that crashed before its header or its messages; cancels the rows not started yet', async () => {
     // With the queue trigger switched off, the batch's rows wait on the queue.
     system.env['AzureWebJobs.provisionRequests.Disabled'] = 'true';
     await system.restartHost();
+    const queue = queueClient(bulkQueueOf(system));
     const upns = Array.from({ length: 12 }, (_, i) => upn(`cancel${i}`));
-    const res = await postBulk(
-      system,
-      admin,
-      [BULK_HEADER, ...upns.map((u, i) => `${u},Cancel ${i},US,,,`)].join('\n'),
-    );
-    const { batchId } = (await res.json()) as SubmitReply;
-    expect(await getBatch(system, admin, batchId)).toMatchObject({ pending: 12, state: 'Queued' });
+    const csv = [BULK_HEADER, ...upns.map((u, i) => `${u},Cancel ${i},US,,,`)].join('\n');
+    const key = randomUUID();
+    const batchId = batchIdForKey(system.simulator.tenantId, key);
+    const tables = {
+      rows: new BulkRowsRepository('UseDevelopmentStorage=true'),
+      batches: new BulkBatchesRepository('UseDevelopmentStorage=true'),
+    };
+
+    // A crash after writing rows, before the header: the batch does not exist; the retry converges its rows.
+    await tables.rows.putAll([
+      { batchId, row: 40, tenantId: system.simulator.tenantId, input: { stale: true }, status: 'Pending' },
+    ]);
+    expect((await system.api('GET', `${tenantPath()}/bulk/${batchId}`, { token: admin })).status).toBe(404);
+    const res = await postBulk(system, admin, csv, { idempotencyKey: key });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as SubmitReply).batchId).toBe(batchId);
+    const rows = (await getBatch(system, admin, batchId, '?rows=true')).rows!;
+    expect(rows.map((r) => r.row)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    await waitForQueueCount(queue, 12);
+
+    // A crash after the header, before every message was sent: the retry sends them (and marks the batch Queued).
+    await queue.clearMessages();
+    await tables.batches.update(system.simulator.tenantId, batchId, (b) => ({ ...b, state: 'Accepted' }));
+    expect((await getBatch(system, admin, batchId)).state).toBe('Accepted');
+    const retry = await postBulk(system, admin, csv, { idempotencyKey: key });
+    expect(retry.status).toBe(202);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    await waitForQueueCount(queue, 12);
+    expect(await getBatch(system, admin, batchId)).toMatchObject({ pending: 12, state: 'Queued', total: 12 });
 
     const cancel = await system.api('POST', `${tenantPath()}/bulk/${batchId}/cancel`, { token: admin });
     expect(cancel.status).toBe(200);
