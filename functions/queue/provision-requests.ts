@@ -1,6 +1,10 @@
 /**
- * Queue trigger of bulk provisioning: one message `{tenantId, batchId, row}` per accepted row (queue BULK_QUEUE_NAME,
- * default `provision-requests`). Starts the row's endpoint through the endpoint service — the instance id
+ * Queue trigger of bulk provisioning (queue BULK_QUEUE_NAME, default `provision-requests`). Two kinds of message:
+ * - `{tenantId, batchId, fromRow, toRow}`, one per 100 rows of an upload: sends one row message per row of the chunk
+ *   still Pending (so the upload itself makes few queue writes);
+ * - `{tenantId, batchId, row}`, one per accepted row.
+ *
+ * A row message starts the row's endpoint through the endpoint service — the instance id
  * `provision:{tenantId}:{upn}` makes a redelivered message harmless — and records the row Running (or its immediate
  * end). The row's final state is recorded by the provisioning run itself.
  *
@@ -14,7 +18,7 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { bulkQueueName } from '../../shared/config';
-import { parseRowRef } from '../../shared/storage';
+import { parseQueueMessage } from '../../shared/storage';
 import { provisionRequestQueue } from '../../shared/services';
 import { bulkService } from '../lib/bulk';
 
@@ -44,8 +48,27 @@ df.app.client.storageQueue('provisionRequests', {
   queueName: bulkQueueName(),
   connection: 'AzureWebJobsStorage',
   handler: async (message: unknown, client: df.DurableClient, context: InvocationContext): Promise<void> => {
-    const parsed = parseRowRef(message);
+    const parsed = parseQueueMessage(message);
     if (!parsed.ok) return poison(context, message, `malformed: ${parsed.reason}`);
+    if (parsed.kind === 'chunk') {
+      const { chunk } = parsed;
+      const service = bulkService(client);
+      try {
+        const outcome = await service.expandChunk(chunk);
+        if (outcome.kind === 'unknown') return poison(context, message, outcome.reason);
+        context.log(`bulk ${chunk.batchId} rows ${chunk.fromRow}-${chunk.toRow}: ${outcome.rows} row messages sent`);
+        return;
+      } catch (err) {
+        if (dequeueCount(context) >= MAX_DEQUEUE_COUNT) {
+          try {
+            await service.giveUpChunk(chunk, err instanceof Error ? err.message : String(err));
+          } catch (recordErr) {
+            context.error(`bulk ${chunk.batchId}: could not record the failure: ${String(recordErr)}`);
+          }
+        }
+        throw err;
+      }
+    }
     const { ref } = parsed;
     const service = bulkService(client);
     try {

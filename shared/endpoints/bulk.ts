@@ -3,7 +3,8 @@
  *
  * Upload: every row is validated up front (shared/bulk), against the tenant's number inventory. The accepted rows
  * AND the rejected ones go to `bulkRows` first (transactions of 100), the `bulkBatches` header LAST — a batch without
- * its header does not exist for anyone — then one queue message per accepted row. Nothing is written when the file
+ * its header does not exist for anyone — then the queue messages: one per 100 accepted rows, which the trigger turns
+ * into one message per accepted row. Nothing is written when the file
  * is refused or no row is accepted. An `Idempotency-Key` makes the batch id a function of (tenant, key): repeating
  * the request returns the same batch, and a repeat after a crash converges the rows, writes the header and sends
  * the messages that may be missing (the trigger ignores a row that already started, so a duplicate message is
@@ -30,6 +31,7 @@ import { validateEndpointRequest, type EndpointStatus, type FieldError } from '.
 import type {
   BulkBatchRecord,
   BulkBatchesRepository,
+  BulkChunkRef,
   BulkRowRecord,
   BulkRowRef,
   BulkRowsRepository,
@@ -351,17 +353,16 @@ export class BulkService {
     return this.enqueue(batch, rejected, true);
   }
 
-  /** Sends the messages of a batch still in state Accepted, then marks it Queued. */
+  /**
+   * Sends the messages of a batch still in state Accepted (one per {@link ROWS_PER_CHUNK} Pending rows; the trigger
+   * turns each into one message per row), then marks it Queued.
+   */
   private async enqueue(batch: BulkBatchRecord, rejected: RejectedRow[], replayed: boolean): Promise<SubmitOutcome> {
     let state = batch.state;
     if (state === 'Accepted') {
       try {
-        const pending = await this.d.rows.listAll(batch.batchId, { status: 'Pending' });
-        await this.d.queue.sendAll(
-          pending
-            .sort((a, b) => a.row - b.row)
-            .map((r) => ({ tenantId: batch.tenantId, batchId: batch.batchId, row: r.row })),
-        );
+        const pending = (await this.d.rows.listAll(batch.batchId, { status: 'Pending' })).map((r) => r.row);
+        await this.d.queue.sendAll(chunkRefs(batch.tenantId, batch.batchId, pending));
         const updated = await this.d.batches.update(batch.tenantId, batch.batchId, (b) =>
           b.state === 'Accepted' ? { ...b, state: 'Queued', queuedAt: this.now().toISOString() } : undefined,
         );
@@ -532,6 +533,37 @@ export class BulkService {
     await this.finish(ref, 'Failed', `could not be started: ${reason}`);
   }
 
+  /**
+   * Turns a chunk message into one row message per row of the chunk still Pending (queue trigger). Idempotent: a
+   * repeat sends a row's message again, which the row ignores once it has started.
+   */
+  async expandChunk(
+    chunk: BulkChunkRef,
+  ): Promise<{ kind: 'expanded'; rows: number } | { kind: 'unknown'; reason: string }> {
+    const tenantId = chunk.tenantId.toLowerCase();
+    const batch = await this.d.batches.get(tenantId, chunk.batchId);
+    if (!batch) return { kind: 'unknown', reason: `there is no batch ${chunk.batchId} in tenant ${tenantId}` };
+    const pending = await this.d.rows.listRange(chunk.batchId, chunk.fromRow, chunk.toRow, { status: 'Pending' });
+    const refs = pending
+      .filter((r) => r.tenantId === tenantId)
+      .sort((a, b) => a.row - b.row)
+      .map((r) => ({ tenantId, batchId: chunk.batchId, row: r.row }));
+    await this.d.queue.sendAll(refs);
+    return { kind: 'expanded', rows: refs.length };
+  }
+
+  /** A chunk message goes to the poison queue: its rows still Pending fail with the reason. */
+  async giveUpChunk(chunk: BulkChunkRef, reason: string): Promise<void> {
+    const pending = await this.d.rows.listRange(chunk.batchId, chunk.fromRow, chunk.toRow, { status: 'Pending' });
+    await forEachLimited(pending, 16, (r) =>
+      this.finish(
+        { tenantId: chunk.tenantId, batchId: chunk.batchId, row: r.row },
+        'Failed',
+        `could not be queued: ${reason}`,
+      ),
+    );
+  }
+
   // ------------------------------------------------------------------------------------------------- status, cancel
 
   async status(
@@ -666,6 +698,20 @@ export class BulkService {
     });
     return rows.map((r) => updated.get(r.row) ?? r);
   }
+}
+
+/** Rows per chunk message. */
+export const ROWS_PER_CHUNK = 100;
+
+/** Chunk references over the given rows, {@link ROWS_PER_CHUNK} rows each, in row order. */
+export function chunkRefs(tenantId: string, batchId: string, rows: readonly number[]): BulkChunkRef[] {
+  const sorted = [...rows].sort((a, b) => a - b);
+  const chunks: BulkChunkRef[] = [];
+  for (let i = 0; i < sorted.length; i += ROWS_PER_CHUNK) {
+    const part = sorted.slice(i, i + ROWS_PER_CHUNK);
+    chunks.push({ tenantId, batchId, fromRow: part[0], toRow: part[part.length - 1] });
+  }
+  return chunks;
 }
 
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

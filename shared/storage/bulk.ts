@@ -190,15 +190,18 @@ export class BulkRowsRepository {
     this.client = tableClient(connectionString, o.tableName ?? 'bulkRows');
   }
 
-  /** Writes (inserts or replaces) rows of one batch, in transactions of at most 100. */
-  async putAll(rows: readonly BulkRowRecord[]): Promise<void> {
+  /** Writes (inserts or replaces) rows of one batch, in transactions of at most 100, a few at a time. */
+  async putAll(rows: readonly BulkRowRecord[], concurrency = 4): Promise<void> {
     await ensureTable(this.client);
+    const chunks: TransactionAction[][] = [];
     for (let i = 0; i < rows.length; i += MAX_TRANSACTION_OPERATIONS) {
-      const actions: TransactionAction[] = rows
-        .slice(i, i + MAX_TRANSACTION_OPERATIONS)
-        .map((r) => ['upsert', rowToEntity(r), 'Replace']);
-      await this.client.submitTransaction(actions);
+      chunks.push(rows.slice(i, i + MAX_TRANSACTION_OPERATIONS).map((r) => ['upsert', rowToEntity(r), 'Replace']));
     }
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) await this.client.submitTransaction(chunks[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
   }
 
   /** Deletes the given rows of a batch (missing ones are fine), in transactions of at most 100. */
@@ -251,6 +254,27 @@ export class BulkRowsRepository {
     await ensureTable(this.client);
     const pk = encodeKey(batchId);
     const filter = o.status ? odata`PartitionKey eq ${pk} and status eq ${o.status}` : odata`PartitionKey eq ${pk}`;
+    const rows: BulkRowRecord[] = [];
+    for await (const e of this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      rows.push(rowFromEntity(e));
+    }
+    return rows;
+  }
+
+  /** The rows `fromRow`..`toRow` of a batch (optionally of one status), in row order. */
+  async listRange(
+    batchId: string,
+    fromRow: number,
+    toRow: number,
+    o: { status?: BulkRowStatus } = {},
+  ): Promise<BulkRowRecord[]> {
+    await ensureTable(this.client);
+    const pk = encodeKey(batchId);
+    const from = bulkRowKey(fromRow);
+    const to = bulkRowKey(toRow);
+    const filter = o.status
+      ? odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey le ${to} and status eq ${o.status}`
+      : odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey le ${to}`;
     const rows: BulkRowRecord[] = [];
     for await (const e of this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       rows.push(rowFromEntity(e));

@@ -18,19 +18,36 @@ export interface BulkRowRef {
   slotAt?: string;
 }
 
+const tenantIdSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+  message: 'must be a tenant id (GUID)',
+});
+const batchIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { message: 'must be a batch id' });
+const rowSchema = z.number().int().min(1).max(1_000_000);
+
 export const bulkRowRefSchema = z
-  .object({
-    tenantId: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
-      message: 'must be a tenant id (GUID)',
-    }),
-    batchId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { message: 'must be a batch id' }),
-    row: z.number().int().min(1).max(1_000_000),
-    slotAt: z.iso.datetime().optional(),
-  })
+  .object({ tenantId: tenantIdSchema, batchId: batchIdSchema, row: rowSchema, slotAt: z.iso.datetime().optional() })
   .strict();
 
-/** The reference in a message, or why it is not one. The host hands over JSON already parsed. */
-export function parseRowRef(message: unknown): { ok: true; ref: BulkRowRef } | { ok: false; reason: string } {
+/**
+ * A run of a batch's rows, `fromRow`..`toRow`: the upload sends one of these per 100 rows, and the trigger turns each
+ * into one row reference per row still Pending — so a 5,000-row upload answers after 50 queue writes, not 5,000.
+ */
+export interface BulkChunkRef {
+  tenantId: string;
+  batchId: string;
+  fromRow: number;
+  toRow: number;
+}
+
+export const bulkChunkRefSchema = z
+  .object({ tenantId: tenantIdSchema, batchId: batchIdSchema, fromRow: rowSchema, toRow: rowSchema })
+  .strict()
+  .refine((c) => c.toRow >= c.fromRow, { message: 'toRow must not be before fromRow', path: ['toRow'] });
+
+export type BulkQueueMessage = { kind: 'row'; ref: BulkRowRef } | { kind: 'chunk'; chunk: BulkChunkRef };
+
+/** The reference in a message (a row or a chunk of rows), or why it is not one. The host hands over JSON parsed. */
+export function parseQueueMessage(message: unknown): ({ ok: true } & BulkQueueMessage) | { ok: false; reason: string } {
   let value = message;
   if (typeof value === 'string') {
     try {
@@ -39,14 +56,27 @@ export function parseRowRef(message: unknown): { ok: true; ref: BulkRowRef } | {
       return { ok: false, reason: 'the message is not JSON' };
     }
   }
-  const parsed = bulkRowRefSchema.safeParse(value);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'} ${i.message}`).join('; '),
-    };
+  const isChunk = typeof value === 'object' && value !== null && 'fromRow' in value;
+  if (isChunk) {
+    const chunk = bulkChunkRefSchema.safeParse(value);
+    if (chunk.success) return { ok: true, kind: 'chunk', chunk: chunk.data };
+    return { ok: false, reason: describeIssues(chunk.error.issues) };
   }
-  return { ok: true, ref: parsed.data };
+  const parsed = bulkRowRefSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error.issues) };
+  return { ok: true, kind: 'row', ref: parsed.data };
+}
+
+/** Row references only (see {@link parseQueueMessage}). */
+export function parseRowRef(message: unknown): { ok: true; ref: BulkRowRef } | { ok: false; reason: string } {
+  const parsed = parseQueueMessage(message);
+  if (!parsed.ok) return parsed;
+  if (parsed.kind !== 'row') return { ok: false, reason: 'the message is a chunk of rows, not one row' };
+  return { ok: true, ref: parsed.ref };
+}
+
+function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => `${i.path.map(String).join('.') || '(message)'} ${i.message}`).join('; ');
 }
 
 const DEV_STORAGE = /^\s*UseDevelopmentStorage=true\s*;?\s*$/i;
@@ -96,7 +126,7 @@ export class ProvisionRequestQueue {
   }
 
   /** Sends one reference; `visibilityTimeoutSeconds` keeps it invisible that long (pacing). */
-  async send(ref: BulkRowRef, o: { visibilityTimeoutSeconds?: number } = {}): Promise<void> {
+  async send(ref: BulkRowRef | BulkChunkRef, o: { visibilityTimeoutSeconds?: number } = {}): Promise<void> {
     const client = await this.queue(this.queueName);
     const visibilityTimeout =
       o.visibilityTimeoutSeconds !== undefined
@@ -106,7 +136,7 @@ export class ProvisionRequestQueue {
   }
 
   /** Sends many references, a few at a time. */
-  async sendAll(refs: readonly BulkRowRef[], concurrency = 16): Promise<void> {
+  async sendAll(refs: readonly (BulkRowRef | BulkChunkRef)[], concurrency = 32): Promise<void> {
     let next = 0;
     const worker = async () => {
       while (next < refs.length) {

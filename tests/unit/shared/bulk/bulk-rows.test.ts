@@ -1,7 +1,7 @@
 /** Pure rules of bulk rows: how a run's end lands on its row, batch ids from Idempotency-Keys, queue references. */
 import fc from 'fast-check';
-import { batchIdForKey, finishedRow } from '../../../../shared/endpoints/bulk';
-import { parseRowRef, type BulkRowRecord } from '../../../../shared/storage';
+import { batchIdForKey, chunkRefs, finishedRow, ROWS_PER_CHUNK } from '../../../../shared/endpoints/bulk';
+import { parseQueueMessage, parseRowRef, type BulkRowRecord } from '../../../../shared/storage';
 
 const NOW = new Date('2026-01-02T03:04:05.000Z');
 const TENANT = '8f2c2a5e-5b8e-4f0e-9a43-0c5b1d3e7a11';
@@ -81,5 +81,27 @@ describe('parseRowRef', () => {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.reason.length).toBeGreaterThan(5);
     }
+  });
+});
+
+describe('chunk messages', () => {
+  it('cover every given row exactly once, 100 rows a chunk, in order', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 5000 }), { maxLength: 600 }), (rows) => {
+        const chunks = chunkRefs(TENANT, 'b', rows);
+        expect(chunks).toHaveLength(Math.ceil(rows.length / ROWS_PER_CHUNK));
+        const sorted = [...rows].sort((a, b) => a - b);
+        const covered = chunks.flatMap((c) => sorted.filter((r) => r >= c.fromRow && r <= c.toRow));
+        expect(covered).toEqual(sorted);
+        for (let i = 1; i < chunks.length; i++) expect(chunks[i].fromRow).toBeGreaterThan(chunks[i - 1].toRow);
+      }),
+    );
+  });
+
+  it('are told apart from row references, and checked', () => {
+    const chunk = { tenantId: TENANT, batchId: 'b', fromRow: 1, toRow: 100 };
+    expect(parseQueueMessage(chunk)).toEqual({ ok: true, kind: 'chunk', chunk });
+    expect(parseQueueMessage({ ...chunk, fromRow: 101 }).ok).toBe(false);
+    expect(parseRowRef(chunk).ok).toBe(false);
   });
 });
