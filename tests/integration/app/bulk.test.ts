@@ -135,9 +135,6 @@ describe('bulk import', () => {
     expect(JSON.stringify(reply.rejected[7])).toContain('already assigned');
 
     const done = await waitForBatch(system, admin, reply.batchId);
-    console.log(
-      `190 rows: ${JSON.stringify({ startedAt: done.startedAt, endedAt: done.endedAt, rate: done.ratePerMinute })}`,
-    );
     expect(done).toMatchObject({
       total: 200,
       accepted: 190,
