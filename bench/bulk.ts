@@ -173,18 +173,30 @@ async function driftScan(system: System, token: string): Promise<Record<string, 
   for (;;) {
     const res = await system.api('GET', base, { token });
     const body = (await res.json()) as {
-      lastScan?: { endedAt?: string; startedAt?: string; scanned?: number; findings?: unknown };
-      findings?: unknown[];
+      lastScan?: {
+        status?: string;
+        endedAt?: string;
+        startedAt?: string;
+        scanned?: number;
+        findings?: { open?: number };
+        unknown?: { count?: number };
+        requests?: { graph: number; bridge: number; total: number; planned: number };
+      };
     };
     const scan = body.lastScan;
     if (scan?.endedAt && (scan.startedAt ?? '') >= startedAt) {
       const after = await stats(system);
       return {
         driftScanSeconds: round((performance.now() - started) / 1000, 2),
+        driftScanStatus: scan.status,
         driftScannedEndpoints: scan.scanned,
-        driftGraphRequests: after.requestsByService.graph - before.requestsByService.graph,
+        // As the simulator counted them ($batch sub-requests one by one) and as the scan counted its HTTP requests.
+        driftGraphOperations: after.requestsByService.graph - before.requestsByService.graph,
         driftBridgeRequests: after.requestsByService.bridge - before.requestsByService.bridge,
-        driftOpenFindings: body.findings?.length ?? 0,
+        driftHttpRequests: scan.requests?.total,
+        driftPlannedRequests: scan.requests?.planned,
+        driftUnknownFacts: scan.unknown?.count,
+        driftOpenFindings: scan.findings?.open,
       };
     }
     await new Promise((r) => setTimeout(r, 500));

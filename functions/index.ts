@@ -10,3 +10,7 @@ import './http/bulk';
 import './queue/provision-requests';
 import '../orchestrations/provisioning/provision-endpoint';
 import '../orchestrations/provisioning/deprovision-endpoint';
+import './http/drift';
+import './timer/drift-check';
+import './durable/remediate-drift';
+import '../orchestrations/drift/drift-check';

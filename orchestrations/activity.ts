@@ -29,6 +29,14 @@ export function defineActivity<I extends object, O>(name: string, handler: Activ
   df.app.activity(name, {
     handler: (input: unknown, context: InvocationContext) => handler(input as I, context),
   });
+  return declareActivity<I, O>(name);
+}
+
+/**
+ * An activity's typed contract without registering a handler: for activities whose handler needs a binding only the
+ * function layer provides (e.g. the durable client), registered there under the same name.
+ */
+export function declareActivity<I extends object, O>(name: string): Activity<I, O> {
   return {
     name,
     *call(context, input) {

@@ -46,6 +46,9 @@ async function main(): Promise<void> {
       },
       echoPrefix: '[app] ',
       ownProcessGroup: true,
+      // The simulator starts from its seed every time: so does the app's storage, or the endpoints table would
+      // remember accounts the tenant no longer has (an Azurite already listening is used as it is).
+      extraArgs: ['--azurite-in-memory'],
     });
     running.push(host);
     host.child.once('exit', (code) => void stopAll(code ?? 1));

@@ -4,9 +4,12 @@
  */
 import { ApiTokenValidator } from './auth';
 import { loadConfig, ratesFor, type AppConfig, type TenantRates } from './config';
+import { DriftService } from './endpoints/drift-service';
 import {
   BulkBatchesRepository,
   BulkRowsRepository,
+  DriftFindingsRepository,
+  DriftScansRepository,
   EndpointStepsRepository,
   EndpointsRepository,
   ProvisionRequestQueue,
@@ -26,11 +29,15 @@ export function appConfig(): AppConfig {
  * ThrottledError, and the orchestrator waits it out with a durable timer.
  */
 export function tenantGateway(tenantId: string): TenantGateway {
-  gateways ??= new TenantGatewayFactory(appConfig(), undefined, {
+  return gatewayFactory().forTenant(tenantId, { retry: { maxWaitMs: 10_000 } });
+}
+
+/** Every gateway draws from the tenant's shared request budgets (TENANT_RATES). */
+function gatewayFactory(): TenantGatewayFactory {
+  return (gateways ??= new TenantGatewayFactory(appConfig(), undefined, {
     reserver: rateBuckets(),
     limits: (tenant) => tenantRates(tenant),
-  });
-  return gateways.forTenant(tenantId, { retry: { maxWaitMs: 10_000 } });
+  }));
 }
 
 let buckets: RateBuckets | undefined;
@@ -43,6 +50,14 @@ export function rateBuckets(): RateBuckets {
 /** One tenant's budgets from TENANT_RATES (its own entry over `*` over the defaults). */
 export function tenantRates(tenantId: string): TenantRates {
   return ratesFor(appConfig(), tenantId);
+}
+
+/**
+ * A gateway for a drift scan: few, short retries — a read that keeps failing becomes an unknown fact (the next scan
+ * reads it again) rather than holding the scan up. A new gateway per scan, so its request counts are the scan's.
+ */
+export function driftGateway(tenantId: string): TenantGateway {
+  return gatewayFactory().forTenant(tenantId, { retry: { maxAttempts: 3, maxWaitMs: 5_000 } });
 }
 
 let endpoints: EndpointsRepository | undefined;
@@ -81,4 +96,28 @@ export function provisionRequestQueue(): ProvisionRequestQueue {
     appConfig().storageConnectionString,
     appConfig().bulk.queueName,
   ));
+}
+
+let driftFindings: DriftFindingsRepository | undefined;
+let driftScans: DriftScansRepository | undefined;
+
+export function driftFindingsRepository(): DriftFindingsRepository {
+  return (driftFindings ??= new DriftFindingsRepository(appConfig().storageConnectionString));
+}
+
+export function driftScansRepository(): DriftScansRepository {
+  return (driftScans ??= new DriftScansRepository(appConfig().storageConnectionString));
+}
+
+/** Drift checks over the tables and the tenant gateway (stateless: built per call). */
+export function driftService(): DriftService {
+  const config = appConfig();
+  return new DriftService({
+    endpoints: endpointsRepository(),
+    findings: driftFindingsRepository(),
+    scans: driftScansRepository(),
+    gateway: driftGateway,
+    licenseRule: config.resourceAccountLicenseRule,
+    defaultUsageLocation: config.defaultUsageLocation,
+  });
 }

@@ -31,6 +31,9 @@ const NEW = 'New-CsOnlineApplicationInstance';
 const GET = 'Get-CsOnlineApplicationInstance';
 const SYNC = 'Sync-CsOnlineApplicationInstance';
 const SET = 'Set-CsOnlineApplicationInstance';
+/** The batch read of APS mappings reports the cmdlet of the single read (GET …/sync), as the production bridge does. */
+const GET_SYNC = SYNC;
+const SYNC_BATCH_GET = 'sync:batchGet';
 
 function fail(code: Code, message: string, cmdlet: string | null, headers?: Record<string, string>): SimResponse {
   return json(STATUS[code], { error: { code, message, cmdlet } }, headers);
@@ -61,7 +64,9 @@ export function handleBridge(core: SimCore, req: SimRequest, segs: string[]): Si
   const tenantId = segs[1];
   const collection = segs[2];
   const rest = segs.slice(3).map((s) => decodeURIComponent(s));
-  const cmdlet = collection === 'applicationInstances:batchGet' ? GET : cmdletFor(req.method, rest);
+  const syncBatch = collection === 'applicationInstances' && rest.length === 1 && rest[0] === SYNC_BATCH_GET;
+  const cmdlet =
+    collection === 'applicationInstances:batchGet' ? GET : syncBatch ? GET_SYNC : cmdletFor(req.method, rest);
 
   const auth = core.verifyToken(bearer(req), [BRIDGE_AUDIENCE]);
   if (!auth.ok) return fail('Unauthorized', auth.reason, cmdlet, { 'www-authenticate': 'Bearer' });
@@ -92,6 +97,7 @@ export function handleBridge(core: SimCore, req: SimRequest, segs: string[]): Si
   if (collection === 'applicationInstances:batchGet' && req.method === 'POST' && rest.length === 0)
     return batchGet(core, tenant, req);
   if (collection !== 'applicationInstances') return fail('NotFound', `No bridge route for ${req.path}.`, null);
+  if (syncBatch && req.method === 'POST') return syncBatchGet(core, tenant, req);
   if (rest.length === 0 && req.method === 'POST') return create(core, tenant, req);
   if (rest.length === 1 && req.method === 'GET') return get(core, tenant, rest[0]);
   if (rest.length === 1 && req.method === 'PATCH') return patch(core, tenant, rest[0], req);
@@ -197,6 +203,30 @@ function batchGet(core: SimCore, tenant: Tenant, req: SimRequest): SimResponse {
     const found = visibleInstance(core, tenant, id);
     if (found) value.push(instanceView(tenant, found.user, found.inst));
     else notFoundList.push(id);
+  }
+  return json(200, { value, notFound: notFoundList });
+}
+
+/** The APS mappings of up to 100 accounts in one request (drift scans): `{value:[{objectId, applicationId, synced}], notFound}`. */
+function syncBatchGet(core: SimCore, tenant: Tenant, req: SimRequest): SimResponse {
+  const b = req.body;
+  if (!isRecord(b) || !Array.isArray(b.identities) || !b.identities.every((i) => typeof i === 'string')) {
+    return fail('BadRequest', 'Body must be {identities: [objectId, …]}.', GET_SYNC);
+  }
+  if (b.identities.length > 100) return fail('BadRequest', 'At most 100 identities per sync:batchGet.', GET_SYNC);
+  const value: Record<string, unknown>[] = [];
+  const notFoundList: string[] = [];
+  for (const id of b.identities as string[]) {
+    const found = visibleInstance(core, tenant, id);
+    if (!found) {
+      notFoundList.push(id);
+      continue;
+    }
+    value.push({
+      objectId: found.inst.objectId,
+      applicationId: found.inst.apsApplicationId,
+      synced: found.inst.apsApplicationId !== null,
+    });
   }
   return json(200, { value, notFound: notFoundList });
 }

@@ -7,7 +7,9 @@ import * as df from 'durable-functions';
 import { validateEndpointRequest } from '../../shared/domain';
 import { conflict, notFound } from '../../shared/http/problem';
 import { HttpProblem, api, authorize, json, jsonBody, validationProblem } from '../lib/http';
-import { endpointService as service } from '../lib/workflows';
+import { endpointService } from '../lib/endpoint-service';
+
+const service = endpointService;
 
 const location = (request: HttpRequest, tenantId: string, upn: string) =>
   new URL(`/api/tenants/${encodeURIComponent(tenantId)}/endpoints/${encodeURIComponent(upn)}`, request.url).toString();

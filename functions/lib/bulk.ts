@@ -10,7 +10,7 @@ import {
   tenantGateway,
   tenantRates,
 } from '../../shared/services';
-import { endpointService } from './workflows';
+import { endpointService } from './endpoint-service';
 
 /** Bucket of the rate buckets table that paces a tenant's bulk row starts. */
 export const BULK_STARTS_BUCKET = 'bulkStarts';

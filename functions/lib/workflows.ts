@@ -4,13 +4,7 @@
  */
 import type { DurableClient } from 'durable-functions';
 import type { LicenseRule } from '../../shared/domain';
-import {
-  EndpointService,
-  type EndpointWorkflows,
-  type WorkflowKind,
-  type WorkflowStartOptions,
-} from '../../shared/endpoints/service';
-import { appConfig, endpointStepsRepository, endpointsRepository } from '../../shared/services';
+import type { EndpointWorkflows, WorkflowKind, WorkflowStartOptions } from '../../shared/endpoints/service';
 import type { EndpointRecord } from '../../shared/storage';
 import {
   DEPROVISION_ENDPOINT,
@@ -64,17 +58,6 @@ export function durableWorkflows(client: DurableClient, settings: WorkflowSettin
       }
     },
   };
-}
-
-/** The endpoint service over the durable client, with the app's settings (HTTP and queue triggers share it). */
-export function endpointService(client: DurableClient): EndpointService {
-  const config = appConfig();
-  return new EndpointService(
-    endpointsRepository(),
-    endpointStepsRepository(),
-    durableWorkflows(client, { licenseRule: config.resourceAccountLicenseRule, timing: config.provisioningWaits }),
-    { applicationId: config.bot.appId, usageLocation: config.defaultUsageLocation },
-  );
 }
 
 function provisionInput(

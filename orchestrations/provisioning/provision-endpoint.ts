@@ -210,7 +210,6 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
       { tenantId, objectId, applicationId: endpoint.applicationId },
       timing.replication,
     );
-    yield* publish(context, runner, record, 'Provisioning');
 
     const located = yield* runner.runStep(
       'ensureUsageLocation',
@@ -231,12 +230,13 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
     } else {
       log.skip('ensureLicense');
     }
-    yield* publish(context, runner, record, 'Provisioning');
 
     if (wantsNumber) {
+      // Progress is published where a wait may be long (replication before, licence propagation here) and at the
+      // end: each publish is an activity, and a bulk import runs thousands of chains.
+      yield* publish(context, runner, record, 'Provisioning');
       const number = { tenantId, objectId, phoneNumber: endpoint.phoneNumber!, numberType: endpoint.numberType! };
       created.number = (yield* assignNumber(runner, timing, number)).requested;
-      yield* publish(context, runner, record, 'Provisioning');
     } else {
       log.skip('assignNumber');
     }

@@ -58,6 +58,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     // Systems share the run's Azurite: each gets its own bulk queue, so no host takes another system's rows.
     BULK_QUEUE_NAME: `provision-requests-${hub.toLowerCase()}`,
     ...appEnvForSimulator(simulator.settings),
+    // The drift timer stays out of tests' way (it would read every tenant with endpoints in the shared Azurite);
+    // a test that wants it sets DRIFT_SCHEDULE.
+    DRIFT_SCHEDULE: '0 0 0 1 1 *',
     ...options.env,
   };
   let started: Awaited<ReturnType<typeof startDevhost>>;

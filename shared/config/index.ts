@@ -26,6 +26,8 @@ export interface AppConfig {
   readonly resourceAccountLicenseRule: LicenseRule;
   readonly adminConsentRedirectUri?: string;
   readonly driftSchedule: string;
+  /** DRIFT_AUTO_REMEDIATE: `all` for `*`, else the lower-cased tenant ids (empty = report only). */
+  readonly driftAutoRemediate: { readonly all: boolean; readonly tenants: readonly string[] };
   readonly version?: string;
   readonly defaultUsageLocation: string;
   /** Overrides of the provisioning chain's waiting policies. */
@@ -132,6 +134,18 @@ const schema = z.object({
   RESOURCE_ACCOUNT_LICENSE_RULE: z.enum(LICENSE_RULES, { message: `must be one of ${LICENSE_RULES.join(', ')}` }),
   ADMIN_CONSENT_REDIRECT_URI: httpUrl.optional(),
   DRIFT_SCHEDULE: cron,
+  DRIFT_AUTO_REMEDIATE: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter((t) => t !== ''),
+    )
+    .refine((list) => list.every((t) => t === '*' || GUID_RE.test(t)), {
+      message: 'must be `*` or a comma-separated list of tenant ids (GUIDs)',
+    }),
   SWITCHBOARD_VERSION: z.string().optional(),
   DEFAULT_USAGE_LOCATION: z
     .string()
@@ -232,6 +246,12 @@ function deepFreeze<T extends object>(o: T): Readonly<T> {
   return Object.freeze(o);
 }
 
+/** Whether drift findings of this tenant are remediated automatically (DRIFT_AUTO_REMEDIATE). */
+export function autoRemediates(config: Pick<AppConfig, 'driftAutoRemediate'>, tenantId: string): boolean {
+  const r = config.driftAutoRemediate;
+  return r.all || r.tenants.includes(tenantId.trim().toLowerCase());
+}
+
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
   const raw = withDefaults(env);
   const parsed = schema.safeParse(raw);
@@ -266,6 +286,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     provisioningWaits: e.PROVISIONING_WAITS,
     tenantRates: Object.fromEntries(Object.entries(e.TENANT_RATES).map(([k, v]) => [k.toLowerCase(), v])),
     driftSchedule: e.DRIFT_SCHEDULE,
+    driftAutoRemediate: {
+      all: e.DRIFT_AUTO_REMEDIATE.includes('*'),
+      tenants: e.DRIFT_AUTO_REMEDIATE.filter((t) => t !== '*'),
+    },
     version: e.SWITCHBOARD_VERSION,
     bulk: { queueName: e.BULK_QUEUE_NAME },
   });

@@ -118,6 +118,11 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
     default: '0 */15 * * * *',
   },
   {
+    name: 'DRIFT_AUTO_REMEDIATE',
+    doc: 'Tenants whose drift findings are fixed automatically by re-running provisioning: comma-separated tenant ids, or `*` for all; empty = report only.',
+    default: '',
+  },
+  {
     name: 'SWITCHBOARD_VERSION',
     doc: 'Version reported by `GET /api/health` (defaults to the package version).',
   },

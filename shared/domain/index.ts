@@ -7,3 +7,4 @@ export * from './licensing';
 export * from './permissions';
 export * from './consent-url';
 export * from './endpoint-request';
+export * from './drift-view';

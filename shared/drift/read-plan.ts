@@ -3,9 +3,10 @@
  *
  * Per endpoint the check needs
  * - the resource account: Teams admin bridge `applicationInstances:batchGet`, ≤ 100 identities per call;
- * - its Agent Provisioning Service mapping: bridge `GET …/applicationInstances/{objectId}/sync` — one call per
- *   account, since the bridge has no batch form of it (Get-CsOnlineApplicationInstance does not report it);
- * - the Entra user (usageLocation, assignedLicenses): Graph `GET /users/{upn}` inside `$batch`, ≤ 20 per request;
+ * - its Agent Provisioning Service mapping: bridge `applicationInstances/sync:batchGet`, ≤ 100 accounts per call
+ *   (the batch form of `GET …/{objectId}/sync`);
+ * - the Entra user (usageLocation, assignedLicenses): Graph `GET /users?$filter=id in (…)` with ≤ 15 ids per
+ *   sub-request (Graph's default limit of a directory `$filter`), ≤ 20 sub-requests per `$batch`: 300 users a request;
  * and per tenant, whatever the endpoint count
  * - the number inventory: `GET …/numberAssignments` pages of ≤ 1,000 (the number of each account is looked up by
  *   assignmentTargetId in memory, instead of one filtered read per endpoint);
@@ -16,6 +17,7 @@
 import { upnKey } from '../domain';
 
 export const GRAPH_BATCH_LIMIT = 20;
+export const USER_FILTER_LIMIT = 15;
 export const BRIDGE_BATCH_GET_LIMIT = 100;
 export const NUMBER_PAGE_SIZE = 1000;
 export const CONSENT_READS_PER_APP = 3;
@@ -31,6 +33,8 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 export interface ReadPlanOptions {
   /** Graph `$batch` size (≤ 20, Graph's limit). */
   graphBatchSize?: number;
+  /** User ids per `$filter=id in (…)` sub-request (≤ 15, Graph's default limit). */
+  userFilterSize?: number;
   /** Bridge batchGet size (≤ 100). */
   bridgeBatchSize?: number;
   /** Numbers in the tenant's inventory (default: one per endpoint). */
@@ -38,7 +42,7 @@ export interface ReadPlanOptions {
   numberPageSize?: number;
   /** Bot apps whose consent is checked (default 1). */
   botApps?: number;
-  /** Read each account's APS mapping (one bridge call each; default true). */
+  /** Read the accounts' APS mappings (bridge sync:batchGet; default true). */
   readSync?: boolean;
 }
 
@@ -57,10 +61,12 @@ export interface DriftReadPlan {
   endpoints: string[];
   /** UPN keys per Graph `$batch` request (user reads). */
   userBatches: string[][];
+  /** Graph user reads (`$batch` sub-requests, one `$filter=id in (…)` each): what throttling counts. */
+  userReads: number;
   /** UPN keys per bridge batchGet call. */
   instanceBatches: string[][];
-  /** Bridge sync reads (one per account). */
-  syncReads: number;
+  /** UPN keys per bridge sync:batchGet call (empty when readSync is false). */
+  syncBatches: string[][];
   numberPages: number;
   consentReads: number;
   requests: RequestCount;
@@ -72,9 +78,12 @@ const limit = (v: number | undefined, max: number) =>
 /** Groups the reads for these endpoints (UPNs; duplicates and case variants are read once). */
 export function planDriftReads(upns: readonly string[], options: ReadPlanOptions = {}): DriftReadPlan {
   const endpoints = [...new Set(upns.filter((u) => typeof u === 'string' && u.trim() !== '').map(upnKey))];
-  const userBatches = chunk(endpoints, limit(options.graphBatchSize, GRAPH_BATCH_LIMIT));
-  const instanceBatches = chunk(endpoints, limit(options.bridgeBatchSize, BRIDGE_BATCH_GET_LIMIT));
-  const syncReads = options.readSync === false ? 0 : endpoints.length;
+  const perFilter = limit(options.userFilterSize, USER_FILTER_LIMIT);
+  const userBatches = chunk(endpoints, perFilter * limit(options.graphBatchSize, GRAPH_BATCH_LIMIT));
+  const userReads = userBatches.reduce((n, b) => n + Math.ceil(b.length / perFilter), 0);
+  const bridgeBatch = limit(options.bridgeBatchSize, BRIDGE_BATCH_GET_LIMIT);
+  const instanceBatches = chunk(endpoints, bridgeBatch);
+  const syncBatches = options.readSync === false ? [] : chunk(endpoints, bridgeBatch);
   const inventory =
     options.inventorySize !== undefined && Number.isFinite(options.inventorySize) && options.inventorySize >= 0
       ? Math.floor(options.inventorySize)
@@ -86,13 +95,14 @@ export function planDriftReads(upns: readonly string[], options: ReadPlanOptions
   const consentReads = botApps * CONSENT_READS_PER_APP;
 
   const graphRequests = userBatches.length + numberPages + consentReads;
-  const graphOperations = endpoints.length + numberPages + consentReads;
-  const bridgeRequests = instanceBatches.length + syncReads;
+  const graphOperations = userReads + numberPages + consentReads;
+  const bridgeRequests = instanceBatches.length + syncBatches.length;
   return {
     endpoints,
     userBatches,
+    userReads,
     instanceBatches,
-    syncReads,
+    syncBatches,
     numberPages,
     consentReads,
     requests: { graphRequests, graphOperations, bridgeRequests, totalRequests: graphRequests + bridgeRequests },

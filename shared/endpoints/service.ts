@@ -50,6 +50,8 @@ export type RequestOutcome =
   | { kind: 'conflict'; record: EndpointRecord; detail: string }
   | { kind: 'notFound' };
 
+export type RepairOutcome = { kind: 'started'; record: EndpointRecord } | { kind: 'skipped'; reason: string };
+
 const IN_FLIGHT: readonly EndpointStatus[] = ['Pending', 'Provisioning'];
 
 export class EndpointService {
@@ -181,6 +183,37 @@ export class EndpointService {
     }
     await this.workflows.start('deprovision', stored);
     return { kind: 'accepted', record: stored, started: true };
+  }
+
+  /**
+   * Repair (drift remediation): starts a new provisioning run of a Provisioned endpoint with its stored desired
+   * state — the chain is idempotent, so it converges whatever drifted. Only a Provisioned endpoint with no run in
+   * flight is repaired; the ETag-guarded Provisioned → Pending move lets exactly one of two concurrent repairs start.
+   */
+  async requestRepair(tenantId: string, upnKey: string): Promise<RepairOutcome> {
+    if (await this.workflows.isRunning('deprovision', tenantId, upnKey)) {
+      return { kind: 'skipped', reason: 'it is being deprovisioned' };
+    }
+    if (await this.workflows.isRunning('provision', tenantId, upnKey)) {
+      return { kind: 'skipped', reason: 'a provisioning run is already in flight' };
+    }
+    let reason: string | undefined;
+    const record = await this.endpoints.update(tenantId, upnKey, (current) => {
+      if (!current) {
+        reason = 'the endpoint no longer exists';
+        return undefined;
+      }
+      if (current.status !== 'Provisioned') {
+        reason = `its status is ${current.status}, not Provisioned`;
+        return undefined;
+      }
+      reason = undefined;
+      const now = new Date().toISOString();
+      return { ...current, status: 'Pending', runId: randomUUID(), lastError: undefined, updatedAt: now };
+    });
+    if (reason !== undefined || !record) return { kind: 'skipped', reason: reason ?? 'the endpoint no longer exists' };
+    await this.workflows.start('provision', record);
+    return { kind: 'started', record };
   }
 
   async get(tenantId: string, upnKey: string): Promise<EndpointView | undefined> {

@@ -5,3 +5,4 @@ export * from './endpoint-steps';
 export * from './bulk';
 export * from './provision-queue';
 export * from './rate-buckets';
+export * from './drift';

@@ -121,6 +121,26 @@ export class TeamsAdminBridgeClient {
     return this.call<ApplicationInstanceSync>('GET', `/${encodeURIComponent(objectId)}/sync`);
   }
 
+  /**
+   * The APS mappings of many accounts (≤ 100 object ids per bridge call; chunked here): `POST
+   * …/applicationInstances/sync:batchGet`. Accounts the bridge cannot see are in `notFound`.
+   */
+  async getApplicationInstanceSyncs(
+    objectIds: readonly string[],
+  ): Promise<{ found: ApplicationInstanceSync[]; notFound: string[] }> {
+    const found: ApplicationInstanceSync[] = [];
+    const notFound: string[] = [];
+    for (let i = 0; i < objectIds.length; i += BRIDGE_BATCH_LIMIT) {
+      const chunk = objectIds.slice(i, i + BRIDGE_BATCH_LIMIT);
+      const r = await this.call<{ value?: ApplicationInstanceSync[]; notFound?: string[] }>('POST', '/sync:batchGet', {
+        identities: chunk,
+      });
+      found.push(...(r.value ?? []));
+      notFound.push(...(r.notFound ?? []));
+    }
+    return { found, notFound };
+  }
+
   /** Set-CsOnlineApplicationInstance. */
   async updateApplicationInstance(
     upnOrObjectId: string,

@@ -131,3 +131,9 @@ export interface RequestCounts {
   graph: number;
   bridge: number;
 }
+
+/** Users read by id (drift scans): those found, and the id groups whose read failed (each with its error). */
+export interface UsersByIds {
+  users: DirectoryUser[];
+  failed: { ids: string[]; error: import('./errors').TenantError }[];
+}

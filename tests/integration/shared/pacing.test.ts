@@ -65,20 +65,20 @@ describe('RateBuckets across instances', () => {
 });
 
 describe('a paced tenant gateway', () => {
-  function factory(rates?: string) {
-    const app = sim.settings.provisioningApp;
-    const config = loadConfig({
+  const config = () =>
+    loadConfig({
       AzureWebJobsStorage: storage.connectionString,
       GRAPH_BASE_URL: sim.url,
       AUTHORITY_HOST: sim.url,
-      PROVISIONING_CLIENT_ID: app.appId,
-      PROVISIONING_CLIENT_SECRET: app.clientSecret,
+      PROVISIONING_CLIENT_ID: sim.settings.provisioningApp.appId,
+      PROVISIONING_CLIENT_SECRET: sim.settings.provisioningApp.clientSecret,
       BOT_APP_ID: sim.settings.botApp.appId,
       BRIDGE_URL: sim.settings.bridgeUrl,
-      ...(rates ? { TENANT_RATES: rates } : {}),
     });
+
+  function factory() {
     const table = `rates${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-    return new TenantGatewayFactory(config, undefined, {
+    return new TenantGatewayFactory(config(), undefined, {
       reserver: RateBuckets.fromConnectionString(storage.connectionString, table),
       limits: () => ({ graphPerSecond: 8, bridgePerSecond: 4 }),
     });
@@ -111,18 +111,7 @@ describe('a paced tenant gateway', () => {
   });
 
   it('the same burst unpaced is throttled (the budget is real)', async () => {
-    const app = sim.settings.provisioningApp;
-    const unpaced = new TenantGatewayFactory(
-      loadConfig({
-        AzureWebJobsStorage: storage.connectionString,
-        GRAPH_BASE_URL: sim.url,
-        AUTHORITY_HOST: sim.url,
-        PROVISIONING_CLIENT_ID: app.appId,
-        PROVISIONING_CLIENT_SECRET: app.clientSecret,
-        BOT_APP_ID: sim.settings.botApp.appId,
-        BRIDGE_URL: sim.settings.bridgeUrl,
-      }),
-    ).forTenant(sim.tenantId);
+    const unpaced = new TenantGatewayFactory(config()).forTenant(sim.tenantId);
     await unpaced.listSubscribedSkus().catch(() => undefined);
     await new Promise((r) => setTimeout(r, 1500));
     const throttled = await throttledDuring(() =>

@@ -1,4 +1,4 @@
-import { ConfigError, SETTINGS, configurationTable, loadConfig } from '../../../shared/config';
+import { ConfigError, SETTINGS, autoRemediates, configurationTable, loadConfig } from '../../../shared/config';
 
 const minimal = {
   AzureWebJobsStorage: 'UseDevelopmentStorage=true',
@@ -18,6 +18,27 @@ function problemsOf(env: Record<string, string | undefined>) {
   throw new Error('expected a ConfigError');
 }
 
+describe('DRIFT_AUTO_REMEDIATE', () => {
+  const a = '33333333-3333-3333-3333-333333333333';
+  const b = '44444444-4444-4444-4444-444444444444';
+
+  it('names tenants (any case, spaces ignored) or all of them with *', () => {
+    const some = loadConfig({ ...minimal, DRIFT_AUTO_REMEDIATE: ` ${a.toUpperCase()} , ${b}` });
+    expect(some.driftAutoRemediate).toEqual({ all: false, tenants: [a, b] });
+    expect(autoRemediates(some, a)).toBe(true);
+    expect(autoRemediates(some, '55555555-5555-5555-5555-555555555555')).toBe(false);
+    const all = loadConfig({ ...minimal, DRIFT_AUTO_REMEDIATE: '*' });
+    expect(autoRemediates(all, '55555555-5555-5555-5555-555555555555')).toBe(true);
+    expect(loadConfig({ ...minimal, DRIFT_AUTO_REMEDIATE: '  ' }).driftAutoRemediate.all).toBe(false);
+  });
+
+  it('refuses anything but tenant ids and *', () => {
+    expect(problemsOf({ ...minimal, DRIFT_AUTO_REMEDIATE: `${a},contoso.com` })).toEqual([
+      { setting: 'DRIFT_AUTO_REMEDIATE', message: expect.stringContaining('tenant ids') },
+    ]);
+  });
+});
+
 describe('loadConfig', () => {
   it('applies the documented defaults and freezes the result', () => {
     const c = loadConfig(minimal);
@@ -32,6 +53,8 @@ describe('loadConfig', () => {
     expect(c.botToken.openIdConfigUrl).toBe('https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration');
     expect(c.resourceAccountLicenseRule).toBe('allResourceAccounts');
     expect(c.driftSchedule).toBe('0 */15 * * * *');
+    expect(c.driftAutoRemediate).toEqual({ all: false, tenants: [] });
+    expect(autoRemediates(c, '33333333-3333-3333-3333-333333333333')).toBe(false);
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.provisioning)).toBe(true);
   });

@@ -10,20 +10,29 @@ describe('chunk', () => {
 });
 
 describe('planDriftReads', () => {
-  it('groups users into $batch requests of ≤ 20 and instances into batchGet calls of ≤ 100', () => {
-    const upns = Array.from({ length: 250 }, (_, i) => `u${i}@contoso.com`);
+  it('groups users into $batch requests of ≤ 20 × 15 and instances and APS mappings into batch calls of ≤ 100', () => {
+    const upns = Array.from({ length: 650 }, (_, i) => `u${i}@contoso.com`);
     const p = planDriftReads(upns, { inventorySize: 2500, botApps: 2 });
-    expect(p.userBatches.map((b) => b.length)).toEqual([...Array(12).fill(20), 10]);
-    expect(p.instanceBatches.map((b) => b.length)).toEqual([100, 100, 50]);
+    expect(p.userBatches.map((b) => b.length)).toEqual([300, 300, 50]);
+    expect(p.userReads).toBe(20 + 20 + 4);
+    expect(p.instanceBatches.map((b) => b.length)).toEqual([100, 100, 100, 100, 100, 100, 50]);
+    expect(p.syncBatches).toEqual(p.instanceBatches);
     expect(p.userBatches.flat()).toEqual(upns);
     expect(p.numberPages).toBe(3);
     expect(p.consentReads).toBe(6);
     expect(p.requests).toEqual({
-      graphRequests: 13 + 3 + 6,
-      graphOperations: 250 + 3 + 6,
-      bridgeRequests: 3 + 250,
-      totalRequests: 13 + 3 + 6 + 3 + 250,
+      graphRequests: 3 + 3 + 6,
+      graphOperations: 44 + 3 + 6,
+      bridgeRequests: 7 + 7,
+      totalRequests: 3 + 3 + 6 + 7 + 7,
     });
+  });
+
+  it('falls back to one user per sub-request when asked', () => {
+    const upns = Array.from({ length: 45 }, (_, i) => `u${i}@contoso.com`);
+    const p = planDriftReads(upns, { userFilterSize: 1 });
+    expect(p.userBatches.map((b) => b.length)).toEqual([20, 20, 5]);
+    expect(p.userReads).toBe(45);
   });
 
   it('reads each endpoint once, whatever the case of its UPN', () => {
@@ -34,12 +43,12 @@ describe('planDriftReads', () => {
   });
 
   it('costs this much per 1,000 endpoints', () => {
-    // 50 $batch + 1 number page + 3 consent reads; 10 batchGet + 1,000 sync reads.
+    // 4 $batch (67 sub-requests of ≤ 15 ids) + 1 number page + 3 consent reads; 10 batchGet + 10 sync:batchGet.
     expect(expectedRequestsPer1000()).toEqual({
-      graphRequests: 54,
-      graphOperations: 1004,
-      bridgeRequests: 1010,
-      totalRequests: 1064,
+      graphRequests: 8,
+      graphOperations: 71,
+      bridgeRequests: 20,
+      totalRequests: 28,
     });
     expect(expectedRequestsPer1000({ readSync: false }).bridgeRequests).toBe(10);
   });
@@ -53,11 +62,13 @@ describe('planDriftReads', () => {
         (n, g, b) => {
           const upns = Array.from({ length: n }, (_, i) => `u${i}@contoso.com`);
           const p = planDriftReads(upns, { graphBatchSize: g, bridgeBatchSize: b });
-          expect(p.userBatches.every((x) => x.length >= 1 && x.length <= Math.min(g, 20))).toBe(true);
+          expect(p.userBatches.every((x) => x.length >= 1 && x.length <= Math.min(g, 20) * 15)).toBe(true);
+          expect(p.userReads).toBe(p.userBatches.reduce((s, x) => s + Math.ceil(x.length / 15), 0));
           expect(p.instanceBatches.every((x) => x.length >= 1 && x.length <= Math.min(b, 100))).toBe(true);
           expect(p.userBatches.flat()).toEqual(upns);
           expect(p.instanceBatches.flat()).toEqual(upns);
-          expect(p.userBatches.length).toBe(Math.ceil(n / Math.min(g, 20)));
+          expect(p.userBatches.length).toBe(Math.ceil(n / (Math.min(g, 20) * 15)));
+          expect(p.syncBatches).toEqual(p.instanceBatches);
         },
       ),
       { numRuns: 100 },

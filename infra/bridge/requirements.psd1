@@ -1,0 +1,3 @@
+@{
+    'MicrosoftTeams' = '6.*'
+}

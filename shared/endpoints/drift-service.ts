@@ -1,0 +1,502 @@
+/**
+ * Drift checks, the I/O side: load a tenant's Provisioned endpoints, read the tenant in batches (planned by
+ * shared/drift/read-plan.ts), compare (compare.ts), apply the findings lifecycle (lifecycle.ts) to the
+ * `driftFindings` table, record the scan's summary, and — when asked — start repairs for the findings that
+ * re-provisioning fixes.
+ *
+ * A read that fails (429, 5xx, timeout, token, network) makes the facts it would have read UNKNOWN: never drift,
+ * never remediated; an open finding on an unknown fact stays as it is until a later scan can read it.
+ */
+import { BOT_APP_PERMISSIONS, type DriftFindingView, type LicenseRule, type NumberType } from '../domain';
+import { absent, failedRead, fromRead, observed, unknownFact, type Observed } from '../drift/observed';
+import { appSubject, isAutoRemediable, type DriftKind, type UnknownFact } from '../drift/kinds';
+import {
+  scanTenant,
+  type DesiredEndpoint as DesiredForDrift,
+  type ObservedConsent,
+  type ObservedEndpoint,
+  type ObservedInstance,
+  type ObservedLicense,
+  type ObservedNumber,
+  type ObservedSync,
+} from '../drift/compare';
+import { applyScan, applyUpdate } from '../drift/lifecycle';
+import { planDriftReads, type DriftReadPlan } from '../drift/read-plan';
+import { decodeKey, ensureTable } from '../storage';
+import type {
+  DriftFindingsRepository,
+  DriftScansRepository,
+  EndpointRecord,
+  EndpointsRepository,
+  FindingRecord,
+  ScanSummary,
+} from '../storage';
+import type { NumberAssignment, TenantGateway } from '../tenant';
+import type { RepairOutcome } from './service';
+
+export interface DriftScanRequest {
+  tenantId: string;
+  scanId: string;
+  trigger: 'timer' | 'api';
+  /** ISO instant (the orchestration's clock). */
+  startedAt: string;
+  /** Whether this run remediates (DRIFT_AUTO_REMEDIATE, or the request's override). */
+  remediate: boolean;
+}
+
+/** An endpoint whose findings re-provisioning fixes. */
+export interface RemediationTarget {
+  upnKey: string;
+  kinds: DriftKind[];
+}
+
+export interface DriftScanResult {
+  summary: ScanSummary;
+  /** Empty unless the run remediates. */
+  targets: RemediationTarget[];
+}
+
+export interface DriftServiceDeps {
+  endpoints: EndpointsRepository;
+  findings: DriftFindingsRepository;
+  scans: DriftScansRepository;
+  /** A fresh gateway per scan (its request counts are the scan's). */
+  gateway: (tenantId: string) => TenantGateway;
+  licenseRule: LicenseRule;
+  defaultUsageLocation: string;
+  now?: () => Date;
+}
+
+export type FindingStatusFilter = 'open' | 'resolved' | 'all';
+
+export type FindingView = DriftFindingView<DriftKind>;
+
+const UNKNOWN_SAMPLE = 20;
+const NOT_FOUND = {
+  code: 'notEvaluated' as const,
+  message: 'the account was not found by this read; the resource-account read decides whether it is missing',
+};
+const WRITE_CONCURRENCY = 8;
+
+type Facts<T> = Map<string, Observed<T>>;
+
+export class DriftService {
+  private readonly now: () => Date;
+  constructor(private readonly d: DriftServiceDeps) {
+    this.now = d.now ?? (() => new Date());
+  }
+
+  /** Tenants with at least one endpoint row (what the timer checks). */
+  async tenantsWithEndpoints(): Promise<string[]> {
+    const client = this.d.endpoints.client;
+    await ensureTable(client);
+    const tenants = new Set<string>();
+    for await (const e of client.listEntities<Record<string, unknown>>({
+      queryOptions: { select: ['PartitionKey'] },
+    })) {
+      if (typeof e.partitionKey === 'string' && e.partitionKey) tenants.add(decodeKey(e.partitionKey));
+    }
+    return [...tenants].sort();
+  }
+
+  /** Every endpoint row of a tenant (all pages). */
+  async loadEndpoints(tenantId: string): Promise<EndpointRecord[]> {
+    const all: EndpointRecord[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.d.endpoints.list(tenantId, { top: 1000, continuationToken: token });
+      all.push(...page.items);
+      token = page.continuationToken;
+    } while (token);
+    return all;
+  }
+
+  async scan(req: DriftScanRequest): Promise<DriftScanResult> {
+    const tenantId = req.tenantId.toLowerCase();
+    const all = await this.loadEndpoints(tenantId);
+    const provisioned = all.filter((e) => e.status === 'Provisioned');
+    const byKey = new Map(provisioned.map((e) => [e.upnKey, e]));
+    const plan = planDriftReads(
+      provisioned.map((e) => e.upnKey),
+      { botApps: new Set(provisioned.map((e) => e.desired.applicationId.toLowerCase())).size },
+    );
+    const gateway = this.d.gateway(tenantId);
+
+    const apps = [...new Set(provisioned.map((e) => e.desired.applicationId.toLowerCase()))];
+    const [instances, syncs, users, numbers, consents] = await Promise.all([
+      readInstances(gateway, plan, byKey),
+      readSyncs(gateway, plan, byKey),
+      readUsers(gateway, plan, byKey),
+      readNumbers(gateway, provisioned),
+      Promise.all(apps.map((a) => readConsent(gateway, a))),
+    ]);
+
+    // An account the directory or the bridge could not find: whether it is missing is the instance read's call
+    // (instanceMissing); its other facts are not judged, so a failed instance read never turns into other drift.
+    for (const key of users.missing) {
+      users.usage.set(key, unknownFact(NOT_FOUND));
+      users.licenses.set(key, unknownFact(NOT_FOUND));
+      numbers.set(key, unknownFact(NOT_FOUND));
+    }
+    // "No number on the account" means something only when the account is known to exist.
+    for (const [key, fact] of instances) {
+      if (fact.kind === 'unknown' && numbers.get(key)?.kind === 'absent') {
+        numbers.set(key, unknownFact({ ...NOT_FOUND, message: 'whether the account exists is unknown in this scan' }));
+      }
+    }
+
+    const scan = scanTenant({
+      endpoints: provisioned.map((e) => ({
+        desired: this.desiredOf(e),
+        observed: {
+          instance: instances.get(e.upnKey),
+          sync: syncs.get(e.upnKey),
+          usageLocation: users.usage.get(e.upnKey),
+          licenses: users.licenses.get(e.upnKey),
+          number: numbers.get(e.upnKey),
+        } satisfies ObservedEndpoint,
+      })),
+      apps: apps.map((applicationId, i) => ({ applicationId, consent: consents[i], required: BOT_APP_PERMISSIONS })),
+    });
+
+    const previous = await this.d.findings.list(tenantId);
+    // Findings of endpoints that are gone or deprovisioned resolve; endpoints in another run (Pending, Provisioning,
+    // Failed) are left as they are. Consent findings of an app no endpoint uses any more resolve too.
+    const status = new Map(all.map((e) => [e.upnKey, e.status]));
+    const appSubjects = new Set(apps.map(appSubject));
+    const retired = new Set<string>();
+    for (const f of previous) {
+      if (f.resolvedAt) continue;
+      if (f.subject.startsWith('app:')) {
+        if (!appSubjects.has(f.subject)) retired.add(f.subject);
+      } else {
+        const s = status.get(f.subject);
+        if (s === undefined || s === 'Deprovisioned' || s === 'Deprovisioning') retired.add(f.subject);
+      }
+    }
+    const now = this.now().toISOString();
+    const update = applyScan(previous, scan, now, { retiredSubjects: retired });
+    const upnOf = new Map(all.map((e) => [e.upnKey, e.desired.userPrincipalName]));
+    await eachLimited(update.upserts, WRITE_CONCURRENCY, (f) =>
+      this.d.findings.put(tenantId, f, req.scanId, upnOf.get(f.subject)),
+    );
+    const after = applyUpdate(previous, update);
+
+    const counts = gateway.requestCounts();
+    const summary: ScanSummary = {
+      scanId: req.scanId,
+      tenantId,
+      trigger: req.trigger,
+      status: 'completed',
+      startedAt: req.startedAt,
+      endedAt: this.now().toISOString(),
+      scanned: provisioned.length,
+      apps: apps.length,
+      findings: {
+        open: after.filter((f) => !f.resolvedAt).length,
+        opened: update.opened.length,
+        refreshed: update.refreshed.length,
+        resolved: update.resolved.length,
+        keptUnknown: update.keptUnknown.length,
+      },
+      unknown: unknownSummary(scan.unknown),
+      requests: {
+        graph: counts.graph,
+        bridge: counts.bridge,
+        total: counts.graph + counts.bridge,
+        planned: plan.requests.totalRequests,
+      },
+      remediation: { enabled: req.remediate, started: [], skipped: [] },
+    };
+
+    const targets: RemediationTarget[] = [];
+    if (req.remediate) {
+      const prior = new Map(previous.map((f) => [`${f.subject}|${f.kind}`, f as FindingRecord]));
+      const touched = new Set([...update.opened, ...update.refreshed]);
+      const perEndpoint = new Map<string, DriftKind[]>();
+      for (const f of scan.findings) {
+        const key = `${f.subject}|${f.kind}`;
+        if (!touched.has(key) || f.subject.startsWith('app:') || !isAutoRemediable(f)) continue;
+        const endpoint = byKey.get(f.subject);
+        if (!endpoint) continue;
+        // A remediation run that already finished without fixing this incident is not repeated: it needs a person.
+        const before = prior.get(key);
+        if (before?.remediation && !before.resolvedAt && before.remediation.runId === endpoint.runId) {
+          summary.remediation.skipped.push({
+            upn: endpoint.desired.userPrincipalName,
+            reason: `${f.kind}: the repair run ${endpoint.runId} finished without fixing it`,
+          });
+          continue;
+        }
+        perEndpoint.set(f.subject, [...(perEndpoint.get(f.subject) ?? []), f.kind]);
+      }
+      for (const [key, kinds] of perEndpoint) targets.push({ upnKey: key, kinds });
+    }
+    await this.d.scans.put(summary);
+    return { summary, targets };
+  }
+
+  /** Starts the repairs (one per endpoint; the provision instance id keeps it to one at a time) and records them. */
+  async remediate(
+    tenantId: string,
+    scan: { scanId: string; startedAt: string },
+    targets: readonly RemediationTarget[],
+    repair: (tenantId: string, upnKey: string) => Promise<RepairOutcome>,
+  ): Promise<ScanSummary['remediation']> {
+    const started: ScanSummary['remediation']['started'] = [];
+    const skipped: ScanSummary['remediation']['skipped'] = [];
+    for (const t of targets) {
+      let outcome: RepairOutcome;
+      try {
+        outcome = await repair(tenantId, t.upnKey);
+      } catch (err) {
+        skipped.push({ upn: t.upnKey, reason: `the repair could not be started: ${(err as Error).message}` });
+        continue;
+      }
+      if (outcome.kind === 'skipped') {
+        skipped.push({ upn: t.upnKey, reason: outcome.reason });
+        continue;
+      }
+      const runId = outcome.record.runId as string;
+      const startedAt = this.now().toISOString();
+      for (const kind of t.kinds) {
+        await this.d.findings.recordRemediation(tenantId, t.upnKey, kind, { runId, startedAt, scanId: scan.scanId });
+      }
+      started.push({ upn: outcome.record.desired.userPrincipalName, runId, kinds: t.kinds });
+    }
+    const summary = await this.d.scans.get(tenantId, scan.scanId, scan.startedAt);
+    const remediation = {
+      enabled: true,
+      started: [...(summary?.remediation.started ?? []), ...started],
+      skipped: [...(summary?.remediation.skipped ?? []), ...skipped],
+    };
+    if (summary) await this.d.scans.put({ ...summary, remediation });
+    return remediation;
+  }
+
+  /** What GET …/drift shows: the newest scan and the findings with that status. */
+  async view(
+    tenantId: string,
+    status: FindingStatusFilter,
+  ): Promise<{ lastScan: ScanSummary | null; findings: FindingView[] }> {
+    const [scans, findings] = await Promise.all([this.d.scans.latest(tenantId, 1), this.d.findings.list(tenantId)]);
+    const views = findings
+      .filter((f) => status === 'all' || (status === 'open' ? !f.resolvedAt : !!f.resolvedAt))
+      .map(findingView)
+      .sort((a, b) => (a.subject === b.subject ? a.kind.localeCompare(b.kind) : a.subject.localeCompare(b.subject)));
+    return { lastScan: scans[0] ?? null, findings: views };
+  }
+
+  private desiredOf(e: EndpointRecord): DesiredForDrift {
+    const d = e.desired;
+    return {
+      upn: d.userPrincipalName,
+      displayName: d.displayName,
+      applicationId: d.applicationId,
+      usageLocation: d.usageLocation ?? this.d.defaultUsageLocation,
+      phoneNumber: d.phoneNumber ?? null,
+      numberType: (d.numberType ?? null) as NumberType | null,
+      licenseRule: this.d.licenseRule,
+    };
+  }
+}
+
+function findingView(f: FindingRecord): FindingView {
+  const app = f.subject.startsWith('app:') ? f.subject.slice(4) : undefined;
+  return {
+    subject: f.subject,
+    ...(app ? { applicationId: app } : { userPrincipalName: f.userPrincipalName ?? f.subject }),
+    kind: f.kind,
+    status: f.resolvedAt ? 'resolved' : 'open',
+    expected: f.expected,
+    actual: f.actual,
+    message: f.message,
+    firstSeen: f.firstSeen,
+    lastSeen: f.lastSeen,
+    resolvedAt: f.resolvedAt ?? null,
+    remediation: {
+      mode: isAutoRemediable(f) ? 'auto' : 'reportOnly',
+      ...(f.remediation ? { runId: f.remediation.runId, startedAt: f.remediation.startedAt } : {}),
+    },
+  };
+}
+
+function unknownSummary(unknown: readonly UnknownFact[]): ScanSummary['unknown'] {
+  const byReason: ScanSummary['unknown']['byReason'] = {};
+  for (const u of unknown) byReason[u.reason.code] = (byReason[u.reason.code] ?? 0) + 1;
+  // The interesting ones first: failed reads, then facts not judged because something else was missing.
+  const ordered = [...unknown].sort(
+    (a, b) => Number(a.reason.code === 'notEvaluated') - Number(b.reason.code === 'notEvaluated'),
+  );
+  return {
+    count: unknown.length,
+    byReason,
+    sample: ordered.slice(0, UNKNOWN_SAMPLE).map((u) => ({
+      subject: u.subject,
+      kind: u.kind,
+      code: u.reason.code,
+      message: u.reason.message.slice(0, 300),
+    })),
+  };
+}
+
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const identityOf = (e: EndpointRecord) => e.objectId ?? e.actual?.objectId ?? e.desired.userPrincipalName;
+
+/** Resource accounts: bridge batchGet, one call per group of ≤ 100; a failed call makes its group unknown. */
+async function readInstances(
+  gateway: TenantGateway,
+  plan: DriftReadPlan,
+  byKey: Map<string, EndpointRecord>,
+): Promise<Facts<ObservedInstance>> {
+  const facts: Facts<ObservedInstance> = new Map();
+  for (const group of plan.instanceBatches) {
+    const endpoints = group.map((k) => byKey.get(k) as EndpointRecord);
+    try {
+      const r = await gateway.getApplicationInstances(endpoints.map(identityOf));
+      const found = new Map<string, ObservedInstance>();
+      for (const i of r.found) {
+        const v = { objectId: i.objectId, applicationId: i.applicationId ?? null };
+        found.set(i.objectId.toLowerCase(), v);
+        if (i.userPrincipalName) found.set(i.userPrincipalName.toLowerCase(), v);
+      }
+      for (const e of endpoints) facts.set(e.upnKey, fromRead(found.get(identityOf(e).toLowerCase())));
+    } catch (err) {
+      for (const e of endpoints) facts.set(e.upnKey, failedRead(err));
+    }
+  }
+  return facts;
+}
+
+/** APS mappings: bridge sync:batchGet, ≤ 100 accounts per call. An account the bridge cannot see has no mapping. */
+async function readSyncs(
+  gateway: TenantGateway,
+  plan: DriftReadPlan,
+  byKey: Map<string, EndpointRecord>,
+): Promise<Facts<ObservedSync>> {
+  const facts: Facts<ObservedSync> = new Map();
+  for (const group of plan.syncBatches) {
+    const endpoints = group.map((k) => byKey.get(k) as EndpointRecord);
+    try {
+      const r = await gateway.getApplicationInstanceSyncs(endpoints.map(identityOf));
+      const found = new Map(r.found.map((s) => [s.objectId.toLowerCase(), s]));
+      for (const e of endpoints) {
+        const s = found.get(identityOf(e).toLowerCase());
+        facts.set(
+          e.upnKey,
+          s ? observed({ synced: !!s.synced, applicationId: s.applicationId }) : unknownFact(NOT_FOUND),
+        );
+      }
+    } catch (err) {
+      for (const e of endpoints) facts.set(e.upnKey, failedRead(err));
+    }
+  }
+  return facts;
+}
+
+/** Entra users (usage location, licences): `$filter=id in (…)` sub-requests in `$batch`, ≤ 300 users per request. */
+async function readUsers(
+  gateway: TenantGateway,
+  plan: DriftReadPlan,
+  byKey: Map<string, EndpointRecord>,
+): Promise<{ usage: Facts<string>; licenses: Facts<readonly ObservedLicense[]>; missing: Set<string> }> {
+  const usage: Facts<string> = new Map();
+  const licenses: Facts<readonly ObservedLicense[]> = new Map();
+  /** UPN keys whose user a successful read did not return. */
+  const missing = new Set<string>();
+  const noId = { code: 'notRead' as const, message: 'no object id is recorded for this endpoint' };
+  for (const group of plan.userBatches) {
+    const endpoints = group.map((k) => byKey.get(k) as EndpointRecord);
+    const withId = endpoints.filter((e) => e.objectId ?? e.actual?.objectId);
+    for (const e of endpoints)
+      if (!withId.includes(e)) {
+        usage.set(e.upnKey, unknownFact(noId));
+        licenses.set(e.upnKey, unknownFact(noId));
+      }
+    if (withId.length === 0) continue;
+    const idOf = (e: EndpointRecord) => (e.objectId ?? e.actual?.objectId ?? '').toLowerCase();
+    try {
+      const r = await gateway.findUsersByIds(withId.map(idOf), ['id', 'usageLocation', 'assignedLicenses']);
+      const users = new Map(r.users.map((u) => [u.id.toLowerCase(), u]));
+      const failed = new Map<string, unknown>();
+      for (const f of r.failed) for (const id of f.ids) failed.set(id.toLowerCase(), f.error);
+      for (const e of withId) {
+        const id = idOf(e);
+        if (failed.has(id)) {
+          usage.set(e.upnKey, failedRead(failed.get(id)));
+          licenses.set(e.upnKey, failedRead(failed.get(id)));
+          continue;
+        }
+        const u = users.get(id);
+        if (!u) {
+          missing.add(e.upnKey);
+          continue;
+        }
+        usage.set(e.upnKey, fromRead(u.usageLocation ?? null));
+        licenses.set(e.upnKey, observed(u.assignedLicenses ?? []));
+      }
+    } catch (err) {
+      for (const e of withId) {
+        usage.set(e.upnKey, failedRead(err));
+        licenses.set(e.upnKey, failedRead(err));
+      }
+    }
+  }
+  return { usage, licenses, missing };
+}
+
+/** The number inventory, page by page (≤ 1,000 a page); each account's number is looked up by assignment target. */
+async function readNumbers(
+  gateway: TenantGateway,
+  endpoints: readonly EndpointRecord[],
+): Promise<Facts<ObservedNumber>> {
+  const facts: Facts<ObservedNumber> = new Map();
+  if (endpoints.length === 0) return facts;
+  try {
+    const byTarget = new Map<string, NumberAssignment>();
+    let nextLink: string | undefined;
+    do {
+      const page = await gateway.listNumbers(nextLink ? { nextLink } : { top: 1000 });
+      for (const n of page.items) {
+        if (!n.assignmentTargetId || n.assignmentStatus === 'unassigned') continue;
+        const key = n.assignmentTargetId.toLowerCase();
+        // An account with several numbers: its primary one is the one provisioning assigned.
+        if (!byTarget.has(key) || n.assignmentCategory === 'primary') byTarget.set(key, n);
+      }
+      nextLink = page.nextLink;
+    } while (nextLink);
+    for (const e of endpoints) {
+      const id = (e.objectId ?? e.actual?.objectId)?.toLowerCase();
+      const n = id ? byTarget.get(id) : undefined;
+      facts.set(e.upnKey, n ? observed({ telephoneNumber: n.telephoneNumber, numberType: n.numberType }) : absent());
+    }
+  } catch (err) {
+    for (const e of endpoints) facts.set(e.upnKey, failedRead(err));
+  }
+  return facts;
+}
+
+/** A bot app's consent: its service principal (absent = never consented), app-role assignments, delegated grants. */
+async function readConsent(gateway: TenantGateway, applicationId: string): Promise<Observed<ObservedConsent>> {
+  try {
+    const sp = await gateway.getServicePrincipal(applicationId);
+    if (!sp) return absent();
+    const [roles, grants] = await Promise.all([
+      gateway.listAppRoleAssignments(sp.id),
+      gateway.listOauth2PermissionGrants(sp.id),
+    ]);
+    return observed({ appRoles: roles.map((r) => r.appRoleId), delegatedScopes: grants.map((g) => g.scope) });
+  } catch (err) {
+    return failedRead(err);
+  }
+}
