@@ -7,13 +7,16 @@ export interface Problem {
   title?: string;
   status?: number;
   detail?: string;
-  errors?: { field?: string; row?: number; message: string }[];
+  errors?: { field?: string; row?: number; line?: number; message: string }[];
+  [extension: string]: unknown;
 }
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly problem: Problem,
+    /** Retry-After of the response (seconds), when it had one. */
+    readonly retryAfter?: string,
   ) {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`);
     this.name = 'ApiError';
@@ -29,12 +32,21 @@ export class ApiClient {
   constructor(private readonly options: ApiClientOptions) {}
 
   async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    return (await this.send<T>(method, path, { body, contentType })).body;
+  }
+
+  /** A request with extra headers and a raw (string or bytes) body; answers the parsed body and the headers. */
+  async send<T>(
+    method: string,
+    path: string,
+    o: { body?: unknown; contentType?: string; headers?: Record<string, string>; accept?: string } = {},
+  ): Promise<{ status: number; headers: Headers; body: T }> {
+    const headers: Record<string, string> = { accept: o.accept ?? 'application/json', ...o.headers };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-    let payload: string | undefined;
-    if (body !== undefined) {
-      headers['content-type'] = contentType;
-      payload = typeof body === 'string' ? body : JSON.stringify(body);
+    let payload: string | Uint8Array | undefined;
+    if (o.body !== undefined) {
+      headers['content-type'] = o.contentType ?? 'application/json';
+      payload = typeof o.body === 'string' || o.body instanceof Uint8Array ? o.body : JSON.stringify(o.body);
     }
     const url = new URL(path.replace(/^\//, ''), this.options.baseUrl.replace(/\/?$/, '/'));
     let res: Response;
@@ -45,15 +57,18 @@ export class ApiClient {
       throw new Error(`cannot reach ${url.origin}${cause ? ` (${cause})` : ''}: is the app running (npm start)?`);
     }
     const text = await res.text();
+    if (res.ok && !/json/i.test(res.headers.get('content-type') ?? 'json')) {
+      return { status: res.status, headers: res.headers, body: text as T };
+    }
     const parsed = text ? safeJson(text) : undefined;
     if (!res.ok) {
       const problem: Problem =
         parsed && typeof parsed === 'object'
           ? (parsed as Problem)
           : { status: res.status, detail: text || res.statusText };
-      throw new ApiError(res.status, problem);
+      throw new ApiError(res.status, problem, res.headers.get('retry-after') ?? undefined);
     }
-    return parsed as T;
+    return { status: res.status, headers: res.headers, body: parsed as T };
   }
 }
 

@@ -6,6 +6,8 @@ import './startup';
 import './http/health';
 import './http/endpoints';
 import './http/consent';
+import './http/bulk';
+import './queue/provision-requests';
 import '../orchestrations/provisioning/provision-endpoint';
 import '../orchestrations/provisioning/deprovision-endpoint';
 import './http/drift';

@@ -6,10 +6,13 @@ import { ApiTokenValidator } from './auth';
 import { loadConfig, ratesFor, type AppConfig, type TenantRates } from './config';
 import { DriftService } from './endpoints/drift-service';
 import {
+  BulkBatchesRepository,
+  BulkRowsRepository,
   DriftFindingsRepository,
   DriftScansRepository,
   EndpointStepsRepository,
   EndpointsRepository,
+  ProvisionRequestQueue,
   RateBuckets,
 } from './storage';
 import { TenantGatewayFactory, type TenantGateway } from './tenant';
@@ -73,6 +76,26 @@ let apiTokens: ApiTokenValidator | undefined;
 /** Validates bearer tokens for Switchboard's API (keys cached per issuer). */
 export function apiTokenValidator(): ApiTokenValidator {
   return (apiTokens ??= new ApiTokenValidator(appConfig()));
+}
+
+let bulkRows: BulkRowsRepository | undefined;
+let bulkBatches: BulkBatchesRepository | undefined;
+let provisionQueue: ProvisionRequestQueue | undefined;
+
+export function bulkRowsRepository(): BulkRowsRepository {
+  return (bulkRows ??= new BulkRowsRepository(appConfig().storageConnectionString));
+}
+
+export function bulkBatchesRepository(): BulkBatchesRepository {
+  return (bulkBatches ??= new BulkBatchesRepository(appConfig().storageConnectionString));
+}
+
+/** The bulk queue of row references (setting BULK_QUEUE_NAME) and its poison queue. */
+export function provisionRequestQueue(): ProvisionRequestQueue {
+  return (provisionQueue ??= new ProvisionRequestQueue(
+    appConfig().storageConnectionString,
+    appConfig().bulk.queueName,
+  ));
 }
 
 let driftFindings: DriftFindingsRepository | undefined;

@@ -4,7 +4,7 @@
  */
 import type { DurableClient } from 'durable-functions';
 import type { LicenseRule } from '../../shared/domain';
-import type { EndpointWorkflows, WorkflowKind } from '../../shared/endpoints/service';
+import type { EndpointWorkflows, WorkflowKind, WorkflowStartOptions } from '../../shared/endpoints/service';
 import type { EndpointRecord } from '../../shared/storage';
 import {
   DEPROVISION_ENDPOINT,
@@ -42,9 +42,10 @@ export function durableWorkflows(client: DurableClient, settings: WorkflowSettin
 
   return {
     isRunning,
-    async start(kind: WorkflowKind, record: EndpointRecord): Promise<void> {
+    async start(kind: WorkflowKind, record: EndpointRecord, options: WorkflowStartOptions = {}): Promise<void> {
       const id = instanceId(kind, record.tenantId, record.upnKey);
-      const input = kind === 'provision' ? provisionInput(record, settings) : deprovisionInput(record, settings);
+      const input =
+        kind === 'provision' ? provisionInput(record, settings, options) : deprovisionInput(record, settings);
       try {
         await client.startNew(kind === 'provision' ? PROVISION_ENDPOINT : DEPROVISION_ENDPOINT, {
           instanceId: id,
@@ -59,7 +60,11 @@ export function durableWorkflows(client: DurableClient, settings: WorkflowSettin
   };
 }
 
-function provisionInput(record: EndpointRecord, settings: WorkflowSettings): ProvisionEndpointInput {
+function provisionInput(
+  record: EndpointRecord,
+  settings: WorkflowSettings,
+  options: WorkflowStartOptions = {},
+): ProvisionEndpointInput {
   const d = record.desired;
   if (!record.runId) throw new Error(`endpoint ${record.upnKey} has no run id`);
   // EndpointService fills the usage location (request, number's country, or DEFAULT_USAGE_LOCATION).
@@ -80,6 +85,7 @@ function provisionInput(record: EndpointRecord, settings: WorkflowSettings): Pro
     keepPartial: !!d.keepPartial,
     licenseRule: settings.licenseRule,
     timing: settings.timing,
+    ...(options.bulk ? { bulk: { batchId: options.bulk.batchId, row: options.bulk.row } } : {}),
   };
 }
 

@@ -56,6 +56,8 @@ export interface ProvisionEndpointInput {
   keepPartial: boolean;
   licenseRule: LicenseRule;
   timing?: Partial<ProvisionTiming>;
+  /** The bulk row this run works for: its end is recorded on the row too. */
+  bulk?: { batchId: string; row: number };
 }
 
 export interface EndpointRunResult {
@@ -68,7 +70,13 @@ export interface EndpointRunResult {
 export function* publish(
   context: OrchestrationContext,
   runner: ChainRunner,
-  record: { tenantId: string; upnKey: string; runId: string; objectId?: string },
+  record: {
+    tenantId: string;
+    upnKey: string;
+    runId: string;
+    objectId?: string;
+    bulk?: { batchId: string; row: number };
+  },
   status: EndpointStatus,
   error?: string,
 ): Generator<df.Task, void, unknown> {
@@ -135,7 +143,13 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
   const { tenantId, endpoint } = input;
   const runner = createChainRunner(context);
   const { log } = runner;
-  const record = { tenantId, upnKey: endpoint.upnKey, runId: input.runId, objectId: undefined as string | undefined };
+  const record = {
+    tenantId,
+    upnKey: endpoint.upnKey,
+    runId: input.runId,
+    objectId: undefined as string | undefined,
+    ...(input.bulk ? { bulk: input.bulk } : {}),
+  };
   const created = { instance: false, license: false, number: false };
   const wantsNumber = !!endpoint.phoneNumber && !!endpoint.numberType;
 

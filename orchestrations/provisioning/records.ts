@@ -5,7 +5,8 @@
 import type { EndpointStatus, NumberType } from '../../shared/domain';
 import type { ActualEndpoint } from '../../shared/storage';
 import { defineActivity } from '../activity';
-import { endpointStepsRepository, endpointsRepository } from '../../shared/services';
+import { recordBulkRowOutcome } from '../../shared/endpoints/bulk';
+import { bulkRowsRepository, endpointStepsRepository, endpointsRepository } from '../../shared/services';
 import { ok, type Outcome } from './outcome';
 import type { StepRecord } from './step-log';
 
@@ -17,6 +18,8 @@ export interface ProgressRecord {
   objectId?: string;
   steps: StepRecord[];
   error?: string;
+  /** The bulk row the run works for: a terminal status is recorded on it too (after the endpoint's). */
+  bulk?: { batchId: string; row: number };
 }
 
 /**
@@ -27,38 +30,52 @@ export interface ProgressRecord {
 export const recordProgress = defineActivity(
   'recordProgress',
   async (input: ProgressRecord): Promise<{ current: boolean }> => {
-    const existing = await endpointsRepository().get(input.tenantId, input.upnKey);
-    if (!existing || existing.runId !== input.runId) return { current: false }; // a newer run owns the endpoint now
-    const steps = endpointStepsRepository();
-    await Promise.all(
-      input.steps.map((s) =>
-        steps.put(input.tenantId, input.upnKey, {
-          runId: input.runId,
-          seq: s.seq,
-          step: s.name,
-          status: s.status,
-          attempts: s.attempts,
-          startedAt: s.startedAt,
-          endedAt: s.endedAt,
-          error: s.error,
-        }),
-      ),
-    );
-    let current = false;
-    await endpointsRepository().update(input.tenantId, input.upnKey, (endpoint) => {
-      if (!endpoint || endpoint.runId !== input.runId) return undefined;
-      current = true;
-      return {
-        ...endpoint,
+    const result = await recordEndpointProgress(input);
+    // The row last, so a reader who sees the row finished also sees the endpoint's final status. Idempotent.
+    if (input.bulk && (input.status === 'Provisioned' || input.status === 'Failed')) {
+      await recordBulkRowOutcome(bulkRowsRepository(), input.bulk, {
+        runId: input.runId,
         status: input.status,
-        objectId: input.objectId ?? endpoint.objectId,
-        lastError: input.error,
-        updatedAt: new Date().toISOString(),
-      };
-    });
-    return { current };
+        objectId: input.objectId,
+        error: input.error,
+      });
+    }
+    return result;
   },
 );
+
+async function recordEndpointProgress(input: ProgressRecord): Promise<{ current: boolean }> {
+  const existing = await endpointsRepository().get(input.tenantId, input.upnKey);
+  if (!existing || existing.runId !== input.runId) return { current: false }; // a newer run owns the endpoint now
+  const steps = endpointStepsRepository();
+  await Promise.all(
+    input.steps.map((s) =>
+      steps.put(input.tenantId, input.upnKey, {
+        runId: input.runId,
+        seq: s.seq,
+        step: s.name,
+        status: s.status,
+        attempts: s.attempts,
+        startedAt: s.startedAt,
+        endedAt: s.endedAt,
+        error: s.error,
+      }),
+    ),
+  );
+  let current = false;
+  await endpointsRepository().update(input.tenantId, input.upnKey, (endpoint) => {
+    if (!endpoint || endpoint.runId !== input.runId) return undefined;
+    current = true;
+    return {
+      ...endpoint,
+      status: input.status,
+      objectId: input.objectId ?? endpoint.objectId,
+      lastError: input.error,
+      updatedAt: new Date().toISOString(),
+    };
+  });
+  return { current };
+}
 
 async function setQueue(
   tenantId: string,

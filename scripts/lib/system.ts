@@ -55,6 +55,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   const env: Record<string, string> = {
     AzureWebJobsStorage: 'UseDevelopmentStorage=true',
     AzureFunctionsJobHost__extensions__durableTask__hubName: hub,
+    // Systems share the run's Azurite: each gets its own bulk queue, so no host takes another system's rows.
+    BULK_QUEUE_NAME: `provision-requests-${hub.toLowerCase()}`,
     ...appEnvForSimulator(simulator.settings),
     // The drift timer stays out of tests' way (it would read every tenant with endpoints in the shared Azurite);
     // a test that wants it sets DRIFT_SCHEDULE.

@@ -32,6 +32,8 @@ export interface AppConfig {
   readonly defaultUsageLocation: string;
   /** Overrides of the provisioning chain's waiting policies. */
   readonly provisioningWaits?: Partial<Record<WaitKind, WaitPolicySetting>>;
+  /** Bulk import: the queue of row references (its poison queue is `<queueName>-poison`). */
+  readonly bulk: { readonly queueName: string };
   /** Request budgets: `*` (every tenant) and per-tenant overrides, tenant ids lower-cased. */
   readonly tenantRates: Readonly<Record<string, Partial<TenantRates>>>;
 }
@@ -101,6 +103,17 @@ const cron = z.string().refine((v) => [5, 6].includes(v.trim().split(/\s+/).leng
   message: 'must be an NCRONTAB expression with 6 fields, e.g. "0 */15 * * * *"',
 });
 
+/** A storage queue name that still is one with `-poison` appended (queue names are at most 63 characters). */
+const BULK_QUEUE_RE = /^(?=.{3,56}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
+
+/**
+ * The bulk queue's name straight from the environment, for the trigger's registration at module load (before, and
+ * whether or not, the rest of the configuration is valid); {@link loadConfig} validates the same setting.
+ */
+export function bulkQueueName(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env.BULK_QUEUE_NAME?.trim() || (settingDefinition('BULK_QUEUE_NAME').default as string);
+}
+
 const schema = z.object({
   AzureWebJobsStorage: z.string({ message: 'is required' }),
   GRAPH_BASE_URL: httpUrl,
@@ -167,6 +180,9 @@ const schema = z.object({
         )
         .optional(),
     ),
+  BULK_QUEUE_NAME: z.string().regex(BULK_QUEUE_RE, {
+    message: 'must be 3-56 lower-case letters, digits or single dashes, starting and ending with a letter or digit',
+  }),
   TENANT_RATES: z
     .string()
     .optional()
@@ -275,6 +291,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       tenants: e.DRIFT_AUTO_REMEDIATE.filter((t) => t !== '*'),
     },
     version: e.SWITCHBOARD_VERSION,
+    bulk: { queueName: e.BULK_QUEUE_NAME },
   });
 }
 export * from './table';

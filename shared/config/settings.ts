@@ -138,6 +138,13 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
       '`throttle`): `{initialDelayMs, maxDelayMs, deadlineMs}`. Defaults suit Microsoft 365; tests shorten them.',
   },
   {
+    name: 'BULK_QUEUE_NAME',
+    doc:
+      'Storage queue that carries bulk-import rows to the provisioning trigger (one message per row); failed ' +
+      'messages end in `<name>-poison`. Lower-case letters, digits and dashes, 3-56 characters.',
+    default: 'provision-requests',
+  },
+  {
     name: 'TENANT_RATES',
     doc:
       'JSON of per-tenant request budgets shared by all instances, keyed by tenant id or `*`: ' +

@@ -16,11 +16,16 @@ import type {
 
 export type WorkflowKind = 'provision' | 'deprovision';
 
+/** Extra context for a workflow start: the bulk row the run works for, if any (recorded when the run ends). */
+export interface WorkflowStartOptions {
+  bulk?: { batchId: string; row: number };
+}
+
 export interface EndpointWorkflows {
   /** True while the endpoint's workflow of that kind is Pending or Running. */
   isRunning(kind: WorkflowKind, tenantId: string, upnKey: string): Promise<boolean>;
   /** Starts the workflow for the record's current run; a workflow already running with that id is left alone. */
-  start(kind: WorkflowKind, record: EndpointRecord): Promise<void>;
+  start(kind: WorkflowKind, record: EndpointRecord, options?: WorkflowStartOptions): Promise<void>;
 }
 
 export interface EndpointView {
@@ -72,7 +77,11 @@ export class EndpointService {
     };
   }
 
-  async requestProvision(tenantId: string, request: EndpointRequest): Promise<RequestOutcome> {
+  async requestProvision(
+    tenantId: string,
+    request: EndpointRequest,
+    options: WorkflowStartOptions = {},
+  ): Promise<RequestOutcome> {
     const desired = this.desiredFrom(request);
     if (await this.workflows.isRunning('deprovision', tenantId, request.upnKey)) {
       const record = await this.endpoints.get(tenantId, request.upnKey);
@@ -132,7 +141,7 @@ export class EndpointService {
     if (action === 'ensureStarted' && (await this.workflows.isRunning('provision', tenantId, request.upnKey))) {
       return { kind: 'accepted', record: stored, started: false };
     }
-    await this.workflows.start('provision', stored);
+    await this.workflows.start('provision', stored, options);
     return { kind: 'accepted', record: stored, started: true };
   }
 
