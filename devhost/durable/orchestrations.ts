@@ -193,8 +193,12 @@ export class OrchestrationDispatcher {
 
     let state = await this.loadState(instanceId);
     const redelivered = messages.some((m) => state.outboxMids.includes(m.body.mid));
-    if (redelivered && !state.outboxSent) {
-      // The last episode committed but may have died before sending its outbound messages: send what is still open.
+    if (!state.outboxSent) {
+      // Loaded from storage (a restart, or evicted from the cache): the last episode committed but may have died
+      // before sending its outbound messages. Send what is still open now, whatever message woke the instance —
+      // waiting for the episode's own messages to come back is not enough: another message (an event, a timer) can
+      // arrive first, and its episode would replace the outbox and lose the work for good. A message that was in
+      // fact sent is sent twice, and its work deduplicated by history (activities run at least once).
       await this.resendOutbox(state, messages);
     }
 
@@ -448,6 +452,8 @@ export class OrchestrationDispatcher {
         outbox,
         outboxMids: consumedMids,
       });
+      // Fault injection for the recovery tests: die between the commit and the sends, the window resendOutbox covers.
+      if (process.env.DEVHOST_CRASH_AFTER_COMMIT === name && outbox.length > 0) process.kill(process.pid, 'SIGKILL');
     } catch (err) {
       if (err instanceof ConcurrencyConflictError) {
         hub.logger.warn(`[durable] ${err.message}; the episode will be retried`);

@@ -115,3 +115,42 @@ test('kill -9 mid-orchestration: a new host completes every instance with no ste
   expect((await waitForStatus(second.origin, fresh)).output).toBe('Hello again!');
   expect((await getStatus(second.origin, 'chain-0')).status).toBe(200);
 });
+
+test("a crash between an episode's commit and its sends loses no work, even when another message wakes the instance first", async () => {
+  const hub = uniqueHub('Outbox');
+  // Long control leases: the crashed episode's own message comes back only after the event has been handled.
+  const slowLeases = {
+    ...env,
+    AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout: '00:01:00',
+  };
+  const first = await startHost({
+    hub,
+    storage,
+    dataDir,
+    env: { ...slowLeases, DEVHOST_CRASH_AFTER_COMMIT: 'StepAndPoke' },
+  });
+  hosts.push(first);
+  const id = await startOrchestration(first.origin, 'StepAndPoke', { log: 'outbox.log' }, 'outbox-1');
+  // The first episode commits TaskScheduled, then the host dies before the activity's message is sent.
+  await new Promise<void>((resolve) =>
+    first.child.exitCode !== null || first.child.signalCode !== null
+      ? resolve()
+      : first.child.once('exit', () => resolve()),
+  );
+
+  const second = await startHost({ hub, storage, dataDir, env: slowLeases });
+  hosts.push(second);
+  expect(
+    (await call(second.origin, `${WEBHOOK}/instances/${id}/raiseEvent/Poke`, { method: 'POST', body: '"now"' })).status,
+  ).toBe(202);
+  // Well within the one-minute lease: only a re-send on the event's episode can have run the activity.
+  const status = await waitForStatus(second.origin, id, undefined, 45_000);
+  expect(status.runtimeStatus).toBe('Completed');
+  expect(status.output).toEqual({ result: 0, poked: 'now' });
+  const file = path.join(dataDir, 'outbox.log');
+  expect(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l === `${id} 0`),
+  ).toHaveLength(1);
+});
