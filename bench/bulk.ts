@@ -29,6 +29,9 @@ const BUDGET = Number(process.env.BENCH_BUDGET ?? 20);
 /** Share of the budget Switchboard is configured to use (TENANT_RATES): headroom for retries and clock jitter. */
 const USE = Number(process.env.BENCH_BUDGET_SHARE ?? 0.9);
 
+/** Bulk row starts per second (TENANT_RATES bulkStartsPerSecond); unset = the app's default (Graph budget ÷ 8). */
+const STARTS = process.env.BENCH_BULK_STARTS_PER_SECOND ? Number(process.env.BENCH_BULK_STARTS_PER_SECOND) : undefined;
+
 /** The chain's minimum per endpoint with a number (see bench/provision.ts): Graph 8, bridge 3. */
 const MINIMUM = { graph: 8, bridge: 3 };
 
@@ -58,7 +61,13 @@ export async function run(): Promise<Record<string, unknown>> {
     },
     env: {
       AzureWebJobsStorage: storage.connectionString,
-      TENANT_RATES: JSON.stringify({ '*': { graphPerSecond: perService, bridgePerSecond: perService } }),
+      TENANT_RATES: JSON.stringify({
+        '*': {
+          graphPerSecond: perService,
+          bridgePerSecond: perService,
+          ...(STARTS ? { bulkStartsPerSecond: STARTS } : {}),
+        },
+      }),
       PROVISIONING_WAITS: JSON.stringify({
         // First looks when the tenant usually has it done, as the production defaults do for Microsoft 365's delays.
         replication: { initialDelayMs: 8000, maxDelayMs: 16000, deadlineMs: 1_800_000 },
