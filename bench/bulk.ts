@@ -13,8 +13,9 @@
  */
 import { defaultSeedTenant, type SeedNumber } from '../simulator/seed';
 import { startSystem, type System } from '../scripts/lib/system';
+import type { BulkStatusView } from '../shared/domain';
 import type { SimState } from '../tests/integration/simulator/helpers';
-import { privateAzurite } from './private-azurite';
+import { privateAzurite } from '../scripts/lib/private-azurite';
 import { benchUpn, scriptBaseline } from './script-baseline';
 import { round } from './stats';
 
@@ -143,13 +144,7 @@ async function stats(system: System): Promise<Stats> {
   return (await system.sim<SimState>('GET', '/_sim/state')).stats;
 }
 
-interface BatchView {
-  total: number;
-  pending: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-}
+type BatchView = BulkStatusView;
 
 async function waitForBatch(system: System, token: string, batchId: string): Promise<BatchView> {
   const path = `/api/tenants/${system.simulator.tenantId}/bulk/${encodeURIComponent(batchId)}`;

@@ -5,42 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { BulkRowView, BulkStatusView, BulkSubmitView } from '../shared/domain';
 import { ApiClient, ApiError, table } from './api-client';
 
-export interface BatchRow {
-  row: number;
-  line?: number;
-  userPrincipalName?: string;
-  status: string;
-  error?: string;
-  startedAt?: string;
-  endedAt?: string;
-}
-
-export interface BatchStatus {
-  batchId: string;
-  total: number;
-  accepted: number;
-  pending: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  rejected: number;
-  state: string;
-  ratePerMinute: number | null;
-  etaMs: number | null;
-  percentComplete: number;
-  rows?: BatchRow[];
-}
-
-export interface SubmitReply {
-  batchId: string;
-  accepted: number;
-  rejected: { row: number; line?: number; errors: { field: string; message: string }[] }[];
-  total: number;
-  state: string;
-}
+export type BatchRow = BulkRowView;
+export type BatchStatus = BulkStatusView;
+export type SubmitReply = BulkSubmitView;
 
 export interface Output {
   out(text: string): void;

@@ -8,3 +8,4 @@ export * from './permissions';
 export * from './consent-url';
 export * from './endpoint-request';
 export * from './drift-view';
+export * from './bulk-view';

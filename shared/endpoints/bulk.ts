@@ -27,7 +27,15 @@ import {
   type InventoryNumber,
   type RejectedRow,
 } from '../bulk';
-import { validateEndpointRequest, type EndpointStatus, type FieldError } from '../domain';
+import {
+  validateEndpointRequest,
+  type BulkRowView,
+  type BulkStatusView,
+  type BulkBatchStateView,
+  type BulkSubmitView,
+  type EndpointStatus,
+  type FieldError,
+} from '../domain';
 import type {
   BulkBatchRecord,
   BulkBatchesRepository,
@@ -85,13 +93,7 @@ export interface SubmitRequest {
   idempotencyKey?: string;
 }
 
-export interface SubmitReply {
-  batchId: string;
-  accepted: number;
-  rejected: RejectedRow[];
-  total: number;
-  state: BulkBatchRecord['state'];
-}
+export type SubmitReply = BulkSubmitView<BulkBatchRecord['state']>;
 
 export type SubmitOutcome =
   | { kind: 'fileError'; error: BulkFileError }
@@ -108,48 +110,7 @@ export type StartOutcome =
   | { kind: 'deferred'; waitMs: number }
   | { kind: 'unknown'; reason: string };
 
-export interface BulkRowView {
-  row: number;
-  line?: number;
-  userPrincipalName?: string;
-  displayName?: string;
-  phoneNumber?: string;
-  numberType?: string;
-  queueId?: string;
-  status: BulkRowRecord['status'];
-  error?: string;
-  errors?: FieldError[];
-  /** The provisioning run that worked on the row. */
-  runId?: string;
-  objectId?: string;
-  startedAt?: string;
-  endedAt?: string;
-}
-
-export type BulkBatchStateView = 'Accepted' | 'Queued' | 'Running' | 'Completed' | 'Cancelled';
-
-export interface BulkStatusView {
-  batchId: string;
-  total: number;
-  accepted: number;
-  pending: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  rejected: number;
-  state: BulkBatchStateView;
-  createdAt: string;
-  createdBy: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  ratePerMinute: number | null;
-  etaMs: number | null;
-  etaAt: string | null;
-  percentComplete: number;
-  rows?: BulkRowView[];
-  continuationToken?: string;
-}
+export type { BulkBatchStateView, BulkRowView, BulkStatusView } from '../domain';
 
 const TERMINAL_ENDPOINT: readonly EndpointStatus[] = ['Provisioned', 'Failed'];
 /** A Running row that joined a run it did not start is checked against its endpoint once it is this old. */

@@ -2,6 +2,7 @@
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { defaultSeedTenant, type SeedFile, type SeedNumber } from '../../simulator/seed';
 import type { System } from '../../scripts/lib/system';
+import type { BulkStatusView, BulkSubmitView } from '../../shared/domain';
 
 export const BULK_HEADER = 'userPrincipalName,displayName,usageLocation,phoneNumber,numberType,queueId';
 
@@ -46,46 +47,8 @@ export function bulkSeed(): SeedFile {
   };
 }
 
-export interface BatchView {
-  batchId: string;
-  total: number;
-  accepted: number;
-  pending: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  rejected: number;
-  state: string;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  ratePerMinute: number | null;
-  etaMs: number | null;
-  etaAt: string | null;
-  percentComplete: number;
-  rows?: {
-    row: number;
-    line?: number;
-    userPrincipalName?: string;
-    phoneNumber?: string;
-    status: string;
-    error?: string;
-    runId?: string;
-    objectId?: string;
-    startedAt?: string;
-    endedAt?: string;
-  }[];
-  continuationToken?: string;
-}
-
-export interface SubmitReply {
-  batchId: string;
-  accepted: number;
-  rejected: { row: number; line?: number; errors: { field: string; message: string }[] }[];
-  total: number;
-  state: string;
-}
+export type BatchView = BulkStatusView;
+export type SubmitReply = BulkSubmitView;
 
 export async function postBulk(
   system: System,

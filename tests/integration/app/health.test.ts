@@ -2,9 +2,7 @@
  * GET /api/health through the devhost running the real app: 200 while storage answers (the tenant check reports but
  * never fails), 503 once storage stops answering.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import { DEV_ACCOUNT, DEV_KEY, isListening } from '../../../devhost/storage/azurite';
+import { privateAzurite, type PrivateAzurite } from '../../../scripts/lib/private-azurite';
 import { REPO_ROOT, startDevhost, type Started } from '../../../scripts/lib/processes';
 
 interface Health {
@@ -13,20 +11,12 @@ interface Health {
   checks: { storage: { status: string; detail?: string }; tenant: { status: string; detail?: string } };
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
 describe('GET /api/health', () => {
   let host: Started | undefined;
-  let azurite: ChildProcess | undefined;
+  let azurite: PrivateAzurite | undefined;
   afterEach(async () => {
     await host?.stop();
-    azurite?.kill('SIGKILL');
+    await azurite?.kill();
     host = undefined;
     azurite = undefined;
   });
@@ -52,45 +42,15 @@ describe('GET /api/health', () => {
   });
 
   it('turns 503 when storage stops answering', async () => {
-    const [blob, queue, table] = await Promise.all([freePort(), freePort(), freePort()]);
-    const bin = require.resolve('azurite/dist/src/azurite.js', { paths: [REPO_ROOT] });
-    azurite = spawn(
-      process.execPath,
-      [
-        bin,
-        '--silent',
-        '--skipApiVersionCheck',
-        '--disableTelemetry',
-        '--inMemoryPersistence',
-        '--blobPort',
-        String(blob),
-        '--queuePort',
-        String(queue),
-        '--tablePort',
-        String(table),
-      ],
-      { stdio: 'ignore' },
-    );
-    const up = async () => (await Promise.all([blob, queue, table].map((p) => isListening(p)))).every(Boolean);
-    for (let i = 0; i < 150 && !(await up()); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await up()).toBe(true);
-    const storage = [
-      'DefaultEndpointsProtocol=http',
-      `AccountName=${DEV_ACCOUNT}`,
-      `AccountKey=${DEV_KEY}`,
-      `BlobEndpoint=http://127.0.0.1:${blob}/${DEV_ACCOUNT}`,
-      `QueueEndpoint=http://127.0.0.1:${queue}/${DEV_ACCOUNT}`,
-      `TableEndpoint=http://127.0.0.1:${table}/${DEV_ACCOUNT}`,
-    ].join(';');
+    azurite = await privateAzurite();
     const started = await startDevhost({
       appDir: REPO_ROOT,
-      env: { AzureWebJobsStorage: storage, GRAPH_BASE_URL: 'https://127.0.0.1:9' },
+      env: { AzureWebJobsStorage: azurite.connectionString, GRAPH_BASE_URL: 'https://127.0.0.1:9' },
     });
     host = started.host;
     expect((await fetch(`${started.origin}/api/health`)).status).toBe(200);
 
-    azurite.kill('SIGKILL');
-    await new Promise((r) => azurite!.once('exit', r));
+    await azurite.kill();
     const res = await fetch(`${started.origin}/api/health`);
     expect(res.status).toBe(503);
     const body = (await res.json()) as Health;

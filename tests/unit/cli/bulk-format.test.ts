@@ -12,8 +12,13 @@ const status = (over: Partial<BatchStatus> = {}): BatchStatus => ({
   cancelled: 0,
   rejected: 10,
   state: 'Running',
+  createdAt: '2026-11-24T10:00:00.000Z',
+  createdBy: 'admin',
+  startedAt: '2026-11-24T10:00:01.000Z',
+  endedAt: null,
   ratePerMinute: 31.5,
   etaMs: 228_000,
+  etaAt: '2026-11-24T10:06:00.000Z',
   percentComplete: 42.1,
   ...over,
 });

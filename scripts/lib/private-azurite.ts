@@ -1,11 +1,11 @@
 /**
- * A fresh in-memory Azurite on free ports for one benchmark: Azurite slows down as its in-memory store grows, so a
- * benchmark that shared the long-lived one (or the test run's) would measure whatever ran before it.
+ * A fresh in-memory Azurite on free ports, all to oneself: for a benchmark (Azurite slows down as its in-memory store
+ * grows, so sharing the long-lived one would measure whatever ran before) or a test that kills its storage.
  */
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { DEV_ACCOUNT, DEV_KEY, isListening } from '../devhost/storage/azurite';
-import { REPO_ROOT } from '../scripts/lib/processes';
+import { DEV_ACCOUNT, DEV_KEY, isListening } from '../../devhost/storage/azurite';
+import { REPO_ROOT } from './processes';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -18,7 +18,15 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function privateAzurite(): Promise<{ connectionString: string; stop(): Promise<void> }> {
+export interface PrivateAzurite {
+  connectionString: string;
+  /** SIGTERM, and wait for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash, and wait for the exit. */
+  kill(): Promise<void>;
+}
+
+export async function privateAzurite(): Promise<PrivateAzurite> {
   const [blob, queue, table] = [await freePort(), await freePort(), await freePort()];
   const bin = require.resolve('azurite/dist/src/azurite.js', { paths: [REPO_ROOT] });
   const child = spawn(
@@ -42,20 +50,22 @@ export async function privateAzurite(): Promise<{ connectionString: string; stop
   while (!(await Promise.all([blob, queue, table].map((p) => isListening(p)))).every(Boolean)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error('the benchmark could not start its own Azurite');
+      throw new Error('could not start a private Azurite');
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const end = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
   const endpoint = (port: number) => `http://127.0.0.1:${port}/${DEV_ACCOUNT}`;
   return {
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};` +
       `BlobEndpoint=${endpoint(blob)};QueueEndpoint=${endpoint(queue)};TableEndpoint=${endpoint(table)};`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
   };
 }
