@@ -3,7 +3,7 @@
 // TeamsResourceAccount.Read.All, v1.0 refused, replication delay honoured — through the Graph SDK.
 import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { defaultSeedTenant } from '../../../simulator/seed';
-import { apps, call, credential, graphClient, startTestSimulator, TestSim, tokenFor } from './helpers';
+import { apps, call, credential, graphClient, startTestSimulator, state, TestSim, tokenFor } from './helpers';
 
 let t: TestSim;
 let reader: Client;
@@ -135,5 +135,24 @@ describe('GET /beta/admin/teams/resourceAccounts', () => {
     await expect(reader.api('/admin/teams/resourceAccounts').version('beta').top(5000).get()).rejects.toMatchObject({
       statusCode: 400,
     });
+  });
+});
+
+describe('stats.requestsByService', () => {
+  it('counts Graph, bridge and token requests apart', async () => {
+    const before = (await state(t)).stats.requestsByService;
+    await reader.api('/admin/teams/resourceAccounts').version('beta').get();
+    await reader.api('/admin/teams/resourceAccounts').version('beta').get();
+    await call(
+      t,
+      'GET',
+      `/bridge/tenants/${t.sim.tenantId}/applicationInstances/nobody@${t.sim.domain}`,
+      undefined,
+      bridgeToken,
+    );
+    const after = (await state(t)).stats.requestsByService;
+    expect(after.graph - before.graph).toBe(2);
+    expect(after.bridge - before.bridge).toBe(1);
+    expect(after.token - before.token).toBe(0); // both clients hold their tokens already
   });
 });
