@@ -147,10 +147,12 @@ export class EndpointService {
 
   async requestDeprovision(tenantId: string, upnKey: string): Promise<RequestOutcome> {
     let action = 'none' as 'start' | 'ensureStarted' | 'none' | 'conflict';
-    const provisioning = await this.workflows.isRunning('provision', tenantId, upnKey);
+    // The row says whether a provisioning run is in flight: every run sets it Pending when it starts, and its last
+    // activity writes Provisioned or Failed. The instance may still read Running for that last beat (it completes
+    // after the write), with no side effects left to make: a deprovision then is no conflict.
     const record = await this.endpoints.update(tenantId, upnKey, (current) => {
       if (!current) return undefined;
-      if (provisioning || IN_FLIGHT.includes(current.status)) {
+      if (IN_FLIGHT.includes(current.status)) {
         action = 'conflict';
         return undefined;
       }
