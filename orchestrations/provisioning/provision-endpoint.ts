@@ -11,6 +11,7 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import {
   needsResourceAccountLicense,
+  sameId,
   type EndpointStatus,
   type LicenseRule,
   type NumberType,
@@ -79,11 +80,13 @@ export function* publish(
   },
   status: EndpointStatus,
   error?: string,
+  /** The end of a successful run: what the tenant confirmed, written with the status in one update. */
+  outcome?: Pick<rec.ProgressRecord, 'actual' | 'queueId'>,
 ): Generator<df.Task, void, unknown> {
   runner.setStatus(status);
-  // Only the steps that changed: the earlier ones are in the table already (a chain publishes 5 to 7 times).
+  // Only the steps that changed: the earlier ones are in the table already (a chain publishes 3 times).
   const steps = runner.log.unpublished();
-  yield* rec.recordProgress.call(context, { ...record, status, steps, error });
+  yield* rec.recordProgress.call(context, { ...record, status, steps, error, ...outcome });
   runner.log.markPublished(steps);
 }
 
@@ -92,12 +95,16 @@ export function* assignNumber(
   runner: ChainRunner,
   timing: ProvisionTiming,
   number: { tenantId: string; objectId: string; phoneNumber: string; numberType: NumberType },
+  /** This run just licensed the account: Teams does not know it yet ("user not found") until the licence propagates. */
+  licenseJustAdded: boolean,
 ): Generator<df.Task, { requested: boolean }, unknown> {
   const step = runner.log.start('assignNumber');
   const began = runner.now().getTime();
   let requested = false;
   for (let tries = 1; ; tries++) {
-    const assigned = yield* runner.untilDone(step, act.ensureNumberAssigned, number, timing.license);
+    const assigned = yield* runner.untilDone(step, act.ensureNumberAssigned, number, timing.license, {
+      settleFirst: licenseJustAdded && tries === 1,
+    });
     requested ||= assigned.requested;
     if (!assigned.operationId) break;
     const operation = yield* runner.untilDone(
@@ -105,6 +112,7 @@ export function* assignNumber(
       act.getNumberOperation,
       { tenantId: number.tenantId, operationId: assigned.operationId },
       timing.numberOperation,
+      { settleFirst: true },
     );
     if (operation.status === 'succeeded') break;
     const detail = operation.detail ?? 'number operation failed';
@@ -132,6 +140,7 @@ export function* unassignNumber(
       act.getNumberOperation,
       { tenantId: number.tenantId, operationId: undo.operationId },
       timing.numberOperation,
+      { settleFirst: true },
     );
   }
   runner.log.end(step, name.startsWith('compensate:') ? 'Compensated' : 'Succeeded');
@@ -154,7 +163,9 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
   const wantsNumber = !!endpoint.phoneNumber && !!endpoint.numberType;
 
   try {
-    yield* publish(context, runner, record, 'Provisioning');
+    // The first publish waits for the account to exist (the row says Pending until then): one activity less per
+    // endpoint, and customStatus shows every step from the start.
+    runner.setStatus('Provisioning');
     const needsLicense = needsResourceAccountLicense(input.licenseRule, wantsNumber);
 
     yield* runner.runStep(
@@ -195,15 +206,23 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
       act.getApplicationInstance,
       { tenantId, identity: endpoint.userPrincipalName },
       timing.replication,
+      { settleFirst: instance.created },
     );
     const objectId = visible.objectId;
     record.objectId = objectId;
-    yield* runner.runStep(
-      'ensureApplicationId',
-      act.ensureApplicationId,
-      { tenantId, objectId, applicationId: endpoint.applicationId, observedApplicationId: visible.applicationId },
-      timing.replication,
-    );
+    if (sameId(visible.applicationId, endpoint.applicationId)) {
+      // The replication read already confirmed the app id: nothing to correct, no activity to run.
+      const step = log.start('ensureApplicationId');
+      log.attempt(step);
+      log.end(step, 'Succeeded');
+    } else {
+      yield* runner.runStep(
+        'ensureApplicationId',
+        act.ensureApplicationId,
+        { tenantId, objectId, applicationId: endpoint.applicationId, observedApplicationId: visible.applicationId },
+        timing.replication,
+      );
+    }
     yield* runner.runStep(
       'syncApplicationInstance',
       act.syncApplicationInstance,
@@ -236,41 +255,33 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
       // end: each publish is an activity, and a bulk import runs thousands of chains.
       yield* publish(context, runner, record, 'Provisioning');
       const number = { tenantId, objectId, phoneNumber: endpoint.phoneNumber!, numberType: endpoint.numberType! };
-      created.number = (yield* assignNumber(runner, timing, number)).requested;
+      created.number = (yield* assignNumber(runner, timing, number, created.license)).requested;
     } else {
       log.skip('assignNumber');
     }
 
+    // The queue binding and the actual state are Switchboard's own records: written with the final status in one
+    // update of the endpoint row (no activity of their own), their steps logged here.
     if (endpoint.queueId) {
-      yield* runner.runStep(
-        'bindToQueue',
-        rec.bindToQueue,
-        { tenantId, upnKey: endpoint.upnKey, queueId: endpoint.queueId },
-        timing.throttle,
-      );
+      const step = log.start('bindToQueue');
+      log.attempt(step);
+      log.end(step, 'Succeeded');
     } else {
       log.skip('bindToQueue');
     }
-
-    yield* runner.runStep(
-      'recordActualState',
-      rec.recordActualState,
-      {
-        tenantId,
-        upnKey: endpoint.upnKey,
-        observed: {
-          objectId,
-          applicationId: endpoint.applicationId,
-          synced: true,
-          usageLocation: endpoint.usageLocation,
-          licensed,
-          phoneNumber: wantsNumber ? endpoint.phoneNumber : undefined,
-          numberType: wantsNumber ? endpoint.numberType : undefined,
-        },
-      },
-      timing.throttle,
-    );
-    yield* publish(context, runner, record, 'Provisioned');
+    const recordStep = log.start('recordActualState');
+    log.attempt(recordStep);
+    log.end(recordStep, 'Succeeded');
+    const actual: rec.ObservedEndpoint = {
+      objectId,
+      applicationId: endpoint.applicationId,
+      synced: true,
+      usageLocation: endpoint.usageLocation,
+      licensed,
+      phoneNumber: wantsNumber ? endpoint.phoneNumber : undefined,
+      numberType: wantsNumber ? endpoint.numberType : undefined,
+    };
+    yield* publish(context, runner, record, 'Provisioned', undefined, { actual, queueId: endpoint.queueId });
     return { status: 'Provisioned', objectId } satisfies EndpointRunResult;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

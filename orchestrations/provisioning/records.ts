@@ -3,7 +3,6 @@
  * its step log, the queue binding, and the actual state the run's steps confirmed.
  */
 import type { EndpointStatus, NumberType } from '../../shared/domain';
-import type { ActualEndpoint } from '../../shared/storage';
 import { defineActivity } from '../activity';
 import { recordBulkRowOutcome } from '../../shared/endpoints/bulk';
 import { bulkRowsRepository, endpointStepsRepository, endpointsRepository } from '../../shared/services';
@@ -20,6 +19,13 @@ export interface ProgressRecord {
   error?: string;
   /** The bulk row the run works for: a terminal status is recorded on it too (after the endpoint's). */
   bulk?: { batchId: string; row: number };
+  /**
+   * The end of a successful provisioning run: the actual state as its steps confirmed it (no read-back: each step
+   * already converged on a read or a confirmed write; the drift check re-reads the tenant on its schedule).
+   */
+  actual?: ObservedEndpoint;
+  /** With `actual`: the queue the endpoint is bound to. */
+  queueId?: string;
 }
 
 /**
@@ -63,15 +69,17 @@ async function recordEndpointProgress(input: ProgressRecord): Promise<{ current:
     ),
   );
   let current = false;
+  const updatedAt = new Date().toISOString();
   await endpointsRepository().update(input.tenantId, input.upnKey, (endpoint) => {
     if (!endpoint || endpoint.runId !== input.runId) return undefined;
     current = true;
     return {
       ...endpoint,
       status: input.status,
-      objectId: input.objectId ?? endpoint.objectId,
+      objectId: input.actual?.objectId ?? input.objectId ?? endpoint.objectId,
       lastError: input.error,
-      updatedAt: new Date().toISOString(),
+      ...(input.actual ? { actual: { ...input.actual, queueId: input.queueId, observedAt: updatedAt } } : {}),
+      updatedAt,
     };
   });
   return { current };
@@ -89,12 +97,6 @@ async function setQueue(
   );
   return ok({ queueId });
 }
-
-export const bindToQueue = defineActivity(
-  'bindToQueue',
-  (input: { tenantId: string; upnKey: string; queueId: string }) =>
-    setQueue(input.tenantId, input.upnKey, input.queueId),
-);
 
 export const unbindFromQueue = defineActivity(
   'unbindFromQueue',
@@ -114,21 +116,3 @@ export interface ObservedEndpoint {
   phoneNumber?: string;
   numberType?: NumberType;
 }
-
-/**
- * Stores the actual state as the run's steps confirmed it. No read-back: each step already converged on a read or a
- * confirmed write (4 requests per endpoint saved); the drift check re-reads the tenant on its schedule.
- */
-export const recordActualState = defineActivity(
-  'recordActualState',
-  async (input: { tenantId: string; upnKey: string; observed: ObservedEndpoint }): Promise<Outcome<ActualEndpoint>> => {
-    const observedAt = new Date().toISOString();
-    let actual: ActualEndpoint | undefined;
-    await endpointsRepository().update(input.tenantId, input.upnKey, (current) => {
-      if (!current) return undefined;
-      actual = { ...input.observed, queueId: current.actual?.queueId, observedAt };
-      return { ...current, actual, objectId: input.observed.objectId, updatedAt: observedAt };
-    });
-    return ok(actual ?? { ...input.observed, observedAt });
-  },
-);

@@ -22,15 +22,26 @@ export interface ChainRunner {
     activity: Activity<I, Outcome<O>>,
     input: I,
     policy: WaitPolicy,
+    o?: LookOptions,
   ): Generator<df.Task, O, unknown>;
   runStep<I extends object, O>(
     name: string,
     activity: Activity<I, Outcome<O>>,
     input: I,
     policy: WaitPolicy,
+    o?: LookOptions,
   ): Generator<df.Task, O, unknown>;
   /** Throws StepFailed when waiting `delayMs` more would pass the policy's deadline for a step begun at `began`. */
   checkDeadline(step: StepRecord, policy: WaitPolicy, began: number, delayMs: number, lastError: string): void;
+}
+
+export interface LookOptions {
+  /**
+   * Wait the policy's initial delay before the first look. For a step that waits on the tenant catching up with a
+   * write this run just made (an account replicating, a licence propagating, a number operation running): a look
+   * straight away is an activity and a request that cannot succeed. Not for a re-run, where the write may be old.
+   */
+  settleFirst?: boolean;
 }
 
 export function createChainRunner(context: df.OrchestrationContext): ChainRunner {
@@ -54,10 +65,15 @@ export function createChainRunner(context: df.OrchestrationContext): ChainRunner
         );
       }
     },
-    *untilDone(step, activity, input, policy) {
+    *untilDone(step, activity, input, policy, o = {}) {
       const began = now().getTime();
-      // Backoff grows with this loop's own tries; the step's attempt count also includes other loops of the step.
-      for (let tries = 1; ; tries++) {
+      if (o.settleFirst) {
+        publishStatus();
+        yield runner.wait(policy.initialDelayMs);
+      }
+      // Backoff grows with this loop's own tries (a settling wait counts as the first); the step's attempt count also
+      // includes other loops of the step.
+      for (let tries = o.settleFirst ? 2 : 1; ; tries++) {
         const outcome = yield* activity.call(context, input);
         if (outcome.ok) {
           log.attempt(step);
@@ -71,10 +87,10 @@ export function createChainRunner(context: df.OrchestrationContext): ChainRunner
         yield runner.wait(delay);
       }
     },
-    *runStep(name, activity, input, policy) {
+    *runStep(name, activity, input, policy, o) {
       const step = log.start(name);
       publishStatus();
-      const value = yield* runner.untilDone(step, activity, input, policy);
+      const value = yield* runner.untilDone(step, activity, input, policy, o);
       log.end(step, 'Succeeded');
       return value;
     },

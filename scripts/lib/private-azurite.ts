@@ -43,6 +43,8 @@ export async function privateAzurite(): Promise<PrivateAzurite> {
       String(queue),
       '--tablePort',
       String(table),
+      // A request log for profiling storage traffic (slow: it writes every request and response).
+      ...(process.env.AZURITE_DEBUG_LOG ? ['--debug', process.env.AZURITE_DEBUG_LOG] : []),
     ],
     { stdio: 'ignore' },
   );

@@ -8,7 +8,7 @@
  *   `userAssignment`, is refused by Teams for a resource account);
  * - unassigned, or already assigned to this very account (re-importing an endpoint is idempotent).
  */
-import type { FieldError, NumberType } from '../domain';
+import { sameId, type FieldError, type NumberType } from '../domain';
 
 export const VOICE_APPLICATION_CAPABILITY = 'voiceApplicationAssignment';
 
@@ -57,9 +57,6 @@ export interface NumberCheckOptions {
   inventoryRequiredFor?: readonly string[];
 }
 
-function sameId(a: string | null | undefined, b: string | null | undefined): boolean {
-  return !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
-}
 
 /**
  * Field errors for putting `phoneNumber` (already E.164) of `numberType` (when valid) on a resource account.

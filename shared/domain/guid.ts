@@ -11,3 +11,8 @@ export function normalizeGuid(value: string): string | undefined {
   const v = value.trim();
   return GUID_PATTERN.test(v) ? v.toLowerCase() : undefined;
 }
+
+/** Two ids (GUIDs as Entra and Teams write them, in either case) name the same object; a missing id matches none. */
+export function sameId(a: string | null | undefined, b: string | null | undefined): boolean {
+  return !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
