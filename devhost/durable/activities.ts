@@ -6,7 +6,7 @@
 import { InvocationError, type RpcTypedData } from '../types';
 import { EventType, newEvent, type FailureDetailsPayload, type HistoryEvent } from './history';
 import type { Hub } from './hub';
-import { MessageLeases, Poller, type HeldMessage } from './queues';
+import { MessageLeases, Poller, type HeldMessage, type PollResult } from './queues';
 import type { WorkItemMessage } from './store';
 
 export function parseWorkItem(text: string): WorkItemMessage | undefined {
@@ -105,12 +105,13 @@ export class ActivityDispatcher {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async poll(): Promise<number> {
+  private async poll(): Promise<PollResult> {
     const free = this.hub.settings.maxConcurrentActivities - this.active;
-    if (free <= 0) return -1;
+    if (free <= 0) return 'noCapacity';
+    const asked = Math.min(32, free);
     const messages = await this.leases.receive(
       this.hub.store.workItems,
-      Math.min(32, free),
+      asked,
       parseWorkItem,
       this.hub.settings.workItemLeaseSeconds,
       this.hub.expand,
@@ -129,7 +130,7 @@ export class ActivityDispatcher {
         });
       this.inFlight.add(run);
     }
-    return messages.length;
+    return { received: messages.length, asked };
   }
 
   /**

@@ -16,7 +16,7 @@ import {
   type RuntimeStatus,
 } from './history';
 import type { Hub } from './hub';
-import { MessageLeases, Poller, type HeldMessage } from './queues';
+import { MessageLeases, Poller, type HeldMessage, type PollResult } from './queues';
 import { ActionType, replay, timeSpanMs, type Decision } from './replayer';
 import { ConcurrencyConflictError, type ControlMessage, type LoadedHistory, type Outbound } from './store';
 
@@ -110,11 +110,12 @@ export class OrchestrationDispatcher {
     await Promise.all(left.map((m) => this.leases.release(m, 0)));
   }
 
-  private async poll(partition: number): Promise<number> {
-    if (this.pendingCount >= MAX_PENDING_MESSAGES) return -1;
+  private async poll(partition: number): Promise<PollResult> {
+    if (this.pendingCount >= MAX_PENDING_MESSAGES) return 'noCapacity';
+    const asked = 32;
     const messages = await this.leases.receive(
       this.hub.store.controlQueueFor(partition),
-      32,
+      asked,
       parseControlMessage,
       this.hub.settings.controlLeaseSeconds,
       this.hub.expand,
@@ -126,7 +127,7 @@ export class OrchestrationDispatcher {
       this.pendingCount++;
     }
     if (messages.length > 0) this.dispatch();
-    return messages.length;
+    return { received: messages.length, asked };
   }
 
   private dispatch(): void {

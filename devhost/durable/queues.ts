@@ -158,9 +158,14 @@ export class MessageLeases {
   }
 }
 
+/** What one poll did: received `received` of the `asked` messages, or had no capacity to take any. */
+export type PollResult = { received: number; asked: number } | 'noCapacity';
+
 /**
- * Calls `poll` in a loop. `poll` returns how many messages it received, or -1 when there is no capacity to take more
- * (then the loop waits for {@link wake}). Empty polls back off exponentially from `minDelayMs` to `maxDelayMs`.
+ * Calls `poll` in a loop. A full batch means more may be waiting: poll again at once. A partial batch means the
+ * queue was drained: wait for {@link wake} (this process enqueued work) or the backoff, instead of spending a request
+ * to confirm it is empty. Empty polls back off exponentially from `minDelayMs` to `maxDelayMs`. With no capacity the
+ * loop waits for {@link wakeIfBlocked}.
  */
 export class Poller {
   private delay = 0;
@@ -173,7 +178,7 @@ export class Poller {
 
   constructor(
     private readonly name: string,
-    private readonly poll: () => Promise<number>,
+    private readonly poll: () => Promise<PollResult>,
     private readonly logger: Logger,
     private readonly minDelayMs = 10,
     private readonly maxDelayMs = 1_000,
@@ -206,25 +211,24 @@ export class Poller {
   private async run(): Promise<void> {
     while (this.running) {
       this.woken = false;
-      let received = 0;
+      let result: PollResult = { received: 0, asked: 1 };
       try {
-        received = await this.poll();
-        this.blocked = received < 0;
+        result = await this.poll();
       } catch (err) {
         if (this.running) this.logger.warn(`[durable] polling ${this.name} failed: ${(err as Error).message}`);
-        received = 0;
         this.delay = Math.max(this.delay, 500);
       }
+      this.blocked = result === 'noCapacity';
       if (!this.running) break;
-      if (received > 0) {
+      if (result !== 'noCapacity' && result.received > 0 && result.received >= result.asked) {
         this.delay = 0;
         continue;
       }
       if (this.woken) continue;
-      const wait =
-        received < 0
-          ? this.maxDelayMs
-          : (this.delay = this.delay === 0 ? this.minDelayMs : Math.min(this.maxDelayMs, this.delay * 2));
+      let wait: number;
+      if (result === 'noCapacity') wait = this.maxDelayMs;
+      else if (result.received > 0) wait = this.delay = this.minDelayMs;
+      else wait = this.delay = this.delay === 0 ? this.minDelayMs : Math.min(this.maxDelayMs, this.delay * 2);
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, wait);
         function done(): void {

@@ -29,9 +29,8 @@ export interface ProgressRecord {
 }
 
 /**
- * Writes the run's step log, then the endpoint's status — only while this run is the endpoint's current run.
- * Steps first: a reader who sees the status (say Provisioned) then also sees every step that led to it.
- * The step rows are keyed by run, so a run that loses the endpoint between the check and the write is harmless.
+ * Writes the run's step log, then the endpoint's status — the status only while this run is the endpoint's current
+ * run. Steps first: a reader who sees the status (say Provisioned) then also sees every step that led to it.
  */
 export const recordProgress = defineActivity(
   'recordProgress',
@@ -51,22 +50,21 @@ export const recordProgress = defineActivity(
 );
 
 async function recordEndpointProgress(input: ProgressRecord): Promise<{ current: boolean }> {
-  const existing = await endpointsRepository().get(input.tenantId, input.upnKey);
-  if (!existing || existing.runId !== input.runId) return { current: false }; // a newer run owns the endpoint now
-  const steps = endpointStepsRepository();
-  await Promise.all(
-    input.steps.map((s) =>
-      steps.put(input.tenantId, input.upnKey, {
-        runId: input.runId,
-        seq: s.seq,
-        step: s.name,
-        status: s.status,
-        attempts: s.attempts,
-        startedAt: s.startedAt,
-        endedAt: s.endedAt,
-        error: s.error,
-      }),
-    ),
+  // Steps first, unconditionally: their rows are keyed by run, so those of a run that no longer owns the endpoint
+  // are never read (and a check first would cost a read per publish).
+  await endpointStepsRepository().putAll(
+    input.tenantId,
+    input.upnKey,
+    input.steps.map((s) => ({
+      runId: input.runId,
+      seq: s.seq,
+      step: s.name,
+      status: s.status,
+      attempts: s.attempts,
+      startedAt: s.startedAt,
+      endedAt: s.endedAt,
+      error: s.error,
+    })),
   );
   let current = false;
   const updatedAt = new Date().toISOString();

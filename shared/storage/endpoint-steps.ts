@@ -2,7 +2,7 @@
  * `endpointSteps` table: PartitionKey = `{tenantId}|{upn}`, RowKey = `{runId}|{seq zero-padded}`. The step log of
  * each provisioning run. One orchestration owns a run, so rows are upserted (no ETag needed).
  */
-import { TableClient, odata } from '@azure/data-tables';
+import { TableClient, odata, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import type { StepStatus } from '../domain/enums';
 import { compositeKey, padSeq, splitCompositeKey } from './keys';
 import { ensureTable, properties, tableClient } from './tables';
@@ -32,20 +32,26 @@ export class EndpointStepsRepository {
 
   /** Writes (inserts or replaces) one step of a run. */
   async put(tenantId: string, upn: string, step: StepRecord): Promise<void> {
+    await this.putAll(tenantId, upn, [step]);
+  }
+
+  /**
+   * Writes (inserts or replaces) steps of an endpoint's runs: one request per 100 (an entity-group transaction, as
+   * they share the endpoint's partition), all or none of each group.
+   */
+  async putAll(tenantId: string, upn: string, steps: readonly StepRecord[]): Promise<void> {
+    if (steps.length === 0) return;
     await ensureTable(this.client);
-    const entity: Record<string, unknown> & { partitionKey: string; rowKey: string } = {
-      partitionKey: EndpointStepsRepository.partitionKey(tenantId, upn),
-      rowKey: `${compositeKey(step.runId)}|${padSeq(step.seq)}`,
-      runId: step.runId,
-      seq: step.seq,
-      step: step.step,
-      status: step.status,
-      attempts: step.attempts,
-    };
-    if (step.startedAt) entity.startedAt = step.startedAt;
-    if (step.endedAt) entity.endedAt = step.endedAt;
-    if (step.error) entity.error = step.error.slice(0, 8000);
-    await this.client.upsertEntity(entity, 'Replace');
+    const entities = steps.map((step) => toEntity(EndpointStepsRepository.partitionKey(tenantId, upn), step));
+    if (entities.length === 1) {
+      await this.client.upsertEntity(entities[0], 'Replace');
+      return;
+    }
+    for (let i = 0; i < entities.length; i += 100) {
+      await this.client.submitTransaction(
+        entities.slice(i, i + 100).map((e) => ['upsert', e, 'Replace'] as TransactionAction),
+      );
+    }
   }
 
   /** The steps of one run (or of all runs), in order. */
@@ -75,4 +81,20 @@ export class EndpointStepsRepository {
     }
     return steps;
   }
+}
+
+function toEntity(partitionKey: string, step: StepRecord): TableEntity<Record<string, unknown>> {
+  const entity: TableEntity<Record<string, unknown>> = {
+    partitionKey,
+    rowKey: `${compositeKey(step.runId)}|${padSeq(step.seq)}`,
+    runId: step.runId,
+    seq: step.seq,
+    step: step.step,
+    status: step.status,
+    attempts: step.attempts,
+  };
+  if (step.startedAt) entity.startedAt = step.startedAt;
+  if (step.endedAt) entity.endedAt = step.endedAt;
+  if (step.error) entity.error = step.error.slice(0, 8000);
+  return entity;
 }

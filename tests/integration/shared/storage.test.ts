@@ -190,6 +190,29 @@ describe('EndpointStepsRepository', () => {
     ]);
     expect(await steps.list(tenant, upn)).toHaveLength(names.length + 1);
   });
+
+  it('writes many steps at once, in groups of 100, replacing the ones already there', async () => {
+    const steps = new EndpointStepsRepository(storage.connectionString, { tableName: `endpointSteps${suffix}` });
+    const upn = 'many-steps@contoso.com';
+    const step = (seq: number, status: 'Running' | 'Succeeded') => ({
+      runId: 'run-many',
+      seq,
+      step: `step${seq}`,
+      status,
+      attempts: status === 'Running' ? 0 : 1,
+    });
+    await steps.putAll(tenant, upn, [step(0, 'Running'), step(1, 'Running')]);
+    await steps.putAll(
+      tenant,
+      upn,
+      Array.from({ length: 230 }, (_, seq) => step(seq, 'Succeeded')),
+    );
+    await steps.putAll(tenant, upn, []);
+    const run = await steps.list(tenant, upn, 'run-many');
+    expect(run).toHaveLength(230);
+    expect(run.map((s) => s.seq)).toEqual(Array.from({ length: 230 }, (_, i) => i));
+    expect(run.every((s) => s.status === 'Succeeded' && s.attempts === 1)).toBe(true);
+  });
 });
 
 describe('tables', () => {
