@@ -3,7 +3,13 @@
  * {@link Outcome}: expected tenant conditions (not replicated yet, throttled, licence not effective yet) are
  * `retryLater`, conditions an admin must fix are `fail` with a message that says what to do.
  */
-import { RESOURCE_ACCOUNT_SKU, resourceAccountPool, sameId, type ConsentDiff, type NumberType } from '../../shared/domain';
+import {
+  RESOURCE_ACCOUNT_SKU,
+  resourceAccountPool,
+  sameId,
+  type ConsentDiff,
+  type NumberType,
+} from '../../shared/domain';
 import { readConsent } from '../../shared/endpoints/consent';
 import { isTenantError, type NumberAssignment, type TenantGateway } from '../../shared/tenant';
 import { defineActivity } from '../activity';
@@ -24,7 +30,6 @@ export async function tenantCall<T>(
     return fail(`${err.operation ?? err.source}: ${err.message}`, extra);
   }
 }
-
 
 /**
  * Tenant facts that hold for minutes and that every endpoint of a bulk import would otherwise read again (3 consent

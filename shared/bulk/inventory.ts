@@ -57,7 +57,6 @@ export interface NumberCheckOptions {
   inventoryRequiredFor?: readonly string[];
 }
 
-
 /**
  * Field errors for putting `phoneNumber` (already E.164) of `numberType` (when valid) on a resource account.
  * Empty when the number can be used.
