@@ -1,6 +1,7 @@
 /**
  * What the dispatchers and the HTTP API share: the store, the app's durable functions, and message sending
- * (which also wakes this process's own pollers so in-process hand-offs do not wait for a poll interval).
+ * (which also wakes this process's own pollers when a message becomes visible, at once or when a near timer is due,
+ * so in-process hand-offs wait for no poll interval and idle polling only has to find other processes' messages).
  */
 import { randomUUID } from 'node:crypto';
 import type { HostContext, Logger, RegisteredFunction } from '../types';
@@ -102,6 +103,14 @@ export class Hub {
           .then(() => this.onControlEnqueued(partition))
           .catch(() => undefined);
       }, delayMs);
+      timer.unref();
+      this.pendingReveals.add(timer);
+    } else if (delayMs < PRECISE_TIMER_WINDOW_MS) {
+      // Surfaces on its own at the whole second: wake the poller then, rather than leave it to the idle backoff.
+      const timer = setTimeout(() => {
+        this.pendingReveals.delete(timer);
+        this.onControlEnqueued(partition);
+      }, delaySeconds * 1000);
       timer.unref();
       this.pendingReveals.add(timer);
     }

@@ -180,7 +180,8 @@ export class Poller {
     private readonly name: string,
     private readonly poll: () => Promise<PollResult>,
     private readonly logger: Logger,
-    private readonly minDelayMs = 10,
+    /** Messages this process enqueues wake the poller; the backoff only finds other processes' (and released) ones. */
+    private readonly minDelayMs = 50,
     private readonly maxDelayMs = 1_000,
   ) {}
 
