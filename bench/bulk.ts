@@ -11,6 +11,7 @@
  * Plus duplicates (instances per UPN, numbers per account), Retry-After violations, and a drift scan over the same
  * 1,000 endpoints: seconds and Graph / bridge requests.
  */
+import { TableClient } from '@azure/data-tables';
 import { defaultSeedTenant, type SeedNumber } from '../simulator/seed';
 import { startSystem, type System } from '../scripts/lib/system';
 import type { BulkStatusView } from '../shared/domain';
@@ -61,6 +62,8 @@ export async function run(): Promise<Record<string, unknown>> {
       numberOperationMs: 2000,
     },
     env: {
+      // host.json settings can be tried without editing it: AzureFunctionsJobHost__extensions__durableTask__… .
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('AzureFunctionsJobHost__'))),
       AzureWebJobsStorage: storage.connectionString,
       TENANT_RATES: JSON.stringify({
         '*': {
@@ -99,7 +102,8 @@ export async function run(): Promise<Record<string, unknown>> {
     if (post.status !== 202) throw new Error(`POST /bulk answered ${post.status}: ${await post.text()}`);
     const { batchId, rejected } = (await post.json()) as { batchId: string; rejected: unknown[] };
     if (rejected.length) throw new Error(`the bench CSV had rejected rows: ${JSON.stringify(rejected.slice(0, 3))}`);
-    const batch = await waitForBatch(system, admin, batchId);
+    const timeline: [number, number][] = [];
+    const batch = await waitForBatch(system, admin, batchId, started, timeline);
     const elapsedS = (performance.now() - started) / 1000;
     const after = await stats(system);
 
@@ -109,6 +113,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const optimum = Math.min(BUDGET / graph, BUDGET / bridge);
     const optimumAtMinimum = Math.min(BUDGET / MINIMUM.graph, BUDGET / MINIMUM.bridge);
     const duplicates = await countDuplicates(system);
+    const retries = await retriesByStep(storage.connectionString);
 
     const drift = await driftScan(system, admin);
     return {
@@ -132,6 +137,9 @@ export async function run(): Promise<Record<string, unknown>> {
       retryAfterViolations: after.retryAfterViolations,
       duplicateInstances: duplicates.instances,
       duplicateNumberAssignments: duplicates.numbers,
+      extraAttemptsByStep: retries.extraAttempts,
+      stepsRefusedByPacing: retries.pacingRefusals,
+      rowsDoneEvery30s: timeline,
       ...drift,
     };
   } finally {
@@ -146,19 +154,47 @@ async function stats(system: System): Promise<Stats> {
 
 type BatchView = BulkStatusView;
 
-async function waitForBatch(system: System, token: string, batchId: string): Promise<BatchView> {
+/** Polls the batch until every row is done; `timeline` gets [seconds since start, rows done] every 30 s. */
+async function waitForBatch(
+  system: System,
+  token: string,
+  batchId: string,
+  started: number,
+  timeline: [number, number][],
+): Promise<BatchView> {
   const path = `/api/tenants/${system.simulator.tenantId}/bulk/${encodeURIComponent(batchId)}`;
   let last = '';
   for (;;) {
     const res = await system.api('GET', path, { token });
     if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`);
     const view = (await res.json()) as BatchView;
-    const line = `${view.succeeded + view.failed}/${view.total} done (${view.failed} failed)`;
+    const done = view.succeeded + view.failed;
+    const line = `${done}/${view.total} done (${view.failed} failed)`;
     if (line !== last) process.stderr.write(`bulk: ${line}\n`);
     last = line;
+    const at = Math.floor((performance.now() - started) / 30_000) * 30;
+    if (timeline.length === 0 || timeline[timeline.length - 1][0] < at) timeline.push([at, done]);
     if (view.pending === 0 && view.running === 0) return view;
     await new Promise((r) => setTimeout(r, 2000));
   }
+}
+
+/**
+ * Where the chains waited: attempts beyond the first, per step, from the step log table — and how many of them were
+ * our own pacing saying "not now" (the budget was booked further ahead than an activity sleeps).
+ */
+async function retriesByStep(
+  connectionString: string,
+): Promise<{ extraAttempts: Record<string, number>; pacingRefusals: number }> {
+  const client = TableClient.fromConnectionString(connectionString, 'endpointSteps', { allowInsecureConnection: true });
+  const extraAttempts: Record<string, number> = {};
+  let pacingRefusals = 0;
+  for await (const e of client.listEntities<{ step?: string; attempts?: number; error?: string }>()) {
+    const extra = (e.attempts ?? 1) - 1;
+    if (extra > 0 && e.step) extraAttempts[e.step] = (extraAttempts[e.step] ?? 0) + extra;
+    if (e.error?.includes('budget')) pacingRefusals++;
+  }
+  return { extraAttempts, pacingRefusals };
 }
 
 async function countDuplicates(system: System): Promise<{ instances: number; numbers: number }> {
