@@ -11,7 +11,15 @@ import { TableClient, odata, type TransactionAction } from '@azure/data-tables';
 import type { FieldError } from '../domain';
 import { decodeKey, encodeKey, padSeq } from './keys';
 import type { ListPage } from './endpoints';
-import { ensureTable, properties, statusOf, tableClient, updateWithEtag, type EtagUpdateOptions } from './tables';
+import {
+  ensureTable,
+  properties,
+  readEntity,
+  statusOf,
+  tableClient,
+  updateWithEtag,
+  type EtagUpdateOptions,
+} from './tables';
 
 /** States a row moves through once accepted; `Rejected` rows were refused up front and never run. */
 export const BULK_ROW_STATUSES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Cancelled', 'Rejected'] as const;
@@ -241,12 +249,8 @@ export class BulkRowsRepository {
 
   async get(batchId: string, row: number): Promise<BulkRowRecord | undefined> {
     await ensureTable(this.client);
-    try {
-      return rowFromEntity(await this.client.getEntity<Record<string, unknown>>(encodeKey(batchId), bulkRowKey(row)));
-    } catch (e) {
-      if (statusOf(e) === 404) return undefined;
-      throw e;
-    }
+    const e = await readEntity(this.client, encodeKey(batchId), bulkRowKey(row));
+    return e && rowFromEntity(e);
   }
 
   /** Every row of a batch, in row order. */
@@ -331,14 +335,8 @@ export class BulkBatchesRepository {
 
   async get(tenantId: string, batchId: string): Promise<BulkBatchRecord | undefined> {
     await ensureTable(this.client);
-    try {
-      return batchFromEntity(
-        await this.client.getEntity<Record<string, unknown>>(encodeKey(tenantId.toLowerCase()), encodeKey(batchId)),
-      );
-    } catch (e) {
-      if (statusOf(e) === 404) return undefined;
-      throw e;
-    }
+    const e = await readEntity(this.client, encodeKey(tenantId.toLowerCase()), encodeKey(batchId));
+    return e && batchFromEntity(e);
   }
 
   /** Inserts the header; false when a header with that id exists already (nothing is changed then). */

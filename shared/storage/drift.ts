@@ -11,7 +11,7 @@ import type { StoredFinding } from '../drift/lifecycle';
 import type { DriftKind, DriftValue } from '../drift/kinds';
 import type { UnknownReasonCode } from '../drift/observed';
 import { compositeKey, encodeKey } from './keys';
-import { EtagUpdateOptions, ensureTable, properties, statusOf, tableClient, updateWithEtag } from './tables';
+import { EtagUpdateOptions, ensureTable, properties, readEntity, tableClient, updateWithEtag } from './tables';
 
 /** A remediation started for a finding: the provisioning run that should fix it. */
 export interface FindingRemediation {
@@ -227,16 +227,8 @@ export class DriftScansRepository {
 
   async get(tenantId: string, scanId: string, startedAt: string): Promise<ScanSummary | undefined> {
     await ensureTable(this.client);
-    try {
-      const e = await this.client.getEntity<Record<string, unknown>>(
-        encodeKey(tenantId.toLowerCase()),
-        scanRowKey(startedAt, scanId),
-      );
-      return JSON.parse(String(e.summary)) as ScanSummary;
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw err;
-    }
+    const e = await readEntity(this.client, encodeKey(tenantId.toLowerCase()), scanRowKey(startedAt, scanId));
+    return e && (JSON.parse(String(e.summary)) as ScanSummary);
   }
 
   /** The newest scans of a tenant, newest first. */

@@ -5,7 +5,15 @@
 import { TableClient, odata } from '@azure/data-tables';
 import type { EndpointStatus, NumberType } from '../domain/enums';
 import { decodeKey, encodeKey } from './keys';
-import { EtagUpdateOptions, ensureTable, properties, statusOf, tableClient, updateWithEtag } from './tables';
+import {
+  EtagUpdateOptions,
+  ensureTable,
+  properties,
+  readEntity,
+  statusOf,
+  tableClient,
+  updateWithEtag,
+} from './tables';
 
 export interface DesiredEndpoint {
   userPrincipalName: string;
@@ -116,12 +124,8 @@ export class EndpointsRepository {
   async get(tenantId: string, upn: string): Promise<EndpointRecord | undefined> {
     await ensureTable(this.client);
     const { partitionKey, rowKey } = EndpointsRepository.keys(tenantId, upn);
-    try {
-      return fromEntity(await this.client.getEntity<Record<string, unknown>>(partitionKey, rowKey));
-    } catch (e) {
-      if (statusOf(e) === 404) return undefined;
-      throw e;
-    }
+    const e = await readEntity(this.client, partitionKey, rowKey);
+    return e && fromEntity(e);
   }
 
   /**

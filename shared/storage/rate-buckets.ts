@@ -13,7 +13,7 @@
  * Clocks of the instances are assumed NTP-close (Azure hosts are); skew only shifts slots by the skew.
  */
 import type { TableClient } from '@azure/data-tables';
-import { ensureTable, statusOf, tableClient } from './tables';
+import { ensureTable, readEntity, statusOf, tableClient } from './tables';
 
 export interface RateSpec {
   /** Sustained slots per second (> 0). */
@@ -155,17 +155,10 @@ export class RateBuckets {
   }
 
   private async load(partitionKey: string, rowKey: string, b: BucketState): Promise<void> {
-    try {
-      const e = await this.client.getEntity<{ tat?: number }>(partitionKey, rowKey);
-      b.tat = typeof e.tat === 'number' ? e.tat : 0;
-      b.etag = e.etag;
-      b.exists = true;
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
-      b.tat = 0;
-      b.etag = undefined;
-      b.exists = false;
-    }
+    const e = await readEntity<{ tat?: number }>(this.client, partitionKey, rowKey);
+    b.tat = typeof e?.tat === 'number' ? e.tat : 0;
+    b.etag = e?.etag;
+    b.exists = !!e;
     b.known = true;
   }
 }

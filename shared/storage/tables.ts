@@ -65,6 +65,20 @@ export interface EtagUpdateOptions {
  * (or inserts when it did not exist). On 412 (someone else updated it) or 409 (someone else inserted it) reloads and
  * tries again, so concurrent writers converge without losing updates. `mutate` returning undefined means "no change".
  */
+/** One entity, or undefined when there is none (any other failure throws). */
+export async function readEntity<T extends object = Record<string, unknown>>(
+  client: TableClient,
+  partitionKey: string,
+  rowKey: string,
+): Promise<TableEntityResult<T> | undefined> {
+  try {
+    return await client.getEntity<T>(partitionKey, rowKey);
+  } catch (e) {
+    if (statusOf(e) === 404) return undefined;
+    throw e;
+  }
+}
+
 export async function updateWithEtag(
   client: TableClient,
   partitionKey: string,
@@ -77,12 +91,7 @@ export async function updateWithEtag(
   const maxAttempts = o.maxAttempts ?? 20;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    let current: TableEntityResult<Record<string, unknown>> | undefined;
-    try {
-      current = await client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
-    } catch (e) {
-      if (statusOf(e) !== 404) throw e;
-    }
+    const current = await readEntity(client, partitionKey, rowKey);
     const next = await mutate(current);
     if (!next) return current ? { entity: current as Entity, etag: current.etag } : undefined;
     const entity = { ...next, partitionKey, rowKey };

@@ -13,6 +13,7 @@ import {
   uniqueUpn,
   waitForStatus,
 } from '../../support/endpoints';
+import { waitForStatus as waitForInstance } from '../../fixtures/apps/durable-support/support';
 
 describe('provisioning an endpoint', () => {
   let system: System;
@@ -89,6 +90,49 @@ describe('provisioning an endpoint', () => {
       'bindToQueue',
       'recordActualState',
     ]);
+  });
+
+  it('looks at the tenant once it has caught up: one activity per step when the waits cover its delays', async () => {
+    // Each wait's first look comes after its initial delay (FAST_WAITS: 200, 200, 100 ms), longer than these.
+    await system.sim('POST', '/_sim/faults', {
+      replicationDelayMs: 100,
+      licensePropagationMs: 100,
+      numberOperationMs: 50,
+    });
+    const upn = uniqueUpn(system);
+    const phoneNumber = await freeNumber(system, 'directRouting', taken);
+    await postEndpoint(system, admin, {
+      userPrincipalName: upn,
+      displayName: 'Frugal line',
+      phoneNumber,
+      numberType: 'directRouting',
+      usageLocation: 'US',
+    });
+    const endpoint = await waitForStatus(system, admin, upn, ['Provisioned', 'Failed']);
+    expect(endpoint.status).toBe('Provisioned');
+    const attempts = Object.fromEntries(endpoint.steps.map((s) => [s.name, s.attempts]));
+    expect(attempts).toMatchObject({ waitForReplication: 1, ensureApplicationId: 1, assignNumber: 2 });
+
+    // The instance's history: every activity the chain scheduled, in order. Each costs the host a work item, a
+    // result message and a history commit, thousands of times over in a bulk import.
+    const instanceId = `provision:${system.simulator.tenantId}:${upn.toLowerCase()}`;
+    const status = await waitForInstance(system.origin, instanceId, ['Completed'], 30_000, 'showHistory=true');
+    const scheduled = (status.history ?? []).filter((e) => e.EventType === 'TaskScheduled').map((e) => e.Name);
+    expect(scheduled).toEqual([
+      'checkConsent',
+      'preflight',
+      'ensureApplicationInstance',
+      'recordProgress',
+      'getApplicationInstance',
+      'syncApplicationInstance',
+      'ensureUsageLocation',
+      'ensureLicense',
+      'recordProgress',
+      'ensureNumberAssigned',
+      'getNumberOperation',
+      'recordProgress',
+    ]);
+    await expectProvisionedInTenant(upn, phoneNumber);
   });
 
   it('without a number, taking the usage location from the tenant default', async () => {
