@@ -89,7 +89,42 @@ export async function waitForBatch(
     if (until(last)) return last;
     await new Promise((r) => setTimeout(r, 1000));
   }
-  throw new Error(`batch ${batchId} did not get there in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+  throw new Error(
+    `batch ${batchId} did not get there in ${timeoutMs} ms; last: ${JSON.stringify(last)}\n` +
+      (await unfinishedRows(system, token, batchId)),
+  );
+}
+
+/**
+ * For a batch that did not finish: each row still Pending or Running, its endpoint as the API shows it, and its
+ * provisioning instance as the Durable runtime does (status, customStatus, the last history events) — what it takes
+ * to tell a stuck chain from a slow one.
+ */
+async function unfinishedRows(system: System, token: string, batchId: string): Promise<string> {
+  try {
+    const rows = (await getBatch(system, token, batchId, '?rows=true')).rows ?? [];
+    const lines: string[] = [];
+    for (const row of rows.filter((r) => r.status === 'Pending' || r.status === 'Running')) {
+      const upn = (row.userPrincipalName ?? '').toLowerCase();
+      const endpoint = await system.api(
+        'GET',
+        `/api/tenants/${system.simulator.tenantId}/endpoints/${encodeURIComponent(upn)}`,
+        { token },
+      );
+      const instanceId = `provision:${system.simulator.tenantId}:${upn}`;
+      const durable = await fetch(
+        `${system.origin}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?showHistory=true`,
+      );
+      const status = (await durable.json().catch(() => ({}))) as { history?: unknown[] };
+      lines.push(
+        `row ${row.row} ${JSON.stringify(row)}\n  endpoint ${endpoint.status}: ${await endpoint.text()}\n` +
+          `  instance ${durable.status}: ${JSON.stringify({ ...status, history: status.history?.slice(-8) })}`,
+      );
+    }
+    return lines.join('\n');
+  } catch (err) {
+    return `(could not describe the unfinished rows: ${String(err)})`;
+  }
 }
 
 /** A client for one of the system's queues on the shared Azurite. */
