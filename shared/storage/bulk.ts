@@ -12,13 +12,16 @@ import type { FieldError } from '../domain';
 import { decodeKey, encodeKey, padSeq } from './keys';
 import type { ListPage } from './endpoints';
 import {
+  MAX_TRANSACTION_OPERATIONS,
+  deleteEntityIfExists,
   ensureTable,
   properties,
   readEntity,
   statusOf,
   tableClient,
-  updateWithEtag,
+  updateRecord,
   type EtagUpdateOptions,
+  type StoredEntity,
 } from './tables';
 
 /** States a row moves through once accepted; `Rejected` rows were refused up front and never run. */
@@ -82,8 +85,6 @@ export interface BulkBatchRecord {
 export const BULK_ROW_KEY_WIDTH = 6;
 export const bulkRowKey = (row: number) => padSeq(row, BULK_ROW_KEY_WIDTH);
 
-type Stored = Record<string, unknown> & { partitionKey?: string; rowKey?: string; etag?: string };
-
 const str = (p: Record<string, unknown>, k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
 const num = (p: Record<string, unknown>, k: string) => (typeof p[k] === 'number' ? (p[k] as number) : undefined);
 function parseJson<T>(text: string | undefined, fallback: T): T {
@@ -120,7 +121,7 @@ function rowToEntity(r: BulkRowRecord): Record<string, unknown> & { partitionKey
   return e;
 }
 
-function rowFromEntity(e: Stored): BulkRowRecord {
+function rowFromEntity(e: StoredEntity): BulkRowRecord {
   const p = properties(e);
   const status = str(p, 'status') ?? 'Pending';
   return {
@@ -164,7 +165,7 @@ function batchToEntity(b: BulkBatchRecord): Record<string, unknown> & { partitio
   return e;
 }
 
-function batchFromEntity(e: Stored): BulkBatchRecord {
+function batchFromEntity(e: StoredEntity): BulkBatchRecord {
   const p = properties(e);
   return {
     tenantId: str(p, 'tenantId') ?? decodeKey(e.partitionKey ?? ''),
@@ -184,9 +185,6 @@ function batchFromEntity(e: Stored): BulkBatchRecord {
     etag: e.etag,
   };
 }
-
-/** Entity group transactions take at most 100 operations, all in one partition. */
-export const MAX_TRANSACTION_OPERATIONS = 100;
 
 export class BulkRowsRepository {
   readonly client: TableClient;
@@ -225,13 +223,7 @@ export class BulkRowsRepository {
       } catch (e) {
         if (statusOf(e) !== 404) throw e;
         // One row of the chunk was missing, which fails the whole transaction: delete one by one.
-        for (const row of chunk) {
-          try {
-            await this.client.deleteEntity(pk, bulkRowKey(row));
-          } catch (err) {
-            if (statusOf(err) !== 404) throw err;
-          }
-        }
+        for (const row of chunk) await deleteEntityIfExists(this.client, pk, bulkRowKey(row));
       }
     }
   }
@@ -295,7 +287,7 @@ export class BulkRowsRepository {
       .byPage({ maxPageSize: top, continuationToken: o.continuationToken || undefined });
     const { value } = await pages.next();
     if (!value) return { items: [] };
-    const page = value as Stored[] & { continuationToken?: string };
+    const page = value as StoredEntity[] & { continuationToken?: string };
     return { items: page.map(rowFromEntity), continuationToken: page.continuationToken || undefined };
   }
 
@@ -306,20 +298,8 @@ export class BulkRowsRepository {
     mutate: (current: BulkRowRecord) => BulkRowRecord | undefined,
   ): Promise<BulkRowRecord | undefined> {
     await ensureTable(this.client);
-    const pk = encodeKey(batchId);
-    const rk = bulkRowKey(row);
-    const r = await updateWithEtag(
-      this.client,
-      pk,
-      rk,
-      (entity) => {
-        if (!entity) return undefined;
-        const next = mutate(rowFromEntity(entity));
-        return next ? rowToEntity({ ...next, batchId, row }) : undefined;
-      },
-      this.o.etag,
-    );
-    return r ? { ...rowFromEntity(r.entity as Stored), etag: r.etag } : undefined;
+    const codec = { decode: rowFromEntity, encode: (next: BulkRowRecord) => rowToEntity({ ...next, batchId, row }) };
+    return updateRecord(this.client, encodeKey(batchId), bulkRowKey(row), codec, mutate, this.o.etag);
   }
 }
 
@@ -357,28 +337,15 @@ export class BulkBatchesRepository {
     mutate: (current: BulkBatchRecord) => BulkBatchRecord | undefined,
   ): Promise<BulkBatchRecord | undefined> {
     await ensureTable(this.client);
-    const pk = encodeKey(tenantId.toLowerCase());
-    const rk = encodeKey(batchId);
-    const r = await updateWithEtag(
-      this.client,
-      pk,
-      rk,
-      (entity) => {
-        if (!entity) return undefined;
-        const next = mutate(batchFromEntity(entity));
-        return next ? batchToEntity({ ...next, tenantId, batchId }) : undefined;
-      },
-      this.o.etag,
-    );
-    return r ? { ...batchFromEntity(r.entity as Stored), etag: r.etag } : undefined;
+    const codec = {
+      decode: batchFromEntity,
+      encode: (next: BulkBatchRecord) => batchToEntity({ ...next, tenantId, batchId }),
+    };
+    return updateRecord(this.client, encodeKey(tenantId.toLowerCase()), encodeKey(batchId), codec, mutate, this.o.etag);
   }
 
   async delete(tenantId: string, batchId: string): Promise<void> {
     await ensureTable(this.client);
-    try {
-      await this.client.deleteEntity(encodeKey(tenantId.toLowerCase()), encodeKey(batchId));
-    } catch (e) {
-      if (statusOf(e) !== 404) throw e;
-    }
+    await deleteEntityIfExists(this.client, encodeKey(tenantId.toLowerCase()), encodeKey(batchId));
   }
 }

@@ -5,7 +5,7 @@
 import { TableClient, odata, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import type { StepStatus } from '../domain/enums';
 import { compositeKey, padSeq, splitCompositeKey } from './keys';
-import { ensureTable, properties, tableClient } from './tables';
+import { MAX_TRANSACTION_OPERATIONS, ensureTable, properties, tableClient } from './tables';
 
 export interface StepRecord {
   runId: string;
@@ -47,9 +47,9 @@ export class EndpointStepsRepository {
       await this.client.upsertEntity(entities[0], 'Replace');
       return;
     }
-    for (let i = 0; i < entities.length; i += 100) {
+    for (let i = 0; i < entities.length; i += MAX_TRANSACTION_OPERATIONS) {
       await this.client.submitTransaction(
-        entities.slice(i, i + 100).map((e) => ['upsert', e, 'Replace'] as TransactionAction),
+        entities.slice(i, i + MAX_TRANSACTION_OPERATIONS).map((e) => ['upsert', e, 'Replace'] as TransactionAction),
       );
     }
   }

@@ -7,10 +7,10 @@ import type { EndpointStatus, NumberType } from '../domain/enums';
 import { decodeKey, encodeKey } from './keys';
 import {
   EtagUpdateOptions,
+  deleteEntityIfExists,
   ensureTable,
   properties,
   readEntity,
-  statusOf,
   tableClient,
   updateWithEtag,
 } from './tables';
@@ -196,13 +196,7 @@ export class EndpointsRepository {
   async delete(tenantId: string, upn: string): Promise<boolean> {
     await ensureTable(this.client);
     const { partitionKey, rowKey } = EndpointsRepository.keys(tenantId, upn);
-    try {
-      await this.client.deleteEntity(partitionKey, rowKey);
-      return true;
-    } catch (e) {
-      if (statusOf(e) === 404) return false;
-      throw e;
-    }
+    return deleteEntityIfExists(this.client, partitionKey, rowKey);
   }
 
   /** One page of a tenant's endpoints, in UPN order. */

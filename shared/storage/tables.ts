@@ -53,6 +53,8 @@ export class ConcurrencyError extends Error {
 }
 
 export type Entity = TableEntity<Record<string, unknown>>;
+/** An entity as read back: its keys and ETag as the service returns them. */
+export type StoredEntity = Record<string, unknown> & { partitionKey?: string; rowKey?: string; etag?: string };
 
 export interface EtagUpdateOptions {
   maxAttempts?: number;
@@ -60,11 +62,9 @@ export interface EtagUpdateOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/**
- * Read-modify-write with ETags: loads the entity (or undefined), applies `mutate`, then writes it with `If-Match`
- * (or inserts when it did not exist). On 412 (someone else updated it) or 409 (someone else inserted it) reloads and
- * tries again, so concurrent writers converge without losing updates. `mutate` returning undefined means "no change".
- */
+/** Entity group transactions take at most 100 operations, all in one partition. */
+export const MAX_TRANSACTION_OPERATIONS = 100;
+
 /** One entity, or undefined when there is none (any other failure throws). */
 export async function readEntity<T extends object = Record<string, unknown>>(
   client: TableClient,
@@ -79,6 +79,26 @@ export async function readEntity<T extends object = Record<string, unknown>>(
   }
 }
 
+/** Deletes one entity: true if it was there, false if it was not (any other failure throws). */
+export async function deleteEntityIfExists(
+  client: TableClient,
+  partitionKey: string,
+  rowKey: string,
+): Promise<boolean> {
+  try {
+    await client.deleteEntity(partitionKey, rowKey);
+    return true;
+  } catch (e) {
+    if (statusOf(e) === 404) return false;
+    throw e;
+  }
+}
+
+/**
+ * Read-modify-write with ETags: loads the entity (or undefined), applies `mutate`, then writes it with `If-Match`
+ * (or inserts when it did not exist). On 412 (someone else updated it) or 409 (someone else inserted it) reloads and
+ * tries again, so concurrent writers converge without losing updates. `mutate` returning undefined means "no change".
+ */
 export async function updateWithEtag(
   client: TableClient,
   partitionKey: string,
@@ -107,6 +127,32 @@ export async function updateWithEtag(
     }
   }
   throw new ConcurrencyError(`Gave up updating ${partitionKey}/${rowKey} after ${maxAttempts} conflicting attempts`);
+}
+
+/**
+ * {@link updateWithEtag} for an entity that must exist, through its record type: `mutate` gets the decoded record and
+ * returns the new one (or undefined for "no change"). The stored record with its ETag; undefined when there is none.
+ */
+export async function updateRecord<T extends object>(
+  client: TableClient,
+  partitionKey: string,
+  rowKey: string,
+  codec: { decode: (entity: StoredEntity) => T; encode: (record: T) => Entity },
+  mutate: (current: T) => T | undefined,
+  o: EtagUpdateOptions = {},
+): Promise<(T & { etag: string }) | undefined> {
+  const r = await updateWithEtag(
+    client,
+    partitionKey,
+    rowKey,
+    (entity) => {
+      if (!entity) return undefined;
+      const next = mutate(codec.decode(entity));
+      return next ? codec.encode(next) : undefined;
+    },
+    o,
+  );
+  return r ? { ...codec.decode(r.entity), etag: r.etag } : undefined;
 }
 
 /** Strips the SDK's metadata and the keys, leaving the stored properties. */
