@@ -146,13 +146,3 @@ export function batchProgress(
     etaAt: etaMs === null ? null : iso(nowMs + etaMs),
   };
 }
-
-/** "3 min 20 s", "1 h 05 min", "45 s": an ETA for people. */
-export function formatDuration(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return 'unknown';
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
-}

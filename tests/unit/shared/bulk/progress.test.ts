@@ -1,4 +1,4 @@
-import { batchProgress, BulkRowProgress, formatDuration } from '../../../../shared/bulk';
+import { batchProgress, BulkRowProgress } from '../../../../shared/bulk';
 
 const T0 = Date.parse('2025-03-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
@@ -111,14 +111,5 @@ describe('batchProgress', () => {
     );
     expect(p.ratePerMinute).toBe(1);
     expect(p.etaMs).toBe(60_000);
-  });
-});
-
-describe('formatDuration', () => {
-  it('writes durations for people', () => {
-    expect(formatDuration(null)).toBe('unknown');
-    expect(formatDuration(45_000)).toBe('45 s');
-    expect(formatDuration(200_000)).toBe('3 min 20 s');
-    expect(formatDuration(3_900_000)).toBe('1 h 05 min');
   });
 });
