@@ -96,27 +96,29 @@ export class Hub {
     } else if (delayMs < PRECISE_TIMER_WINDOW_MS && delayMs < delaySeconds * 1000 - 5) {
       // Queue delays have whole-second granularity: surface a near timer at its exact time from this process. Should
       // the process die first, the message still surfaces when its (rounded-up) delay ends.
-      const timer = setTimeout(() => {
-        this.pendingReveals.delete(timer);
+      this.later(delayMs, () =>
         queue
           .updateMessage(sent.messageId, sent.popReceipt, undefined, 0)
           .then(() => this.onControlEnqueued(partition))
-          .catch(() => undefined);
-      }, delayMs);
-      timer.unref();
-      this.pendingReveals.add(timer);
+          .catch(() => undefined),
+      );
     } else if (delayMs < PRECISE_TIMER_WINDOW_MS) {
       // Surfaces on its own at the whole second: wake the poller then, rather than leave it to the idle backoff.
-      const timer = setTimeout(() => {
-        this.pendingReveals.delete(timer);
-        this.onControlEnqueued(partition);
-      }, delaySeconds * 1000);
-      timer.unref();
-      this.pendingReveals.add(timer);
+      this.later(delaySeconds * 1000, () => this.onControlEnqueued(partition));
     }
   }
 
-  /** Cancels the in-process reveals of near timers (their messages surface on their own). */
+  /** Runs `fn` after `ms` from this process, unless {@link dispose} comes first (never keeps the process alive). */
+  private later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.pendingReveals.delete(timer);
+      fn();
+    }, ms);
+    timer.unref();
+    this.pendingReveals.add(timer);
+  }
+
+  /** Cancels the in-process reveals and wakes of near timers (their messages surface on their own). */
   dispose(): void {
     for (const t of this.pendingReveals) clearTimeout(t);
     this.pendingReveals.clear();

@@ -212,9 +212,7 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
     record.objectId = objectId;
     if (sameId(visible.applicationId, endpoint.applicationId)) {
       // The replication read already confirmed the app id: nothing to correct, no activity to run.
-      const step = log.start('ensureApplicationId');
-      log.attempt(step);
-      log.end(step, 'Succeeded');
+      log.done('ensureApplicationId');
     } else {
       yield* runner.runStep(
         'ensureApplicationId',
@@ -262,16 +260,9 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
 
     // The queue binding and the actual state are Switchboard's own records: written with the final status in one
     // update of the endpoint row (no activity of their own), their steps logged here.
-    if (endpoint.queueId) {
-      const step = log.start('bindToQueue');
-      log.attempt(step);
-      log.end(step, 'Succeeded');
-    } else {
-      log.skip('bindToQueue');
-    }
-    const recordStep = log.start('recordActualState');
-    log.attempt(recordStep);
-    log.end(recordStep, 'Succeeded');
+    if (endpoint.queueId) log.done('bindToQueue');
+    else log.skip('bindToQueue');
+    log.done('recordActualState');
     const actual: rec.ObservedEndpoint = {
       objectId,
       applicationId: endpoint.applicationId,

@@ -50,6 +50,13 @@ export class StepLog {
     this.end(this.start(name), 'Skipped');
   }
 
+  /** A step done without an activity of its own (its fact is already confirmed, or written with another record). */
+  done(name: string): void {
+    const step = this.start(name);
+    this.attempt(step);
+    this.end(step, 'Succeeded');
+  }
+
   /** Steps that changed since they were last published (all of them at first). */
   unpublished(): StepRecord[] {
     return this.steps.filter((s) => this.published.get(s.seq) !== JSON.stringify(s));

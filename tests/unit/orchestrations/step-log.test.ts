@@ -25,3 +25,17 @@ describe('StepLog.unpublished', () => {
     ]);
   });
 });
+
+describe('StepLog.done and skip', () => {
+  it('record steps that need no activity: done once and Succeeded, or Skipped', () => {
+    let t = 0;
+    const log = new StepLog(() => new Date(Date.UTC(2026, 0, 1, 0, 0, t++)));
+    log.done('ensureApplicationId');
+    log.skip('bindToQueue');
+    expect(log.steps.map(({ name, status, attempts }) => ({ name, status, attempts }))).toEqual([
+      { name: 'ensureApplicationId', status: 'Succeeded', attempts: 1 },
+      { name: 'bindToQueue', status: 'Skipped', attempts: 0 },
+    ]);
+    expect(log.steps.every((s) => s.startedAt && s.endedAt)).toBe(true);
+  });
+});
