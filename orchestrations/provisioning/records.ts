@@ -83,22 +83,17 @@ async function recordEndpointProgress(input: ProgressRecord): Promise<{ current:
   return { current };
 }
 
-async function setQueue(
-  tenantId: string,
-  upnKey: string,
-  queueId: string | undefined,
-): Promise<Outcome<{ queueId?: string }>> {
-  await endpointsRepository().update(tenantId, upnKey, (endpoint) =>
-    endpoint
-      ? { ...endpoint, actual: { ...endpoint.actual, queueId }, updatedAt: new Date().toISOString() }
-      : undefined,
-  );
-  return ok({ queueId });
-}
-
+/** Clears the endpoint's queue binding (deprovisioning). */
 export const unbindFromQueue = defineActivity(
   'unbindFromQueue',
-  (input: { tenantId: string; upnKey: string; queueId: string }) => setQueue(input.tenantId, input.upnKey, undefined),
+  async (input: { tenantId: string; upnKey: string; queueId: string }): Promise<Outcome<{ queueId?: string }>> => {
+    await endpointsRepository().update(input.tenantId, input.upnKey, (endpoint) =>
+      endpoint
+        ? { ...endpoint, actual: { ...endpoint.actual, queueId: undefined }, updatedAt: new Date().toISOString() }
+        : undefined,
+    );
+    return ok({ queueId: undefined });
+  },
 );
 
 /** What the run saw the tenant confirm, step by step: each fact is an answer of the service, not the request. */
