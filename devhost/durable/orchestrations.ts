@@ -413,7 +413,9 @@ export class OrchestrationDispatcher {
               instanceId,
               body: { mid: hub.newId(), instanceId, executionId: nextExecution, event: startEvent },
             });
-            // Events nobody waited for are carried over to the new execution.
+            // Events nobody waited for are carried over to the new execution. Like a raised event they name no
+            // execution: the queue may hand one out before the start, or after the new execution has itself
+            // continued as new, and it must reach whichever execution is current then.
             for (const carried of result.unconsumedEvents) {
               outbox.push({
                 queue: 'control',
@@ -421,7 +423,7 @@ export class OrchestrationDispatcher {
                 body: {
                   mid: hub.newId(),
                   instanceId,
-                  executionId: nextExecution,
+                  executionId: null,
                   event: newEvent(EventType.EventRaised, carried.Timestamp, {
                     Name: carried.Name,
                     Input: carried.Input,
