@@ -14,7 +14,7 @@ const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 200);
 const POLL_MS = 20;
 
 export async function run(): Promise<Record<string, unknown>> {
-  const azurite = await ensureAzurite({ inMemory: true, location: path.join(REPO_ROOT, '.azurite', 'bench') });
+  const azurite = await ensureAzurite({ inMemory: true });
   const hub = `Bench${Date.now().toString(36)}`;
   const { host, origin } = await startDevhost({
     appDir: path.join(REPO_ROOT, 'bench', 'apps', 'chain'),

@@ -2,10 +2,18 @@
  * Storage for the devhost: when `AzureWebJobsStorage` is `UseDevelopmentStorage=true` and nothing listens on
  * Azurite's ports, start Azurite from node_modules and stop it on exit; when something already listens, use it and
  * leave it alone.
+ *
+ * Azurite's blob, queue and table services run as three processes, not as the all-in-one `azurite`: each gets its own
+ * event loop (and core), so a slow table query never holds up a queue poll. Queues are always kept on disk, even when
+ * the data is meant to be thrown away (then in a scratch folder removed at the end): Azurite's in-memory queue store
+ * keeps one extent per message, and its garbage collector, once a minute, removes the unreferenced ones one at a
+ * time, re-sorting the extent index on every removal — after a busy minute (a few thousand messages) that blocks the
+ * queue service for seconds, and durable orchestrations stall with it. On disk, messages share a few extent files.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 export const AZURITE_PORTS = { blob: 10000, queue: 10001, table: 10002 } as const;
@@ -54,7 +62,7 @@ export interface AzuriteHandle {
 }
 
 export interface AzuriteOptions {
-  /** Folder for Azurite's data (default `<cwd>/.azurite`). */
+  /** Folder for Azurite's data (default `<cwd>/.azurite`); not used with `inMemory`. */
   location?: string;
   inMemory?: boolean;
   /** Where `node_modules/.bin/azurite` is looked up from (default: this package's root). */
@@ -62,17 +70,74 @@ export interface AzuriteOptions {
   log?: (line: string) => void;
 }
 
-/** Runs `node <argv…>` as a child and stops it when stdin ends (the parent died) or on SIGTERM/SIGINT. */
+export type AzuriteService = keyof typeof AZURITE_PORTS;
+export const AZURITE_SERVICES = Object.keys(AZURITE_PORTS) as AzuriteService[];
+
+export interface AzuriteCommandOptions {
+  ports: Readonly<Record<AzuriteService, number>>;
+  /** Data folder of every service; with `inMemory`, the queue service's scratch folder (see the file comment). */
+  location: string;
+  inMemory: boolean;
+  packageRoot: string;
+  /** Node options before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: readonly string[];
+  /** Azurite's debug log, one file per service: `<debugLog>.<service>`. */
+  debugLog?: string;
+}
+
+/** `node` arguments that run one Azurite service. */
+export function azuriteServiceArgs(service: AzuriteService, o: AzuriteCommandOptions): string[] {
+  const bin = require.resolve(`azurite/dist/src/${service}/main.js`, { paths: [o.packageRoot, process.cwd()] });
+  // Azurite refuses --location together with --inMemoryPersistence.
+  const persistence = o.inMemory && service !== 'queue' ? ['--inMemoryPersistence'] : ['--location', o.location];
+  return [
+    ...(o.nodeArgs ?? []),
+    bin,
+    '--silent',
+    '--skipApiVersionCheck',
+    '--disableTelemetry',
+    ...persistence,
+    `--${service}Port`,
+    String(o.ports[service]),
+    ...(o.debugLog ? ['--debug', `${o.debugLog}.${service}`] : []),
+  ];
+}
+
+/** A fresh scratch folder for the queue service of an in-memory Azurite. */
+export function azuriteScratchFolder(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'switchboard-azurite-'));
+}
+
+/**
+ * Runs `node <argv…>` for each JSON argv of argv[1], and stops them all when stdin ends (the parent died), on
+ * SIGTERM/SIGINT, or when one of them exits; then removes the scratch folder argv[2], if any.
+ */
 const WATCHDOG = `
 const { spawn } = require('node:child_process');
-const child = spawn(process.execPath, process.argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });
-const stop = () => { if (child.exitCode === null) child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 5000).unref(); };
+const { rmSync } = require('node:fs');
+const [commands, scratch] = [JSON.parse(process.argv[1]), process.argv[2]];
+const children = commands.map((argv) => spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit'] }));
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  setTimeout(() => { for (const c of children) if (c.exitCode === null) c.kill('SIGKILL'); }, 5000).unref();
+};
+let running = children.length, status = 0;
+for (const c of children) c.on('exit', (code) => {
+  if (code !== 0) status = code === null ? 1 : code;
+  stop();
+  if (--running === 0) {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    process.exit(status);
+  }
+});
 process.stdin.on('end', stop);
 process.stdin.on('close', stop);
 process.stdin.resume();
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-child.on('exit', (code) => process.exit(code === null ? 1 : code));
 `;
 
 /** Ensures Azurite answers on its default ports; starts it when none of them listens. */
@@ -84,23 +149,20 @@ export async function ensureAzurite(options: AzuriteOptions = {}): Promise<Azuri
       `Some of Azurite's ports (${Object.values(AZURITE_PORTS).join(', ')}) are taken but not all: stop whatever holds them, or start Azurite with all three services.`,
     );
   }
-  const root = options.packageRoot ?? path.resolve(__dirname, '..', '..', '..');
-  const location = options.location ?? path.join(process.cwd(), '.azurite');
-  const bin = require.resolve('azurite/dist/src/azurite.js', { paths: [root, process.cwd()] });
-  const args = [bin, '--silent', '--skipApiVersionCheck', '--disableTelemetry'];
-  // Azurite refuses --location together with --inMemoryPersistence.
-  if (options.inMemory) {
-    args.push('--inMemoryPersistence');
-  } else {
-    mkdirSync(location, { recursive: true });
-    args.push('--location', location);
-  }
+  const packageRoot = options.packageRoot ?? path.resolve(__dirname, '..', '..', '..');
+  const inMemory = options.inMemory === true;
+  const location = inMemory ? azuriteScratchFolder() : (options.location ?? path.join(process.cwd(), '.azurite'));
+  if (!inMemory) mkdirSync(location, { recursive: true });
+  const commands = AZURITE_SERVICES.map((service) =>
+    azuriteServiceArgs(service, { ports: AZURITE_PORTS, location, inMemory, packageRoot }),
+  );
   // Azurite runs under a small watchdog that stops it when our stdin pipe closes, so it never outlives this process
   // (even when this process is SIGKILLed, which skips every exit handler).
-  const child: ChildProcess = spawn(process.execPath, ['-e', WATCHDOG, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: false,
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-e', WATCHDOG, JSON.stringify(commands), ...(inMemory ? [location] : [])],
+    { stdio: ['pipe', 'pipe', 'pipe'], detached: false },
+  );
   let output = '';
   const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
   child.stdout?.on('data', keep);
@@ -116,7 +178,7 @@ export async function ensureAzurite(options: AzuriteOptions = {}): Promise<Azuri
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  options.log?.(`Started Azurite (pid ${child.pid}, data in ${options.inMemory ? 'memory' : location})`);
+  options.log?.(`Started Azurite (pid ${child.pid}, data in ${inMemory ? 'memory' : location})`);
   return {
     started: true,
     stop: () =>

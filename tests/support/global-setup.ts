@@ -3,13 +3,11 @@
  * alone). Test files isolate themselves by unique queue, table and task hub names.
  */
 import { ensureAzurite } from '../../devhost/storage/azurite';
-import os from 'node:os';
 import path from 'node:path';
 
 export default async function globalSetup(): Promise<void> {
   const handle = await ensureAzurite({
     inMemory: true,
-    location: path.join(os.tmpdir(), `switchboard-test-azurite-${process.pid}`),
     packageRoot: path.resolve(__dirname, '..', '..'),
   });
   (globalThis as Record<string, unknown>).__AZURITE__ = handle;
