@@ -119,5 +119,6 @@ export function driftService(): DriftService {
     gateway: driftGateway,
     licenseRule: config.resourceAccountLicenseRule,
     defaultUsageLocation: config.defaultUsageLocation,
+    scanRetentionDays: config.driftScanRetentionDays,
   });
 }

@@ -28,6 +28,8 @@ export interface AppConfig {
   readonly driftSchedule: string;
   /** DRIFT_AUTO_REMEDIATE: `all` for `*`, else the lower-cased tenant ids (empty = report only). */
   readonly driftAutoRemediate: { readonly all: boolean; readonly tenants: readonly string[] };
+  /** DRIFT_SCAN_RETENTION_DAYS: scan records older than this are deleted as new scans are recorded. */
+  readonly driftScanRetentionDays: number;
   readonly version?: string;
   readonly defaultUsageLocation: string;
   /** Overrides of the provisioning chain's waiting policies. */
@@ -134,6 +136,17 @@ const schema = z.object({
   RESOURCE_ACCOUNT_LICENSE_RULE: z.enum(LICENSE_RULES, { message: `must be one of ${LICENSE_RULES.join(', ')}` }),
   ADMIN_CONSENT_REDIRECT_URI: httpUrl.optional(),
   DRIFT_SCHEDULE: cron,
+  DRIFT_SCAN_RETENTION_DAYS: z
+    .string()
+    .regex(/^\s*\d+\s*$/, { message: 'must be a whole number of days, e.g. 30' })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, { message: 'must be at least 1 day' })
+        .max(3650, { message: 'must be at most 3650 days' }),
+    ),
   DRIFT_AUTO_REMEDIATE: z
     .string()
     .optional()
@@ -290,6 +303,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       all: e.DRIFT_AUTO_REMEDIATE.includes('*'),
       tenants: e.DRIFT_AUTO_REMEDIATE.filter((t) => t !== '*'),
     },
+    driftScanRetentionDays: e.DRIFT_SCAN_RETENTION_DAYS,
     version: e.SWITCHBOARD_VERSION,
     bulk: { queueName: e.BULK_QUEUE_NAME },
   });

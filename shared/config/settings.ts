@@ -123,6 +123,11 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
     default: '',
   },
   {
+    name: 'DRIFT_SCAN_RETENTION_DAYS',
+    doc: 'Days a drift scan record is kept; older ones are deleted as new scans are recorded (findings are kept).',
+    default: '30',
+  },
+  {
     name: 'SWITCHBOARD_VERSION',
     doc: 'Version reported by `GET /api/health` (defaults to the package version).',
   },

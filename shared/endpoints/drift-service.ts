@@ -64,6 +64,8 @@ export interface DriftServiceDeps {
   gateway: (tenantId: string) => TenantGateway;
   licenseRule: LicenseRule;
   defaultUsageLocation: string;
+  /** Scan records older than this many days are deleted as a scan is recorded (none when absent). */
+  scanRetentionDays?: number;
   now?: () => Date;
 }
 
@@ -232,8 +234,23 @@ export class DriftService {
       }
       for (const [key, kinds] of perEndpoint) targets.push({ upnKey: key, kinds });
     }
+    summary.pruned = await this.pruneScans(tenantId);
     await this.d.scans.put(summary);
     return { summary, targets };
+  }
+
+  /**
+   * Deletes the tenant's scan records older than the retention. Housekeeping only: a failure leaves them to the next
+   * scan, and shows as `pruned` absent from this scan's record.
+   */
+  private async pruneScans(tenantId: string): Promise<number | undefined> {
+    const days = this.d.scanRetentionDays;
+    if (!days) return undefined;
+    try {
+      return await this.d.scans.prune(tenantId, new Date(this.now().getTime() - days * 86_400_000));
+    } catch {
+      return undefined;
+    }
   }
 
   /** Starts the repairs (one per endpoint; the provision instance id keeps it to one at a time) and records them. */

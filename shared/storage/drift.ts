@@ -11,7 +11,15 @@ import type { StoredFinding } from '../drift/lifecycle';
 import type { DriftKind, DriftValue } from '../drift/kinds';
 import type { UnknownReasonCode } from '../drift/observed';
 import { compositeKey, encodeKey } from './keys';
-import { EtagUpdateOptions, ensureTable, properties, readEntity, tableClient, updateWithEtag } from './tables';
+import {
+  EtagUpdateOptions,
+  MAX_TRANSACTION_OPERATIONS,
+  ensureTable,
+  properties,
+  readEntity,
+  tableClient,
+  updateWithEtag,
+} from './tables';
 
 /** A remediation started for a finding: the provisioning run that should fix it. */
 export interface FindingRemediation {
@@ -57,6 +65,8 @@ export interface ScanSummary {
     skipped: { upn: string; reason: string }[];
   };
   error?: string;
+  /** Scans of this tenant older than the retention (DRIFT_SCAN_RETENTION_DAYS) deleted when this one was recorded. */
+  pruned?: number;
 }
 
 const MAX_TICKS = 9_999_999_999_999;
@@ -197,9 +207,11 @@ function summaryText(summary: ScanSummary): string {
   });
 }
 
+const invertedTime = (t: number) => String(MAX_TICKS - t).padStart(13, '0');
+
 function scanRowKey(startedAt: string, scanId: string): string {
   const t = Date.parse(startedAt);
-  return `${String(MAX_TICKS - (Number.isFinite(t) ? t : 0)).padStart(13, '0')}|${encodeKey(scanId)}`;
+  return `${invertedTime(Number.isFinite(t) ? t : 0)}|${encodeKey(scanId)}`;
 }
 
 export class DriftScansRepository {
@@ -229,6 +241,29 @@ export class DriftScansRepository {
     await ensureTable(this.client);
     const e = await readEntity(this.client, encodeKey(tenantId.toLowerCase()), scanRowKey(startedAt, scanId));
     return e && (JSON.parse(String(e.summary)) as ScanSummary);
+  }
+
+  /**
+   * Deletes the tenant's scans started before `before` (row keys are inverted start times: one range query for exactly
+   * those rows, deleted 100 to a transaction). Returns how many were deleted.
+   */
+  async prune(tenantId: string, before: Date): Promise<number> {
+    await ensureTable(this.client);
+    const pk = encodeKey(tenantId.toLowerCase());
+    // A scan started before `before` has a larger inverted time: its row key sorts at or after this bound.
+    const from = invertedTime(before.getTime() - 1);
+    const keys: string[] = [];
+    for await (const e of this.client.listEntities({
+      queryOptions: { filter: odata`PartitionKey eq ${pk} and RowKey ge ${from}`, select: ['RowKey'] },
+    })) {
+      keys.push(String(e.rowKey));
+    }
+    for (let i = 0; i < keys.length; i += MAX_TRANSACTION_OPERATIONS) {
+      await this.client.submitTransaction(
+        keys.slice(i, i + MAX_TRANSACTION_OPERATIONS).map((rowKey) => ['delete', { partitionKey: pk, rowKey }]),
+      );
+    }
+    return keys.length;
   }
 
   /** The newest scans of a tenant, newest first. */

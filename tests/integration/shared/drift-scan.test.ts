@@ -27,6 +27,7 @@ describe('drift scan of 1,000 endpoints', () => {
   const objectIds = Array.from({ length: N }, () => randomUUID());
   let sim: RunningSimulator;
   let service: DriftService;
+  let scans: DriftScansRepository;
   let botAppId: string;
   let otherAppId: string;
   let scanNo = 0;
@@ -85,13 +86,15 @@ describe('drift scan of 1,000 endpoints', () => {
     const config = loadConfig({ AzureWebJobsStorage: STORAGE, ...appEnvForSimulator(sim.settings) });
     const factory = new TenantGatewayFactory(config);
     const endpoints = new EndpointsRepository(STORAGE, { tableName: `driftEp${suffix}` });
+    scans = new DriftScansRepository(STORAGE, { tableName: `driftScan${suffix}` });
     service = new DriftService({
       endpoints,
       findings: new DriftFindingsRepository(STORAGE, { tableName: `driftFind${suffix}` }),
-      scans: new DriftScansRepository(STORAGE, { tableName: `driftScan${suffix}` }),
+      scans,
       gateway: (tid) => factory.forTenant(tid, { retry: { maxAttempts: 3, maxWaitMs: 5_000 } }),
       licenseRule: 'allResourceAccounts',
       defaultUsageLocation: 'US',
+      scanRetentionDays: 30,
     });
 
     // The endpoints table as provisioning left it: every endpoint Provisioned, with its object id.
@@ -142,8 +145,25 @@ describe('drift scan of 1,000 endpoints', () => {
       .sort();
 
   it('finds exactly the planted drift, in the requests the planner promises (28 per 1,000)', async () => {
+    // A scan recorded 31 days ago, past the 30-day retention: recording this scan deletes it.
+    const old = new Date(Date.now() - 31 * 86_400_000).toISOString();
+    await scans.put({
+      scanId: 'scan-old',
+      tenantId,
+      trigger: 'timer',
+      status: 'completed',
+      startedAt: old,
+      scanned: 0,
+      apps: 0,
+      findings: { open: 0, opened: 0, refreshed: 0, resolved: 0, keptUnknown: 0 },
+      unknown: { count: 0, byReason: {}, sample: [] },
+      requests: { graph: 0, bridge: 0, total: 0, planned: 0 },
+      remediation: { enabled: false, started: [], skipped: [] },
+    });
     const started = Date.now();
     const { summary, targets } = await scan();
+    expect(summary.pruned).toBe(1);
+    expect(await scans.get(tenantId, 'scan-old', old)).toBeUndefined();
     const elapsedMs = Date.now() - started;
     expect(summary.scanned).toBe(N);
     expect(summary.unknown.byReason).toEqual({

@@ -2,6 +2,7 @@ jest.setTimeout(60_000);
 
 import { randomUUID } from 'node:crypto';
 import {
+  DriftScansRepository,
   EndpointStepsRepository,
   EndpointsRepository,
   ConcurrencyError,
@@ -212,6 +213,42 @@ describe('EndpointStepsRepository', () => {
     expect(run).toHaveLength(230);
     expect(run.map((s) => s.seq)).toEqual(Array.from({ length: 230 }, (_, i) => i));
     expect(run.every((s) => s.status === 'Succeeded' && s.attempts === 1)).toBe(true);
+  });
+});
+
+describe('DriftScansRepository', () => {
+  it('prunes exactly the scans started before the cut-off, of that tenant only, over many transactions', async () => {
+    const scans = new DriftScansRepository(storage.connectionString, { tableName: `driftScans${suffix}` });
+    const other = randomUUID();
+    const cutoff = Date.parse('2026-06-01T00:00:00.000Z');
+    const scan = (tenantId: string, startedAt: number, scanId: string) => ({
+      scanId,
+      tenantId,
+      trigger: 'timer' as const,
+      status: 'completed' as const,
+      startedAt: new Date(startedAt).toISOString(),
+      scanned: 0,
+      apps: 0,
+      findings: { open: 0, opened: 0, refreshed: 0, resolved: 0, keptUnknown: 0 },
+      unknown: { count: 0, byReason: {}, sample: [] },
+      requests: { graph: 0, bridge: 0, total: 0, planned: 0 },
+      remediation: { enabled: false, started: [], skipped: [] },
+    });
+    const hour = 3_600_000;
+    // 150 scans before the cut-off (the last 1 ms before it), one exactly at it, 20 after; the other tenant's old one.
+    const before = Array.from({ length: 150 }, (_, i) => scan(tenant, cutoff - 1 - i * hour, `old-${i}`));
+    const kept = [
+      scan(tenant, cutoff, 'at-cutoff'),
+      ...Array.from({ length: 20 }, (_, i) => scan(tenant, cutoff + (i + 1) * hour, `new-${i}`)),
+    ];
+    const otherTenant = scan(other, cutoff - 10 * hour, 'other-old');
+    for (const s of [...before, ...kept, otherTenant]) await scans.put(s);
+
+    expect(await scans.prune(tenant, new Date(cutoff))).toBe(150);
+    const left = await scans.latest(tenant, 100);
+    expect(left.map((s) => s.scanId)).toEqual([...kept].reverse().map((s) => s.scanId));
+    expect((await scans.latest(other, 5)).map((s) => s.scanId)).toEqual(['other-old']);
+    expect(await scans.prune(tenant, new Date(cutoff))).toBe(0);
   });
 });
 

@@ -54,6 +54,7 @@ describe('loadConfig', () => {
     expect(c.resourceAccountLicenseRule).toBe('allResourceAccounts');
     expect(c.driftSchedule).toBe('0 */15 * * * *');
     expect(c.driftAutoRemediate).toEqual({ all: false, tenants: [] });
+    expect(c.driftScanRetentionDays).toBe(30);
     expect(autoRemediates(c, '33333333-3333-3333-3333-333333333333')).toBe(false);
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.provisioning)).toBe(true);
@@ -107,6 +108,16 @@ describe('loadConfig', () => {
       expect(message).toContain(s);
     }
     expect(message).not.toContain('s3cret-value');
+  });
+
+  it('takes the drift scan retention in whole days, and says what is wrong with anything else', () => {
+    expect(loadConfig({ ...minimal, DRIFT_SCAN_RETENTION_DAYS: ' 7 ' }).driftScanRetentionDays).toBe(7);
+    expect(problemsOf({ ...minimal, DRIFT_SCAN_RETENTION_DAYS: '7.5' })).toEqual([
+      { setting: 'DRIFT_SCAN_RETENTION_DAYS', message: 'must be a whole number of days, e.g. 30' },
+    ]);
+    expect(problemsOf({ ...minimal, DRIFT_SCAN_RETENTION_DAYS: '0' })).toEqual([
+      { setting: 'DRIFT_SCAN_RETENTION_DAYS', message: 'must be at least 1 day' },
+    ]);
   });
 
   it('treats blank values as unset', () => {
