@@ -21,6 +21,7 @@ const LICENSE_WRITE = ['LicenseAssignment.ReadWrite.All', 'User.ReadWrite.All', 
 const ORG_READ = ['Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All'];
 const APP_READ = ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All'];
 const ROLE_WRITE = ['AppRoleAssignment.ReadWrite.All'];
+const GRANT_WRITE = ['DelegatedPermissionGrant.ReadWrite.All', 'Directory.ReadWrite.All'];
 const PRESENCE_READ = ['Presence.Read.All', 'Presence.ReadWrite.All'];
 
 const DEFAULT_USER_PROPS = [
@@ -385,6 +386,18 @@ function listGrants(ctx: GraphCtx): SimResponse {
   return json(200, { '@odata.context': context(ctx, 'oauth2PermissionGrants'), value: grants });
 }
 
+/** PATCH /oauth2PermissionGrants/{id} `{scope}`: what an admin's consent to more delegated permissions does. */
+function updateGrant(ctx: GraphCtx): SimResponse {
+  const grant = ctx.tenant.oauth2PermissionGrants.find((g) => g.id === ctx.params[0]);
+  if (!grant) throw notFound(ctx.params[0]);
+  const b = ctx.req.body;
+  if (!isRecord(b) || typeof b.scope !== 'string' || Object.keys(b).some((k) => k !== 'scope')) {
+    throw badRequest('Invalid request body: only scope (a space-separated list of permissions) can be updated.');
+  }
+  grant.scope = b.scope.split(' ').filter(Boolean).join(' ');
+  return { status: 204 };
+}
+
 // ---- presence ---------------------------------------------------------------------------------------------------
 
 function presenceOf(ctx: GraphCtx, id: string): Record<string, unknown> {
@@ -471,5 +484,6 @@ export function directoryRoutes(): GraphRoute[] {
       handler: deleteAssignment,
     },
     { method: 'GET', re: /^\/oauth2PermissionGrants\/?$/, perms: APP_READ, handler: listGrants },
+    { method: 'PATCH', re: new RegExp(`^/oauth2PermissionGrants/${SEG}$`), perms: GRANT_WRITE, handler: updateGrant },
   ];
 }

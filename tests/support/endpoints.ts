@@ -92,6 +92,27 @@ export async function waitForStatus(
   );
 }
 
+/**
+ * Calls the simulator's Graph with a token (say one from `/_sim/tokens` with Graph's audience and the roles needed):
+ * what an admin does by hand in the portal, in a test. Answers the JSON body; throws with the status and body on
+ * anything but 2xx.
+ */
+export function graphAs(
+  system: System,
+  token: string,
+): (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>> {
+  return async (method, path, body) => {
+    const res = await fetch(`${system.simulator.url}/v1.0${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  };
+}
+
 export async function postEndpoint(system: System, token: string, body: unknown): Promise<Response> {
   return system.api('POST', `/api/tenants/${system.simulator.tenantId}/endpoints`, { token, body });
 }

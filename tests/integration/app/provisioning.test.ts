@@ -8,6 +8,7 @@ import {
   FAST_WAITS,
   RESOURCE_ACCOUNT_SKU_ID,
   freeNumber,
+  graphAs,
   postEndpoint,
   state,
   uniqueUpn,
@@ -202,6 +203,50 @@ describe('provisioning an endpoint', () => {
     expect(tenant.applicationInstances.some((i) => i.userPrincipalName === upn)).toBe(false);
     expect(tenant.users.some((u) => u.userPrincipalName === upn)).toBe(false);
     expect(tenant.numbers.find((n) => n.telephoneNumber === phoneNumber)?.assignmentStatus).toBe('unassigned');
+  });
+
+  it('fails on missing consent with the consent link, and goes through once consent is granted (never cached)', async () => {
+    // The seed's partially consented app lacks two Calls.* application permissions.
+    const tenant = await state(system);
+    const partial = tenant.apps.find((a) => a.displayName.includes('partially'));
+    if (!partial) throw new Error('the seed has no partially consented app');
+    const upn = uniqueUpn(system);
+    const request = { userPrincipalName: upn, displayName: 'Partial consent', applicationId: partial.appId };
+    await postEndpoint(system, admin, request);
+    const failed = await waitForStatus(system, admin, upn, ['Provisioned', 'Failed']);
+    expect(failed.status).toBe('Failed');
+    expect(failed.error).toContain('Calls.InitiateGroupCall.All');
+    expect(failed.error).toContain('Calls.JoinGroupCallAsGuest.All');
+    expect(failed.error).toMatch(/adminconsent/i);
+    expect((await state(system)).applicationInstances.some((i) => i.userPrincipalName === upn)).toBe(false);
+
+    // An admin grants what is missing (Graph, as the portal's consent does)...
+    const { access_token: adminToken } = await system.sim<{ access_token: string }>('POST', '/_sim/tokens', {
+      tenantId: system.simulator.tenantId,
+      audience: 'https://graph.microsoft.com',
+      roles: ['Application.Read.All', 'AppRoleAssignment.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All'],
+    });
+    const graph = graphAs(system, adminToken);
+    const sp = await graph('GET', `/servicePrincipals(appId='${partial.appId}')`);
+    const msGraph = await graph('GET', "/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')");
+    const roles = msGraph.appRoles as { id: string; value: string }[];
+    for (const value of ['Calls.InitiateGroupCall.All', 'Calls.JoinGroupCallAsGuest.All']) {
+      const appRoleId = roles.find((r) => r.value === value)?.id;
+      await graph('POST', `/servicePrincipals/${String(msGraph.id)}/appRoleAssignedTo`, {
+        principalId: sp.id,
+        resourceId: msGraph.id,
+        appRoleId,
+      });
+    }
+    const grants = await graph('GET', `/oauth2PermissionGrants?$filter=clientId eq '${String(sp.id)}'`);
+    const [grant] = grants.value as { id: string; scope: string }[];
+    await graph('PATCH', `/oauth2PermissionGrants/${grant.id}`, { scope: `${grant.scope} Presence.Read.All` });
+    // ...and the very next run sees it: a failed consent check is not remembered.
+    expect((await postEndpoint(system, admin, request)).status).toBe(202);
+    const endpoint = await waitForStatus(system, admin, upn, ['Provisioned']);
+    expect(endpoint.error).toBeUndefined();
+    const instance = (await state(system)).applicationInstances.find((i) => i.userPrincipalName === upn);
+    expect(instance?.applicationId).toBe(partial.appId);
   });
 
   it('refuses a number already assigned elsewhere, before creating anything', async () => {

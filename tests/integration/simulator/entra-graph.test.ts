@@ -226,6 +226,54 @@ test('consent reads: servicePrincipals(appId=…), appRoleAssignments, oauth2Per
   expect(listed.value.some((a: { id: string }) => a.id === created.id)).toBe(true);
 });
 
+test('PATCH oauth2PermissionGrants/{id} updates the delegated scope: 204; bad body 400; unknown 404; role 403', async () => {
+  const provisioning = await tokenFor(
+    t,
+    ids.provisioning.appId,
+    ids.provisioning.clientSecret,
+    'https://graph.microsoft.com/.default',
+  );
+  const sp = (
+    await call<{ id: string }>(
+      t,
+      'GET',
+      `/v1.0/servicePrincipals(appId='${ids.partial.appId}')`,
+      undefined,
+      provisioning,
+    )
+  ).body;
+  const list = await call<{ value: { id: string; scope: string }[] }>(
+    t,
+    'GET',
+    `/v1.0/oauth2PermissionGrants?$filter=clientId eq '${sp.id}'`,
+    undefined,
+    provisioning,
+  );
+  const [grant] = list.body.value;
+  expect(grant.scope).toBe('User.Read');
+  const path = `/v1.0/oauth2PermissionGrants/${grant.id}`;
+  // The provisioning app may read grants, not change them.
+  expect((await call(t, 'PATCH', path, { scope: 'User.Read Presence.Read.All' }, provisioning)).status).toBe(403);
+  const { access_token: admin } = (
+    await call<{ access_token: string }>(t, 'POST', '/_sim/tokens', {
+      tenantId: t.sim.tenantId,
+      audience: 'https://graph.microsoft.com',
+      roles: ['DelegatedPermissionGrant.ReadWrite.All'],
+    })
+  ).body;
+  expect((await call(t, 'PATCH', path, { scope: 'User.Read', clientId: 'x' }, admin)).status).toBe(400);
+  expect((await call(t, 'PATCH', '/v1.0/oauth2PermissionGrants/nope', { scope: 'User.Read' }, admin)).status).toBe(404);
+  expect((await call(t, 'PATCH', path, { scope: 'User.Read  Presence.Read.All' }, admin)).status).toBe(204);
+  const after = await call<{ value: { scope: string }[] }>(
+    t,
+    'GET',
+    `/v1.0/oauth2PermissionGrants?$filter=clientId eq '${sp.id}'`,
+    undefined,
+    provisioning,
+  );
+  expect(after.body.value[0].scope).toBe('User.Read Presence.Read.All');
+});
+
 test('$batch runs each sub-request through the handlers and permission checks; > 20 is refused', async () => {
   const g = graphClient(t, credential(t, ids.provisioning.appId, ids.provisioning.clientSecret));
   const res = await g.api('/$batch').post({
