@@ -4,14 +4,15 @@
  * leave it alone.
  *
  * Azurite's blob, queue and table services run as three processes, not as the all-in-one `azurite`: each gets its own
- * event loop (and core), so a slow table query never holds up a queue poll. Queues are always kept on disk, even when
- * the data is meant to be thrown away (then in a scratch folder removed at the end): Azurite's in-memory queue store
- * keeps one extent per message, and its garbage collector, once a minute, removes the unreferenced ones one at a
- * time, re-sorting the extent index on every removal — after a busy minute (a few thousand messages) that blocks the
- * queue service for seconds, and durable orchestrations stall with it. On disk, messages share a few extent files.
+ * event loop (and core), so a slow table query never holds up a queue poll. Queues always use Azurite's file store,
+ * even when the data is meant to be thrown away (then in a scratch folder in memory, removed at the end): its
+ * in-memory queue store keeps one extent per message, and its garbage collector, once a minute, removes the
+ * unreferenced ones one at a time, re-sorting the extent index on every removal — after a busy minute (a few thousand
+ * messages) that blocks the queue service for seconds, and durable orchestrations stall with it. In the file store,
+ * messages share a few extent files.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { accessSync, constants as fsConstants, mkdirSync, mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,9 +104,20 @@ export function azuriteServiceArgs(service: AzuriteService, o: AzuriteCommandOpt
   ];
 }
 
-/** A fresh scratch folder for the queue service of an in-memory Azurite. */
+/**
+ * A fresh scratch folder for the queue service of an in-memory Azurite: in /dev/shm where there is one (memory, so
+ * "in memory" stays true and a burst of messages does not wait on a disk: 12.5 → 16.4 chains/s in the devhost
+ * benchmark), else in the temp folder.
+ */
 export function azuriteScratchFolder(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'switchboard-azurite-'));
+  let base = os.tmpdir();
+  try {
+    accessSync('/dev/shm', fsConstants.W_OK);
+    base = '/dev/shm';
+  } catch {
+    // no shared memory folder (macOS, Windows): the temp folder will do
+  }
+  return mkdtempSync(path.join(base, 'switchboard-azurite-'));
 }
 
 /**
