@@ -62,6 +62,31 @@ describe('RateBuckets across instances', () => {
     const again = await other.reserve('t', 'bridge', spec, { maxWaitMs: 1000 });
     expect(again.granted).toBe(false);
   });
+
+  it('budgets are per name and per tenant (tenant ids in any case are one tenant)', async () => {
+    const table = `rates${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+    const r = RateBuckets.fromConnectionString(storage.connectionString, table);
+    const spec = { perSecond: 1, burst: 1 };
+    const tenant = 'AAAAAAAA-0000-0000-0000-000000000001';
+    // Spend a minute of the tenant's Graph budget.
+    const spent = await Promise.all(Array.from({ length: 60 }, () => r.reserve(tenant, 'graph', spec)));
+    expect(spent.every((g) => g.granted)).toBe(true);
+    const now = { maxWaitMs: 0 };
+    // The same tenant's Graph budget, whatever the case of its id: nothing left now.
+    expect((await r.reserve(tenant.toLowerCase(), 'graph', spec, now)).granted).toBe(false);
+    // Its bridge and bulk-start budgets, another tenant's Graph budget, and another instance's view of those: untouched.
+    const other = RateBuckets.fromConnectionString(storage.connectionString, table);
+    for (const rb of [r, other]) {
+      expect(await rb.reserve(tenant, rb === r ? 'bridge' : 'bulkStarts', spec, now)).toEqual({
+        granted: true,
+        waitMs: 0,
+      });
+    }
+    expect(await r.reserve('aaaaaaaa-0000-0000-0000-000000000002', 'graph', spec, now)).toEqual({
+      granted: true,
+      waitMs: 0,
+    });
+  });
 });
 
 describe('a paced tenant gateway', () => {
