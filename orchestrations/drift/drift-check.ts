@@ -7,7 +7,7 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import type { DriftScanResult, RemediationTarget } from '../../shared/endpoints/drift-service';
 import { driftScansRepository, driftService } from '../../shared/services';
-import type { ScanSummary } from '../../shared/storage';
+import { scanWithNothingCounted, type ScanSummary } from '../../shared/storage';
 import { declareActivity, defineActivity } from '../activity';
 
 export const DRIFT_CHECK = 'driftCheck';
@@ -44,21 +44,18 @@ export const scanDrift = defineActivity(
       return await driftService().scan(input);
     } catch (err) {
       await driftScansRepository()
-        .put({
-          scanId: input.scanId,
-          tenantId: input.tenantId.toLowerCase(),
-          trigger: input.trigger,
-          status: 'failed',
-          startedAt: input.startedAt,
-          endedAt: new Date().toISOString(),
-          scanned: 0,
-          apps: 0,
-          findings: { open: 0, opened: 0, refreshed: 0, resolved: 0, keptUnknown: 0 },
-          unknown: { count: 0, byReason: {}, sample: [] },
-          requests: { graph: 0, bridge: 0, total: 0, planned: 0 },
-          remediation: { enabled: input.remediate, started: [], skipped: [] },
-          error: (err as Error)?.message ?? String(err),
-        })
+        .put(
+          scanWithNothingCounted({
+            scanId: input.scanId,
+            tenantId: input.tenantId.toLowerCase(),
+            trigger: input.trigger,
+            status: 'failed',
+            startedAt: input.startedAt,
+            endedAt: new Date().toISOString(),
+            remediation: { enabled: input.remediate, started: [], skipped: [] },
+            error: (err as Error)?.message ?? String(err),
+          }),
+        )
         .catch(() => undefined);
       throw err;
     }

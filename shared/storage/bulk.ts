@@ -18,6 +18,7 @@ import {
   properties,
   readEntity,
   statusOf,
+  submitInGroups,
   tableClient,
   updateRecord,
   type EtagUpdateOptions,
@@ -199,15 +200,8 @@ export class BulkRowsRepository {
   /** Writes (inserts or replaces) rows of one batch, in transactions of at most 100, a few at a time. */
   async putAll(rows: readonly BulkRowRecord[], concurrency = 4): Promise<void> {
     await ensureTable(this.client);
-    const chunks: TransactionAction[][] = [];
-    for (let i = 0; i < rows.length; i += MAX_TRANSACTION_OPERATIONS) {
-      chunks.push(rows.slice(i, i + MAX_TRANSACTION_OPERATIONS).map((r) => ['upsert', rowToEntity(r), 'Replace']));
-    }
-    let next = 0;
-    const worker = async () => {
-      while (next < chunks.length) await this.client.submitTransaction(chunks[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+    const actions = rows.map((r): TransactionAction => ['upsert', rowToEntity(r), 'Replace']);
+    await submitInGroups(this.client, actions, concurrency);
   }
 
   /** Deletes the given rows of a batch (missing ones are fine), in transactions of at most 100. */

@@ -6,17 +6,17 @@
  * - `driftScans`: PartitionKey = tenantId, RowKey = inverted start time + scan id, so the newest scan sorts first.
  *   Each scan's summary (counts, unknown facts, requests used, remediation started).
  */
-import { TableClient, odata } from '@azure/data-tables';
+import { TableClient, odata, type TransactionAction } from '@azure/data-tables';
 import type { StoredFinding } from '../drift/lifecycle';
 import type { DriftKind, DriftValue } from '../drift/kinds';
 import type { UnknownReasonCode } from '../drift/observed';
 import { compositeKey, encodeKey } from './keys';
 import {
   EtagUpdateOptions,
-  MAX_TRANSACTION_OPERATIONS,
   ensureTable,
   properties,
   readEntity,
+  submitInGroups,
   tableClient,
   updateWithEtag,
 } from './tables';
@@ -67,6 +67,21 @@ export interface ScanSummary {
   error?: string;
   /** Scans of this tenant older than the retention (DRIFT_SCAN_RETENTION_DAYS) deleted when this one was recorded. */
   pruned?: number;
+}
+
+/** A scan's record before it counted anything (or one that failed before it could): every count at zero. */
+export function scanWithNothingCounted(
+  scan: Pick<ScanSummary, 'scanId' | 'tenantId' | 'trigger' | 'status' | 'startedAt'> & Partial<ScanSummary>,
+): ScanSummary {
+  return {
+    scanned: 0,
+    apps: 0,
+    findings: { open: 0, opened: 0, refreshed: 0, resolved: 0, keptUnknown: 0 },
+    unknown: { count: 0, byReason: {}, sample: [] },
+    requests: { graph: 0, bridge: 0, total: 0, planned: 0 },
+    remediation: { enabled: false, started: [], skipped: [] },
+    ...scan,
+  };
 }
 
 const MAX_TICKS = 9_999_999_999_999;
@@ -258,11 +273,10 @@ export class DriftScansRepository {
     })) {
       keys.push(String(e.rowKey));
     }
-    for (let i = 0; i < keys.length; i += MAX_TRANSACTION_OPERATIONS) {
-      await this.client.submitTransaction(
-        keys.slice(i, i + MAX_TRANSACTION_OPERATIONS).map((rowKey) => ['delete', { partitionKey: pk, rowKey }]),
-      );
-    }
+    await submitInGroups(
+      this.client,
+      keys.map((rowKey): TransactionAction => ['delete', { partitionKey: pk, rowKey }]),
+    );
     return keys.length;
   }
 

@@ -5,7 +5,7 @@
 import { TableClient, odata, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import type { StepStatus } from '../domain/enums';
 import { compositeKey, padSeq, splitCompositeKey } from './keys';
-import { MAX_TRANSACTION_OPERATIONS, ensureTable, properties, tableClient } from './tables';
+import { ensureTable, properties, submitInGroups, tableClient } from './tables';
 
 export interface StepRecord {
   runId: string;
@@ -47,11 +47,10 @@ export class EndpointStepsRepository {
       await this.client.upsertEntity(entities[0], 'Replace');
       return;
     }
-    for (let i = 0; i < entities.length; i += MAX_TRANSACTION_OPERATIONS) {
-      await this.client.submitTransaction(
-        entities.slice(i, i + MAX_TRANSACTION_OPERATIONS).map((e) => ['upsert', e, 'Replace'] as TransactionAction),
-      );
-    }
+    await submitInGroups(
+      this.client,
+      entities.map((e): TransactionAction => ['upsert', e, 'Replace']),
+    );
   }
 
   /** The steps of one run (or of all runs), in order. */

@@ -2,7 +2,7 @@
  * Table clients from the `AzureWebJobsStorage` connection string, tables created on first use (once per process),
  * and the one optimistic-concurrency helper every repository uses.
  */
-import { RestError, TableClient, TableEntity, TableEntityResult } from '@azure/data-tables';
+import { RestError, TableClient, TableEntity, TableEntityResult, type TransactionAction } from '@azure/data-tables';
 
 const DEV_STORAGE = /^\s*UseDevelopmentStorage=true\s*;?\s*$/i;
 
@@ -64,6 +64,26 @@ export interface EtagUpdateOptions {
 
 /** Entity group transactions take at most 100 operations, all in one partition. */
 export const MAX_TRANSACTION_OPERATIONS = 100;
+
+/**
+ * Submits actions on one partition as entity-group transactions of at most 100 each (each group all or none),
+ * `concurrency` groups at a time.
+ */
+export async function submitInGroups(
+  client: TableClient,
+  actions: readonly TransactionAction[],
+  concurrency = 1,
+): Promise<void> {
+  const groups: TransactionAction[][] = [];
+  for (let i = 0; i < actions.length; i += MAX_TRANSACTION_OPERATIONS) {
+    groups.push(actions.slice(i, i + MAX_TRANSACTION_OPERATIONS));
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < groups.length) await client.submitTransaction(groups[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, groups.length) }, worker));
+}
 
 /** One entity, or undefined when there is none (any other failure throws). */
 export async function readEntity<T extends object = Record<string, unknown>>(

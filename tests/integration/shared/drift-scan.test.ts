@@ -9,7 +9,12 @@ import path from 'node:path';
 import { appEnvForSimulator } from '../../../scripts/lib/app-env';
 import { loadConfig } from '../../../shared/config';
 import { DriftService, type DriftScanResult } from '../../../shared/endpoints/drift-service';
-import { DriftFindingsRepository, DriftScansRepository, EndpointsRepository } from '../../../shared/storage';
+import {
+  DriftFindingsRepository,
+  DriftScansRepository,
+  EndpointsRepository,
+  scanWithNothingCounted,
+} from '../../../shared/storage';
 import { TenantGatewayFactory } from '../../../shared/tenant';
 import { startSimulator, type RunningSimulator } from '../../../simulator';
 import { defaultSeedTenant, type SeedInstance, type SeedNumber } from '../../../simulator/seed';
@@ -147,19 +152,9 @@ describe('drift scan of 1,000 endpoints', () => {
   it('finds exactly the planted drift, in the requests the planner promises (28 per 1,000)', async () => {
     // A scan recorded 31 days ago, past the 30-day retention: recording this scan deletes it.
     const old = new Date(Date.now() - 31 * 86_400_000).toISOString();
-    await scans.put({
-      scanId: 'scan-old',
-      tenantId,
-      trigger: 'timer',
-      status: 'completed',
-      startedAt: old,
-      scanned: 0,
-      apps: 0,
-      findings: { open: 0, opened: 0, refreshed: 0, resolved: 0, keptUnknown: 0 },
-      unknown: { count: 0, byReason: {}, sample: [] },
-      requests: { graph: 0, bridge: 0, total: 0, planned: 0 },
-      remediation: { enabled: false, started: [], skipped: [] },
-    });
+    await scans.put(
+      scanWithNothingCounted({ scanId: 'scan-old', tenantId, trigger: 'timer', status: 'completed', startedAt: old }),
+    );
     const started = Date.now();
     const { summary, targets } = await scan();
     expect(summary.pruned).toBe(1);

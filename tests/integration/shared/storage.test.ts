@@ -8,6 +8,7 @@ import {
   ConcurrencyError,
   decodeKey,
   encodeKey,
+  scanWithNothingCounted,
   tableClient,
   updateWithEtag,
   ensureTable,
@@ -221,19 +222,14 @@ describe('DriftScansRepository', () => {
     const scans = new DriftScansRepository(storage.connectionString, { tableName: `driftScans${suffix}` });
     const other = randomUUID();
     const cutoff = Date.parse('2026-06-01T00:00:00.000Z');
-    const scan = (tenantId: string, startedAt: number, scanId: string) => ({
-      scanId,
-      tenantId,
-      trigger: 'timer' as const,
-      status: 'completed' as const,
-      startedAt: new Date(startedAt).toISOString(),
-      scanned: 0,
-      apps: 0,
-      findings: { open: 0, opened: 0, refreshed: 0, resolved: 0, keptUnknown: 0 },
-      unknown: { count: 0, byReason: {}, sample: [] },
-      requests: { graph: 0, bridge: 0, total: 0, planned: 0 },
-      remediation: { enabled: false, started: [], skipped: [] },
-    });
+    const scan = (tenantId: string, startedAt: number, scanId: string) =>
+      scanWithNothingCounted({
+        scanId,
+        tenantId,
+        trigger: 'timer',
+        status: 'completed',
+        startedAt: new Date(startedAt).toISOString(),
+      });
     const hour = 3_600_000;
     // 150 scans before the cut-off (the last 1 ms before it), one exactly at it, 20 after; the other tenant's old one.
     const before = Array.from({ length: 150 }, (_, i) => scan(tenant, cutoff - 1 - i * hour, `old-${i}`));
