@@ -113,6 +113,27 @@ export function graphAs(
   };
 }
 
+/**
+ * Posts an endpoint (a fresh UPN, usage location US) with a free number of `numberType`, which joins `taken`.
+ * Answers the UPN, the number and the API's reply.
+ */
+export async function postNumberedEndpoint(
+  system: System,
+  token: string,
+  o: { displayName: string; numberType: string; taken: Set<string> },
+): Promise<{ upn: string; phoneNumber: string; res: Response }> {
+  const upn = uniqueUpn(system);
+  const phoneNumber = await freeNumber(system, o.numberType, o.taken);
+  const res = await postEndpoint(system, token, {
+    userPrincipalName: upn,
+    displayName: o.displayName,
+    phoneNumber,
+    numberType: o.numberType,
+    usageLocation: 'US',
+  });
+  return { upn, phoneNumber, res };
+}
+
 export async function postEndpoint(system: System, token: string, body: unknown): Promise<Response> {
   return system.api('POST', `/api/tenants/${system.simulator.tenantId}/endpoints`, { token, body });
 }

@@ -10,6 +10,7 @@ import {
   freeNumber,
   graphAs,
   postEndpoint,
+  postNumberedEndpoint,
   state,
   uniqueUpn,
   waitForStatus,
@@ -61,14 +62,10 @@ describe('provisioning an endpoint', () => {
   }
 
   it.each(['callingPlan', 'directRouting', 'operatorConnect'])('with a %s number', async (numberType) => {
-    const upn = uniqueUpn(system);
-    const phoneNumber = await freeNumber(system, numberType, taken);
-    const res = await postEndpoint(system, admin, {
-      userPrincipalName: upn,
+    const { upn, phoneNumber, res } = await postNumberedEndpoint(system, admin, {
       displayName: `Line ${numberType}`,
-      phoneNumber,
       numberType,
-      usageLocation: 'US',
+      taken,
     });
     expect(res.status).toBe(202);
     expect(res.headers.get('location')).toContain(`/api/tenants/${system.simulator.tenantId}/endpoints/`);
@@ -100,14 +97,10 @@ describe('provisioning an endpoint', () => {
       licensePropagationMs: 100,
       numberOperationMs: 50,
     });
-    const upn = uniqueUpn(system);
-    const phoneNumber = await freeNumber(system, 'directRouting', taken);
-    await postEndpoint(system, admin, {
-      userPrincipalName: upn,
+    const { upn, phoneNumber } = await postNumberedEndpoint(system, admin, {
       displayName: 'Frugal line',
-      phoneNumber,
       numberType: 'directRouting',
-      usageLocation: 'US',
+      taken,
     });
     const endpoint = await waitForStatus(system, admin, upn, ['Provisioned', 'Failed']);
     expect(endpoint.status).toBe('Provisioned');
@@ -187,14 +180,10 @@ describe('provisioning an endpoint', () => {
 
   it('fails with an actionable message and leaves nothing behind when the licence pool is empty', async () => {
     await system.sim('POST', '/_sim/faults', { resourceAccountPoolAcquired: false });
-    const upn = uniqueUpn(system);
-    const phoneNumber = await freeNumber(system, 'callingPlan', taken);
-    await postEndpoint(system, admin, {
-      userPrincipalName: upn,
+    const { upn, phoneNumber } = await postNumberedEndpoint(system, admin, {
       displayName: 'No licence',
-      phoneNumber,
       numberType: 'callingPlan',
-      usageLocation: 'US',
+      taken,
     });
     const endpoint = await waitForStatus(system, admin, upn, ['Provisioned', 'Failed']);
     expect(endpoint.status).toBe('Failed');
@@ -250,14 +239,10 @@ describe('provisioning an endpoint', () => {
   });
 
   it('refuses a number already assigned elsewhere, before creating anything', async () => {
-    const first = uniqueUpn(system);
-    const phoneNumber = await freeNumber(system, 'directRouting', taken);
-    await postEndpoint(system, admin, {
-      userPrincipalName: first,
+    const { upn: first, phoneNumber } = await postNumberedEndpoint(system, admin, {
       displayName: 'Owner',
-      phoneNumber,
       numberType: 'directRouting',
-      usageLocation: 'US',
+      taken,
     });
     await waitForStatus(system, admin, first, ['Provisioned']);
     const second = uniqueUpn(system);
@@ -294,14 +279,10 @@ describe('provisioning an endpoint', () => {
   });
 
   it('deprovisions: number first, then licence, then the account', async () => {
-    const upn = uniqueUpn(system);
-    const phoneNumber = await freeNumber(system, 'callingPlan', taken);
-    await postEndpoint(system, admin, {
-      userPrincipalName: upn,
+    const { upn, phoneNumber } = await postNumberedEndpoint(system, admin, {
       displayName: 'Going away',
-      phoneNumber,
       numberType: 'callingPlan',
-      usageLocation: 'US',
+      taken,
     });
     await waitForStatus(system, admin, upn, ['Provisioned']);
     const consumedBefore = (await state(system)).subscribedSkus.find(

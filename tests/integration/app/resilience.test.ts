@@ -8,6 +8,7 @@ import {
   FAST_WAITS,
   freeNumber,
   postEndpoint,
+  postNumberedEndpoint,
   state,
   uniqueUpn,
   waitForStatus,
@@ -66,14 +67,10 @@ describe('provisioning under faults', () => {
   it('resumes after the host is killed mid-chain, with no duplicate', async () => {
     // Slow replication keeps the chain in its wait loop while the host dies.
     await system.sim('POST', '/_sim/faults', { replicationDelayMs: 3000 });
-    const upn = uniqueUpn(system);
-    const phoneNumber = await freeNumber(system, 'operatorConnect', taken);
-    await postEndpoint(system, admin, {
-      userPrincipalName: upn,
+    const { upn, phoneNumber } = await postNumberedEndpoint(system, admin, {
       displayName: 'Killed',
-      phoneNumber,
       numberType: 'operatorConnect',
-      usageLocation: 'US',
+      taken,
     });
     await waitForStatus(system, admin, upn, ['Provisioning']);
     await new Promise((r) => setTimeout(r, 800));
