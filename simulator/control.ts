@@ -1,6 +1,7 @@
 // The /_sim control API (no auth): health, state, faults, tokens, calls, agents, load, reset, settings.
 import type { SimCore } from './core';
 import { SimError } from './calls/engine';
+import { simCallView } from './calls/view';
 import { mintApiToken } from './entra';
 import { json, SimRequest, SimResponse } from './http';
 import { parseLoadRequest } from './load';
@@ -70,6 +71,8 @@ export function tenantState(core: SimCore, t: Tenant): Record<string, unknown> {
       from: c.from,
       to: c.to,
       direction: c.direction,
+      resourceAccountId: c.resourceAccountId,
+      ...(c.answeredBy ? { answeredBy: c.answeredBy } : {}),
       ...(c.agentId ? { agentId: c.agentId } : {}),
       ...(c.endReason ? { endReason: c.endReason } : {}),
       ...(c.loadId ? { loadId: c.loadId } : {}),
@@ -138,25 +141,13 @@ export function handleControl(core: SimCore, req: SimRequest, segs: string[], se
     if (a === 'calls' && b && c === 'hangup' && m === 'POST') {
       const call = core.calls.calls.get(b);
       if (!call || call.state === 'terminated') return bad(`no live call ${b}`, 404);
-      core.calls.terminate(
-        call,
-        { code: 200, subcode: 5010, message: 'The call was ended by the remote party.' },
-        call.connectedAt ? 'completed' : 'abandoned',
-      );
+      core.calls.people.callerHangsUp(call);
       return json(200, { callId: b, state: call.state });
     }
     if (a === 'calls' && b && !c && m === 'GET') {
       const call = core.calls.calls.get(b);
       if (!call) return bad(`no call ${b}`, 404);
-      return json(200, {
-        id: call.id,
-        state: call.state,
-        from: call.from,
-        to: call.to,
-        agentId: call.agentId,
-        endReason: call.endReason,
-        resultInfo: call.resultInfo,
-      });
+      return json(200, simCallView(call));
     }
     if (a === 'agents' && b && (c === 'presence' || c === 'profile') && m === 'POST') {
       const userId = decodeURIComponent(b);
@@ -178,8 +169,20 @@ export function handleControl(core: SimCore, req: SimRequest, segs: string[], se
       const profile = tenant.agentProfiles.get(user.id) ?? { answerDelayMs: 1500, answerProbability: 1 };
       if (typeof body.answerDelayMs === 'number') profile.answerDelayMs = body.answerDelayMs;
       if (typeof body.answerProbability === 'number') profile.answerProbability = body.answerProbability;
+      for (const k of ['hangsUpAfterS', 'forwardToVoicemailAfterS'] as const) {
+        const v = body[k];
+        if (v === null) delete profile[k];
+        else if (typeof v === 'number' && v >= 0) profile[k] = v;
+        else if (v !== undefined) return bad(`'${k}' must be a number ≥ 0 (or null to clear)`);
+      }
       tenant.agentProfiles.set(user.id, profile);
       return json(200, { id: user.id, ...profile });
+    }
+    if (a === 'callees' && b && !c && m === 'POST') {
+      return json(200, core.calls.setCallee(decodeURIComponent(b), req.body));
+    }
+    if (a === 'keys' && b === 'rotate' && m === 'POST') {
+      return json(200, { kid: core.calls.tokens.rotate() });
     }
     if (a === 'load' && m === 'POST' && !b) {
       const p = core.loads.start(parseLoadRequest(req.body));

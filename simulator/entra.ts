@@ -311,7 +311,7 @@ export function botOpenIdConfiguration(core: SimCore): Record<string, unknown> {
 }
 
 export function botJwks(core: SimCore): Record<string, unknown> {
-  return { keys: [{ ...core.botKey.publicJwk, endorsements: ['msteams', 'skype'] }] };
+  return core.calls.tokens.jwks();
 }
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

@@ -9,6 +9,8 @@ export interface Stats {
   retryAfterViolations: number;
   notificationsSent: number;
   notificationsFailed: number;
+  /** webhook deliveries tried again after a failure (each retry counts) */
+  notificationsRetried: number;
   /** Requests per service (`graph` — each $batch sub-request counts —, `bridge`, `token`), throttled ones included. */
   requestsByService: Record<string, number>;
 }
@@ -106,6 +108,44 @@ export class Guard {
     return { kind: 'ok' };
   }
 
+  /**
+   * A service-specific limit (`limit` requests per `windowS` seconds for `key` = `service|tenantId|appId`), checked
+   * after `check` let the request through: a token bucket of `limit` tokens refilled over the window. A 429 here
+   * gets the same Retry-After accounting as any other (violations counted). The request is already counted.
+   */
+  limit(key: string, limit: number, windowS: number, connection?: object): Decision {
+    if (limit <= 0) return { kind: 'ok' };
+    const now = Date.now();
+    const service = key.slice(0, key.indexOf('|'));
+    this.stats.requestsByService[service] = (this.stats.requestsByService[service] ?? 0) + 1;
+    const waiting = this.waitUntil.get(key);
+    if (waiting !== undefined) {
+      if (now + GRACE_MS < waiting.until) {
+        this.stats.throttled++;
+        const violation =
+          (connection !== undefined && waiting.told.has(connection)) || now - waiting.answeredAt > IN_FLIGHT_GRACE_MS;
+        if (violation) this.stats.retryAfterViolations++;
+        if (connection) waiting.told.add(connection);
+        return { kind: 'throttled', retryAfter: Math.max(1, Math.ceil((waiting.until - now) / 1000)), violation };
+      }
+      this.waitUntil.delete(key);
+    }
+    const rate = limit / windowS;
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = { tokens: limit, last: now };
+      this.buckets.set(key, b);
+    }
+    b.tokens = Math.min(limit, b.tokens + ((now - b.last) / 1000) * rate);
+    b.last = now;
+    if (b.tokens < 1) {
+      const refillS = Math.ceil((1 - b.tokens) / rate);
+      return this.throttle(key, now, Math.max(1, refillS), connection);
+    }
+    b.tokens -= 1;
+    return { kind: 'ok' };
+  }
+
   private throttle(key: string, now: number, retryAfter: number, connection?: object): Decision {
     this.stats.throttled++;
     this.tell(key, now, retryAfter, connection);
@@ -127,6 +167,7 @@ function zeroStats(): Stats {
     retryAfterViolations: 0,
     notificationsSent: 0,
     notificationsFailed: 0,
+    notificationsRetried: 0,
     requestsByService: { graph: 0, bridge: 0, token: 0 },
   };
 }

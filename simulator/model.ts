@@ -201,6 +201,17 @@ export interface Presence {
 export interface AgentProfile {
   answerDelayMs: number;
   answerProbability: number;
+  /** the agent leaves a call this many seconds after joining it (unset: stays until the call ends) */
+  hangsUpAfterS?: number;
+  /** unanswered rings go to the agent's voicemail after this many seconds (unset: no forwarding) */
+  forwardToVoicemailAfterS?: number;
+}
+
+/** How a PSTN number the bot calls out to behaves (POST /_sim/callees/{number}). */
+export interface CalleeProfile {
+  answerDelayMs: number;
+  answerProbability: number;
+  busy: boolean;
 }
 
 export interface Tenant {

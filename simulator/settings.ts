@@ -34,6 +34,28 @@ export interface Faults {
   outboundAnswerDelayMs: number;
   /** default caller talk time once connected to an agent (s), when a call does not say */
   defaultHandleTimeS: number;
+  /** probability (0–1) that `established` is delivered before `establishing` (Graph: "may arrive out of order") */
+  establishSwapProbability: number;
+  /** a call's notifications raised within this window go out together in one POST (value[] of several) */
+  notificationBatchMs: number;
+  /** first retry of a failed webhook delivery after this; doubles per attempt (±50 % jitter) */
+  notificationRetryBaseMs: number;
+  /** delivery attempts per POST (first try included) before it is dropped */
+  notificationMaxAttempts: number;
+  /** share (0–1) of callback POSTs signed with Graph's issuer rather than Bot Framework's (deterministic mix) */
+  graphIssuerFraction: number;
+  /** the callback signing key rotates after this many seconds (0 = never) */
+  botKeyRotationS: number;
+  /** a retired signing key stays in the JWKS this long */
+  botKeyGraceS: number;
+  /** a call without a successful keepAlive for this long is dropped with 408/8537 (Graph: 45 min) */
+  keepAliveTimeoutMs: number;
+  /** fetch every prompt URI and require a mono 16-bit 16 kHz PCM WAV; false skips the fetch */
+  promptFetch: boolean;
+  /** calls API requests per 15 s per app per tenant (Graph: 50,000) */
+  callsRequestsPer15s: number;
+  /** presence requests per 30 s per app per tenant (Graph: 1,500) */
+  presenceRequestsPer30s: number;
 }
 
 export const DEFAULT_WEBHOOK_URL = 'http://localhost:7071/api/calls/notifications';
@@ -56,10 +78,27 @@ export function defaultFaults(): Faults {
     dtmfIntervalMs: 400,
     outboundAnswerDelayMs: 2000,
     defaultHandleTimeS: 60,
+    establishSwapProbability: 0.2,
+    notificationBatchMs: 15,
+    notificationRetryBaseMs: 1000,
+    notificationMaxAttempts: 4,
+    graphIssuerFraction: 0.5,
+    botKeyRotationS: 86400,
+    botKeyGraceS: 3600,
+    keepAliveTimeoutMs: 45 * 60 * 1000,
+    promptFetch: true,
+    callsRequestsPer15s: 50000,
+    presenceRequestsPer30s: 1500,
   };
 }
 
-const PROBABILITIES = new Set(['throttleProbability', 'errorProbability', 'blankApplicationIdProbability']);
+const PROBABILITIES = new Set([
+  'throttleProbability',
+  'errorProbability',
+  'blankApplicationIdProbability',
+  'establishSwapProbability',
+  'graphIssuerFraction',
+]);
 
 /** Validates and merges a partial settings object; throws Error with a readable message on bad input. */
 export function mergeFaults(base: Faults, patch: unknown): Faults {

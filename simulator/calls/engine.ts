@@ -1,24 +1,68 @@
 // PSTN callers and Teams agents. Plays a call's lifecycle out in answer to the bot's Graph actions and posts
-// commsNotifications (signed with the simulator's Bot Framework key) to the bot, in order per call.
+// commsNotifications (signed callback tokens) to the bot — as hard as Graph: partial, batched and sometimes reordered
+// or duplicated notifications, real result codes, media rules, keepAlive expiry, full rosters.
 //
 // The engine holds the calls and their timers; the seams live in their own files: signalling.ts (answer, reject,
-// redirect, transfer, hang-up), media.ts (prompts, tones, recording), participants.ts (roster, invite),
-// people.ts (agents and PSTN parties), notify.ts (delivery) and view.ts (the call resource).
+// redirect, transfer, hang-up), media.ts (prompts, tones, recording, hold music), participants.ts (roster, invite),
+// people.ts (the caller, agents and PSTN callees), notify.ts (delivery), tokens.ts (callback JWTs) and view.ts.
 import type { SimCore } from '../core';
 import { Tenant } from '../model';
-import { newId } from '../util';
+import { isRecord, newId } from '../util';
 import { Media } from './media';
 import { Notifier } from './notify';
 import { Participants } from './participants';
 import { People } from './people';
-import { Signalling } from './signalling';
-import { PlaceOptions, ResultInfo, SimCall, SimError } from './types';
+import { mediaConfigOf, Signalling } from './signalling';
+import type { CallbackTokens } from './tokens';
+import { CALL_NOT_FOUND, PlaceOptions, RESULTS, ResultInfo, SimCall, SimError, TENANT_MISMATCH } from './types';
 import { callResource } from './view';
 
 export type { CallState, ResultInfo, SimCall, PlaceOptions } from './types';
 export { SimError } from './types';
 
 const KEEP_ENDED = 500;
+
+function blankCall(
+  fields: Pick<
+    SimCall,
+    'tenantId' | 'direction' | 'state' | 'from' | 'to' | 'resourceAccountId' | 'botAppId' | 'webhookUrl' | 'callbackUri'
+  > &
+    Partial<SimCall>,
+): SimCall {
+  const now = Date.now();
+  return {
+    id: newId(),
+    myParticipantId: newId(),
+    callerParticipantId: newId(),
+    callChainId: newId(),
+    createdAt: now,
+    botInCall: true,
+    group: false,
+    mediaConfig: null,
+    participants: [],
+    nextSourceId: 1,
+    dtmf: '',
+    dtmfPos: -1,
+    dtmfWaiting: false,
+    dtmfStarted: false,
+    toneSequence: 0,
+    toneSubscribed: false,
+    patienceS: 120,
+    handleTimeS: 60,
+    recordingStatus: 'notRecording',
+    ops: new Map(),
+    mediaQueue: [],
+    heard: [],
+    tones: [],
+    recording: [],
+    lastKeepAliveAt: now,
+    timers: new Set(),
+    pending: [],
+    chain: Promise.resolve(),
+    seq: 0,
+    ...fields,
+  };
+}
 
 export class CallEngine {
   readonly calls = new Map<string, SimCall>();
@@ -37,9 +81,13 @@ export class CallEngine {
   ) {
     this.notify = new Notifier(core, ca);
     this.signalling = new Signalling(this);
-    this.media = new Media(this);
+    this.media = new Media(this, ca);
     this.participants = new Participants(this);
     this.people = new People(this);
+  }
+
+  get tokens(): CallbackTokens {
+    return this.notify.tokens;
   }
 
   onEnd(fn: (call: SimCall) => void): void {
@@ -56,10 +104,14 @@ export class CallEngine {
   }
 
   reset(): void {
-    for (const c of this.calls.values()) for (const t of c.timers) clearTimeout(t);
+    for (const c of this.calls.values()) {
+      for (const t of c.timers) clearTimeout(t);
+      if (c.flushTimer) clearTimeout(c.flushTimer);
+    }
     this.calls.clear();
     this.ended.length = 0;
     this.people.reset();
+    this.notify.reset();
   }
 
   list(tenantId: string): SimCall[] {
@@ -90,6 +142,15 @@ export class CallEngine {
     return callResource(this.core, call, extra);
   }
 
+  /** call-keepalive.md: no successful keepAlive for 45 min (keepAliveTimeoutMs) → the call ends 408/8537. */
+  keepAlive(call: SimCall): void {
+    call.lastKeepAliveAt = Date.now();
+    this.cancel(call, call.keepAliveTimer);
+    call.keepAliveTimer = this.after(call, this.core.faults.keepAliveTimeoutMs, () =>
+      this.terminate(call, RESULTS.keepAliveTimeout, 'keepAliveTimeout'),
+    );
+  }
+
   // ---- placing calls ----
 
   /** An inbound PSTN call to the resource account that owns `to`. */
@@ -109,37 +170,31 @@ export class CallEngine {
         `application instance ${inst.objectId} is not synced to the Agent Provisioning Service; the call does not reach a bot`,
       );
     }
+    return this.ring(tenant, inst.objectId, inst.apsApplicationId, to, o);
+  }
+
+  /** The incoming call itself: `created` to the webhook; unanswered → 408; the caller's patience runs. */
+  private ring(tenant: Tenant, instanceId: string, botAppId: string, to: string, o: PlaceOptions): SimCall {
     const f = this.core.faults;
-    const call: SimCall = {
-      id: newId(),
+    const call = blankCall({
       tenantId: tenant.tenantId,
       direction: 'incoming',
       state: 'incoming',
       from: o.from,
       to,
-      resourceAccountId: inst.objectId,
-      botAppId: inst.apsApplicationId,
+      resourceAccountId: instanceId,
+      botAppId,
       webhookUrl: f.webhookUrl,
       callbackUri: null,
-      myParticipantId: newId(),
-      callerParticipantId: newId(),
-      callChainId: newId(),
-      createdAt: Date.now(),
-      botInCall: true,
       dtmf: o.dtmf ?? '',
-      dtmfStarted: false,
-      toneSubscribed: false,
       patienceS: o.patienceS ?? 120,
       handleTimeS: o.handleTimeS ?? f.defaultHandleTimeS,
-      recordingStatus: 'notRecording',
       loadId: o.loadId,
-      ops: new Map(),
-      timers: new Set(),
-      chain: Promise.resolve(),
-      seq: 0,
-    };
+    });
+    this.addParties(tenant, call, { id: call.callerParticipantId, kind: 'caller', phone: o.from });
     this.calls.set(call.id, call);
-    this.notify.state(call, 'created');
+    this.notify.created(call);
+    this.keepAlive(call);
     this.after(call, f.incomingCallTimeoutMs, () => {
       if (call.state === 'incoming') {
         this.terminate(
@@ -150,17 +205,56 @@ export class CallEngine {
       }
     });
     this.after(call, call.patienceS * 1000, () => {
-      if (!call.connectedAt)
-        this.terminate(
-          call,
-          { code: 200, subcode: 5010, message: 'The call was ended by the remote party.' },
-          'abandoned',
-        );
+      if (!call.connectedAt) this.people.callerHangsUp(call);
     });
     return call;
   }
 
-  /** The bot's POST /communications/calls (e.g. a callback to a caller). */
+  private addParties(
+    tenant: Tenant,
+    call: SimCall,
+    other: { id: string; kind: 'caller' | 'pstn' | 'agent'; phone?: string; userId?: string },
+  ): void {
+    const base = { hidden: false, removeFromDefaultAudioRoutingGroup: false };
+    this.people.participant(call, {
+      ...base,
+      id: call.myParticipantId,
+      kind: 'bot',
+      applicationInstanceId: call.resourceAccountId,
+      displayName: tenant.users.get(call.resourceAccountId)?.displayName ?? null,
+    });
+    if (other.kind !== 'agent') this.people.participant(call, { ...base, ...other, displayName: null });
+  }
+
+  /** A redirect or transfer to another resource account: the bot's leg ends; that account's bot gets a new call. */
+  handOverToInstance(call: SimCall, instanceId: string, info: ResultInfo): void {
+    const tenant = this.core.tenants.get(call.tenantId)!;
+    const inst = tenant.instances.get(instanceId)!;
+    this.notify.deleted(call, info);
+    this.signalling.leaveBot(call);
+    if (!inst.apsApplicationId)
+      return this.terminate(
+        call,
+        { code: 480, subcode: 10037, message: 'No callee endpoints were found.' },
+        'unanswered',
+      );
+    const next = this.ring(tenant, inst.objectId, inst.apsApplicationId, inst.phoneNumber ?? call.to, {
+      tenantId: call.tenantId,
+      from: call.from,
+      to: inst.phoneNumber ?? call.to,
+      dtmf: call.dtmf,
+      patienceS: Math.max(1, call.patienceS - (Date.now() - call.createdAt) / 1000),
+      handleTimeS: call.handleTimeS,
+      loadId: call.loadId,
+    });
+    call.loadId = undefined;
+    this.terminate(call, info, `movedTo:${next.id}`);
+  }
+
+  /**
+   * The bot's POST /communications/calls: needs source.identity.applicationInstance (an account of this app with a
+   * number), tenantId, mediaConfig and requestedModalities (api-reference/v1.0/api/application-post-calls.md).
+   */
   placeOutbound(tenant: Tenant, appId: string, body: Record<string, unknown>): SimCall {
     const source = body.source as { identity?: { applicationInstance?: { id?: unknown } } } | undefined;
     const target = (
@@ -169,65 +263,86 @@ export class CallEngine {
     const sourceId = source?.identity?.applicationInstance?.id;
     const phone = target?.identity?.phone?.id;
     const userId = target?.identity?.user?.id;
-    if (typeof body.callbackUri !== 'string') throw new SimError(400, 'callbackUri is required.');
+    if (typeof body.callbackUri !== 'string' || !/^https?:\/\//.test(body.callbackUri))
+      throw new SimError(400, 'callbackUri is required.');
     if (typeof phone !== 'string' && typeof userId !== 'string')
       throw new SimError(400, 'targets[0].identity must contain a phone or user identity.');
-    let resourceAccountId = '';
-    if (typeof sourceId === 'string') {
-      const inst = tenant.instances.get(sourceId);
-      if (!inst) throw new SimError(400, `source applicationInstance ${sourceId} was not found.`);
-      if (inst.apsApplicationId !== appId)
-        throw new SimError(403, `application instance ${sourceId} is not bound to app ${appId}.`);
-      resourceAccountId = sourceId;
-    }
-    const call: SimCall = {
-      id: newId(),
+    const modalities = body.requestedModalities;
+    if (!Array.isArray(modalities) || modalities.length === 0)
+      throw new SimError(400, 'requestedModalities is required (e.g. ["audio"]).');
+    const mediaConfig = mediaConfigOf(body.mediaConfig);
+    if (typeof body.tenantId !== 'string') throw new SimError(400, 'tenantId is required.');
+    if (body.tenantId.toLowerCase() !== tenant.tenantId.toLowerCase())
+      throw new SimError(403, `Tenant mismatch: tenantId ${body.tenantId} is not the app's tenant.`, TENANT_MISMATCH);
+    if (typeof sourceId !== 'string')
+      throw new SimError(400, 'source.identity.applicationInstance.id is required (the resource account calling out).');
+    const inst = tenant.instances.get(sourceId);
+    if (!inst) throw new SimError(400, `source applicationInstance ${sourceId} was not found.`);
+    if (inst.apsApplicationId !== appId)
+      throw new SimError(403, `application instance ${sourceId} is not bound to app ${appId}.`);
+    if (typeof phone === 'string' && !inst.phoneNumber)
+      throw new SimError(400, `application instance ${sourceId} has no phone number; it cannot call a PSTN number.`);
+    const call = blankCall({
       tenantId: tenant.tenantId,
       direction: 'outgoing',
       state: 'establishing',
-      from: resourceAccountId,
+      from: sourceId,
       to: typeof phone === 'string' ? phone : String(userId),
-      resourceAccountId,
+      resourceAccountId: sourceId,
       botAppId: appId,
       webhookUrl: body.callbackUri,
       callbackUri: body.callbackUri,
-      myParticipantId: newId(),
-      callerParticipantId: newId(),
-      callChainId: newId(),
-      createdAt: Date.now(),
       answeredAt: Date.now(),
-      botInCall: true,
-      dtmf: '',
-      dtmfStarted: false,
-      toneSubscribed: false,
-      patienceS: 120,
+      mediaConfig,
       handleTimeS: this.core.faults.defaultHandleTimeS,
-      recordingStatus: 'notRecording',
-      ops: new Map(),
-      timers: new Set(),
-      chain: Promise.resolve(),
-      seq: 0,
-    };
+    });
+    this.addParties(
+      tenant,
+      call,
+      typeof phone === 'string'
+        ? { id: call.callerParticipantId, kind: 'pstn', phone }
+        : { id: call.callerParticipantId, kind: 'agent', userId: String(userId) },
+    );
     this.calls.set(call.id, call);
-    this.notify.state(call);
+    this.notify.updated(call, { state: 'establishing' });
+    this.keepAlive(call);
+    const established = (): void => {
+      call.state = 'established';
+      this.notify.updated(call, { state: 'established' });
+      this.notify.roster(call);
+      this.media.startDtmf(call);
+    };
     if (typeof userId === 'string') {
-      this.people.ringAgent(call, userId, this.core.faults.incomingCallTimeoutMs, (answered) => {
-        if (!answered)
-          return this.terminate(call, { code: 408, subcode: 0, message: 'The target did not answer.' }, 'unanswered');
-        this.people.occupyAgent(call, userId);
-        call.state = 'established';
-        this.notify.state(call);
+      this.people.ringAgent(call, userId, this.core.faults.incomingCallTimeoutMs, (r) => {
+        if (r !== 'answered' || this.people.agentBusy.has(userId))
+          return this.terminate(
+            call,
+            { code: 408, subcode: 10057, message: 'The target did not answer.' },
+            'unanswered',
+          );
+        this.people.agentJoins(call, userId);
+        established();
       });
     } else {
-      this.after(call, this.core.faults.outboundAnswerDelayMs, () => {
-        call.state = 'established';
-        this.notify.state(call);
-        this.media.maybeStartDtmf(call);
+      this.people.ringCallee(call, phone as string, (r) => {
+        if (r === 'busy')
+          return this.terminate(call, { code: 486, subcode: 0, message: 'The callee is busy.' }, 'busy');
+        if (r === 'noAnswer')
+          return this.terminate(
+            call,
+            { code: 408, subcode: 10057, message: 'The callee did not answer.' },
+            'unanswered',
+          );
+        call.connectedAt = Date.now();
+        this.connected(call);
+        established();
+        this.after(call, call.handleTimeS * 1000, () => this.people.callerHangsUp(call));
       });
     }
     return call;
   }
 
+  /** A call the bot can act on: its tenant and app, not ended, the bot still in it — else 404 with 8522. */
   get(tenantId: string, appId: string, callId: string): SimCall {
     const call = this.calls.get(callId);
     if (
@@ -237,7 +352,7 @@ export class CallEngine {
       call.state === 'terminated' ||
       !call.botInCall
     ) {
-      throw new SimError(404, `Call '${callId}' was not found.`);
+      throw new SimError(404, `Call '${callId}' was not found.`, CALL_NOT_FOUND);
     }
     return call;
   }
@@ -245,43 +360,44 @@ export class CallEngine {
   /** Ends the call; tells the bot (if it still holds the call) with a deleted notification carrying resultInfo. */
   terminate(call: SimCall, info: ResultInfo, reason: string): void {
     if (call.state === 'terminated') return;
+    if (call.botInCall) this.notify.deleted(call, info);
+    this.media.stopAll(call);
     for (const t of call.timers) clearTimeout(t);
     call.timers.clear();
     call.state = 'terminated';
     call.endedAt = Date.now();
     call.endReason = reason;
     call.resultInfo = info;
-    if (call.botInCall) {
-      this.notify.enqueue(call, {
-        changeType: 'deleted',
-        resourceUrl: `/communications/calls/${call.id}`,
-        resourceData: this.resourceData(call, {
-          resultInfo: { '@odata.type': '#microsoft.graph.resultInfo', ...info },
-        }),
-      });
-    }
     this.people.release(call);
     this.ended.push(call.id);
     while (this.ended.length > KEEP_ENDED) this.calls.delete(this.ended.shift()!);
     for (const fn of this.endListeners) fn(call);
   }
 
-  // ---- the bot's actions, by seam ----
-  answer = (call: SimCall, b: Record<string, unknown>): void => this.signalling.answer(call, b);
-  reject = (call: SimCall, b: Record<string, unknown>): void => this.signalling.reject(call, b);
-  redirect = (call: SimCall, b: Record<string, unknown>): void => this.signalling.redirect(call, b);
-  transfer = (call: SimCall, b: Record<string, unknown>): void => this.signalling.transfer(call, b);
-  hangUpByBot = (call: SimCall): void => this.signalling.hangUpByBot(call);
-  playPrompt = (call: SimCall, b: Record<string, unknown>): Record<string, unknown> => this.media.playPrompt(call, b);
-  recordResponse = (call: SimCall, b: Record<string, unknown>): Record<string, unknown> =>
-    this.media.recordResponse(call, b);
-  subscribeToTone = (call: SimCall, b: Record<string, unknown>): Record<string, unknown> =>
-    this.media.subscribeToTone(call, b);
-  cancelMediaProcessing = (call: SimCall, b: Record<string, unknown>): Record<string, unknown> =>
-    this.media.cancelMediaProcessing(call, b);
-  updateRecordingStatus = (call: SimCall, b: Record<string, unknown>): Record<string, unknown> =>
-    this.media.updateRecordingStatus(call, b);
-  holdMusic = (call: SimCall, start: boolean, b: Record<string, unknown>): Record<string, unknown> =>
-    this.media.holdMusic(call, start, b);
-  invite = (call: SimCall, b: Record<string, unknown>): Record<string, unknown> => this.participants.invite(call, b);
+  /** POST /_sim/callees/{number}: how a PSTN number answers the bot's outbound calls. */
+  setCallee(number: string, body: unknown): Record<string, unknown> {
+    const b = isRecord(body) ? body : {};
+    const f = this.core.faults;
+    const p = this.people.callees.get(number) ?? {
+      answerDelayMs: f.outboundAnswerDelayMs,
+      answerProbability: 1,
+      busy: false,
+    };
+    if (b.answerDelayMs !== undefined) {
+      if (typeof b.answerDelayMs !== 'number' || b.answerDelayMs < 0)
+        throw new SimError(400, 'answerDelayMs must be a number ≥ 0');
+      p.answerDelayMs = b.answerDelayMs;
+    }
+    if (b.answerProbability !== undefined) {
+      if (typeof b.answerProbability !== 'number' || b.answerProbability < 0 || b.answerProbability > 1)
+        throw new SimError(400, 'answerProbability must be between 0 and 1');
+      p.answerProbability = b.answerProbability;
+    }
+    if (b.busy !== undefined) {
+      if (typeof b.busy !== 'boolean') throw new SimError(400, 'busy must be a boolean');
+      p.busy = b.busy;
+    }
+    this.people.callees.set(number, p);
+    return { number, ...p };
+  }
 }

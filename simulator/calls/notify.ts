@@ -1,11 +1,14 @@
-// Delivery of call notifications to the bot's webhook / callbackUri, one call's notifications strictly in order.
+// Delivery of call notifications to the bot's webhook / callbackUri. As Graph does (api-reference/v1.0/resources/
+// commsnotification.md and the examples in call-*.md): `updated` notifications carry only what changed; a call's
+// notifications raised together go out in one POST (value[] of several); each carries `resource` (/app/calls/…)
+// and `resourceUrl`. POSTs leave in order per call, but a failed POST is retried with backoff while later ones go
+// ahead — so the bot sees duplicates (a POST it took but answered badly) and reordering.
 import http from 'node:http';
 import https from 'node:https';
 import type { SimCore } from '../core';
-import { signJwt } from '../jwt';
-import { BOT_ISSUER } from '../model';
+import { CallbackTokens } from './tokens';
 import type { Operation, ResultInfo, SimCall } from './types';
-import { callResource } from './view';
+import { callResource, rosterResource } from './view';
 
 export interface DeliveryResult {
   ok: boolean;
@@ -56,54 +59,136 @@ export function postJson(
   });
 }
 
-/** Builds, signs and queues one call's commsNotifications; each call's POSTs go out in order. */
+const MAX_PER_POST = 10;
+
 export class Notifier {
+  readonly tokens: CallbackTokens;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+
   constructor(
     private readonly core: SimCore,
     private readonly ca: string,
-  ) {}
-
-  private botToken(call: SimCall): string {
-    const now = Math.floor(Date.now() / 1000);
-    return signJwt(this.core.botKey, {
-      iss: BOT_ISSUER,
-      aud: call.botAppId,
-      tid: call.tenantId,
-      serviceurl: `${this.core.baseUrl}/`,
-      iat: now,
-      nbf: now - 5,
-      exp: now + 3600,
-    });
+  ) {
+    this.tokens = new CallbackTokens(core);
   }
 
+  reset(): void {
+    for (const t of this.retryTimers) clearTimeout(t);
+    this.retryTimers.clear();
+    this.tokens.reset();
+  }
+
+  /** Queues one notification; it leaves with the others raised within notificationBatchMs. */
   enqueue(call: SimCall, notification: Record<string, unknown>, url?: string): void {
     const target = url ?? call.callbackUri ?? call.webhookUrl;
-    const envelope = {
-      '@odata.type': '#microsoft.graph.commsNotifications',
-      value: [{ '@odata.type': '#microsoft.graph.commsNotification', ...notification }],
-    };
-    const token = this.botToken(call);
-    call.seq++;
-    call.chain = call.chain.then(async () => {
-      const res = await postJson(target, envelope, token, this.ca);
-      if (res.ok) this.core.guard.stats.notificationsSent++;
-      else {
-        this.core.guard.stats.notificationsFailed++;
-        this.core.log(`notification for call ${call.id} to ${target} failed: ${res.error ?? res.status}`);
-      }
+    const resourceUrl = String(notification.resourceUrl);
+    call.pending.push({
+      target,
+      notification: {
+        '@odata.type': '#microsoft.graph.commsNotification',
+        changeType: notification.changeType,
+        resource: resourceUrl.replace(/^\/communications\/calls\//, '/app/calls/'),
+        ...notification,
+      },
     });
+    call.seq++;
+    if (call.flushTimer) return;
+    const t = setTimeout(() => {
+      this.retryTimers.delete(t);
+      call.flushTimer = undefined;
+      this.flush(call);
+    }, this.core.faults.notificationBatchMs);
+    t.unref();
+    this.retryTimers.add(t);
+    call.flushTimer = t;
   }
 
-  state(call: SimCall, changeType = 'updated', extra: Record<string, unknown> = {}, url?: string): void {
+  /** Everything pending leaves now, grouped into POSTs by target (in order). */
+  private flush(call: SimCall): void {
+    const items = call.pending.splice(0);
+    while (items.length) {
+      const target = items[0].target;
+      const batch: Record<string, unknown>[] = [];
+      while (items.length && items[0].target === target && batch.length < MAX_PER_POST)
+        batch.push(items.shift()!.notification);
+      const envelope = { '@odata.type': '#microsoft.graph.commsNotifications', value: batch };
+      call.chain = call.chain.then(() => this.deliver(call, target, envelope, 1));
+    }
+  }
+
+  /** One attempt; a failure schedules the next one and lets the call's later POSTs go ahead. */
+  private async deliver(call: SimCall, target: string, envelope: object, attempt: number): Promise<void> {
+    const token = this.tokens.sign(call.tenantId, call.botAppId);
+    const res = await postJson(target, envelope, token, this.ca);
+    const stats = this.core.guard.stats;
+    if (res.ok) {
+      stats.notificationsSent++;
+      return;
+    }
+    stats.notificationsFailed++;
+    const f = this.core.faults;
+    this.core.log(
+      `notification for call ${call.id} to ${target} failed (attempt ${attempt}): ${res.error ?? res.status}`,
+    );
+    if (attempt >= f.notificationMaxAttempts) return;
+    const delay = f.notificationRetryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random());
+    const t = setTimeout(() => {
+      this.retryTimers.delete(t);
+      stats.notificationsRetried++;
+      void this.deliver(call, target, envelope, attempt + 1);
+    }, delay);
+    t.unref();
+    this.retryTimers.add(t);
+  }
+
+  /** `created`: the whole call resource (the incoming-call notification). */
+  created(call: SimCall, url?: string): void {
     this.enqueue(
       call,
       {
-        changeType,
+        changeType: 'created',
         resourceUrl: `/communications/calls/${call.id}`,
-        resourceData: callResource(this.core, call, extra),
+        resourceData: callResource(this.core, call),
       },
       url,
     );
+  }
+
+  /** `updated` with only what changed, e.g. {state} or {state, resultInfo} or {toneInfo}. */
+  updated(call: SimCall, changes: Record<string, unknown>, url?: string): void {
+    this.enqueue(
+      call,
+      {
+        changeType: 'updated',
+        resourceUrl: `/communications/calls/${call.id}`,
+        resourceData: { '@odata.type': '#microsoft.graph.call', ...changes },
+      },
+      url,
+    );
+  }
+
+  /** The bot's leg ended: `deleted` with state terminated and resultInfo (call-delete.md). */
+  deleted(call: SimCall, info: ResultInfo, extra: Record<string, unknown> = {}): void {
+    this.enqueue(call, {
+      changeType: 'deleted',
+      resourceUrl: `/communications/calls/${call.id}`,
+      resourceData: {
+        '@odata.type': '#microsoft.graph.call',
+        state: 'terminated',
+        resultInfo: { '@odata.type': '#microsoft.graph.resultInfo', ...info },
+        ...extra,
+      },
+    });
+  }
+
+  /** The whole roster, with mediaStreams (participant-invite.md, "roster updated"). */
+  roster(call: SimCall): void {
+    if (!call.botInCall || !call.callbackUri) return;
+    this.enqueue(call, {
+      changeType: 'updated',
+      resourceUrl: `/communications/calls/${call.id}/participants`,
+      resourceData: rosterResource(call),
+    });
   }
 
   operation(

@@ -1,59 +1,162 @@
-// The humans on the far side: Teams agents who ring, answer and talk; their presence follows their calls.
+// The humans on the far side: the PSTN caller, Teams agents (who ring, answer, forward to voicemail, talk and hang
+// up per their profile) and PSTN callees (per callee profile). Agents' presence follows their calls.
+import type { CalleeProfile } from '../model';
+import { newId } from '../util';
 import type { CallEngine } from './engine';
-import type { SimCall } from './types';
+import { Participant, RESULTS, SimCall } from './types';
 
 const AVAILABLE_TO_ANSWER = new Set(['Available', 'AvailableIdle', 'Away', 'BeRightBack']);
 
+export type RingResult = 'answered' | 'voicemail' | 'noAnswer';
+
+export interface JoinOptions {
+  hidden?: boolean;
+  removeFromDefaultAudioRoutingGroup?: boolean;
+  replacesCallId?: string;
+}
+
 export class People {
-  /** agentId → callId while the agent talks */
+  /** agentId → callId while the agent is on a call */
   readonly agentBusy = new Map<string, string>();
+  /** PSTN numbers the bot calls out to, by number */
+  readonly callees = new Map<string, CalleeProfile>();
 
   constructor(private readonly e: CallEngine) {}
 
   reset(): void {
     this.agentBusy.clear();
+    this.callees.clear();
   }
 
-  /** Rings an agent: they answer after answerDelayMs with answerProbability, if free and present; else never. */
-  ringAgent(call: SimCall, agentId: string, timeoutMs: number, done: (answered: boolean) => void): void {
+  /**
+   * Rings an agent: they answer after answerDelayMs with answerProbability if free and present. When they do not
+   * answer and `forwarding` is allowed, an agent with forwardToVoicemailAfterS set is "answered" by voicemail then.
+   */
+  ringAgent(
+    call: SimCall,
+    agentId: string,
+    timeoutMs: number,
+    done: (r: RingResult) => void,
+    forwarding = false,
+  ): void {
     const tenant = this.e.core.tenants.get(call.tenantId)!;
     const profile = tenant.agentProfiles.get(agentId);
     const presence = tenant.presence.get(agentId);
+    const voicemailMs =
+      forwarding && profile?.forwardToVoicemailAfterS !== undefined
+        ? profile.forwardToVoicemailAfterS * 1000
+        : Infinity;
     const willAnswer =
       !!profile &&
       !!presence &&
       AVAILABLE_TO_ANSWER.has(presence.availability) &&
       !this.agentBusy.has(agentId) &&
       Math.random() < profile.answerProbability &&
-      profile.answerDelayMs < timeoutMs;
-    if (willAnswer) this.e.after(call, profile!.answerDelayMs, () => done(true));
-    else this.e.after(call, timeoutMs, () => done(false));
+      profile.answerDelayMs < Math.min(timeoutMs, voicemailMs);
+    if (willAnswer) this.e.after(call, profile!.answerDelayMs, () => done('answered'));
+    else if (voicemailMs < timeoutMs) this.e.after(call, voicemailMs, () => done('voicemail'));
+    else this.e.after(call, timeoutMs, () => done('noAnswer'));
   }
 
-  occupyAgent(call: SimCall, agentId: string): void {
+  /** A PSTN callee per its profile (default: picks up after outboundAnswerDelayMs). */
+  ringCallee(call: SimCall, number: string, done: (r: 'answered' | 'busy' | 'noAnswer') => void): void {
+    const f = this.e.core.faults;
+    const p = this.callees.get(number) ?? { answerDelayMs: f.outboundAnswerDelayMs, answerProbability: 1, busy: false };
+    if (p.busy) this.e.after(call, Math.min(p.answerDelayMs, 200), () => done('busy'));
+    else if (Math.random() < p.answerProbability && p.answerDelayMs < f.incomingCallTimeoutMs)
+      this.e.after(call, p.answerDelayMs, () => done('answered'));
+    else this.e.after(call, f.incomingCallTimeoutMs, () => done('noAnswer'));
+  }
+
+  participant(call: SimCall, p: Omit<Participant, 'sourceId' | 'joinedAt' | 'isMuted' | 'onHold'>): Participant {
+    const full: Participant = {
+      ...p,
+      isMuted: false,
+      onHold: false,
+      joinedAt: Date.now(),
+      sourceId: String(call.nextSourceId++),
+    };
+    call.participants.push(full);
+    return full;
+  }
+
+  /** An agent joins the call (invite, transfer, redirect or an outbound call to them). */
+  agentJoins(call: SimCall, agentId: string, o: JoinOptions = {}): Participant {
     const tenant = this.e.core.tenants.get(call.tenantId)!;
-    call.agentId = agentId;
-    call.connectedAt = Date.now();
+    const first = !call.agentId;
+    if (first) {
+      call.agentId = agentId;
+      call.connectedAt = Date.now();
+    }
     this.agentBusy.set(agentId, call.id);
     tenant.presence.set(agentId, { availability: 'Busy', activity: 'InACall' });
-    this.e.connected(call);
-    // the caller talks for their handle time, then hangs up
-    this.e.after(call, call.handleTimeS * 1000, () => {
-      this.e.terminate(
-        call,
-        { code: 200, subcode: 5010, message: 'The call was ended by the remote party.' },
-        'completed',
-      );
+    const p = this.participant(call, {
+      id: newId(),
+      kind: 'agent',
+      userId: agentId,
+      displayName: tenant.users.get(agentId)?.displayName ?? null,
+      hidden: o.hidden === true,
+      removeFromDefaultAudioRoutingGroup: o.removeFromDefaultAudioRoutingGroup === true,
+      ...(o.replacesCallId ? { replacesCallId: o.replacesCallId } : {}),
     });
+    if (first) {
+      this.e.connected(call);
+      // the caller talks for their handle time, then hangs up
+      this.e.after(call, call.handleTimeS * 1000, () => this.callerHangsUp(call));
+    }
+    const hangUp = tenant.agentProfiles.get(agentId)?.hangsUpAfterS;
+    if (hangUp !== undefined) this.e.after(call, hangUp * 1000, () => this.leaves(call, p));
+    return p;
   }
 
-  /** The call ended: its agent is free again. */
-  release(call: SimCall): void {
-    if (call.agentId && this.agentBusy.get(call.agentId) === call.id) {
-      this.agentBusy.delete(call.agentId);
-      const tenant = this.e.core.tenants.get(call.tenantId);
-      if (tenant?.presence.has(call.agentId))
-        tenant.presence.set(call.agentId, { availability: 'Available', activity: 'Available' });
+  /** Someone other than the caller and the bot leaves (agent hangs up, or removed by the bot). */
+  leaves(call: SimCall, p: Participant): void {
+    const i = call.participants.indexOf(p);
+    if (i < 0) return;
+    call.participants.splice(i, 1);
+    if (p.kind === 'agent' && p.userId) this.releaseAgent(call, p.userId);
+    if (!call.botInCall) {
+      // caller and agent alone: the agent's hang-up ends the call
+      return this.e.terminate(call, RESULTS.otherPartyLeft, 'completed');
     }
+    if (!call.group) return this.e.terminate(call, RESULTS.otherPartyLeft, 'completed');
+    this.e.notify.roster(call);
+    this.endIfAlone(call);
+  }
+
+  /** The PSTN caller hangs up: a group call goes on without them; otherwise the call ends (540000). */
+  callerHangsUp(call: SimCall): void {
+    if (call.state === 'terminated') return;
+    const reason = call.connectedAt ? 'completed' : 'abandoned';
+    if (call.botInCall && call.group) {
+      const p = call.participants.find((x) => x.kind === 'caller');
+      if (p) call.participants.splice(call.participants.indexOf(p), 1);
+      call.callerLeftAt = Date.now();
+      this.e.notify.roster(call);
+      this.endIfAlone(call);
+      return;
+    }
+    // an outbound call to a Teams user: that user is "the other party" (4521); otherwise the PSTN party hung up
+    const p2pUser = call.direction === 'outgoing' && call.participants.some((x) => x.kind === 'agent');
+    this.e.terminate(call, p2pUser ? RESULTS.otherPartyLeft : RESULTS.pstnHangUp, reason);
+  }
+
+  /** call-delete.md 200/5002: everyone but the bot has left. */
+  private endIfAlone(call: SimCall): void {
+    if (call.participants.every((p) => p.kind === 'bot'))
+      this.e.terminate(call, RESULTS.allLeft, call.callerLeftAt ? 'completed' : 'abandoned');
+  }
+
+  private releaseAgent(call: SimCall, agentId: string): void {
+    if (this.agentBusy.get(agentId) !== call.id) return;
+    this.agentBusy.delete(agentId);
+    const tenant = this.e.core.tenants.get(call.tenantId);
+    if (tenant?.presence.has(agentId))
+      tenant.presence.set(agentId, { availability: 'Available', activity: 'Available' });
+  }
+
+  /** The call ended: its agents are free again. */
+  release(call: SimCall): void {
+    for (const [agentId, callId] of [...this.agentBusy]) if (callId === call.id) this.releaseAgent(call, agentId);
   }
 }

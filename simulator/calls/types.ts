@@ -1,4 +1,5 @@
-// The calls engine's data: a call as the simulator holds it, its operations, and the error the Graph layer maps.
+// The calls engine's data: a call as the simulator holds it, its roster and operations, what the caller heard, and
+// the error the Graph layer maps.
 
 export type CallState =
   | 'incoming'
@@ -24,6 +25,40 @@ export interface Operation {
   timer?: NodeJS.Timeout;
 }
 
+export interface Participant {
+  id: string;
+  kind: 'bot' | 'caller' | 'agent' | 'pstn' | 'voicemail';
+  userId?: string;
+  phone?: string;
+  applicationInstanceId?: string;
+  displayName: string | null;
+  hidden: boolean;
+  removeFromDefaultAudioRoutingGroup: boolean;
+  isMuted: boolean;
+  onHold: boolean;
+  replacesCallId?: string;
+  joinedAt: number;
+  /** mediaStream sourceId (Graph numbers the streams of a call) */
+  sourceId: string;
+}
+
+export interface Heard {
+  at: number;
+  kind: 'prompt' | 'music';
+  uri?: string;
+  text?: string;
+  until?: number;
+  participantId?: string;
+}
+
+/** A playPrompt or recordResponse waiting for, or holding, the call's media channel. */
+export interface MediaJob {
+  op: Operation;
+  kind: 'prompt' | 'record';
+  prompts: { uri?: string; text?: string }[];
+  maxRecordMs?: number;
+}
+
 export interface SimCall {
   id: string;
   tenantId: string;
@@ -43,10 +78,25 @@ export interface SimCall {
   connectedAt?: number;
   endedAt?: number;
   agentId?: string;
+  /** who took the call when it left the bot: an agent, a PSTN party or an agent's voicemail */
+  answeredBy?: 'agent' | 'pstn' | 'voicemail';
+  /** the caller left a group call (the bot and agents stay) */
+  callerLeftAt?: number;
   /** the bot still holds the call after an agent joined via participants/invite */
   botInCall: boolean;
+  /** set once participants/invite made it a group call: the caller may leave while bot and agents stay */
+  group: boolean;
+  /** 'serviceHosted' | 'appHosted' once answered (outbound: from the POST) */
+  mediaConfig: 'serviceHosted' | 'appHosted' | null;
+  participants: Participant[];
+  nextSourceId: number;
   dtmf: string;
+  /** index of the next dtmf script character; -1 = not started */
+  dtmfPos: number;
+  /** the script stopped at a `w` and resumes when the next prompt ends */
+  dtmfWaiting: boolean;
   dtmfStarted: boolean;
+  toneSequence: number;
   toneSubscribed: boolean;
   patienceS: number;
   handleTimeS: number;
@@ -55,15 +105,27 @@ export interface SimCall {
   resultInfo?: ResultInfo;
   loadId?: string;
   ops: Map<string, Operation>;
+  mediaQueue: MediaJob[];
+  mediaRunning?: MediaJob;
+  heard: Heard[];
+  tones: { at: number; tone: string }[];
+  recording: { at: number; status: string }[];
+  keepAliveTimer?: NodeJS.Timeout;
+  lastKeepAliveAt: number;
   timers: Set<NodeJS.Timeout>;
+  /** notifications raised but not yet handed to a POST */
+  pending: { target: string; notification: Record<string, unknown> }[];
+  flushTimer?: NodeJS.Timeout;
   chain: Promise<void>;
   seq: number;
 }
 
 export class SimError extends Error {
+  /** `code`: Graph's numeric error code for the calls API (e.g. 8522), sent as error.code */
   constructor(
     readonly status: number,
     message: string,
+    readonly code?: number,
   ) {
     super(message);
   }
@@ -78,3 +140,24 @@ export interface PlaceOptions {
   handleTimeS?: number;
   loadId?: string;
 }
+
+export const CALL_NOT_FOUND = 8522;
+export const TENANT_MISMATCH = 7505;
+
+/** Result infos the engine sends, with where Graph documents them. */
+export const RESULTS = {
+  // api-reference/v1.0/api/call-delete.md, "Call end reason codes"
+  pstnHangUp: { code: 200, subcode: 540000, message: 'Call ended by the PSTN User.' },
+  otherPartyLeft: { code: 200, subcode: 4521, message: 'Call ended by the other participant in peer-to-peer call.' },
+  endedByBot: { code: 200, subcode: 7000, message: 'The conversation has ended by bot.' },
+  allLeft: {
+    code: 200,
+    subcode: 5002,
+    message: 'The conversation has ended as all other participants have left the call.',
+  },
+  keepAliveTimeout: { code: 408, subcode: 8537, message: 'Keep Alive timeout, cleaned up inactive call.' },
+  // api-reference/v1.0/api/call-transfer.md, "Notification - transfer completed" / "transfer failed"
+  transferred: { code: 0, subcode: 7015, message: 'GracefulTransferCompleted' },
+  redirected: { code: 0, subcode: 7015, message: 'The call was redirected.' },
+  transferFailed: { code: 500, subcode: 7000, message: 'The transfer target did not answer.' },
+} satisfies Record<string, ResultInfo>;

@@ -1,6 +1,51 @@
-// How a call looks to the bot: the #microsoft.graph.call resource in notifications and GET responses.
+// How a call looks: the #microsoft.graph.call resource (notifications, GET), its roster as
+// #microsoft.graph.participant (api-reference/v1.0/resources/participant.md), and the control API's call view.
 import type { SimCore } from '../core';
-import type { SimCall } from './types';
+import type { Participant, SimCall } from './types';
+
+function identityOf(call: SimCall, p: Participant): Record<string, unknown> {
+  const id = (v: Record<string, unknown>): Record<string, unknown> => ({
+    '@odata.type': '#microsoft.graph.identity',
+    ...v,
+  });
+  const set: Record<string, unknown> = { '@odata.type': '#microsoft.graph.identitySet' };
+  if (p.applicationInstanceId)
+    set.applicationInstance = id({ id: p.applicationInstanceId, displayName: p.displayName, tenantId: call.tenantId });
+  else if (p.userId)
+    set.user = id({ id: p.userId, displayName: p.displayName, identityProvider: 'AAD', tenantId: call.tenantId });
+  else if (p.phone) set.phone = id({ id: p.phone });
+  return set;
+}
+
+export function participantResource(call: SimCall, p: Participant): Record<string, unknown> {
+  return {
+    '@odata.type': '#microsoft.graph.participant',
+    id: p.id,
+    info: {
+      '@odata.type': '#microsoft.graph.participantInfo',
+      identity: identityOf(call, p),
+      endpointType: 'default',
+      participantId: p.id,
+    },
+    mediaStreams: [
+      {
+        '@odata.type': '#microsoft.graph.mediaStream',
+        mediaType: 'audio',
+        sourceId: p.sourceId,
+        direction: p.onHold ? 'receiveOnly' : 'sendReceive',
+        serverMuted: p.isMuted,
+      },
+    ],
+    isMuted: p.isMuted,
+    isInLobby: false,
+    ...(p.replacesCallId ? { replacesCallId: p.replacesCallId } : {}),
+  };
+}
+
+/** Every participant the bot can see (hidden ones are in the roster too: Graph hides them from the others). */
+export function rosterResource(call: SimCall): Record<string, unknown>[] {
+  return call.participants.map((p) => participantResource(call, p));
+}
 
 export function callResource(
   core: SimCore,
@@ -17,6 +62,7 @@ export function callResource(
     '@odata.type': '#microsoft.graph.identity',
     id: call.resourceAccountId,
     displayName: ra?.displayName ?? null,
+    tenantId: call.tenantId,
   };
   const remote = { '@odata.type': '#microsoft.graph.identitySet', phone };
   const local = { '@odata.type': '#microsoft.graph.identitySet', applicationInstance: app };
@@ -31,6 +77,7 @@ export function callResource(
       endpointType: 'default',
       region: null,
       languageId: null,
+      participantId: call.direction === 'incoming' ? call.callerParticipantId : call.myParticipantId,
     },
     targets: [
       {
@@ -40,6 +87,10 @@ export function callResource(
       },
     ],
     requestedModalities: ['audio'],
+    mediaConfig:
+      call.mediaConfig === 'appHosted'
+        ? { '@odata.type': '#microsoft.graph.appHostedMediaConfig' }
+        : { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' },
     tenantId: call.tenantId,
     myParticipantId: call.myParticipantId,
     id: call.id,
@@ -55,5 +106,41 @@ export function callResource(
           }
         : null,
     ...extra,
+  };
+}
+
+/** GET /_sim/calls/{id}: what tests assert on. */
+export function simCallView(call: SimCall): Record<string, unknown> {
+  return {
+    id: call.id,
+    state: call.state,
+    from: call.from,
+    to: call.to,
+    agentId: call.agentId,
+    endReason: call.endReason,
+    resultInfo: call.resultInfo,
+    direction: call.direction,
+    callbackUri: call.callbackUri,
+    botInCall: call.botInCall,
+    group: call.group,
+    answeredBy: call.answeredBy,
+    recordingStatus: call.recordingStatus,
+    participants: call.participants.map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      ...(p.userId ? { userId: p.userId } : {}),
+      ...(p.phone ? { phone: p.phone } : {}),
+      ...(p.applicationInstanceId ? { applicationInstanceId: p.applicationInstanceId } : {}),
+      displayName: p.displayName,
+      hidden: p.hidden,
+      removeFromDefaultAudioRoutingGroup: p.removeFromDefaultAudioRoutingGroup,
+      isMuted: p.isMuted,
+      onHold: p.onHold,
+      ...(p.replacesCallId ? { replacesCallId: p.replacesCallId } : {}),
+    })),
+    heard: call.heard.map((h) => ({ ...h })),
+    tones: call.tones.map((t) => ({ ...t })),
+    recording: call.recording.map((r) => ({ ...r })),
+    lastKeepAliveAt: call.lastKeepAliveAt,
   };
 }

@@ -29,6 +29,8 @@ export interface GraphRoute {
   perms: string[];
   handler: GraphHandler;
   betaOnly?: boolean;
+  /** a service-specific limit on top of the general one (learn.microsoft.com/graph/throttling-limits) */
+  throttle?: 'calls' | 'presence';
 }
 
 const GRAPH_AUDIENCES = [GRAPH_AUDIENCE, `${GRAPH_AUDIENCE}/`, GRAPH_APP_ID];
@@ -94,7 +96,19 @@ export class GraphRouter {
       const seg = path.split('/').filter(Boolean).pop() ?? '';
       return graphError(req, 400, 'BadRequest', `Resource not found for the segment '${seg}'.`);
     }
-    const decision = this.core.guard.check(`graph|${tenant.tenantId}|${appId}`, req.connection);
+    let decision = this.core.guard.check(`graph|${tenant.tenantId}|${appId}`, req.connection);
+    if (decision.kind === 'ok' && matched.throttle) {
+      // Cloud communication service limits: calls 50,000 requests / 15 s, presence 1,500 / 30 s, per app per tenant
+      const f = this.core.faults;
+      const [limit, windowS] =
+        matched.throttle === 'calls' ? [f.callsRequestsPer15s, 15] : [f.presenceRequestsPer30s, 30];
+      decision = this.core.guard.limit(
+        `${matched.throttle}|${tenant.tenantId}|${appId}`,
+        limit,
+        windowS,
+        req.connection,
+      );
+    }
     if (decision.kind === 'throttled') {
       return graphError(
         req,

@@ -79,7 +79,14 @@ beforeAll(async () => {
   t = await startTestSimulator({
     seed,
     webhookUrl: `${hookUrl}/api/calls/notifications`,
-    faults: { establishDelayMs: 20, dtmfIntervalMs: 30, promptDurationMs: 50 },
+    // in order, and no prompt fetch (example.com): the hard defaults are covered by the calls-*.test.ts suites
+    faults: {
+      establishDelayMs: 20,
+      dtmfIntervalMs: 30,
+      promptDurationMs: 50,
+      establishSwapProbability: 0,
+      promptFetch: false,
+    },
   });
   g = graphClient(t, credential(t, BOT, 'bot-secret', TENANT));
 });
@@ -304,5 +311,6 @@ test('outbound call from the resource account to a PSTN number: 201 establishing
   await waitFor(created.id, (n) => n.resourceData.state === 'established');
   await g.api(`/communications/calls/${created.id}`).delete();
   const ended = await waitFor(created.id, (n) => n.changeType === 'deleted');
-  expect(ended.resourceData.resultInfo).toMatchObject({ code: 200, subcode: 5000 });
+  // call-delete.md: the bot's hang-up is 200/7000 "The conversation has ended by bot."
+  expect(ended.resourceData.resultInfo).toMatchObject({ code: 200, subcode: 7000 });
 });
