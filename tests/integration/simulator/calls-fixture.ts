@@ -146,7 +146,7 @@ export async function startFixture(faults: Partial<Faults> = {}): Promise<Fixtur
     });
   });
   const media = http.createServer((req, res) => {
-    const u = req.url ?? '';
+    const u = (req.url ?? '').split('?')[0];
     if (u === '/good.wav') return res.writeHead(200, { 'content-type': 'audio/wav' }).end(wav());
     if (u === '/stereo.wav') return res.writeHead(200, { 'content-type': 'audio/wav' }).end(wav(2));
     if (u === '/8k.wav') return res.writeHead(200, { 'content-type': 'audio/wav' }).end(wav(1, 8000));
@@ -221,7 +221,14 @@ export const ANSWER = {
 /** Places an inbound call, answers it with the real Graph client, waits until it is established. */
 export async function establishedCall(
   f: Fixture,
-  o: { dtmf?: string; to?: string; handleTimeS?: number; patienceS?: number; answer?: Record<string, unknown> } = {},
+  o: {
+    dtmf?: string;
+    to?: string;
+    handleTimeS?: number;
+    patienceS?: number;
+    answer?: Record<string, unknown>;
+    client?: Client;
+  } = {},
 ): Promise<string> {
   const placed = await call<{ callId: string }>(f.t, 'POST', '/_sim/calls', {
     tenantId: TENANT,
@@ -234,7 +241,7 @@ export async function establishedCall(
   expect(placed.status).toBe(201);
   const callId = placed.body.callId;
   await waitFor(f, callId, (n) => n.changeType === 'created');
-  await f.g
+  await (o.client ?? f.g)
     .api(`/communications/calls/${callId}/answer`)
     .post({ callbackUri: `${f.hookUrl}/callback`, ...ANSWER, ...o.answer });
   await eventually(async () => {
