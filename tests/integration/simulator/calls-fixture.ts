@@ -257,6 +257,7 @@ export interface CallView {
   agentId?: string;
   endReason?: string;
   answeredBy?: string;
+  botInCall: boolean;
   resultInfo?: { code: number; subcode: number };
   participants: {
     id: string;
