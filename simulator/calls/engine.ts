@@ -238,10 +238,11 @@ export class CallEngine {
         { code: 480, subcode: 10037, message: 'No callee endpoints were found.' },
         'unanswered',
       );
-    const next = this.ring(tenant, inst.objectId, inst.apsApplicationId, inst.phoneNumber ?? call.to, {
+    const number = (inst.phoneNumber ?? call.to).replace(/^tel:/, '');
+    const next = this.ring(tenant, inst.objectId, inst.apsApplicationId, number, {
       tenantId: call.tenantId,
       from: call.from,
-      to: inst.phoneNumber ?? call.to,
+      to: number,
       dtmf: call.dtmf,
       patienceS: Math.max(1, call.patienceS - (Date.now() - call.createdAt) / 1000),
       handleTimeS: call.handleTimeS,
