@@ -248,6 +248,8 @@ export class Signalling {
   /** The bot's leg is gone: no more notifications, operations or media. */
   leaveBot(call: SimCall): void {
     call.botInCall = false;
+    // keepAlive is the bot's duty: a call it no longer holds cannot expire for want of one
+    this.e.cancel(call, call.keepAliveTimer);
     this.e.media.stopAll(call);
     call.participants = call.participants.filter((p) => p.kind !== 'bot');
   }
