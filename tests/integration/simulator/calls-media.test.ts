@@ -128,7 +128,7 @@ test('cancelMediaProcessing cancels the running prompt and the queued ones', asy
 });
 
 test('the caller types ahead during a prompt; `w` waits for the next prompt to end', async () => {
-  await call(f.t, 'POST', '/_sim/faults', { promptDurationMs: 600 });
+  await call(f.t, 'POST', '/_sim/faults', { promptDurationMs: 1500 });
   try {
     const id = await establishedCall(f, { dtmf: '1w2' });
     const p = await f.g
