@@ -377,10 +377,10 @@ class Step {
         if (!route) throw new Error('an incomingCall input needs its route');
         return this.incoming(e, at, route);
       case 'callStateChanged':
-        if (e.state === 'terminated') return this.terminated(at, e.resultInfo);
+        if (e.state === 'terminated') return this.terminated(at, e.resultInfo, undefined);
         return this.stateChanged(e.state, at, e.resultInfo);
       case 'callTerminated':
-        return this.terminated(at, e.resultInfo);
+        return this.terminated(at, e.resultInfo, e.terminationReason);
       case 'toneReceived':
         if (!this.r.tones.some((t) => t.sequenceId === e.sequenceId)) {
           this.r.tones.push({ sequenceId: e.sequenceId, tone: e.tone });
@@ -493,7 +493,7 @@ class Step {
     if (offer) this.connect(offer, at);
   }
 
-  private terminated(at: number, resultInfo: ResultInfo | undefined): void {
+  private terminated(at: number, resultInfo: ResultInfo | undefined, terminationReason: string | undefined): void {
     const r = this.r;
     if (r.end) {
       if (at < r.end.at) r.end.at = at;
@@ -501,7 +501,7 @@ class Step {
       return;
     }
     // A transfer / redirect that completed takes the call out of the bot's hands (api/call-transfer.md: 0/7015).
-    const handedOver = resultInfo?.subcode === TRANSFER_COMPLETED_SUBCODE;
+    const handedOver = isHandOver(resultInfo, terminationReason);
     const open = openOffer(r);
     if (handedOver && open && open.via !== 'invite') this.connect(open, at);
     const via = r.offers.find((o) => o.offerId === r.connected?.offerId)?.via;
@@ -687,6 +687,11 @@ class Step {
     for (const [k, v] of Object.entries(extra)) if (v !== undefined) (e as unknown as Record<string, unknown>)[k] = v;
     this.log.push(e);
   }
+}
+
+/** A transfer / redirect completed: 0/7015, or (consultative transfer) terminationReason AppTransferred. */
+export function isHandOver(resultInfo: ResultInfo | undefined, terminationReason?: string): boolean {
+  return resultInfo?.subcode === TRANSFER_COMPLETED_SUBCODE || /^AppTransferred$/i.test(terminationReason ?? '');
 }
 
 function describeAction(a: CallQueueAction): string {

@@ -54,6 +54,7 @@ export interface CallStateChangedEvent extends EventBase {
 export interface CallTerminatedEvent extends EventBase {
   type: 'callTerminated';
   resultInfo?: ResultInfo;
+  terminationReason?: string;
 }
 
 export interface ToneReceivedEvent extends EventBase {
@@ -210,13 +211,15 @@ function callEvents(
   const tenantId = (data.tenantId ?? undefined)?.toLowerCase() ?? tenantFallback;
   const base = { callId, tenantId };
   const resultInfo = data.resultInfo ?? undefined;
-  if (changeType === 'deleted') return [{ type: 'callTerminated', key: `${key}:terminated`, ...base, resultInfo }];
+  const terminationReason = data.terminationReason ?? undefined;
+  const ended = { type: 'callTerminated' as const, key: `${key}:terminated`, ...base, resultInfo, terminationReason };
+  if (changeType === 'deleted') return [ended];
   const events: CallEvent[] = [];
   const state = knownState(data.state);
   if (changeType === 'created' && (data.state === 'incoming' || (!data.state && data.direction === 'incoming'))) {
     events.push(incomingEvent(`${key}:incoming`, callId, tenantId, data));
   } else if (state === 'terminated') {
-    events.push({ type: 'callTerminated', key: `${key}:terminated`, ...base, resultInfo });
+    events.push(ended);
   } else if (state) {
     events.push({ type: 'callStateChanged', key: `${key}:state`, ...base, state, resultInfo });
   } else if (data.state) {

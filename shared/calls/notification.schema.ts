@@ -78,11 +78,21 @@ export const participantInfoSchema = z.object({
   languageId: optStr,
 });
 
-export const resultInfoSchema = z.object({
-  code: z.number({ message: 'must be a number' }).int(),
-  subcode: z.number().int().nullish(),
-  message: optStr,
-});
+/** api/call-transfer.md's failure example spells it `subCode`: read either. */
+export const resultInfoSchema = z.preprocess(
+  (v) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>;
+      if (o.subcode === undefined && o.subCode !== undefined) return { ...o, subcode: o.subCode };
+    }
+    return v;
+  },
+  z.object({
+    code: z.number({ message: 'must be a number' }).int(),
+    subcode: z.number({ message: 'must be a number' }).int().nullish(),
+    message: optStr,
+  }),
+);
 export type ResultInfo = z.infer<typeof resultInfoSchema>;
 
 export const toneInfoSchema = z.object({
@@ -110,6 +120,8 @@ export const callResourceSchema = z.object({
   incomingContext: incomingContextSchema.nullish(),
   resultInfo: resultInfoSchema.nullish(),
   toneInfo: toneInfoSchema.nullish(),
+  /** api/call-transfer.md: a completed consultative transfer ends with `terminationReason: "AppTransferred"`. */
+  terminationReason: optStr,
 });
 export type CallResource = z.infer<typeof callResourceSchema>;
 

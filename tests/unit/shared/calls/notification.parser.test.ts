@@ -85,6 +85,20 @@ describe('parseCommsNotifications', () => {
     expect(b).toMatchObject({ type: 'callTerminated', resultInfo: { code: 0, subcode: 7015 } });
   });
 
+  it('reads resultInfo spelt subCode and a transfer ended by terminationReason AppTransferred (call-transfer.md)', () => {
+    const [failed] = parseCommsNotifications(
+      envelope(stateUpdate('established', { resultInfo: { code: 500, subCode: 7700, message: 'm' } })),
+    );
+    expect(failed).toMatchObject({ resultInfo: { code: 500, subcode: 7700 } });
+    const done = terminated(0, 0);
+    done.resourceData = {
+      '@odata.type': '#microsoft.graph.call',
+      state: 'terminated',
+      terminationReason: 'AppTransferred',
+    };
+    expect(parseNotification(done)[0]).toMatchObject({ type: 'callTerminated', terminationReason: 'AppTransferred' });
+  });
+
   it('reads operation completions (any case of status) and ignores running ones', () => {
     const [done] = parseCommsNotifications(envelope(operationDone('playPromptOperation', 'ctx-1')));
     expect(done).toMatchObject({
