@@ -33,8 +33,13 @@ function g(notification: unknown, at: number, route: ArrivalRoute = ANSWER): Cal
   return parseNotification(notification).map((event) => ({ kind: 'graph', event, at, route }));
 }
 
-function offer(at: number, via: 'transfer' | 'invite' | 'redirect' = 'transfer', offerId = 'o1'): CallInput {
-  return { kind: 'offer', key: offerId, at, offerId, agentId: 'agent01', userId: AGENT_USER, via };
+function offer(
+  at: number,
+  via: 'transfer' | 'invite' | 'redirect' = 'transfer',
+  offerId = 'o1',
+  agentId = 'agent01',
+): CallInput {
+  return { kind: 'offer', key: offerId, at, offerId, agentId, userId: AGENT_USER, via };
 }
 
 function run(inputs: CallInput[], start?: CallRecord) {
@@ -114,7 +119,7 @@ describe('call lifecycle', () => {
     expect(r.commands.map((c) => c.op)).toEqual(['startHoldMusic']);
     expect(callPhase(r.record!)).toBe('queued');
     // the next offer to another agent is taken
-    const next = applyCallInput(r.record, { ...offer(1000, 'transfer', 'o2'), agentId: 'agent02' }, env);
+    const next = applyCallInput(r.record, offer(1000, 'transfer', 'o2', 'agent02'), env);
     expect(next.changed).toBe(true);
   });
 
