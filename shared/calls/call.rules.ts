@@ -90,6 +90,8 @@ export interface CallRecord {
   disposition?: { reason: 'overflowed' | 'timedOut' | 'noAgent'; at: number; action: CallQueueAction };
   end?: { at: number; resultInfo?: ResultInfo };
   outcome?: CallOutcome;
+  /** A roster has listed the caller (so a roster without them means they left). */
+  rosterHadCaller?: boolean;
   /** DTMF by sequence id (callers type ahead; order restored by sequenceId). */
   tones: { sequenceId: number; tone: Tone }[];
   /** Operations we started and wait for, by clientContext. */
@@ -201,14 +203,22 @@ const STATE_RANK: Record<GraphCallState, number> = {
   incoming: 0,
   establishing: 1,
   ringing: 1,
+  redirecting: 1,
   established: 2,
   hold: 2,
-  redirecting: 2,
   transferring: 3,
   transferAccepted: 4,
   terminating: 5,
   terminated: 6,
 };
+
+/** States that prove the bot answered (a redirect happens before any answer). */
+const ANSWERED_STATES: ReadonlySet<GraphCallState> = new Set([
+  'established',
+  'hold',
+  'transferring',
+  'transferAccepted',
+]);
 
 /** resultInfo subcode of a completed transfer / redirect (api/call-transfer.md: 0/7015 GracefulTransferCompleted). */
 export const TRANSFER_COMPLETED_SUBCODE = 7015;
@@ -450,7 +460,7 @@ class Step {
     } else if (r.graphState === undefined || STATE_RANK[state] >= STATE_RANK[r.graphState]) {
       if (!r.end) r.graphState = state;
     }
-    if (STATE_RANK[state] >= STATE_RANK.established && STATE_RANK[state] < STATE_RANK.terminating) {
+    if (ANSWERED_STATES.has(state)) {
       this.answered(at);
       if (state === 'transferAccepted') this.transferAccepted(at);
     }
@@ -530,15 +540,7 @@ class Step {
     const offer = r.offers.find((o) => o.offerId === pending.offerId);
     if (!offer || offer.result) return;
     if (status === 'completed') {
-      if (offer.via === 'invite') {
-        this.connect(offer, at);
-        const participantId = r.arrival?.callerParticipantId;
-        if (participantId) {
-          const cc = this.clientContext('unhold');
-          r.pendingOps[cc] = { purpose: 'holdMusic' };
-          this.commands.push({ op: 'stopHoldMusic', callId: r.callId, participantId, clientContext: cc });
-        }
-      }
+      if (offer.via === 'invite') this.connect(offer, at);
     } else {
       this.resolveOffer(offer, 'declined', at, resultInfo);
     }
@@ -550,9 +552,12 @@ class Step {
     const offer = openOffer(r);
     if (offer?.via === 'invite' && participants.some((p) => p.userId === offer.userId.toLowerCase()))
       this.connect(offer, at);
-    // Invite model: the caller left while the agent and the bot stay (issue 12 §7) → the bot ends the call.
-    if (r.connected && r.arrival?.callerPhone && !participants.some((p) => p.phone === r.arrival?.callerPhone))
-      this.commands.push({ op: 'hangUp', callId: r.callId });
+    // Invite model: the caller left while the agent and the bot stay (issue 12 §7) → the bot ends the call. Only
+    // once a roster has shown the caller: some rosters list only who was added (participant-invite.md example 1).
+    const phone = r.arrival?.callerPhone;
+    const callerIn = !!phone && participants.some((p) => p.phone === phone);
+    if (callerIn) r.rosterHadCaller = true;
+    else if (r.connected && r.rosterHadCaller) this.commands.push({ op: 'hangUp', callId: r.callId });
   }
 
   // ---- router / timers ---------------------------------------------------------------------------------------
@@ -658,6 +663,13 @@ class Step {
     r.connected = { agentId: offer.agentId, userId: offer.userId, at, offerId: offer.offerId };
     delete r.pendingOps[offer.clientContext];
     this.entry('connected', at, { agentId: offer.agentId, offerId: offer.offerId, waitMs: this.waitMs(at) });
+    // Invite model: the caller stays in the bot's call, now talking to the agent — the music stops.
+    const participantId = r.arrival?.callerParticipantId;
+    if (offer.via === 'invite' && participantId) {
+      const cc = this.clientContext('unhold');
+      r.pendingOps[cc] = { purpose: 'holdMusic' };
+      this.commands.push({ op: 'stopHoldMusic', callId: r.callId, participantId, clientContext: cc });
+    }
   }
 
   private resolveOffer(offer: CallOffer, result: OfferResult, at: number, resultInfo?: ResultInfo): void {

@@ -147,7 +147,9 @@ describe('call lifecycle', () => {
     const c = run(g(operationDone('inviteParticipantsOperation', cc), 2000), offered);
     expect(kinds(c.log)).toEqual(['connected']);
     expect(c.commands.map((x) => x.op)).toEqual(['stopHoldMusic']);
-    const left = run(g(roster([{}, { userId: AGENT_USER }]), 60_000), c.record);
+    const all = run(g(roster([{}, { phone: '+14255550111' }, { userId: AGENT_USER }]), 3000), c.record);
+    expect(all.commands).toEqual([]);
+    const left = run(g(roster([{}, { userId: AGENT_USER }]), 60_000), all.record);
     expect(left.commands).toEqual([{ op: 'hangUp', callId: CALL }]);
     const end = run(g(terminated(200, 7000), 60_100), left.record);
     expect(callSummary(end.record!)).toMatchObject({ outcome: 'completed', agentId: 'agent01' });
