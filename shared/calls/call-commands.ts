@@ -18,10 +18,19 @@ export async function executeCallCommand(cc: CallControl, cmd: CallCommand): Pro
         await cc.reject(cmd.callId, cmd.reason);
         return { op: cmd.op, outcome: 'done' };
       case 'redirect':
-        await cc.redirect(cmd.callId, { targets: cmd.targets, timeoutS: cmd.timeoutS, callbackUri: cmd.callbackUri });
+        await cc.redirect(cmd.callId, {
+          targets: cmd.targets,
+          timeoutS: cmd.timeoutS,
+          callbackUri: cmd.callbackUri,
+          routingPolicies: cmd.routingPolicies,
+        });
         return { op: cmd.op, outcome: 'done' };
       case 'transfer':
-        await cc.transfer(cmd.callId, { target: cmd.target, clientContext: cmd.clientContext });
+        await cc.transfer(cmd.callId, {
+          target: cmd.target,
+          clientContext: cmd.clientContext,
+          transfereeParticipantId: cmd.transfereeParticipantId,
+        });
         return { op: cmd.op, outcome: 'done' };
       case 'invite':
         return {

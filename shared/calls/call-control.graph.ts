@@ -35,6 +35,7 @@ import {
   GRAPH_CALL_CODES,
   InviteParticipant,
   RecordingStatus,
+  RedirectRoutingPolicy,
   RejectReason,
 } from './call-control.port';
 
@@ -139,14 +140,19 @@ export class GraphCallControl implements CallControl {
     await this.post(callId, '/reject', { reason, ...(callbackUri ? { callbackUri } : {}) });
   }
 
-  async redirect(callId: string, o: { targets: CallTarget[]; timeoutS?: number; callbackUri?: string }): Promise<void> {
-    // api/call-redirect.md: targets (invitationParticipantInfo), timeout in seconds 15–90.
+  async redirect(
+    callId: string,
+    o: { targets: CallTarget[]; timeoutS?: number; callbackUri?: string; routingPolicies?: RedirectRoutingPolicy[] },
+  ): Promise<void> {
+    // api/call-redirect.md: targets (invitationParticipantInfo), timeout in seconds 15–90, routingPolicies
+    // (example 2: disableForwarding).
     if (o.targets.length < 1 || o.targets.length > 25) throw badInput('redirect', 'targets: 1 to 25 targets');
     if (o.timeoutS !== undefined && (o.timeoutS < 15 || o.timeoutS > 90))
       throw badInput('redirect', 'timeout: 15 to 90 seconds');
     await this.post(callId, '/redirect', {
       targets: o.targets.map(invitation),
       ...(o.timeoutS !== undefined ? { timeout: o.timeoutS } : {}),
+      ...(o.routingPolicies?.length ? { routingPolicies: o.routingPolicies } : {}),
       ...(o.callbackUri ? { callbackUri: o.callbackUri } : {}),
     });
   }

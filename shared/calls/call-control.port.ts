@@ -5,9 +5,9 @@
  * keepAlive and participant removal (api/call-keepalive.md: "a call that has already ended will result in a
  * 404 Not-Found … the resources related to the call should be cleaned up"), a {@link CallGoneError} for the rest.
  */
-import type { CallTarget, RejectReason } from './call.rules';
+import type { CallTarget, RedirectRoutingPolicy, RejectReason } from './call.rules';
 
-export type { CallTarget, RejectReason };
+export type { CallTarget, RedirectRoutingPolicy, RejectReason };
 
 /** A commsOperation as Graph answers an action (playPrompt, invite, startHoldMusic, …). */
 export interface CommsOperation {
@@ -39,7 +39,10 @@ export interface CallControl {
   /** api/call-reject.md: `{reason}`. 202. */
   reject(callId: string, reason: RejectReason, callbackUri?: string): Promise<void>;
   /** api/call-redirect.md: an unanswered call to 1–25 targets ringing at once, for `timeoutS` (15–90). 202. */
-  redirect(callId: string, o: { targets: CallTarget[]; timeoutS?: number; callbackUri?: string }): Promise<void>;
+  redirect(
+    callId: string,
+    o: { targets: CallTarget[]; timeoutS?: number; callbackUri?: string; routingPolicies?: RedirectRoutingPolicy[] },
+  ): Promise<void>;
   /** api/call-transfer.md: `{transferTarget[, transferee]}` — transferee needed once the call is a group call. 202. */
   transfer(
     callId: string,

@@ -51,6 +51,13 @@ export type CallQueueAction =
   | { kind: 'user'; userId: string }
   | { kind: 'number'; number: string };
 
+/**
+ * api/call-redirect.md example 2: `routingPolicies: ["disableForwarding"]`. An offer to an agent must reach the agent,
+ * not their voicemail or forwarding, and a missed offer is not a missed call on their client.
+ */
+export type RedirectRoutingPolicy = 'disableForwarding' | 'noMissedCall';
+export const AGENT_REDIRECT_POLICIES: readonly RedirectRoutingPolicy[] = ['disableForwarding', 'noMissedCall'];
+
 export type OfferVia = 'transfer' | 'redirect' | 'invite';
 export type OfferResult = 'accepted' | 'missed' | 'declined' | 'cancelled';
 
@@ -149,8 +156,22 @@ export interface CallLogEntry {
 export type CallCommand =
   | { op: 'answer'; callId: string; callbackUri: string; acceptedModalities: ['audio'] }
   | { op: 'reject'; callId: string; reason: RejectReason }
-  | { op: 'redirect'; callId: string; targets: CallTarget[]; timeoutS?: number; callbackUri: string }
-  | { op: 'transfer'; callId: string; target: CallTarget; clientContext: string }
+  | {
+      op: 'redirect';
+      callId: string;
+      targets: CallTarget[];
+      timeoutS?: number;
+      callbackUri: string;
+      routingPolicies?: RedirectRoutingPolicy[];
+    }
+  | {
+      op: 'transfer';
+      callId: string;
+      target: CallTarget;
+      clientContext: string;
+      /** The caller, once the bot's call is a group call (issue 12 §7: transfer needs transferee then). */
+      transfereeParticipantId?: string;
+    }
   | { op: 'invite'; callId: string; targets: CallTarget[]; clientContext: string }
   | { op: 'startHoldMusic'; callId: string; participantId: string; clientContext: string }
   | { op: 'stopHoldMusic'; callId: string; participantId: string; clientContext: string }
@@ -580,7 +601,8 @@ class Step {
     r.pendingOps[clientContext] = { purpose: 'offer', offerId: i.offerId };
     this.entry('offered', i.at, { agentId: i.agentId, offerId: i.offerId, callQueueId: r.callQueueId });
     const target: CallTarget = { kind: 'user', userId: i.userId, tenantId: r.tenantId || undefined };
-    if (i.via === 'transfer') this.commands.push({ op: 'transfer', callId: r.callId, target, clientContext });
+    if (i.via === 'transfer')
+      this.commands.push({ op: 'transfer', callId: r.callId, target, clientContext, ...this.transferee() });
     else if (i.via === 'invite')
       this.commands.push({ op: 'invite', callId: r.callId, targets: [target], clientContext });
     else
@@ -590,6 +612,7 @@ class Step {
         targets: [target],
         timeoutS: i.timeoutS,
         callbackUri: this.env.callbackUri,
+        routingPolicies: [...AGENT_REDIRECT_POLICIES],
       });
     return undefined;
   }
@@ -635,7 +658,7 @@ class Step {
         if (answered) {
           const clientContext = this.clientContext(reason);
           r.pendingOps[clientContext] = { purpose: 'action' };
-          this.commands.push({ op: 'transfer', callId: r.callId, target, clientContext });
+          this.commands.push({ op: 'transfer', callId: r.callId, target, clientContext, ...this.transferee() });
         } else {
           this.commands.push({
             op: 'redirect',
@@ -682,6 +705,12 @@ class Step {
         offerId: offer.offerId,
         resultInfo,
       });
+  }
+
+  /** An invite made the bot's call a group call: a transfer must then name the caller as transferee. */
+  private transferee(): { transfereeParticipantId?: string } {
+    const pid = this.r.arrival?.callerParticipantId;
+    return pid && this.r.offers.some((o) => o.via === 'invite') ? { transfereeParticipantId: pid } : {};
   }
 
   private clientContext(purpose: string): string {

@@ -155,6 +155,20 @@ describe('call lifecycle', () => {
     expect(callSummary(end.record!)).toMatchObject({ outcome: 'completed', agentId: 'agent01' });
   });
 
+  it('a redirect offer asks Graph not to forward to voicemail; a transfer after an invite names the transferee', () => {
+    const arrived = run(g(incoming(), 0)).record!;
+    const r = applyCallInput(arrived, { ...offer(10, 'redirect'), timeoutS: 20 } as CallInput, env);
+    expect(r.commands[0]).toMatchObject({
+      op: 'redirect',
+      timeoutS: 20,
+      routingPolicies: ['disableForwarding', 'noMissedCall'],
+    });
+    const invited = run([...g(stateUpdate('established'), 100), offer(200, 'invite')], arrived).record!;
+    const missed = applyCallInput(invited, { kind: 'offerExpired', key: 'o1', at: 300, offerId: 'o1' }, env).record;
+    const t = applyCallInput(missed, offer(400, 'transfer', 'o2'), env);
+    expect(t.commands[0]).toMatchObject({ op: 'transfer', transfereeParticipantId: CALLER_PARTICIPANT });
+  });
+
   it('caller hangs up while waiting → abandoned with the wait', () => {
     const r = run([
       ...g(incoming(), 1000),
