@@ -747,3 +747,14 @@ function describeAction(a: CallQueueAction): string {
       return `number ${a.number}`;
   }
 }
+
+/**
+ * api/call-keepalive.md: a call with no keepAlive for 45 minutes ends; send one every 15. Due when the call is
+ * answered, not ended, and 15 minutes have passed since the last keepAlive (or the answer).
+ */
+export const KEEP_ALIVE_EVERY_MS = 15 * 60_000;
+
+export function keepAliveDue(r: CallRecord, now: number, lastKeepAliveAt?: number): boolean {
+  if (r.end || r.answeredAt === undefined) return false;
+  return now - Math.max(r.answeredAt, lastKeepAliveAt ?? 0) >= KEEP_ALIVE_EVERY_MS;
+}

@@ -9,6 +9,7 @@ import {
   applyCallInputs,
   callPhase,
   callSummary,
+  keepAliveDue,
 } from '../../../../shared/calls/call.rules';
 import { parseNotification } from '../../../../shared/calls/notification.parser';
 import {
@@ -239,6 +240,19 @@ describe('call lifecycle', () => {
     const end = run(g(terminated(0, 7015), 2000), a.record);
     expect(kinds(end.log)).toEqual(['transferred', 'ended']);
     expect(callSummary(end.record!).outcome).toBe('overflowed');
+  });
+});
+
+describe('keepAlive', () => {
+  it('is due 15 minutes after the answer or the last keepAlive, never before the answer or after the end', () => {
+    const arrived = run(g(incoming(), 0)).record!;
+    expect(keepAliveDue(arrived, 60 * 60_000)).toBe(false);
+    const answered = run(g(stateUpdate('established'), 1000), arrived).record!;
+    expect(keepAliveDue(answered, 1000 + 14 * 60_000)).toBe(false);
+    expect(keepAliveDue(answered, 1000 + 15 * 60_000)).toBe(true);
+    expect(keepAliveDue(answered, 1000 + 20 * 60_000, 1000 + 10 * 60_000)).toBe(false);
+    const ended = run(g(terminated(200, 540000), 2000), answered).record!;
+    expect(keepAliveDue(ended, 60 * 60_000)).toBe(false);
   });
 });
 
