@@ -1,0 +1,404 @@
+import fc from 'fast-check';
+import {
+  ArrivalRoute,
+  CallInput,
+  CallLogEntry,
+  CallRecord,
+  UNIQUE_LOG_KINDS,
+  applyCallInput,
+  applyCallInputs,
+  callPhase,
+  callSummary,
+  keepAliveDue,
+} from '../../../../shared/calls/call.rules';
+import { parseNotification } from '../../../../shared/calls/notification.parser';
+import {
+  AGENT_USER,
+  CALL,
+  CALLER_PARTICIPANT,
+  TENANT,
+  incoming,
+  operationDone,
+  roster,
+  stateUpdate,
+  terminated,
+  tone,
+} from './fixtures';
+
+const env = { callbackUri: 'https://switchboard.example/api/calls/notifications' };
+const ANSWER: ArrivalRoute = { action: 'answer', callQueueId: 'support' };
+const REJECT: ArrivalRoute = { action: 'reject', reason: 'forbidden', why: 'no endpoint for this resource account' };
+
+/** Graph notification → machine input, stamped with the time the webhook received it. */
+function g(notification: unknown, at: number, route: ArrivalRoute = ANSWER): CallInput[] {
+  return parseNotification(notification).map((event) => ({ kind: 'graph', event, at, route }));
+}
+
+function offer(
+  at: number,
+  via: 'transfer' | 'invite' | 'redirect' = 'transfer',
+  offerId = 'o1',
+  agentId = 'agent01',
+): CallInput {
+  return { kind: 'offer', key: offerId, at, offerId, agentId, userId: AGENT_USER, via };
+}
+
+function run(inputs: CallInput[], start?: CallRecord) {
+  return applyCallInputs(start, inputs, env);
+}
+
+function kinds(log: CallLogEntry[]): string[] {
+  return log.map((e) => e.kind);
+}
+
+describe('call lifecycle', () => {
+  it('incoming → answer; established → answered, enqueued, hold music on the caller', () => {
+    const a = run(g(incoming(), 1000));
+    expect(a.commands).toEqual([
+      { op: 'answer', callId: CALL, callbackUri: env.callbackUri, acceptedModalities: ['audio'] },
+    ]);
+    expect(callPhase(a.record!)).toBe('arrived');
+    expect(a.record!.tenantId).toBe(TENANT);
+    const b = run([...g(stateUpdate('establishing'), 1100), ...g(stateUpdate('established'), 1200)], a.record);
+    expect(kinds(b.log)).toEqual(['answered', 'enqueued']);
+    expect(b.log[0]).toMatchObject({ at: 1200, waitMs: 200 });
+    expect(b.commands).toEqual([
+      { op: 'startHoldMusic', callId: CALL, participantId: CALLER_PARTICIPANT, clientContext: `${CALL}|hold|1` },
+    ]);
+    expect(callPhase(b.record!)).toBe('queued');
+    expect(b.record!.callQueueId).toBe('support');
+  });
+
+  it('a call to an unknown endpoint is rejected with a reason', () => {
+    const a = run(g(incoming(), 1000, REJECT));
+    expect(a.commands).toEqual([{ op: 'reject', callId: CALL, reason: 'forbidden' }]);
+    expect(kinds(a.log)).toEqual(['arrived', 'rejected']);
+    const b = run(g(terminated(603, 0), 1100), a.record);
+    expect(callSummary(b.record!)).toMatchObject({ phase: 'ended', outcome: 'rejected' });
+  });
+
+  it('transfer offer: transferring → transferAccepted → terminated 0/7015 = connected, transferred', () => {
+    const queued = run([...g(incoming(), 0), ...g(stateUpdate('established'), 100)]).record;
+    const o = run([offer(5000)], queued);
+    expect(o.commands).toEqual([
+      {
+        op: 'transfer',
+        callId: CALL,
+        target: { kind: 'user', userId: AGENT_USER, tenantId: TENANT },
+        clientContext: `${CALL}|offer:o1|2`,
+      },
+    ]);
+    expect(callPhase(o.record!)).toBe('offered');
+    const done = run(
+      [
+        ...g(stateUpdate('transferring'), 5100),
+        ...g(stateUpdate('transferAccepted'), 7000),
+        ...g(terminated(0, 7015, 'GracefulTransferCompleted'), 7100),
+      ],
+      o.record,
+    );
+    expect(kinds(done.log)).toEqual(['connected', 'transferred', 'ended']);
+    expect(done.log[0]).toMatchObject({ agentId: 'agent01', waitMs: 7000 });
+    expect(callSummary(done.record!)).toMatchObject({
+      phase: 'ended',
+      outcome: 'transferred',
+      agentId: 'agent01',
+      connectedAt: 7000,
+    });
+  });
+
+  it('a failed transfer (established with 500/7000) declines the offer: back in the call queue, music again', () => {
+    const queued = run([...g(incoming(), 0), ...g(stateUpdate('established'), 100), offer(200)]).record;
+    const r = run(
+      [
+        ...g(stateUpdate('transferring'), 300),
+        ...g(stateUpdate('established', { resultInfo: { code: 500, subcode: 7000, message: 'no answer' } }), 900),
+      ],
+      queued,
+    );
+    expect(kinds(r.log)).toEqual(['offerDeclined']);
+    expect(r.commands.map((c) => c.op)).toEqual(['startHoldMusic']);
+    expect(callPhase(r.record!)).toBe('queued');
+    // the next offer to another agent is taken
+    const next = applyCallInput(r.record, offer(1000, 'transfer', 'o2', 'agent02'), env);
+    expect(next.changed).toBe(true);
+  });
+
+  it('an offer that rings out is missed; the call keeps its place; a second offer while one is open is refused', () => {
+    const queued = run([...g(incoming(), 0), ...g(stateUpdate('established'), 100), offer(200, 'invite')]).record!;
+    const refused = applyCallInput(queued, offer(300, 'invite', 'o2'), env);
+    expect(refused.changed).toBe(false);
+    expect(refused.refused).toMatch(/offered/);
+    const missed = applyCallInput(queued, { kind: 'offerExpired', key: 'o1', at: 30_200, offerId: 'o1' }, env);
+    expect(kinds(missed.log)).toEqual(['offerMissed']);
+    expect(callPhase(missed.record)).toBe('queued');
+    expect(missed.record.arrival!.at).toBe(0);
+    // the invite's completion after the expiry is for an operation no longer awaited: ignored
+    const late = run(
+      g(operationDone('inviteParticipantsOperation', queued.offers[0].clientContext), 31_000),
+      missed.record,
+    );
+    expect(late.log).toEqual([]);
+    expect(callPhase(late.record!)).toBe('queued');
+  });
+
+  it('invite offer: completion connects and stops the hold music; the caller leaving makes the bot hang up', () => {
+    const offered = run([...g(incoming(), 0), ...g(stateUpdate('established'), 100), offer(200, 'invite')]).record!;
+    const cc = offered.offers[0].clientContext;
+    const c = run(g(operationDone('inviteParticipantsOperation', cc), 2000), offered);
+    expect(kinds(c.log)).toEqual(['connected']);
+    expect(c.commands.map((x) => x.op)).toEqual(['stopHoldMusic']);
+    const all = run(g(roster([{}, { phone: '+14255550111' }, { userId: AGENT_USER }]), 3000), c.record);
+    expect(all.commands).toEqual([]);
+    const left = run(g(roster([{}, { userId: AGENT_USER }]), 60_000), all.record);
+    expect(left.commands).toEqual([{ op: 'hangUp', callId: CALL }]);
+    const end = run(g(terminated(200, 7000), 60_100), left.record);
+    expect(callSummary(end.record!)).toMatchObject({ outcome: 'completed', agentId: 'agent01' });
+  });
+
+  it('a redirect offer asks Graph not to forward to voicemail; a transfer after an invite names the transferee', () => {
+    const arrived = run(g(incoming(), 0)).record!;
+    const r = applyCallInput(arrived, { ...offer(10, 'redirect'), timeoutS: 20 } as CallInput, env);
+    expect(r.commands[0]).toMatchObject({
+      op: 'redirect',
+      timeoutS: 20,
+      routingPolicies: ['disableForwarding', 'noMissedCall'],
+    });
+    const invited = run([...g(stateUpdate('established'), 100), offer(200, 'invite')], arrived).record!;
+    const missed = applyCallInput(invited, { kind: 'offerExpired', key: 'o1', at: 300, offerId: 'o1' }, env).record;
+    const t = applyCallInput(missed, offer(400, 'transfer', 'o2'), env);
+    expect(t.commands[0]).toMatchObject({ op: 'transfer', transfereeParticipantId: CALLER_PARTICIPANT });
+  });
+
+  it('caller hangs up while waiting → abandoned with the wait', () => {
+    const r = run([
+      ...g(incoming(), 1000),
+      ...g(stateUpdate('established'), 1200),
+      ...g(terminated(200, 540000), 31_000),
+    ]);
+    const abandoned = r.log.find((e) => e.kind === 'abandoned');
+    expect(abandoned).toMatchObject({ waitMs: 30_000, callQueueId: 'support' });
+    expect(callSummary(r.record!)).toMatchObject({ phase: 'ended', outcome: 'abandoned', endedAt: 31_000 });
+  });
+
+  it('call queue actions: timeout to disconnect hangs up; overflow to another call queue keeps the arrival time', () => {
+    const queued = run([...g(incoming(), 0), ...g(stateUpdate('established'), 100)]).record!;
+    const moved = applyCallInput(
+      queued,
+      {
+        kind: 'callQueueAction',
+        key: 'of1',
+        at: 500,
+        reason: 'overflowed',
+        action: { kind: 'callQueue', callQueueId: 'sales' },
+      },
+      env,
+    );
+    expect(moved.commands).toEqual([]);
+    expect(moved.record.callQueueId).toBe('sales');
+    expect(moved.record.arrival!.at).toBe(0);
+    expect(callPhase(moved.record)).toBe('queued');
+    const timedOut = applyCallInput(
+      moved.record,
+      { kind: 'callQueueAction', key: 'to1', at: 1_200_000, reason: 'timedOut', action: { kind: 'disconnect' } },
+      env,
+    );
+    expect(timedOut.commands).toEqual([{ op: 'hangUp', callId: CALL }]);
+    expect(timedOut.log[0]).toMatchObject({ kind: 'timedOut', waitMs: 1_200_000, callQueueId: 'sales' });
+    const end = run(g(terminated(200, 7000), 1_200_100), timedOut.record);
+    expect(callSummary(end.record!).outcome).toBe('timedOut');
+    // a second timer firing late changes nothing
+    const again = applyCallInput(
+      end.record,
+      { kind: 'callQueueAction', key: 'to2', at: 1_300_000, reason: 'timedOut', action: { kind: 'disconnect' } },
+      env,
+    );
+    expect(again.changed).toBe(false);
+  });
+
+  it('overflow to a number before the answer redirects; after it transfers', () => {
+    const arrived = run(g(incoming(), 0)).record!;
+    const a = applyCallInput(
+      arrived,
+      {
+        kind: 'callQueueAction',
+        key: 'x',
+        at: 10,
+        reason: 'overflowed',
+        action: { kind: 'number', number: '+14255550199' },
+      },
+      env,
+    );
+    expect(a.commands).toEqual([
+      {
+        op: 'redirect',
+        callId: CALL,
+        targets: [{ kind: 'phone', number: '+14255550199' }],
+        callbackUri: env.callbackUri,
+      },
+    ]);
+    const end = run(g(terminated(0, 7015), 2000), a.record);
+    expect(kinds(end.log)).toEqual(['transferred', 'ended']);
+    expect(callSummary(end.record!).outcome).toBe('overflowed');
+  });
+});
+
+describe('keepAlive', () => {
+  it('is due 15 minutes after the answer or the last keepAlive, never before the answer or after the end', () => {
+    const arrived = run(g(incoming(), 0)).record!;
+    expect(keepAliveDue(arrived, 60 * 60_000)).toBe(false);
+    const answered = run(g(stateUpdate('established'), 1000), arrived).record!;
+    expect(keepAliveDue(answered, 1000 + 14 * 60_000)).toBe(false);
+    expect(keepAliveDue(answered, 1000 + 15 * 60_000)).toBe(true);
+    expect(keepAliveDue(answered, 1000 + 20 * 60_000, 1000 + 10 * 60_000)).toBe(false);
+    const ended = run(g(terminated(200, 540000), 2000), answered).record!;
+    expect(keepAliveDue(ended, 60 * 60_000)).toBe(false);
+  });
+});
+
+describe('idempotency and order', () => {
+  it('a duplicate changes nothing and issues nothing', () => {
+    const first = run(g(incoming(), 0));
+    const again = run(g(incoming(), 0), first.record);
+    expect(again.log).toEqual([]);
+    expect(again.commands).toEqual([]);
+    expect(again.record).toEqual(first.record);
+  });
+
+  it('a late establishing after established changes nothing', () => {
+    const r = run([...g(incoming(), 0), ...g(stateUpdate('established'), 200)]).record!;
+    const late = run(g(stateUpdate('establishing'), 100), r);
+    expect(late.log).toEqual([]);
+    expect(late.commands).toEqual([]);
+    expect(late.record!.graphState).toBe('established');
+  });
+
+  it('established before incoming: the call is not answered twice', () => {
+    const r = run([...g(stateUpdate('established'), 200), ...g(incoming(), 0)]);
+    expect(r.commands.map((c) => c.op)).toEqual(['startHoldMusic']);
+    expect(callPhase(r.record!)).toBe('queued');
+  });
+
+  it('terminal is terminal: nothing after the end issues a command or reopens the call', () => {
+    const ended = run([...g(incoming(), 0), ...g(terminated(200, 540000), 50)]).record!;
+    const late = run([...g(stateUpdate('established'), 40), ...g(tone(1, 'tone1'), 60)], ended);
+    expect(late.commands).toEqual([]);
+    expect(callPhase(late.record!)).toBe('ended');
+    expect(applyCallInput(late.record, offer(70), env).refused).toMatch(/ended/);
+  });
+
+  it('an operation completion for an unknown operation is ignored', () => {
+    const r = run([...g(incoming(), 0), ...g(stateUpdate('established'), 1)]).record!;
+    const x = run(g(operationDone('playPromptOperation', 'someone-elses-context'), 5), r);
+    expect(x.log).toEqual([]);
+    expect(x.record!.pendingOps).toEqual(r.pendingOps);
+  });
+
+  it('tones are kept in sequence order whatever the order they were read in', () => {
+    const r = run([
+      ...g(incoming(), 0),
+      ...g(tone(2, 'tone2'), 5),
+      ...g(tone(1, 'tone1'), 6),
+      ...g(tone(2, 'tone2'), 5),
+    ]);
+    expect(r.record!.tones.map((t) => t.tone)).toEqual(['tone1', 'tone2']);
+  });
+});
+
+// ---- properties ------------------------------------------------------------------------------------------------
+
+/** A permutation of `items` with some of them delivered twice. */
+function shuffledWithDuplicates<T>(items: T[]): fc.Arbitrary<T[]> {
+  return fc
+    .tuple(
+      fc.shuffledSubarray(items, { minLength: items.length, maxLength: items.length }),
+      fc.array(fc.nat(items.length - 1), { maxLength: items.length }),
+      fc.array(fc.nat(2 * items.length), { maxLength: items.length }),
+    )
+    .map(([perm, dups, positions]) => {
+      const out = [...perm];
+      dups.forEach((d, i) => out.splice(Math.min(positions[i] ?? 0, out.length), 0, items[d]));
+      return out;
+    });
+}
+
+function check(prefix: CallInput[], notifications: CallInput[][]) {
+  const start = run(prefix);
+  const inOrder = run(notifications.flat(), start.record);
+  const expected = callSummary(inOrder.record!);
+  fc.assert(
+    fc.property(shuffledWithDuplicates(notifications), (order) => {
+      const r = run(order.flat(), start.record);
+      expect(callSummary(r.record!)).toEqual(expected);
+      const all = [...start.log, ...r.log];
+      for (const kind of UNIQUE_LOG_KINDS) expect(all.filter((e) => e.kind === kind).length).toBeLessThanOrEqual(1);
+      // a call is answered at most once, and never after it ended
+      expect(r.commands.filter((c) => c.op === 'answer').length).toBeLessThanOrEqual(1);
+    }),
+    { numRuns: 300 },
+  );
+  return expected;
+}
+
+describe('properties: any permutation / duplication of a notification sequence converges', () => {
+  it('waiting caller hangs up (incoming, establishing, established, tones, hold music done, terminated)', () => {
+    const holdCc = `${CALL}|hold|1`;
+    const s = check(
+      [],
+      [
+        g(incoming(), 0),
+        g(stateUpdate('establishing'), 100),
+        g(stateUpdate('established'), 200),
+        g(tone(1, 'tone1'), 300),
+        g(tone(2, 'pound'), 400),
+        g(operationDone('startHoldMusicOperation', holdCc), 500),
+        g(terminated(200, 540000), 30_000),
+      ],
+    );
+    expect(s).toMatchObject({ phase: 'ended', outcome: 'abandoned', arrivedAt: 0, answeredAt: 200 });
+  });
+
+  it('still waiting (no end): queued, answered once', () => {
+    const s = check(
+      [],
+      [
+        g(incoming(), 0),
+        g(stateUpdate('establishing'), 100),
+        g(stateUpdate('established'), 200),
+        g(tone(1, 'tone5'), 250),
+      ],
+    );
+    expect(s).toMatchObject({ phase: 'queued', answeredAt: 200 });
+  });
+
+  it('rejected call', () => {
+    const s = check([], [g(incoming(), 0, REJECT), g(terminated(603, 0), 100)]);
+    expect(s).toMatchObject({ phase: 'ended', outcome: 'rejected' });
+  });
+
+  it('transfer to an agent that completes', () => {
+    const s = check(
+      [...g(incoming(), 0), ...g(stateUpdate('established'), 100), offer(1000)],
+      [
+        g(stateUpdate('establishing'), 50),
+        g(stateUpdate('transferring'), 1100),
+        g(stateUpdate('transferAccepted'), 3000),
+        g(terminated(0, 7015), 3100),
+      ],
+    );
+    expect(s).toMatchObject({ phase: 'ended', outcome: 'transferred', agentId: 'agent01', connectedAt: 3000 });
+  });
+
+  it('transfer that fails, then the caller hangs up', () => {
+    const s = check(
+      [...g(incoming(), 0), ...g(stateUpdate('established'), 100), offer(1000)],
+      [
+        g(stateUpdate('transferring'), 1100),
+        g(stateUpdate('established', { resultInfo: { code: 500, subcode: 7000, message: 'x' } }), 16_000),
+        g(terminated(200, 540000), 20_000),
+      ],
+    );
+    expect(s).toMatchObject({ phase: 'ended', outcome: 'abandoned' });
+    expect(s.agentId).toBeUndefined();
+  });
+});
