@@ -24,14 +24,14 @@ export const MIN_SKILL_LEVEL = 1;
 export const MAX_SKILL_LEVEL = 5;
 
 /**
- * One relaxation step: once a call has waited `afterS` seconds in this call queue, its skill requirement is the base
- * requirement loosened by this step (the latest step reached applies; steps do not add up):
- * - `levels`: an absolute minimum per named skill; `0` drops the skill from the requirement. A step never tightens:
- *   the effective minimum is the lower of the base and the step's level.
- * - `minLevelDelta`: lowers every other required skill's minimum by this much, never below 1 (the skill stays
- *   required: dropping it takes `levels: {skill: 0}`).
- * The call keeps its place (priority, original arrival) while its requirement relaxes — as ACS Job Router's worker
- * selector expiry and Asterisk's `penaltychange` do.
+ * One relaxation step: once a call has waited `afterS` seconds in this call queue, its skill requirement loosens:
+ * - `levels`: a minimum per named skill; `0` drops the skill from the requirement;
+ * - `minLevelDelta`: lowers the minimum of every required skill not named in `levels` by this much, never below 1
+ *   (the skill stays required: dropping it takes `levels: {skill: 0}`).
+ * Steps accumulate: each skill's minimum is the lowest of its base level and of what every reached step gives it, so
+ * a requirement only ever loosens as the wait grows (a step never tightens). The call keeps its place (priority,
+ * original arrival) while its requirement relaxes — as ACS Job Router's worker selector expiry and Asterisk's
+ * `penaltychange` do. Example: `[{afterS: 30, minLevelDelta: 1}, {afterS: 90, levels: {french: 0}}]`.
  */
 export interface RelaxationStep {
   afterS: number;

@@ -38,37 +38,32 @@ export function baseRequirement(call: WaitingCall, queueRequirement: SkillLevels
   return call.requiredSkills ?? queueRequirement ?? {};
 }
 
-/** The relaxation step in force after `waitedMs` (the reached step with the largest `afterS`), if any. */
-export function relaxationStepAt(
-  steps: readonly RelaxationStep[] | undefined,
-  waitedMs: number,
-): RelaxationStep | null {
-  let best: RelaxationStep | null = null;
-  if (!steps) return null;
-  for (const s of steps) {
-    if (s.afterS * 1000 <= waitedMs && (best === null || s.afterS >= best.afterS)) best = s;
-  }
-  return best;
-}
-
-/** The requirement in force for `call` at `now`: the base requirement loosened by the relaxation step reached. */
+/**
+ * The requirement in force for `call` at `now`: the base requirement loosened by every relaxation step its wait (in
+ * this call queue) has reached. Steps accumulate — each skill's minimum is the lowest any reached step gives it — so
+ * a requirement only ever loosens as the wait grows, whatever order the steps are listed in.
+ */
 export function effectiveRequirement(
   call: WaitingCall,
   config: Pick<CallQueueRoutingConfig, 'requiredSkills' | 'relaxation'>,
   now: number,
 ): SkillLevels {
   const base = baseRequirement(call, config.requiredSkills);
-  const step = relaxationStepAt(config.relaxation, now - (call.enqueuedAt ?? call.arrivedAt));
-  if (!step) return base;
+  const steps = config.relaxation;
+  if (!steps || steps.length === 0) return base;
+  const waitedMs = now - (call.enqueuedAt ?? call.arrivedAt);
+  let reached: RelaxationStep[] | null = null;
+  for (const s of steps) if (s.afterS * 1000 <= waitedMs) (reached ??= []).push(s);
+  if (!reached) return base;
   const out: SkillLevels = {};
   for (const skill of Object.keys(base)) {
-    const min = base[skill];
-    const fixed = step.levels?.[skill];
-    if (fixed !== undefined) {
-      if (fixed > 0) out[skill] = Math.min(min, fixed);
-    } else {
-      out[skill] = Math.max(MIN_SKILL_LEVEL, Math.min(min, min - (step.minLevelDelta ?? 0)));
+    let min = base[skill];
+    for (const step of reached) {
+      const fixed = step.levels?.[skill];
+      const level = fixed !== undefined ? fixed : Math.max(MIN_SKILL_LEVEL, base[skill] - (step.minLevelDelta ?? 0));
+      if (level < min) min = level;
     }
+    if (min > 0) out[skill] = min;
   }
   return out;
 }

@@ -1,0 +1,283 @@
+/**
+ * Invariants of every routing decision, over random call queues, agents and calls; and the indexed engine decides
+ * exactly what the naive baseline decides.
+ */
+import fc from 'fast-check';
+import {
+  AGENT_STATES,
+  PRESENCE_AVAILABILITIES,
+  ROUTING_METHODS,
+  compareCalls,
+  compareListOrder,
+  decideOffers,
+  decideOffersNaive,
+  effectiveRequirement,
+  isFreeAgent,
+  meetsRequirement,
+  proficiency,
+  usesPresence,
+  type CallPriority,
+  type RoutingAgent,
+  type RoutingInput,
+  type SkillLevels,
+  type WaitingCall,
+} from '../../../../shared/routing';
+import { T0 } from './builders';
+
+const SKILLS = ['billing', 'french', 'german', 'sales', 'tech'];
+const level = fc.integer({ min: 1, max: 5 });
+const skillLevels = (maxKeys: number): fc.Arbitrary<SkillLevels> =>
+  fc.dictionary(fc.constantFrom(...SKILLS), level, { maxKeys });
+
+/** Mostly free agents (so decisions have something to decide), with every other state and presence too. */
+const agentArb = (id: string): fc.Arbitrary<RoutingAgent> =>
+  fc.record({
+    id: fc.constant(id),
+    state: fc.oneof(
+      { weight: 3, arbitrary: fc.constant('available' as const) },
+      { weight: 2, arbitrary: fc.constantFrom(...AGENT_STATES) },
+    ),
+    presence: fc.oneof(
+      { weight: 3, arbitrary: fc.constant('Available' as const) },
+      { weight: 2, arbitrary: fc.constantFrom(...PRESENCE_AVAILABILITIES) },
+    ),
+    skills: skillLevels(4),
+    optedIn: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    // Narrow ranges so ties happen and tie-breaks are exercised.
+    idleSince: fc.integer({ min: T0 - 5000, max: T0 }),
+    lastOfferedAt: fc.option(fc.integer({ min: T0 - 5000, max: T0 }), { nil: undefined }),
+    missedOffers: fc.nat(3),
+    order: fc.nat(6),
+  });
+
+const inputArb: fc.Arbitrary<RoutingInput> = fc
+  .record({ agentCount: fc.nat(12), callCount: fc.nat(10) })
+  .chain(({ agentCount, callCount }) => {
+    const ids = Array.from({ length: agentCount }, (_, i) => `agent${i}`);
+    const idSubset = ids.length
+      ? fc.subarray(ids, { maxLength: Math.min(3, ids.length) })
+      : fc.constant([] as string[]);
+    const callArb = (callId: string): fc.Arbitrary<WaitingCall> =>
+      fc
+        .record({
+          callId: fc.constant(callId),
+          priority: fc.integer({ min: 1, max: 5 }).map((p) => p as CallPriority),
+          arrivedAt: fc.integer({ min: T0 - 120_000, max: T0 }),
+          enqueuedDelay: fc.option(fc.nat(60_000), { nil: undefined }),
+          requiredSkills: fc.option(skillLevels(2), { nil: undefined }),
+          live: fc.oneof({ weight: 4, arbitrary: fc.constant([] as string[]) }, { weight: 1, arbitrary: idSubset }),
+          missed: idSubset,
+        })
+        .map(({ enqueuedDelay, live, missed, ...c }) => ({
+          ...c,
+          ...(enqueuedDelay !== undefined ? { enqueuedAt: c.arrivedAt + enqueuedDelay } : {}),
+          ...(live.length ? { liveOfferAgentIds: live } : {}),
+          ...(missed.length ? { missedByAgentIds: missed } : {}),
+        }));
+    return fc.record({
+      config: fc.record({
+        routingMethod: fc.constantFrom(...ROUTING_METHODS),
+        presenceBasedRouting: fc.boolean(),
+        agentAlertTimeS: fc.integer({ min: 15, max: 180 }),
+        requiredSkills: fc.option(skillLevels(2), { nil: undefined }),
+        relaxation: fc.option(
+          fc.array(
+            fc.record({
+              afterS: fc.nat(120),
+              minLevelDelta: fc.option(fc.nat(4), { nil: undefined }),
+              levels: fc.option(fc.dictionary(fc.constantFrom(...SKILLS), fc.nat(5), { maxKeys: 2 }), {
+                nil: undefined,
+              }),
+            }),
+            { maxLength: 3 },
+          ),
+          { nil: undefined },
+        ),
+      }),
+      calls: fc.tuple(...Array.from({ length: callCount }, (_, i) => callArb(`call${i}`))),
+      agents: fc.tuple(...ids.map(agentArb)),
+      now: fc.integer({ min: T0, max: T0 + 180_000 }),
+    });
+  });
+
+const RUNS = { numRuns: 400 };
+
+describe('every routing decision', () => {
+  it('equals the naive baseline, offer for offer', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        expect(decideOffers(input)).toEqual(decideOffersNaive(input));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('never offers one agent twice, nor an agent who is not free, opted in and (with presence) Available', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const offers = decideOffers(input).offers;
+        const agents = new Map(input.agents.map((a) => [a.id, a]));
+        const ringing = new Set(input.calls.flatMap((c) => c.liveOfferAgentIds ?? []));
+        expect(new Set(offers.map((o) => o.agentId)).size).toBe(offers.length);
+        for (const o of offers) {
+          const a = agents.get(o.agentId)!;
+          expect(a.state).toBe('available');
+          expect(a.optedIn).toBe(true);
+          if (usesPresence(input.config)) expect(['Available', 'AvailableIdle']).toContain(a.presence);
+          expect(ringing.has(a.id)).toBe(false);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('never offers an agent who lacks a required skill (after relaxation) or a call that is already ringing', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const calls = new Map(input.calls.map((c) => [c.callId, c]));
+        const agents = new Map(input.agents.map((a) => [a.id, a]));
+        const offers = decideOffers(input).offers;
+        for (const o of offers) {
+          const c = calls.get(o.callId)!;
+          expect(c.liveOfferAgentIds ?? []).toEqual([]);
+          expect(meetsRequirement(agents.get(o.agentId)!, effectiveRequirement(c, input.config, input.now))).toBe(true);
+          expect(o.alertUntil).toBe(input.now + input.config.agentAlertTimeS * 1000);
+        }
+        // One call, several offers: only attendant's simultaneous ring.
+        if (input.config.routingMethod !== 'attendant') {
+          expect(new Set(offers.map((o) => o.callId)).size).toBe(offers.length);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('leaves no free agent unoffered while a waiting call it qualifies for gets nothing', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const offers = decideOffers(input).offers;
+        const offeredAgents = new Set(offers.map((o) => o.agentId));
+        const offeredCalls = new Set(offers.map((o) => o.callId));
+        const presence = usesPresence(input.config);
+        const ringing = new Set(input.calls.flatMap((c) => c.liveOfferAgentIds ?? []));
+        const idle = input.agents.filter(
+          (a) => isFreeAgent(a, presence) && !ringing.has(a.id) && !offeredAgents.has(a.id),
+        );
+        for (const c of input.calls) {
+          if (c.liveOfferAgentIds?.length || offeredCalls.has(c.callId)) continue;
+          const req = effectiveRequirement(c, input.config, input.now);
+          expect(idle.filter((a) => meetsRequirement(a, req)).map((a) => a.id)).toEqual([]);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('serves calls in priority then arrival order: an agent given to a later call could not serve an earlier one left waiting', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const offers = decideOffers(input).offers;
+        const offeredCalls = new Set(offers.map((o) => o.callId));
+        const agents = new Map(input.agents.map((a) => [a.id, a]));
+        const calls = new Map(input.calls.map((c) => [c.callId, c]));
+        const waiting = input.calls.filter((c) => !c.liveOfferAgentIds?.length && !offeredCalls.has(c.callId));
+        for (const o of offers) {
+          const later = calls.get(o.callId)!;
+          for (const earlier of waiting) {
+            if (compareCalls(earlier, later) >= 0) continue;
+            const req = effectiveRequirement(earlier, input.config, input.now);
+            expect(meetsRequirement(agents.get(o.agentId)!, req)).toBe(false);
+          }
+        }
+        // Offers come out in call order.
+        const order = offers.map((o) => calls.get(o.callId)!);
+        for (let i = 1; i < order.length; i++) expect(compareCalls(order[i - 1], order[i])).toBeLessThanOrEqual(0);
+      }),
+      RUNS,
+    );
+  });
+
+  it("gives the first call served the method's best agent", () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const offers = decideOffers(input).offers;
+        if (offers.length === 0) return;
+        const method = input.config.routingMethod;
+        const c = input.calls.find((x) => x.callId === offers[0].callId)!;
+        const req = effectiveRequirement(c, input.config, input.now);
+        const ringing = new Set(input.calls.flatMap((x) => x.liveOfferAgentIds ?? []));
+        const missed = new Set(c.missedByAgentIds ?? []);
+        const eligible = input.agents.filter(
+          (a) => isFreeAgent(a, usesPresence(input.config)) && !ringing.has(a.id) && meetsRequirement(a, req),
+        );
+        const fresh = eligible.filter((a) => !missed.has(a.id));
+        const pool = fresh.length ? fresh : eligible;
+        const chosen = input.agents.find((a) => a.id === offers[0].agentId)!;
+        expect(pool).toContain(chosen);
+        for (const other of pool) {
+          if (method === 'skillsBased')
+            expect(proficiency(chosen, req)).toBeGreaterThanOrEqual(proficiency(other, req));
+          if (method === 'longestIdle') expect(chosen.idleSince).toBeLessThanOrEqual(other.idleSince);
+          if (method === 'serial' || method === 'attendant')
+            expect(compareListOrder(chosen, other)).toBeLessThanOrEqual(0);
+        }
+        if (method === 'attendant') {
+          expect(offers.filter((o) => o.callId === c.callId).length).toBe(pool.length);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('does not depend on the order agents and calls are listed in', () => {
+    fc.assert(
+      fc.property(
+        inputArb.chain((input) =>
+          fc.record({
+            input: fc.constant(input),
+            agents: fc.shuffledSubarray([...input.agents], { minLength: input.agents.length }),
+            calls: fc.shuffledSubarray([...input.calls], { minLength: input.calls.length }),
+          }),
+        ),
+        ({ input, agents, calls }) => {
+          expect(decideOffers({ ...input, agents, calls })).toEqual(decideOffers(input));
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('relaxation only ever loosens a requirement as the wait grows', () => {
+    fc.assert(
+      fc.property(inputArb, fc.nat(200_000), (input, later) => {
+        for (const c of input.calls) {
+          const before = effectiveRequirement(c, input.config, input.now);
+          const after = effectiveRequirement(c, input.config, input.now + later);
+          for (const a of input.agents) {
+            if (meetsRequirement(a, before)) expect(meetsRequirement(a, after)).toBe(true);
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('is settled once applied: deciding again after its offers ring offers nothing more', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        // Apply the decision (agents ringing, calls with live offers), then decide again.
+        const first = decideOffers(input).offers;
+        const offered = new Set(first.map((o) => o.agentId));
+        const ringingCalls = new Map<string, string[]>();
+        for (const o of first) ringingCalls.set(o.callId, [...(ringingCalls.get(o.callId) ?? []), o.agentId]);
+        const calls = input.calls.map((c) =>
+          ringingCalls.has(c.callId) ? { ...c, liveOfferAgentIds: ringingCalls.get(c.callId) } : c,
+        );
+        const agents = input.agents.map((a) => (offered.has(a.id) ? { ...a, state: 'offered' as const } : a));
+        const again = decideOffers({ ...input, calls, agents }).offers;
+        expect(again).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+});
