@@ -42,7 +42,15 @@ export type AgentTransition = { ok: true; agent: AgentRoutingState } | { ok: fal
 
 /** A newly signed-in agent. */
 export function signedInAgent(at: number): AgentRoutingState {
-  return { state: 'available', since: at, idleSince: at, missedOffers: 0 };
+  return {
+    state: 'available',
+    since: at,
+    callId: undefined,
+    wrapUpUntil: undefined,
+    idleSince: at,
+    missedOffers: 0,
+    lastOfferedAt: undefined,
+  };
 }
 
 function refuse(agent: AgentRoutingState, event: AgentEvent, why?: string): AgentTransition {
@@ -51,13 +59,22 @@ function refuse(agent: AgentRoutingState, event: AgentEvent, why?: string): Agen
   return { ok: false, reason: `cannot ${event.type}${call}: agent is ${agent.state}${on}${why ? `; ${why}` : ''}` };
 }
 
-function available(agent: AgentRoutingState, at: number, idleSince: number): AgentRoutingState {
+/** Every state is built with all fields in one order: one object shape, cheap for the engine's hot loops. */
+function make(
+  agent: AgentRoutingState,
+  state: AgentRoutingState['state'],
+  since: number,
+  change: Partial<Pick<AgentRoutingState, 'callId' | 'wrapUpUntil' | 'idleSince' | 'missedOffers' | 'lastOfferedAt'>>,
+): AgentRoutingState {
+  const keepCall = state === 'offered' || state === 'busy' || state === 'wrapUp';
   return {
-    idleSince,
-    missedOffers: agent.missedOffers,
-    lastOfferedAt: agent.lastOfferedAt,
-    state: 'available',
-    since: at,
+    state,
+    since,
+    callId: 'callId' in change ? change.callId : keepCall ? agent.callId : undefined,
+    wrapUpUntil: state === 'wrapUp' ? (change.wrapUpUntil ?? agent.wrapUpUntil) : undefined,
+    idleSince: change.idleSince ?? agent.idleSince,
+    missedOffers: change.missedOffers ?? agent.missedOffers,
+    lastOfferedAt: change.lastOfferedAt ?? agent.lastOfferedAt,
   };
 }
 
@@ -68,43 +85,40 @@ export function transitionAgent(agent: AgentRoutingState, event: AgentEvent): Ag
   switch (event.type) {
     case 'offer':
       if (agent.state !== 'available') return refuse(agent, event);
-      return { ok: true, agent: { ...agent, state: 'offered', since: at, callId: event.callId, lastOfferedAt: at } };
+      return { ok: true, agent: make(agent, 'offered', at, { callId: event.callId, lastOfferedAt: at }) };
     case 'answer':
       if (agent.state !== 'offered' || !sameCall) return refuse(agent, event);
-      return { ok: true, agent: { ...agent, state: 'busy', since: at, missedOffers: 0 } };
+      return { ok: true, agent: make(agent, 'busy', at, { missedOffers: 0 }) };
     case 'miss':
       if (agent.state !== 'offered' || !sameCall) return refuse(agent, event);
       // The agent did no work: they keep their place in the longest-idle order.
-      return { ok: true, agent: { ...available(agent, at, agent.idleSince), missedOffers: agent.missedOffers + 1 } };
+      return { ok: true, agent: make(agent, 'available', at, { missedOffers: agent.missedOffers + 1 }) };
     case 'offerCancelled':
       if (agent.state !== 'offered' || !sameCall) return refuse(agent, event);
-      return { ok: true, agent: available(agent, at, agent.idleSince) };
+      return { ok: true, agent: make(agent, 'available', at, {}) };
     case 'callEnded':
       if (agent.state !== 'busy' || !sameCall) return refuse(agent, event);
       if (event.wrapUpS > 0) {
-        return {
-          ok: true,
-          agent: { ...agent, state: 'wrapUp', since: at, wrapUpUntil: at + event.wrapUpS * 1000 },
-        };
+        return { ok: true, agent: make(agent, 'wrapUp', at, { wrapUpUntil: at + event.wrapUpS * 1000 }) };
       }
-      return { ok: true, agent: available(agent, at, at) };
+      return { ok: true, agent: make(agent, 'available', at, { idleSince: at }) };
     case 'wrapUpEnded':
       if (agent.state !== 'wrapUp') return refuse(agent, event);
       if (at < agent.wrapUpUntil!) return refuse(agent, event, `wrap-up lasts until ${agent.wrapUpUntil}`);
-      return { ok: true, agent: available(agent, at, at) };
+      return { ok: true, agent: make(agent, 'available', at, { idleSince: at }) };
     case 'away':
       if (agent.state !== 'available' && agent.state !== 'wrapUp') return refuse(agent, event);
-      return { ok: true, agent: { ...available(agent, at, agent.idleSince), state: 'away' } };
+      return { ok: true, agent: make(agent, 'away', at, {}) };
     case 'back':
       if (agent.state !== 'away') return refuse(agent, event);
-      return { ok: true, agent: available(agent, at, at) };
+      return { ok: true, agent: make(agent, 'available', at, { idleSince: at }) };
     case 'signOut':
       if (agent.state === 'offered' || agent.state === 'busy' || agent.state === 'offline') {
         return refuse(agent, event);
       }
-      return { ok: true, agent: { ...available(agent, at, agent.idleSince), state: 'offline' } };
+      return { ok: true, agent: make(agent, 'offline', at, {}) };
     case 'signIn':
       if (agent.state !== 'offline') return refuse(agent, event);
-      return { ok: true, agent: available(agent, at, at) };
+      return { ok: true, agent: make(agent, 'available', at, { idleSince: at }) };
   }
 }
