@@ -68,6 +68,38 @@ export function effectiveRequirement(
   return out;
 }
 
+/**
+ * `meetsRequirement(agent, effectiveRequirement(call, config, now))` without building the requirement: the engine
+ * asks it of every call while few agents are free, so it allocates nothing.
+ */
+export function meetsEffectiveRequirement(
+  agent: RoutingAgent,
+  call: WaitingCall,
+  config: Pick<CallQueueRoutingConfig, 'requiredSkills' | 'relaxation'>,
+  now: number,
+): boolean {
+  const base = baseRequirement(call, config.requiredSkills);
+  const steps = config.relaxation;
+  const waitedMs = steps && steps.length > 0 ? now - (call.enqueuedAt ?? call.arrivedAt) : 0;
+  for (const skill in base) {
+    let min = base[skill];
+    let relaxed = false;
+    if (steps) {
+      for (const step of steps) {
+        if (step.afterS * 1000 > waitedMs) continue;
+        relaxed = true;
+        const fixed = step.levels?.[skill];
+        const level = fixed !== undefined ? fixed : Math.max(MIN_SKILL_LEVEL, base[skill] - (step.minLevelDelta ?? 0));
+        if (level < min) min = level;
+      }
+    }
+    if (relaxed && min <= 0) continue; // dropped by a step, as effectiveRequirement drops it
+    const have = agent.skills[skill];
+    if (have === undefined || have < min) return false;
+  }
+  return true;
+}
+
 /** The agent holds every required skill at or above its minimum level. */
 export function meetsRequirement(agent: RoutingAgent, requirement: SkillLevels): boolean {
   for (const skill in requirement) {

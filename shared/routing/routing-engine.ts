@@ -2,12 +2,14 @@
  * The routing engine: given a call queue's config, its waiting calls and its agents at `now`, the offers to make now.
  * Pure and deterministic. It decides exactly what {@link decideOffersNaive} decides (property-tested), but searches
  * through indexes built once per decision instead of scanning every agent for every call:
- *  - free agents: one pass over the agents keeps only those who may take an offer now (usually few);
+ *  - free agents: one pass over the agents keeps only those who may take an offer now (usually few); while they are
+ *    few (≤ 16), each call simply tests them, without building its requirement unless one qualifies;
  *  - calls by priority bucket (1…5), each sorted by original arrival (already sorted input sorts in linear time);
  *  - free agents by skill, built lazily: a requirement's candidates come from its rarest skill's list;
- *  - candidates per requirement: calls with the same effective requirement share one candidate list, sorted once in
- *    the method's order and consumed from the front (agents are only ever taken, never given back), and a requirement
- *    nobody can meet is remembered as exhausted, so the calls behind it cost one map lookup each;
+ *  - candidates per requirement: calls with the same effective requirement share one candidate list; the first call
+ *    scans it linearly, a second one sorts it once in the method's order and from then on calls are served from its
+ *    front (agents are only ever taken, never given back); a requirement nobody can meet is remembered as
+ *    exhausted, so the calls behind it cost one map lookup each;
  *  - the decision stops as soon as every free agent has an offer.
  */
 import type { Offer, RoutingAgent, RoutingDecision, RoutingInput, SkillLevels, WaitingCall } from './call-queue.types';
@@ -15,9 +17,10 @@ import {
   compareCalls,
   compareIdle,
   compareListOrder,
+  compareRoundRobin,
   effectiveRequirement,
-  isAfterCursor,
   isFreeAgent,
+  meetsEffectiveRequirement,
   meetsRequirement,
   proficiency,
   roundRobinCursor,
@@ -28,13 +31,20 @@ import {
 export { decideOffersNaive } from './naive-routing-engine';
 
 interface Candidates {
-  /** Indexes into the free-agent array: the method's order (round robin: list order). */
+  /** Indexes into the free-agent array of the agents meeting the requirement (untaken when built). */
   list: number[];
-  /** Every entry before `pos` is taken (static orders only). */
+  /** Skills-based score per list entry (same positions); empty for other methods. */
+  score: number[];
+  /** Sorted in the method's order (done on the key's second use: one call alone is served by a linear scan). */
+  sorted: boolean;
+  /** Every entry before `pos` is taken (once sorted). */
   pos: number;
   /** No untaken candidate is left: later calls with this requirement are skipped. */
   exhausted: boolean;
 }
+
+/** Up to this many free agents, each call tests them directly (no index, no allocation for calls nobody can take). */
+export const DIRECT_SCAN_MAX_FREE = 16;
 
 /** An unambiguous key for a requirement (skills sorted, names length-prefixed). */
 export function requirementKey(requirement: SkillLevels): string {
@@ -46,7 +56,13 @@ export function requirementKey(requirement: SkillLevels): string {
   return key;
 }
 
-export function decideOffers(input: RoutingInput): RoutingDecision {
+/** Knobs of the search only (never of the decision): tests force each path with them. */
+export interface EngineTuning {
+  /** Free agents up to which each call tests them directly (default {@link DIRECT_SCAN_MAX_FREE}). */
+  directScanMaxFree?: number;
+}
+
+export function decideOffers(input: RoutingInput, tuning: EngineTuning = {}): RoutingDecision {
   const { config, now } = input;
   const method = config.routingMethod;
   const presence = usesPresence(config);
@@ -92,107 +108,140 @@ export function decideOffers(input: RoutingInput): RoutingDecision {
     return bySkill;
   };
 
-  const buildCandidates = (requirement: SkillLevels): number[] => {
+  const buildCandidates = (requirement: SkillLevels): Candidates => {
     let source: number[] | null = null;
     const skills = Object.keys(requirement);
+    const c: Candidates = { list: [], score: [], sorted: false, pos: 0, exhausted: false };
     if (skills.length > 0) {
       const index = skillIndex();
       for (const s of skills) {
         const l = index.get(s);
-        if (!l) return [];
+        if (!l) return { ...c, exhausted: true };
         if (source === null || l.length < source.length) source = l;
       }
     }
-    const list: number[] = [];
     if (source === null) {
-      for (let f = 0; f < free.length; f++) if (!taken[f]) list.push(f);
+      for (let f = 0; f < free.length; f++) if (!taken[f]) c.list.push(f);
     } else {
-      for (const f of source) if (!taken[f] && meetsRequirement(free[f], requirement)) list.push(f);
+      for (const f of source) if (!taken[f] && meetsRequirement(free[f], requirement)) c.list.push(f);
     }
-    if (method === 'skillsBased') {
-      const score = new Map<number, number>();
-      for (const f of list) score.set(f, proficiency(free[f], requirement));
-      list.sort((a, b) => score.get(b)! - score.get(a)! || compareIdle(free[a], free[b]));
-    } else if (method === 'roundRobin') {
-      list.sort((a, b) => compareListOrder(free[a], free[b]));
-    } else {
-      const order = staticAgentOrder(method, requirement);
-      list.sort((a, b) => order(free[a], free[b]));
-    }
-    return list;
+    if (method === 'skillsBased') for (const f of c.list) c.score.push(proficiency(free[f], requirement));
+    return c;
   };
 
+  let roundRobinOrder = compareRoundRobin(method === 'roundRobin' ? roundRobinCursor(input.agents) : null);
+  const staticOrder = method === 'roundRobin' || method === 'skillsBased' ? null : staticAgentOrder(method, {});
+  /** Negative when agent f (score sf) goes before agent g (score sg) in the method's order. */
+  const before = (f: number, sf: number, g: number, sg: number): number => {
+    if (method === 'skillsBased') return sg - sf || compareIdle(free[f], free[g]);
+    if (method === 'roundRobin') return roundRobinOrder(free[f], free[g]);
+    return staticOrder!(free[f], free[g]);
+  };
+
+  /**
+   * Offers `call` to the best of `pool` (agent indexes with their scores), preferring agents who have not missed
+   * it; attendant offers it to all of them. Returns false when the pool is empty.
+   */
+  const offerFromPool = (call: WaitingCall, pool: number[], scores: number[]): boolean => {
+    if (pool.length === 0) return false;
+    const missed = call.missedByAgentIds?.length ? new Set(call.missedByAgentIds) : null;
+    let chosen = pool;
+    let chosenScores = scores;
+    if (missed) {
+      const fresh: number[] = [];
+      const freshScores: number[] = [];
+      pool.forEach((f, k) => {
+        if (!missed.has(free[f].id)) {
+          fresh.push(f);
+          freshScores.push(scores[k]);
+        }
+      });
+      if (fresh.length > 0) {
+        chosen = fresh;
+        chosenScores = freshScores;
+      }
+    }
+    if (method === 'attendant') {
+      for (const f of [...chosen].sort((x, y) => compareListOrder(free[x], free[y]))) take(f, call.callId);
+      return true;
+    }
+    let best = 0;
+    for (let k = 1; k < chosen.length; k++) {
+      if (before(chosen[k], chosenScores[k], chosen[best], chosenScores[best]) < 0) best = k;
+    }
+    take(chosen[best], call.callId);
+    if (method === 'roundRobin') roundRobinOrder = compareRoundRobin(free[chosen[best]]);
+    return true;
+  };
+
+  const direct = free.length <= (tuning.directScanMaxFree ?? DIRECT_SCAN_MAX_FREE);
   const byRequirement = new Map<string, Candidates>();
-  let cursor = method === 'roundRobin' ? roundRobinCursor(input.agents) : null;
+  const pool: number[] = [];
+  const scores: number[] = [];
 
   for (const bucket of buckets) {
     if (bucket.length > 1) bucket.sort(compareCalls);
     for (const call of bucket) {
       if (remaining === 0) return { offers };
+      pool.length = 0;
+      scores.length = 0;
+
+      if (direct) {
+        for (let f = 0; f < free.length; f++) {
+          if (!taken[f] && meetsEffectiveRequirement(free[f], call, config, now)) pool.push(f);
+        }
+        if (pool.length === 0) continue;
+        if (method === 'skillsBased') {
+          const requirement = effectiveRequirement(call, config, now);
+          for (const f of pool) scores.push(proficiency(free[f], requirement));
+        }
+        offerFromPool(call, pool, scores);
+        continue;
+      }
+
       const requirement = effectiveRequirement(call, config, now);
       const key = requirementKey(requirement);
       let c = byRequirement.get(key);
       if (!c) {
-        c = { list: buildCandidates(requirement), pos: 0, exhausted: false };
+        c = buildCandidates(requirement);
         byRequirement.set(key, c);
+      } else if (!c.sorted && method !== 'roundRobin' && method !== 'attendant') {
+        // A second call with this requirement: sort once, then serve from the front.
+        const order = c.list.map((_f, k) => k);
+        order.sort((x, y) => before(c!.list[x], c!.score[x], c!.list[y], c!.score[y]));
+        c.list = order.map((k) => c!.list[k]);
+        c.score = c.score.length ? order.map((k) => c!.score[k]) : c.score;
+        c.sorted = true;
       }
       if (c.exhausted) continue;
-      const missed = call.missedByAgentIds?.length ? new Set(call.missedByAgentIds) : null;
-      const list = c.list;
 
-      if (method === 'roundRobin') {
-        // The after-cursor agents are a suffix of the list-ordered candidates: find it, scan it, then wrap.
-        let lo = 0;
-        let hi = list.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (isAfterCursor(free[list[mid]], cursor)) hi = mid;
-          else lo = mid + 1;
-        }
-        let first = -1;
-        let firstFresh = -1;
-        for (let k = 0; k < list.length; k++) {
-          const f = list[(lo + k) % list.length];
-          if (taken[f]) continue;
-          if (first < 0) first = f;
-          if (!missed || !missed.has(free[f].id)) {
-            firstFresh = f;
-            break;
-          }
-        }
-        if (first < 0) {
+      if (c.sorted) {
+        while (c.pos < c.list.length && taken[c.list[c.pos]]) c.pos++;
+        if (c.pos === c.list.length) {
           c.exhausted = true;
           continue;
         }
-        const pick = firstFresh >= 0 ? firstFresh : first;
+        const missed = call.missedByAgentIds?.length ? new Set(call.missedByAgentIds) : null;
+        let pick = c.list[c.pos];
+        if (missed) {
+          for (let k = c.pos; k < c.list.length; k++) {
+            const f = c.list[k];
+            if (!taken[f] && !missed.has(free[f].id)) {
+              pick = f;
+              break;
+            }
+          }
+        }
         take(pick, call.callId);
-        cursor = free[pick];
         continue;
       }
 
-      while (c.pos < list.length && taken[list[c.pos]]) c.pos++;
-      if (c.pos === list.length) {
-        c.exhausted = true;
-        continue;
+      for (let k = 0; k < c.list.length; k++) {
+        if (taken[c.list[k]]) continue;
+        pool.push(c.list[k]);
+        if (c.score.length) scores.push(c.score[k]);
       }
-      if (method === 'attendant') {
-        const untaken: number[] = [];
-        for (let k = c.pos; k < list.length; k++) if (!taken[list[k]]) untaken.push(list[k]);
-        const fresh = missed ? untaken.filter((f) => !missed.has(free[f].id)) : untaken;
-        for (const f of fresh.length > 0 ? fresh : untaken) take(f, call.callId);
-        continue;
-      }
-      let pick = list[c.pos];
-      if (missed) {
-        for (let k = c.pos; k < list.length; k++) {
-          const f = list[k];
-          if (!taken[f] && !missed.has(free[f].id)) {
-            pick = f;
-            break;
-          }
-        }
-      }
-      take(pick, call.callId);
+      if (!offerFromPool(call, pool, scores)) c.exhausted = true;
     }
   }
   return { offers };

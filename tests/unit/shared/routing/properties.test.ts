@@ -13,6 +13,7 @@ import {
   decideOffersNaive,
   effectiveRequirement,
   isFreeAgent,
+  meetsEffectiveRequirement,
   meetsRequirement,
   proficiency,
   usesPresence,
@@ -103,12 +104,35 @@ const inputArb: fc.Arbitrary<RoutingInput> = fc
 const RUNS = { numRuns: 400 };
 
 describe('every routing decision', () => {
-  it('equals the naive baseline, offer for offer', () => {
+  it('equals the naive baseline, offer for offer, on each search path (direct scan and requirement index)', () => {
     fc.assert(
       fc.property(inputArb, (input) => {
-        expect(decideOffers(input)).toEqual(decideOffersNaive(input));
+        const expected = decideOffersNaive(input);
+        expect(decideOffers(input)).toEqual(expected);
+        expect(decideOffers(input, { directScanMaxFree: 0 })).toEqual(expected);
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it('equals the naive baseline when many calls share few requirements (sorted candidate lists)', () => {
+    const shared = inputArb.chain((input) =>
+      fc.record({
+        input: fc.constant(input),
+        requirements: fc.array(fc.option(skillLevels(2), { nil: undefined }), { minLength: 1, maxLength: 2 }),
+        pick: fc.array(fc.nat(1), { minLength: input.calls.length, maxLength: input.calls.length }),
+      }),
+    );
+    fc.assert(
+      fc.property(shared, ({ input, requirements, pick }) => {
+        const calls = input.calls.map((c, i) => ({
+          ...c,
+          requiredSkills: requirements[pick[i] % requirements.length],
+        }));
+        const same = { ...input, calls };
+        expect(decideOffers(same, { directScanMaxFree: 0 })).toEqual(decideOffersNaive(same));
+      }),
+      { numRuns: 800 },
     );
   });
 
@@ -243,6 +267,20 @@ describe('every routing decision', () => {
           expect(decideOffers({ ...input, agents, calls })).toEqual(decideOffers(input));
         },
       ),
+      RUNS,
+    );
+  });
+
+  it('meetsEffectiveRequirement is meetsRequirement of the effective requirement, without building it', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        for (const c of input.calls) {
+          const req = effectiveRequirement(c, input.config, input.now);
+          for (const a of input.agents) {
+            expect(meetsEffectiveRequirement(a, c, input.config, input.now)).toBe(meetsRequirement(a, req));
+          }
+        }
+      }),
       RUNS,
     );
   });
