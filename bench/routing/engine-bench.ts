@@ -4,7 +4,13 @@
  * on the very same input, whose offers must be identical. Plus the heaviest single decision: start of day, every
  * agent free at once.
  */
-import { decideOffers, decideOffersNaive, type RoutingDecision, type RoutingInput } from '../../shared/routing';
+import {
+  decideOffers,
+  decideOffersNaive,
+  type RoutingDecision,
+  type RoutingInput,
+  type WaitingCall,
+} from '../../shared/routing';
 import { percentile, round } from '../stats';
 import { restingWorkload } from './engine-workload';
 
@@ -25,6 +31,9 @@ function timed(decide: (i: RoutingInput) => RoutingDecision, input: RoutingInput
   return [d, Number(process.hrtime.bigint() - t0) / 1000];
 }
 
+const WARMUP = 500;
+const REPEAT = 3;
+
 const summary = (us: number[]) => ({
   p50Us: round(percentile(us, 50), 1),
   p99Us: round(percentile(us, 99), 1),
@@ -36,44 +45,58 @@ export function runEngineBench(o: EngineBenchOptions = {}): Record<string, unkno
   const skills = o.skills ?? 50;
   const calls = o.calls ?? 500;
   const decisions = o.decisions ?? 4000;
-  const naiveDecisions = Math.min(decisions, o.naiveDecisions ?? 400);
+  const naiveDecisions = Math.min(decisions, o.naiveDecisions ?? 200);
   const w = restingWorkload({ seed: o.seed ?? 13, agents, skills, calls });
   const base = w.input;
   const freeAtRest = base.agents.filter((a) => a.state === 'available').length;
 
-  const fast: number[] = [];
-  const naive: number[] = [];
-  const fastPaired: number[] = [];
-  const byEvent: Record<'agentFreed' | 'callArrived', number[]> = { agentFreed: [], callArrived: [] };
-  let offersMade = 0;
-  let mismatches = 0;
+  // The events first, so both engines decide exactly the same inputs; the naive baseline runs after the indexed
+  // engine, so its garbage does not land in the indexed engine's timings.
+  type Event = { kind: 'agentFreed'; agent: number } | { kind: 'callArrived'; call: WaitingCall };
   const busy = base.agents.map((a, i) => (a.state === 'busy' ? i : -1)).filter((i) => i >= 0);
+  const events: Event[] = Array.from({ length: decisions + WARMUP }, (_, k) =>
+    k % 2 === 0
+      ? { kind: 'agentFreed', agent: busy[w.rnd.int(busy.length)] }
+      : { kind: 'callArrived', call: { ...w.newCall(`new${k}`), arrivedAt: base.now } },
+  );
+  const inputOf = (e: Event): RoutingInput => {
+    if (e.kind === 'callArrived') return { ...base, calls: [...base.calls, e.call] };
+    const agents = base.agents.slice();
+    agents[e.agent] = { ...agents[e.agent], state: 'available', idleSince: base.now };
+    return { ...base, agents };
+  };
 
-  for (let k = -200; k < decisions; k++) {
-    let input: RoutingInput;
-    let kind: 'agentFreed' | 'callArrived';
-    if (k % 2 === 0) {
-      kind = 'agentFreed';
-      const i = busy[w.rnd.int(busy.length)];
-      const agents = base.agents.slice();
-      agents[i] = { ...agents[i], state: 'available', idleSince: base.now };
-      input = { ...base, agents };
-    } else {
-      kind = 'callArrived';
-      input = { ...base, calls: [...base.calls, { ...w.newCall(`new${k}`), arrivedAt: base.now }] };
-    }
-    const [d, us] = timed(decideOffers, input);
-    if (k < 0) continue; // warm-up
+  // Each decision is timed REPEAT times and its fastest run kept: on a shared machine a preemption by another
+  // process lands in a single timing and is not the engine's cost. The first runs are reported too (singleShot).
+  const fast: number[] = [];
+  const singleShot: number[] = [];
+  const byEvent: Record<Event['kind'], number[]> = { agentFreed: [], callArrived: [] };
+  let offersMade = 0;
+  events.forEach((e, k) => {
+    const input = inputOf(e);
+    const [d, first] = timed(decideOffers, input);
+    let us = first;
+    for (let r = 1; r < REPEAT; r++) us = Math.min(us, timed(decideOffers, input)[1]);
+    if (k < WARMUP) return;
     fast.push(us);
-    byEvent[kind].push(us);
+    singleShot.push(first);
+    byEvent[e.kind].push(us);
     offersMade += d.offers.length;
-    if (k < naiveDecisions) {
-      const [dn, nus] = timed(decideOffersNaive, input);
-      naive.push(nus);
-      fastPaired.push(us);
-      if (JSON.stringify(dn) !== JSON.stringify(d)) mismatches++;
-    }
+  });
+  const naive: number[] = [];
+  let mismatches = 0;
+  // The naive baseline decides an evenly spread sample of the same events (it is slow).
+  const stride = Math.max(1, Math.floor(decisions / naiveDecisions));
+  const sample = Array.from({ length: naiveDecisions }, (_, j) => j * stride);
+  for (const j of sample) {
+    const input = inputOf(events[WARMUP + j]);
+    const [dn, first] = timed(decideOffersNaive, input);
+    let nus = first;
+    for (let r = 1; r < REPEAT; r++) nus = Math.min(nus, timed(decideOffersNaive, input)[1]);
+    naive.push(nus);
+    if (JSON.stringify(dn) !== JSON.stringify(decideOffers(input))) mismatches++;
   }
+  const fastPaired = sample.map((j) => fast[j]);
 
   // Start of day: every opted-in agent free, 500 calls waiting: the largest decision there is.
   const morning: RoutingInput = {
@@ -100,7 +123,9 @@ export function runEngineBench(o: EngineBenchOptions = {}): Record<string, unkno
     routingMethod: base.config.routingMethod,
     decisions: fast.length,
     offersPerDecision: round(offersMade / fast.length, 2),
+    timing: `each decision run ${REPEAT} times, fastest kept (singleShot: first run only)`,
     indexedEngine: f,
+    indexedEngineSingleShot: summary(singleShot),
     byEvent: { agentFreed: summary(byEvent.agentFreed), callArrived: summary(byEvent.callArrived) },
     naiveBaseline: { decisions: naive.length, ...n },
     indexedOnSameDecisions: fp,
