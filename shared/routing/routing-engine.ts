@@ -5,7 +5,8 @@
  *  - free agents: one pass over the agents keeps only those who may take an offer now (usually few); while they are
  *    few (≤ 16), each call simply tests them, without building its requirement unless one qualifies;
  *  - calls by priority bucket (1…5), each sorted by original arrival (already sorted input sorts in linear time);
- *  - free agents by skill, built lazily: a requirement's candidates come from its rarest skill's list;
+ *  - free agents by skill and level, built lazily: a requirement's candidates come from the skill with the fewest
+ *    free agents at or above its minimum level, and are checked on the other skills only;
  *  - candidates per requirement: calls with the same effective requirement share one candidate list; the first call
  *    scans it linearly, a second one sorts it once in the method's order and from then on calls are served from its
  *    front (agents are only ever taken, never given back); a requirement nobody can meet is remembered as
@@ -21,7 +22,6 @@ import {
   effectiveRequirement,
   isFreeAgent,
   meetsEffectiveRequirement,
-  meetsRequirement,
   proficiency,
   roundRobinCursor,
   staticAgentOrder,
@@ -94,38 +94,65 @@ export function decideOffers(input: RoutingInput, tuning: EngineTuning = {}): Ro
     offers.push({ callId, agentId: free[f].id, alertUntil });
   };
 
-  let bySkill: Map<string, number[]> | null = null;
-  const skillIndex = (): Map<string, number[]> => {
+  // Built on first need by the index path: for each skill held by a free agent, the free agents by ⌊level⌋
+  // (`levels[l]`) and every free agent's exact level (`column[f]`, NaN when absent: every comparison fails, as
+  // meetsRequirement fails an absent skill).
+  let bySkill: Map<string, { levels: number[][]; column: Float64Array }> | null = null;
+  const skillIndex = () => {
     if (bySkill) return bySkill;
     bySkill = new Map();
     for (let f = 0; f < free.length; f++) {
-      for (const s in free[f].skills) {
-        const l = bySkill.get(s);
-        if (l) l.push(f);
-        else bySkill.set(s, [f]);
+      const skills = free[f].skills;
+      for (const s in skills) {
+        let entry = bySkill.get(s);
+        if (!entry) bySkill.set(s, (entry = { levels: [], column: new Float64Array(free.length).fill(NaN) }));
+        entry.column[f] = skills[s];
+        (entry.levels[Math.max(0, Math.floor(skills[s]))] ??= []).push(f);
       }
     }
     return bySkill;
   };
 
   const buildCandidates = (requirement: SkillLevels): Candidates => {
-    let source: number[] | null = null;
-    const skills = Object.keys(requirement);
     const c: Candidates = { list: [], score: [], sorted: false, pos: 0, exhausted: false };
-    if (skills.length > 0) {
-      const index = skillIndex();
-      for (const s of skills) {
-        const l = index.get(s);
-        if (!l) return { ...c, exhausted: true };
-        if (source === null || l.length < source.length) source = l;
+    const skills = Object.keys(requirement);
+    if (skills.length === 0) {
+      for (let f = 0; f < free.length; f++) if (!taken[f]) c.list.push(f);
+      if (method === 'skillsBased') for (let k = 0; k < c.list.length; k++) c.score.push(0);
+      return c;
+    }
+    const index = skillIndex();
+    const mins = skills.map((s) => requirement[s]);
+    const entries = skills.map((s) => index.get(s));
+    // The source: the skill with the fewest free agents at or above its minimum; they are checked on every skill.
+    let rarest = -1;
+    let rarestCount = Infinity;
+    for (let i = 0; i < skills.length; i++) {
+      const levels = entries[i]?.levels ?? [];
+      let count = 0;
+      for (let l = Math.max(0, Math.floor(mins[i])); l < levels.length; l++) count += levels[l]?.length ?? 0;
+      if (count < rarestCount) {
+        rarest = i;
+        rarestCount = count;
       }
     }
-    if (source === null) {
-      for (let f = 0; f < free.length; f++) if (!taken[f]) c.list.push(f);
-    } else {
-      for (const f of source) if (!taken[f] && meetsRequirement(free[f], requirement)) c.list.push(f);
+    if (rarestCount === 0) return { ...c, exhausted: true };
+    const columns = entries.map((e) => e!.column);
+    const levels = entries[rarest]!.levels;
+    for (let l = Math.max(0, Math.floor(mins[rarest])); l < levels.length; l++) {
+      for (const f of levels[l] ?? []) {
+        if (taken[f]) continue;
+        let ok = true;
+        for (let i = 0; i < columns.length && ok; i++) ok = columns[i][f] >= mins[i];
+        if (!ok) continue;
+        c.list.push(f);
+        if (method === 'skillsBased') {
+          let score = 0;
+          for (let i = 0; i < columns.length; i++) score += columns[i][f];
+          c.score.push(score);
+        }
+      }
     }
-    if (method === 'skillsBased') for (const f of c.list) c.score.push(proficiency(free[f], requirement));
     return c;
   };
 
