@@ -68,3 +68,14 @@ export function nextRelaxationAt(
   }
   return next;
 }
+
+/**
+ * Each agent's position in the call queue's list (serial and round-robin order), keyed by lower-cased UPN: the
+ * entry's `order` when given, else its place in the list; ties keep list order. Feeds `RoutingAgent.order`.
+ */
+export function agentListOrder(config: Pick<CallQueueRoutingConfig, 'agents'>): Map<string, number> {
+  const ranked = config.agents
+    .map((a, i) => ({ upn: a.userPrincipalName.toLowerCase(), key: a.order ?? i, i }))
+    .sort((x, y) => x.key - y.key || x.i - y.i);
+  return new Map(ranked.map((r, position) => [r.upn, position]));
+}

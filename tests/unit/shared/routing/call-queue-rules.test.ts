@@ -1,5 +1,6 @@
 import {
   CALL_QUEUE_DEFAULTS,
+  agentListOrder,
   hasTimedOut,
   nextRelaxationAt,
   noAgentActionApplies,
@@ -47,5 +48,20 @@ describe('call queue rules', () => {
     expect(nextRelaxationAt({ relaxation }, c, T0 + 30_000)).toBe(T0 + 90_000);
     expect(nextRelaxationAt({ relaxation }, c, T0 + 90_000)).toBeNull();
     expect(nextRelaxationAt({}, c, T0)).toBeNull();
+  });
+
+  it("list order: an entry's order when given, else its place in the list, ties in list order; UPNs lower-cased", () => {
+    const order = agentListOrder({
+      agents: [
+        { userPrincipalName: 'C@contoso.com' },
+        { userPrincipalName: 'a@contoso.com', order: 0 },
+        { userPrincipalName: 'b@contoso.com', order: 5 },
+      ],
+    });
+    expect([...order.entries()]).toEqual([
+      ['c@contoso.com', 0],
+      ['a@contoso.com', 1],
+      ['b@contoso.com', 2],
+    ]);
   });
 });

@@ -322,4 +322,46 @@ describe('every routing decision', () => {
       RUNS,
     );
   });
+
+  it('round robin and longest idle are fair over time: one call at a time, every agent gets one before any gets two', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('roundRobin' as const, 'longestIdle' as const),
+        fc.integer({ min: 1, max: 8 }),
+        fc.nat(7),
+        (routingMethod, n, startAfter) => {
+          // Agents who all take their call and are free again before the next one arrives.
+          let agents: RoutingAgent[] = Array.from({ length: n }, (_, i) => ({
+            id: `agent${i}`,
+            state: 'available',
+            presence: 'Available',
+            skills: {},
+            optedIn: true,
+            idleSince: T0 - 1000 * ((i + startAfter) % n),
+            lastOfferedAt: i === startAfter % n ? T0 - 1 : undefined,
+            missedOffers: 0,
+            order: i,
+          }));
+          const counts = new Map<string, number>();
+          for (let k = 0; k < 3 * n; k++) {
+            const now = T0 + 1000 * (k + 1);
+            const config = { routingMethod, presenceBasedRouting: true, agentAlertTimeS: 30 };
+            const { offers } = decideOffers({
+              config,
+              calls: [{ callId: `c${k}`, priority: 3, arrivedAt: now }],
+              agents,
+              now,
+            });
+            expect(offers).toHaveLength(1);
+            const id = offers[0].agentId;
+            counts.set(id, (counts.get(id) ?? 0) + 1);
+            const values = [...counts.values()];
+            expect(Math.max(...values) - Math.min(...values, ...(counts.size < n ? [0] : []))).toBeLessThanOrEqual(1);
+            agents = agents.map((a) => (a.id === id ? { ...a, lastOfferedAt: now, idleSince: now + 500 } : a));
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
 });
