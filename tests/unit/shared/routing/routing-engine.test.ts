@@ -1,4 +1,12 @@
-import { decideOffers, decideOffersNaive, type RoutingDecision, type RoutingInput } from '../../../../shared/routing';
+import {
+  CALL_QUEUE_DEFAULTS,
+  agentListOrder,
+  decideOffers,
+  decideOffersNaive,
+  type CallQueueRoutingConfig,
+  type RoutingDecision,
+  type RoutingInput,
+} from '../../../../shared/routing';
 import { T0, agent, call, input, pairs } from './builders';
 
 // Every example holds for the indexed engine and for the naive baseline alike.
@@ -155,4 +163,17 @@ describe.each([
     expect(decide(input({}, [], [agent('a')])).offers).toEqual([]);
     expect(decide(input({}, [call('c1')], [agent('a', { state: 'offline' })])).offers).toEqual([]);
   });
+});
+
+it("takes a call queue's stored routing config as it is (the API's fields, Teams' defaults)", () => {
+  const callQueue: CallQueueRoutingConfig = {
+    ...CALL_QUEUE_DEFAULTS,
+    name: 'Support',
+    routingMethod: 'serial',
+    agents: [{ userPrincipalName: 'B@contoso.com' }, { userPrincipalName: 'a@contoso.com', order: -1 }],
+  };
+  const order = agentListOrder(callQueue);
+  const agents = ['b@contoso.com', 'a@contoso.com'].map((upn) => agent(upn, { order: order.get(upn)! }));
+  const d = decideOffers({ config: callQueue, calls: [call('c1')], agents, now: T0 });
+  expect(d.offers).toEqual([{ callId: 'c1', agentId: 'a@contoso.com', alertUntil: T0 + 30_000 }]);
 });
