@@ -89,7 +89,9 @@ interface SimCall {
 type SimEvent =
   | { t: number; seq: number; kind: 'arrival' }
   | { t: number; seq: number; kind: 'abandon'; call: SimCall }
-  | { t: number; seq: number; kind: 'done'; queue: number; agent: number; callId: string };
+  | { t: number; seq: number; kind: 'done'; queue: number; agent: number; callId: string }
+  /** A waiting call's requirement relaxes now: decide again. */
+  | { t: number; seq: number; kind: 'relax'; queue: number };
 
 /** A binary min-heap on (t, seq). */
 class EventHeap {
@@ -305,6 +307,9 @@ export function simulate(options: SimulationOptions): SimulationResult {
       const qi = queueIndex.get(ct.callQueueId)!;
       queues[qi].waiting.push(c);
       queues[qi].calls.push(c.call);
+      for (const step of queues[qi].config.relaxation ?? []) {
+        heap.push({ t: now + step.afterS, seq: seq++, kind: 'relax', queue: qi });
+      }
       if (options.patienceS !== undefined) {
         heap.push({ t: now + rnd.exponential(options.patienceS), seq: seq++, kind: 'abandon', call: c });
       }
@@ -323,6 +328,8 @@ export function simulate(options: SimulationOptions): SimulationResult {
           t.waited++;
         }
       }
+    } else if (e.kind === 'relax') {
+      route(e.queue, now);
     } else {
       const q = queues[e.queue];
       step(q, e.agent, { type: 'callEnded', callId: e.callId, at: now, wrapUpS: 0 });
@@ -413,4 +420,46 @@ export function poolingScenarios(o: {
       callTypes: types('pooled', 'pooled'),
     },
   };
+}
+
+/**
+ * Relaxation at work: calls need `support` at level 4; a few experts hold it at 5, the rest of the team at 2. Without
+ * relaxation the juniors never take a call; with `[{afterS, minLevelDelta: 2}]` a call that has waited `afterS`
+ * reaches them — keeping its place in line — while experts still take the calls that come to them first.
+ */
+export function relaxationScenarios(o: {
+  seed: number;
+  arrivalRate: number;
+  handleTimeS: number;
+  experts: number;
+  juniors: number;
+  relaxAfterS: number;
+  calls: number;
+  thresholdS: number;
+}): { strict: SimulationOptions; relaxed: SimulationOptions } {
+  const agents = [
+    ...Array.from({ length: o.experts }, (_, i) => ({ id: `expert${i}`, skills: { support: 5 } })),
+    ...Array.from({ length: o.juniors }, (_, i) => ({ id: `junior${i}`, skills: { support: 2 } })),
+  ];
+  const make = (relaxation: RoutingInput['config']['relaxation']): SimulationOptions => ({
+    seed: o.seed,
+    callQueues: [
+      {
+        id: 'support',
+        config: {
+          routingMethod: 'skillsBased',
+          presenceBasedRouting: true,
+          agentAlertTimeS: 30,
+          requiredSkills: { support: 4 },
+          relaxation,
+        },
+        agents,
+      },
+    ],
+    callTypes: [{ name: 'support', arrivalRate: o.arrivalRate, callQueueId: 'support' }],
+    handleTimeS: o.handleTimeS,
+    calls: o.calls,
+    thresholdS: o.thresholdS,
+  });
+  return { strict: make(undefined), relaxed: make([{ afterS: o.relaxAfterS, minLevelDelta: 2 }]) };
 }

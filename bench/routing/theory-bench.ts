@@ -1,13 +1,20 @@
 /**
  * Routing quality against theory, engine alone (bench/routing/contact-center-sim.ts): the reference test vectors of
  * Erlang C and Erlang A, then simulated single-skill longest-idle routing against Erlang C (ASA, SL(20 s)) and, with
- * exponential patience, against Erlang A; then skills-based pooling against separate call queues at equal staffing.
+ * exponential patience, against Erlang A; then skills-based pooling against separate call queues at equal staffing,
+ * and relaxation against a strict requirement.
  * The system is the issue's example: A = 8 Erlangs, 10 agents (h = 180 s). Every simulated figure carries its
  * batch-means 95 % half-width, so a gap to theory can be told from noise.
  */
 import { erlangA, erlangC } from '../../shared/routing';
 import { round } from '../stats';
-import { poolingScenarios, simulate, singleSkillScenario, type SimulationResult } from './contact-center-sim';
+import {
+  poolingScenarios,
+  relaxationScenarios,
+  simulate,
+  singleSkillScenario,
+  type SimulationResult,
+} from './contact-center-sim';
 
 export interface TheoryBenchOptions {
   /** Calls measured in the Erlang C run (the other runs take a share of it). */
@@ -44,6 +51,25 @@ export function runTheoryBench(o: TheoryBenchOptions = {}): Record<string, unkno
   });
   const separate = simulate(pooling.separate);
   const pooled = simulate(pooling.pooled);
+  const relax = relaxationScenarios({
+    seed: seed + 3,
+    arrivalRate: 3.6 / 180,
+    handleTimeS: 180,
+    experts: 4,
+    juniors: 4,
+    relaxAfterS: 30,
+    calls: Math.round(calls / 10),
+    thresholdS: system.thresholdS,
+  });
+  const strict = simulate(relax.strict);
+  const relaxed = simulate(relax.relaxed);
+  const brief = (r: SimulationResult) => ({
+    asaS: round(r.asaS, 2),
+    asaHalfWidthS: round(r.asaHalfWidthS, 2),
+    serviceLevelPct: pct(r.serviceLevel),
+    probabilityOfWaiting: round(r.probabilityOfWaiting, 3),
+  });
+
   const pool = (r: SimulationResult) => ({
     asaS: round(r.asaS, 2),
     asaHalfWidthS: round(r.asaHalfWidthS, 2),
@@ -107,6 +133,16 @@ export function runTheoryBench(o: TheoryBenchOptions = {}): Record<string, unkno
       separateCallQueues: pool(separate),
       pooledSkillsBased: pool(pooled),
       asaRatioSeparateToPooled: round(separate.asaS / pooled.asaS, 2),
+    },
+    relaxation: {
+      setup:
+        'A = 3.6 Erlangs needing support ≥ 4; 4 experts (level 5) + 4 juniors (level 2); relaxation after 30 s: −2 levels',
+      calls: strict.offered,
+      strict: {
+        ...brief(strict),
+        erlangCExpertsOnlyAsaS: round(erlangC({ ...system, arrivalRate: 3.6 / 180, agents: 4 }).asaS, 1),
+      },
+      relaxed: brief(relaxed),
     },
     simulationSeconds: round((Date.now() - t0) / 1000, 1),
   };

@@ -1,10 +1,15 @@
 /**
  * The engine alone in a discrete-event simulation reaches queueing theory: single skill + longest idle against
- * Erlang C (within 2 %), with patience against Erlang A, and pooled skills beat separate call queues.
+ * Erlang C (within 2 %), with patience against Erlang A; pooled skills beat separate call queues; relaxation helps.
  * Fixed seeds: the runs repeat exactly. Call counts are chosen so that the batch-means 95 % half-width of the ASA is
  * about 2 % — the estimate is close because the run is long enough, not by luck of the seed.
  */
-import { poolingScenarios, simulate, singleSkillScenario } from '../../../../bench/routing/contact-center-sim';
+import {
+  poolingScenarios,
+  relaxationScenarios,
+  simulate,
+  singleSkillScenario,
+} from '../../../../bench/routing/contact-center-sim';
 import { erlangA, erlangC } from '../../../../shared/routing';
 
 // 5 agents, A = 3 Erlangs (h = 180 s), t = 20 s: P_w = 0.24 — small systems converge fastest.
@@ -56,4 +61,22 @@ it('repeats exactly for a seed', () => {
   const o = singleSkillScenario({ ...SYSTEM, seed: 9, calls: 5_000 });
   expect(simulate(o)).toEqual(simulate(o));
   expect(simulate({ ...o, seed: 10 }).asaS).not.toBe(simulate(o).asaS);
+});
+
+it('relaxation lets waiting calls reach less skilled agents after their wait: much shorter waits', () => {
+  const { strict, relaxed } = relaxationScenarios({
+    seed: 4,
+    arrivalRate: 3.6 / 180,
+    handleTimeS: 180,
+    experts: 4,
+    juniors: 4,
+    relaxAfterS: 30,
+    calls: 20_000,
+    thresholdS: 20,
+  });
+  const before = simulate(strict);
+  const after = simulate(relaxed);
+  // Strict: only the 4 experts serve (90 % occupancy); relaxed: juniors help once a call has waited 30 s.
+  expect(after.asaS).toBeLessThan(before.asaS / 5);
+  expect(after.serviceLevel).toBeGreaterThan(before.serviceLevel);
 });
