@@ -8,6 +8,7 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   devhost: () => import('./devhost').then((m) => m.run()),
   provision: () => import('./provision').then((m) => m.run()),
   bulk: () => import('./bulk').then((m) => m.run()),
+  routing: () => import('./routing').then((m) => m.run()),
 };
 
 async function main(): Promise<void> {
