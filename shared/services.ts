@@ -4,17 +4,10 @@
  */
 import { ApiTokenValidator } from './auth';
 import { loadConfig, ratesFor, type AppConfig, type TenantRates } from './config';
-import { DriftService } from './endpoints/drift-service';
-import {
-  BulkBatchesRepository,
-  BulkRowsRepository,
-  DriftFindingsRepository,
-  DriftScansRepository,
-  EndpointStepsRepository,
-  EndpointsRepository,
-  ProvisionRequestQueue,
-  RateBuckets,
-} from './storage';
+import { BulkBatchesRepository, BulkRowsRepository, ProvisionRequestQueue } from './bulk';
+import { DriftFindingsRepository, DriftScansRepository, DriftService } from './drift';
+import { EndpointStepsRepository, EndpointsRepository } from './provisioning';
+import { RateBuckets } from './storage';
 import { TenantGatewayFactory, type TenantGateway } from './tenant';
 
 let config: AppConfig | undefined;

@@ -8,7 +8,7 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { bulkFormatOf, type BulkFileError, type RejectedRow } from '../../shared/bulk';
-import type { BulkService, SubmitReply } from '../../shared/endpoints/bulk';
+import type { BulkService, SubmitReply } from '../../shared/bulk';
 import { notFound, problem, problemResponse } from '../../shared/http/problem';
 import { HttpProblem, api, authorize, json, validationProblem } from '../lib/http';
 import { bulkService } from '../lib/bulk';

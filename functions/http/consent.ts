@@ -1,6 +1,6 @@
 /** `GET /api/tenants/{tenantId}/consent` — what the tenant granted the contact-center bot, and the admin-consent links. */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { readConsent } from '../../shared/endpoints/consent';
+import { readConsent } from '../../shared/provisioning';
 import { appConfig, tenantGateway } from '../../shared/services';
 import { api, authorize, json } from '../lib/http';
 

@@ -4,7 +4,7 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import type { FindingStatusFilter } from '../../shared/endpoints/drift-service';
+import type { FindingStatusFilter } from '../../shared/drift';
 import { driftService } from '../../shared/services';
 import { api, authorize, json, validationProblem } from '../lib/http';
 import { driftCheckStatus, startDriftCheck } from '../lib/drift';

@@ -1,6 +1,6 @@
 /** The bulk service as the triggers use it: app settings, the table repositories, the queue, the tenant gateway. */
 import type { DurableClient } from 'durable-functions';
-import { BulkService, NO_PACING, type BulkPacer } from '../../shared/endpoints/bulk';
+import { BulkService, NO_PACING, type BulkPacer } from '../../shared/bulk';
 import {
   bulkBatchesRepository,
   bulkRowsRepository,

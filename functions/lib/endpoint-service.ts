@@ -1,6 +1,6 @@
 /** The EndpointService the function layer uses: the tables, and the durable client for the workflows. */
 import type * as df from 'durable-functions';
-import { EndpointService } from '../../shared/endpoints/service';
+import { EndpointService } from '../../shared/provisioning';
 import { appConfig, endpointStepsRepository, endpointsRepository } from '../../shared/services';
 import { durableWorkflows } from './workflows';
 

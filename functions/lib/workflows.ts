@@ -4,8 +4,8 @@
  */
 import type { DurableClient } from 'durable-functions';
 import type { LicenseRule } from '../../shared/domain';
-import type { EndpointWorkflows, WorkflowKind, WorkflowStartOptions } from '../../shared/endpoints/service';
-import type { EndpointRecord } from '../../shared/storage';
+import type { EndpointRecord } from '../../shared/domain';
+import type { EndpointWorkflows, WorkflowKind, WorkflowStartOptions } from '../../shared/provisioning';
 import {
   DEPROVISION_ENDPOINT,
   deprovisionInstanceId,

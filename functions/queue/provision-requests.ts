@@ -18,7 +18,7 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { bulkQueueName } from '../../shared/config';
-import { parseQueueMessage } from '../../shared/storage';
+import { parseQueueMessage } from '../../shared/bulk';
 import { provisionRequestQueue } from '../../shared/services';
 import { bulkService } from '../lib/bulk';
 

@@ -5,9 +5,13 @@
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
-import type { DriftScanResult, RemediationTarget } from '../../shared/endpoints/drift-service';
+import {
+  scanWithNothingCounted,
+  type DriftScanResult,
+  type RemediationTarget,
+  type ScanSummary,
+} from '../../shared/drift';
 import { driftScansRepository, driftService } from '../../shared/services';
-import { scanWithNothingCounted, type ScanSummary } from '../../shared/storage';
 import { declareActivity, defineActivity } from '../activity';
 
 export const DRIFT_CHECK = 'driftCheck';

@@ -10,7 +10,7 @@ import {
   type ConsentDiff,
   type NumberType,
 } from '../../shared/domain';
-import { readConsent } from '../../shared/endpoints/consent';
+import { readConsent } from '../../shared/provisioning';
 import { isTenantError, type NumberAssignment, type TenantGateway } from '../../shared/tenant';
 import { defineActivity } from '../activity';
 import { appConfig, tenantGateway } from '../../shared/services';

@@ -4,7 +4,7 @@
  */
 import type { EndpointStatus, NumberType } from '../../shared/domain';
 import { defineActivity } from '../activity';
-import { recordBulkRowOutcome } from '../../shared/endpoints/bulk';
+import { recordBulkRowOutcome } from '../../shared/bulk';
 import { bulkRowsRepository, endpointStepsRepository, endpointsRepository } from '../../shared/services';
 import { ok, type Outcome } from './outcome';
 import type { StepRecord } from './step-log';

@@ -1,7 +1,8 @@
 /**
- * Bulk import, as pure functions over data: read a CSV or JSON upload, validate every row up front (the caller
- * writes all accepted rows or nothing), follow a batch's progress, export its results as spreadsheet-safe CSV.
+ * Bulk import. The rules, as pure functions over data: read a CSV or JSON upload, validate every row up front (the
+ * caller writes all accepted rows or nothing), follow a batch's progress, export its results as spreadsheet-safe CSV.
  * Row numbering: see types.ts (1-based data rows; the CSV header is row 0; CSV rows also carry their line).
+ * Then the service behind the API and the queue trigger, its tables (`bulkRows`, `bulkBatches`) and storage queue.
  */
 export * from './types';
 export * from './upload';
@@ -12,3 +13,7 @@ export * from './validate';
 export * from './upload-input';
 export * from './progress';
 export * from './csv-output';
+export * from './bulk.repository';
+export * from './provision-request.queue';
+export * from './bulk-endpoints.port';
+export * from './bulk.service';

@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DIST } from '../../../scripts/lib/processes';
-import { batchIdForKey } from '../../../shared/endpoints/bulk';
-import { BulkBatchesRepository, BulkRowsRepository, EndpointsRepository } from '../../../shared/storage';
+import { BulkBatchesRepository, BulkRowsRepository, batchIdForKey } from '../../../shared/bulk';
+import { EndpointsRepository } from '../../../shared/provisioning';
 import { startSystem, type System } from '../../../scripts/lib/system';
 import {
   ASSIGNED_ELSEWHERE,

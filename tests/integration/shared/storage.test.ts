@@ -1,14 +1,12 @@
 jest.setTimeout(60_000);
 
 import { randomUUID } from 'node:crypto';
+import { DriftScansRepository, scanWithNothingCounted } from '../../../shared/drift';
+import { EndpointStepsRepository, EndpointsRepository } from '../../../shared/provisioning';
 import {
-  DriftScansRepository,
-  EndpointStepsRepository,
-  EndpointsRepository,
   ConcurrencyError,
   decodeKey,
   encodeKey,
-  scanWithNothingCounted,
   tableClient,
   updateWithEtag,
   ensureTable,

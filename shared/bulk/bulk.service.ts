@@ -15,19 +15,6 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
-  batchProgress,
-  bulkLimits,
-  bulkResultsCsv,
-  readBulkUpload,
-  validateBulkRows,
-  type BulkFileError,
-  type BulkInputRow,
-  type BulkLimits,
-  type BulkResultRow,
-  type InventoryNumber,
-  type RejectedRow,
-} from '../bulk';
-import {
   validateEndpointRequest,
   type BulkRowView,
   type BulkStatusView,
@@ -36,19 +23,18 @@ import {
   type EndpointStatus,
   type FieldError,
 } from '../domain';
-import type {
-  BulkBatchRecord,
-  BulkBatchesRepository,
-  BulkChunkRef,
-  BulkRowRecord,
-  BulkRowRef,
-  BulkRowsRepository,
-  EndpointsRepository,
-  ProvisionRequestQueue,
-} from '../storage';
+import { forEachLimited } from '../storage';
 import type { TenantGateway } from '../tenant';
 import { isTenantError } from '../tenant';
-import type { EndpointService } from './service';
+import type { BulkBatchRecord, BulkBatchesRepository, BulkRowRecord, BulkRowsRepository } from './bulk.repository';
+import type { BulkEndpointReader, BulkEndpointStarter } from './bulk-endpoints.port';
+import type { BulkChunkRef, BulkRowRef, ProvisionRequestQueue } from './provision-request.queue';
+import { bulkResultsCsv, type BulkResultRow } from './csv-output';
+import { batchProgress } from './progress';
+import { bulkLimits, type BulkFileError, type BulkInputRow, type BulkLimits, type RejectedRow } from './types';
+import { readBulkUpload } from './upload-input';
+import { validateBulkRows } from './validate';
+import type { InventoryNumber } from './inventory';
 
 /** Which bulk row a provisioning run works for (passed through the orchestration input). */
 export interface BulkRowLink {
@@ -74,10 +60,10 @@ export interface BulkDependencies {
   rows: BulkRowsRepository;
   batches: BulkBatchesRepository;
   queue: ProvisionRequestQueue;
-  endpoints: EndpointsRepository;
+  endpoints: BulkEndpointReader;
   gateway: (tenantId: string) => TenantGateway;
   /** Needed to start rows (queue trigger). */
-  endpointService?: EndpointService;
+  endpointService?: BulkEndpointStarter;
   pacer?: BulkPacer;
   limits?: Partial<BulkLimits>;
   now?: () => Date;
@@ -673,12 +659,4 @@ export function chunkRefs(tenantId: string, batchId: string, rows: readonly numb
     chunks.push({ tenantId, batchId, fromRow: part[0], toRow: part[part.length - 1] });
   }
   return chunks;
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

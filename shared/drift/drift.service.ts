@@ -7,9 +7,16 @@
  * A read that fails (429, 5xx, timeout, token, network) makes the facts it would have read UNKNOWN: never drift,
  * never remediated; an open finding on an unknown fact stays as it is until a later scan can read it.
  */
-import { BOT_APP_PERMISSIONS, type DriftFindingView, type LicenseRule, type NumberType } from '../domain';
-import { absent, failedRead, fromRead, observed, unknownFact, type Observed } from '../drift/observed';
-import { appSubject, isAutoRemediable, type DriftKind, type UnknownFact } from '../drift/kinds';
+import {
+  BOT_APP_PERMISSIONS,
+  type DriftFindingView,
+  type EndpointRecord,
+  type LicenseRule,
+  type NumberType,
+} from '../domain';
+import type { NumberAssignment, TenantGateway } from '../tenant';
+import { absent, failedRead, fromRead, observed, unknownFact, type Observed } from './observed';
+import { appSubject, isAutoRemediable, type DriftKind, type UnknownFact } from './kinds';
 import {
   scanTenant,
   type DesiredEndpoint as DesiredForDrift,
@@ -19,20 +26,11 @@ import {
   type ObservedLicense,
   type ObservedNumber,
   type ObservedSync,
-} from '../drift/compare';
-import { applyScan, applyUpdate } from '../drift/lifecycle';
-import { planDriftReads, type DriftReadPlan } from '../drift/read-plan';
-import { decodeKey, ensureTable } from '../storage';
-import type {
-  DriftFindingsRepository,
-  DriftScansRepository,
-  EndpointRecord,
-  EndpointsRepository,
-  FindingRecord,
-  ScanSummary,
-} from '../storage';
-import type { NumberAssignment, TenantGateway } from '../tenant';
-import type { RepairOutcome } from './service';
+} from './compare';
+import { applyScan, applyUpdate } from './lifecycle';
+import { planDriftReads, type DriftReadPlan } from './read-plan';
+import type { DriftFindingsRepository, DriftScansRepository, FindingRecord, ScanSummary } from './drift.repository';
+import type { DriftEndpointReader, RepairEndpoint } from './drift-endpoints.port';
 
 export interface DriftScanRequest {
   tenantId: string;
@@ -57,7 +55,7 @@ export interface DriftScanResult {
 }
 
 export interface DriftServiceDeps {
-  endpoints: EndpointsRepository;
+  endpoints: DriftEndpointReader;
   findings: DriftFindingsRepository;
   scans: DriftScansRepository;
   /** A fresh gateway per scan (its request counts are the scan's). */
@@ -78,7 +76,6 @@ const NOT_FOUND = {
   code: 'notEvaluated' as const,
   message: 'the account was not found by this read; the resource-account read decides whether it is missing',
 };
-const WRITE_CONCURRENCY = 8;
 
 type Facts<T> = Map<string, Observed<T>>;
 
@@ -89,33 +86,13 @@ export class DriftService {
   }
 
   /** Tenants with at least one endpoint row (what the timer checks). */
-  async tenantsWithEndpoints(): Promise<string[]> {
-    const client = this.d.endpoints.client;
-    await ensureTable(client);
-    const tenants = new Set<string>();
-    for await (const e of client.listEntities<Record<string, unknown>>({
-      queryOptions: { select: ['PartitionKey'] },
-    })) {
-      if (typeof e.partitionKey === 'string' && e.partitionKey) tenants.add(decodeKey(e.partitionKey));
-    }
-    return [...tenants].sort();
-  }
-
-  /** Every endpoint row of a tenant (all pages). */
-  async loadEndpoints(tenantId: string): Promise<EndpointRecord[]> {
-    const all: EndpointRecord[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.d.endpoints.list(tenantId, { top: 1000, continuationToken: token });
-      all.push(...page.items);
-      token = page.continuationToken;
-    } while (token);
-    return all;
+  tenantsWithEndpoints(): Promise<string[]> {
+    return this.d.endpoints.tenantIds();
   }
 
   async scan(req: DriftScanRequest): Promise<DriftScanResult> {
     const tenantId = req.tenantId.toLowerCase();
-    const all = await this.loadEndpoints(tenantId);
+    const all = await this.d.endpoints.listAll(tenantId);
     const provisioned = all.filter((e) => e.status === 'Provisioned');
     const byKey = new Map(provisioned.map((e) => [e.upnKey, e]));
     const plan = planDriftReads(
@@ -179,9 +156,7 @@ export class DriftService {
     const now = this.now().toISOString();
     const update = applyScan(previous, scan, now, { retiredSubjects: retired });
     const upnOf = new Map(all.map((e) => [e.upnKey, e.desired.userPrincipalName]));
-    await eachLimited(update.upserts, WRITE_CONCURRENCY, (f) =>
-      this.d.findings.put(tenantId, f, req.scanId, upnOf.get(f.subject)),
-    );
+    await this.d.findings.putAll(tenantId, update.upserts, req.scanId, (subject) => upnOf.get(subject));
     const after = applyUpdate(previous, update);
 
     const counts = gateway.requestCounts();
@@ -258,12 +233,12 @@ export class DriftService {
     tenantId: string,
     scan: { scanId: string; startedAt: string },
     targets: readonly RemediationTarget[],
-    repair: (tenantId: string, upnKey: string) => Promise<RepairOutcome>,
+    repair: RepairEndpoint,
   ): Promise<ScanSummary['remediation']> {
     const started: ScanSummary['remediation']['started'] = [];
     const skipped: ScanSummary['remediation']['skipped'] = [];
     for (const t of targets) {
-      let outcome: RepairOutcome;
+      let outcome: Awaited<ReturnType<RepairEndpoint>>;
       try {
         outcome = await repair(tenantId, t.upnKey);
       } catch (err) {
@@ -355,17 +330,6 @@ function unknownSummary(unknown: readonly UnknownFact[]): ScanSummary['unknown']
       message: u.reason.message.slice(0, 300),
     })),
   };
-}
-
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 const identityOf = (e: EndpointRecord) => e.objectId ?? e.actual?.objectId ?? e.desired.userPrincipalName;

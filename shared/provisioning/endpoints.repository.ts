@@ -3,9 +3,10 @@
  * state from the request, the actual state last seen, the status, the resource account's object id, timestamps.
  */
 import { TableClient, odata } from '@azure/data-tables';
-import type { EndpointStatus, NumberType } from '../domain/enums';
-import { decodeKey, encodeKey } from './keys';
+import type { ActualEndpoint, DesiredEndpoint, EndpointRecord, EndpointStatus } from '../domain';
 import {
+  decodeKey,
+  encodeKey,
   EtagUpdateOptions,
   deleteEntityIfExists,
   ensureTable,
@@ -13,54 +14,8 @@ import {
   readEntity,
   tableClient,
   updateWithEtag,
-} from './tables';
-
-export interface DesiredEndpoint {
-  userPrincipalName: string;
-  displayName: string;
-  applicationId: string;
-  usageLocation?: string;
-  phoneNumber?: string;
-  numberType?: NumberType;
-  queueId?: string;
-  keepPartial?: boolean;
-}
-
-export interface ActualEndpoint {
-  objectId?: string;
-  applicationId?: string;
-  synced?: boolean;
-  usageLocation?: string;
-  licensed?: boolean;
-  phoneNumber?: string;
-  numberType?: NumberType;
-  queueId?: string;
-  /** ISO time the actual state was read. */
-  observedAt?: string;
-}
-
-export interface EndpointRecord {
-  tenantId: string;
-  /** Lower-cased UPN (the key). */
-  upnKey: string;
-  desired: DesiredEndpoint;
-  actual?: ActualEndpoint;
-  status: EndpointStatus;
-  objectId?: string;
-  /** Orchestration instance / run that last worked on it. */
-  runId?: string;
-  lastError?: string;
-  createdAt: string;
-  updatedAt: string;
-  /** Concurrency token of the stored row (read-only; set by the repository). */
-  etag?: string;
-}
-
-export interface ListPage<T> {
-  items: T[];
-  /** Opaque; pass back to get the next page. Absent on the last page. */
-  continuationToken?: string;
-}
+  type ListPage,
+} from '../storage';
 
 function toEntity(r: EndpointRecord): Record<string, unknown> {
   const e: Record<string, unknown> = {
@@ -214,5 +169,29 @@ export class EndpointsRepository {
     if (!value) return { items: [] };
     const page = value as (Record<string, unknown> & { etag?: string })[] & { continuationToken?: string };
     return { items: page.map(fromEntity), continuationToken: page.continuationToken || undefined };
+  }
+
+  /** Every endpoint row of a tenant (all pages). */
+  async listAll(tenantId: string): Promise<EndpointRecord[]> {
+    const all: EndpointRecord[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.list(tenantId, { top: 1000, continuationToken: token });
+      all.push(...page.items);
+      token = page.continuationToken;
+    } while (token);
+    return all;
+  }
+
+  /** Tenants with at least one endpoint row, sorted. */
+  async tenantIds(): Promise<string[]> {
+    await ensureTable(this.client);
+    const tenants = new Set<string>();
+    for await (const e of this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { select: ['PartitionKey'] },
+    })) {
+      if (typeof e.partitionKey === 'string' && e.partitionKey) tenants.add(decodeKey(e.partitionKey));
+    }
+    return [...tenants].sort();
   }
 }

@@ -3,9 +3,16 @@
  * each provisioning run. One orchestration owns a run, so rows are upserted (no ETag needed).
  */
 import { TableClient, odata, type TableEntity, type TransactionAction } from '@azure/data-tables';
-import type { StepStatus } from '../domain/enums';
-import { compositeKey, padSeq, splitCompositeKey } from './keys';
-import { ensureTable, properties, submitInGroups, tableClient } from './tables';
+import type { StepStatus } from '../domain';
+import {
+  compositeKey,
+  ensureTable,
+  padSeq,
+  properties,
+  splitCompositeKey,
+  submitInGroups,
+  tableClient,
+} from '../storage';
 
 export interface StepRecord {
   runId: string;

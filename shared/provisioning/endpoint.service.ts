@@ -5,28 +5,17 @@
  * with the durable client).
  */
 import { randomUUID } from 'node:crypto';
-import type { EndpointRequest, EndpointStatus } from '../domain';
 import type {
   DesiredEndpoint,
   EndpointRecord,
-  EndpointStepsRepository,
-  EndpointsRepository,
-  StepRecord,
-} from '../storage';
-
-export type WorkflowKind = 'provision' | 'deprovision';
-
-/** Extra context for a workflow start: the bulk row the run works for, if any (recorded when the run ends). */
-export interface WorkflowStartOptions {
-  bulk?: { batchId: string; row: number };
-}
-
-export interface EndpointWorkflows {
-  /** True while the endpoint's workflow of that kind is Pending or Running. */
-  isRunning(kind: WorkflowKind, tenantId: string, upnKey: string): Promise<boolean>;
-  /** Starts the workflow for the record's current run; a workflow already running with that id is left alone. */
-  start(kind: WorkflowKind, record: EndpointRecord, options?: WorkflowStartOptions): Promise<void>;
-}
+  EndpointRequest,
+  EndpointStatus,
+  RepairOutcome,
+  RequestOutcome,
+} from '../domain';
+import type { EndpointStepsRepository, StepRecord } from './endpoint-steps.repository';
+import type { EndpointsRepository } from './endpoints.repository';
+import type { EndpointWorkflows, WorkflowStartOptions } from './workflows.port';
 
 export interface EndpointView {
   userPrincipalName: string;
@@ -44,13 +33,6 @@ export interface EndpointView {
   actual?: EndpointRecord['actual'];
   steps: { name: string; status: string; attempts: number; startedAt?: string; endedAt?: string; error?: string }[];
 }
-
-export type RequestOutcome =
-  | { kind: 'accepted'; record: EndpointRecord; started: boolean }
-  | { kind: 'conflict'; record: EndpointRecord; detail: string }
-  | { kind: 'notFound' };
-
-export type RepairOutcome = { kind: 'started'; record: EndpointRecord } | { kind: 'skipped'; reason: string };
 
 const IN_FLIGHT: readonly EndpointStatus[] = ['Pending', 'Provisioning'];
 

@@ -9,9 +9,11 @@
  */
 import { TableClient, odata, type TransactionAction } from '@azure/data-tables';
 import type { FieldError } from '../domain';
-import { decodeKey, encodeKey, padSeq } from './keys';
-import type { ListPage } from './endpoints';
 import {
+  decodeKey,
+  encodeKey,
+  padSeq,
+  type ListPage,
   MAX_TRANSACTION_OPERATIONS,
   deleteEntityIfExists,
   ensureTable,
@@ -23,7 +25,7 @@ import {
   updateRecord,
   type EtagUpdateOptions,
   type StoredEntity,
-} from './tables';
+} from '../storage';
 
 /** States a row moves through once accepted; `Rejected` rows were refused up front and never run. */
 export const BULK_ROW_STATUSES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Cancelled', 'Rejected'] as const;

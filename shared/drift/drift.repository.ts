@@ -7,11 +7,13 @@
  *   Each scan's summary (counts, unknown facts, requests used, remediation started).
  */
 import { TableClient, odata, type TransactionAction } from '@azure/data-tables';
-import type { StoredFinding } from '../drift/lifecycle';
-import type { DriftKind, DriftValue } from '../drift/kinds';
-import type { UnknownReasonCode } from '../drift/observed';
-import { compositeKey, encodeKey } from './keys';
+import type { StoredFinding } from './lifecycle';
+import type { DriftKind, DriftValue } from './kinds';
+import type { UnknownReasonCode } from './observed';
 import {
+  compositeKey,
+  encodeKey,
+  forEachLimited,
   EtagUpdateOptions,
   ensureTable,
   properties,
@@ -19,7 +21,7 @@ import {
   submitInGroups,
   tableClient,
   updateWithEtag,
-} from './tables';
+} from '../storage';
 
 /** A remediation started for a finding: the provisioning run that should fix it. */
 export interface FindingRemediation {
@@ -125,6 +127,9 @@ function findingToEntity(r: FindingRecord): Record<string, unknown> {
   return e;
 }
 
+/** Findings written at once by a scan. */
+const WRITE_CONCURRENCY = 8;
+
 export class DriftFindingsRepository {
   readonly client: TableClient;
 
@@ -150,6 +155,18 @@ export class DriftFindingsRepository {
       out.push(findingFromEntity(e));
     }
     return out;
+  }
+
+  /** Writes the findings a scan changed, a few at a time (each one ETag-guarded, see {@link put}). */
+  async putAll(
+    tenantId: string,
+    findings: readonly StoredFinding[],
+    scanId: string,
+    userPrincipalNameOf: (subject: string) => string | undefined,
+  ): Promise<void> {
+    await forEachLimited(findings, WRITE_CONCURRENCY, (f) =>
+      this.put(tenantId, f, scanId, userPrincipalNameOf(f.subject)),
+    );
   }
 
   /**
