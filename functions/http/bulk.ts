@@ -10,8 +10,8 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { bulkFormatOf, type BulkFileError, type RejectedRow } from '../../shared/bulk';
 import type { BulkService, SubmitReply } from '../../shared/bulk';
 import { notFound, problem, problemResponse } from '../../shared/http/problem';
-import { HttpProblem, api, authorize, json, validationProblem } from '../lib/http';
-import { bulkService } from '../lib/bulk';
+import { appRoot } from '../composition-root';
+import { HttpProblem, api, authorize, json, validationProblem } from '../lib/api-handler';
 
 const BATCH_ID = /^[A-Za-z0-9-]{1,64}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
@@ -133,7 +133,7 @@ app.http('bulkUpload', {
   handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
     const tenantId = request.params.tenantId;
     const principal = await authorize(request, tenantId, 'Switchboard.Admin');
-    return upload(request, bulkService(), tenantId, principal.oid);
+    return upload(request, appRoot().bulkService(), tenantId, principal.oid);
   }),
 });
 
@@ -149,7 +149,7 @@ app.http('bulkBatch', {
     if (format !== '' && format !== 'json' && format !== 'csv') {
       throw validationProblem([{ field: 'format', message: 'must be json or csv' }]);
     }
-    const service = bulkService();
+    const service = appRoot().bulkService();
     if (format === 'csv') {
       const csv = await service.resultsCsv(tenantId, batchId);
       if (csv === undefined) throw unknown();
@@ -188,7 +188,7 @@ app.http('bulkCancel', {
     const principal = await authorize(request, tenantId, 'Switchboard.Admin');
     const unknown = () => new HttpProblem(notFound(`No bulk batch ${batchId} in tenant ${tenantId}.`));
     if (!BATCH_ID.test(batchId)) throw unknown();
-    const view = await bulkService().cancel(tenantId, batchId, principal.oid);
+    const view = await appRoot().bulkService().cancel(tenantId, batchId, principal.oid);
     if (!view) throw unknown();
     return json(200, view, { location: new URL(batchPath(tenantId, batchId), request.url).toString() });
   }),

@@ -5,9 +5,9 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { FindingStatusFilter } from '../../shared/drift';
-import { driftService } from '../../shared/services';
-import { api, authorize, json, validationProblem } from '../lib/http';
-import { driftCheckStatus, startDriftCheck } from '../lib/drift';
+import { driftCheckStatus, startDriftCheck } from '../../orchestrations/drift/drift-check.client';
+import { appRoot } from '../composition-root';
+import { api, authorize, json, validationProblem } from '../lib/api-handler';
 
 const STATUSES: readonly FindingStatusFilter[] = ['open', 'resolved', 'all'];
 
@@ -26,7 +26,7 @@ df.app.client.http('drift', {
         throw validationProblem([{ field: 'status', message: `must be one of ${STATUSES.join(', ')}` }]);
       }
       const [view, check] = await Promise.all([
-        driftService().view(tenantId, status as FindingStatusFilter),
+        appRoot().drift.view(tenantId, status as FindingStatusFilter),
         driftCheckStatus(client, tenantId),
       ]);
       return json(200, { tenantId: tenantId.toLowerCase(), status, check: check ?? null, ...view });
@@ -69,7 +69,11 @@ df.app.client.http('driftCheckNow', {
       const tenantId = request.params.tenantId;
       await authorize(request, tenantId, 'Switchboard.Admin');
       const remediate = await remediateOption(request);
-      const run = await startDriftCheck(client, tenantId, { trigger: 'api', remediate });
+      const run = await startDriftCheck(client, tenantId, {
+        trigger: 'api',
+        remediate,
+        autoRemediates: (tid) => appRoot().autoRemediates(tid),
+      });
       return json(
         202,
         { tenantId: tenantId.toLowerCase(), ...run },

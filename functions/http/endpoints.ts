@@ -6,10 +6,10 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import * as df from 'durable-functions';
 import { validateEndpointRequest } from '../../shared/domain';
 import { conflict, notFound } from '../../shared/http/problem';
-import { HttpProblem, api, authorize, json, jsonBody, validationProblem } from '../lib/http';
-import { endpointService } from '../lib/endpoint-service';
+import { appRoot } from '../composition-root';
+import { HttpProblem, api, authorize, json, jsonBody, validationProblem } from '../lib/api-handler';
 
-const service = endpointService;
+const service = (client: df.DurableClient) => appRoot().endpointService(client);
 
 const location = (request: HttpRequest, tenantId: string, upn: string) =>
   new URL(`/api/tenants/${encodeURIComponent(tenantId)}/endpoints/${encodeURIComponent(upn)}`, request.url).toString();

@@ -16,11 +16,11 @@ import {
   type LicenseRule,
   type NumberType,
 } from '../../shared/domain';
-import * as act from './activities';
+import { provisioningActivities as act } from './provisioning.activities';
 import type { Activity } from '../activity';
 import { nextDelayMs, type Outcome, type WaitPolicy } from './outcome';
-import * as rec from './records';
-import { createChainRunner, StepFailed, type ChainRunner } from './runner';
+import { recordActivities, type ObservedEndpoint, type ProgressRecord } from './records.activities';
+import { createChainRunner, StepFailed, type ChainRunner } from './chain-runner';
 
 export const PROVISION_ENDPOINT = 'provisionEndpoint';
 export const provisionInstanceId = (tenantId: string, upnKey: string) => `provision:${tenantId}:${upnKey}`;
@@ -81,12 +81,12 @@ export function* publish(
   status: EndpointStatus,
   error?: string,
   /** The end of a successful run: what the tenant confirmed, written with the status in one update. */
-  outcome?: Pick<rec.ProgressRecord, 'actual' | 'queueId'>,
+  outcome?: Pick<ProgressRecord, 'actual' | 'queueId'>,
 ): Generator<df.Task, void, unknown> {
   runner.setStatus(status);
   // Only the steps that changed: the earlier ones are in the table already (a chain publishes 3 times).
   const steps = runner.log.unpublished();
-  yield* rec.recordProgress.call(context, { ...record, status, steps, error, ...outcome });
+  yield* recordActivities.recordProgress.call(context, { ...record, status, steps, error, ...outcome });
   runner.log.markPublished(steps);
 }
 
@@ -146,7 +146,8 @@ export function* unassignNumber(
   runner.log.end(step, name.startsWith('compensate:') ? 'Compensated' : 'Succeeded');
 }
 
-df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContext) {
+/** The orchestrator (exported for replay tests; registered below). */
+export function* provisionEndpoint(context: OrchestrationContext): Generator<df.Task, EndpointRunResult, unknown> {
   const input = context.df.getInput<ProvisionEndpointInput>();
   const timing: ProvisionTiming = { ...DEFAULT_TIMING, ...input.timing };
   const { tenantId, endpoint } = input;
@@ -263,7 +264,7 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
     if (endpoint.queueId) log.done('bindToQueue');
     else log.skip('bindToQueue');
     log.done('recordActualState');
-    const actual: rec.ObservedEndpoint = {
+    const actual: ObservedEndpoint = {
       objectId,
       applicationId: endpoint.applicationId,
       synced: true,
@@ -314,7 +315,9 @@ df.app.orchestration(PROVISION_ENDPOINT, function* (context: OrchestrationContex
     yield* publish(context, runner, record, 'Failed', message);
     return { status: 'Failed', objectId: record.objectId, error: message } satisfies EndpointRunResult;
   }
-});
+}
+
+df.app.orchestration(PROVISION_ENDPOINT, provisionEndpoint);
 
 /** A compensating step: its failure is recorded and the rest of the compensation goes on. */
 function* compensation<I extends object, O>(

@@ -3,22 +3,20 @@
  * `deprovision:{tenantId}:{upn}`), so Durable itself refuses a second run while one is in flight.
  */
 import type { DurableClient } from 'durable-functions';
-import type { LicenseRule } from '../../shared/domain';
-import type { EndpointRecord } from '../../shared/domain';
+import type { EndpointRecord, LicenseRule } from '../../shared/domain';
 import type { EndpointWorkflows, WorkflowKind, WorkflowStartOptions } from '../../shared/provisioning';
+import { instanceStatus, isActiveStatus } from '../instance-status';
 import {
   DEPROVISION_ENDPOINT,
   deprovisionInstanceId,
   type DeprovisionEndpointInput,
-} from '../../orchestrations/provisioning/deprovision-endpoint';
+} from './deprovision-endpoint.orchestration';
 import {
   PROVISION_ENDPOINT,
   provisionInstanceId,
   type ProvisionEndpointInput,
   type ProvisionTiming,
-} from '../../orchestrations/provisioning/provision-endpoint';
-
-const ACTIVE = new Set(['Pending', 'Running', 'ContinuedAsNew', 'Suspended']);
+} from './provision-endpoint.orchestration';
 
 export interface WorkflowSettings {
   licenseRule: LicenseRule;
@@ -31,13 +29,8 @@ export function durableWorkflows(client: DurableClient, settings: WorkflowSettin
     kind === 'provision' ? provisionInstanceId(tenantId, upnKey) : deprovisionInstanceId(tenantId, upnKey);
 
   const isRunning = async (kind: WorkflowKind, tenantId: string, upnKey: string): Promise<boolean> => {
-    try {
-      const status = await client.getStatus(instanceId(kind, tenantId, upnKey));
-      return ACTIVE.has(String(status.runtimeStatus));
-    } catch (err) {
-      if (err instanceof Error && /404/.test(err.message)) return false;
-      throw err;
-    }
+    const status = await instanceStatus(client, instanceId(kind, tenantId, upnKey));
+    return !!status && isActiveStatus(status.runtimeStatus);
   };
 
   return {

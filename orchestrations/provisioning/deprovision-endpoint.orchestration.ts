@@ -7,16 +7,16 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import type { NumberType } from '../../shared/domain';
-import * as act from './activities';
+import { provisioningActivities as act } from './provisioning.activities';
 import {
   DEFAULT_TIMING,
   publish,
   unassignNumber,
   type EndpointRunResult,
   type ProvisionTiming,
-} from './provision-endpoint';
-import * as rec from './records';
-import { createChainRunner, StepFailed } from './runner';
+} from './provision-endpoint.orchestration';
+import { recordActivities } from './records.activities';
+import { createChainRunner, StepFailed } from './chain-runner';
 
 export const DEPROVISION_ENDPOINT = 'deprovisionEndpoint';
 export const deprovisionInstanceId = (tenantId: string, upnKey: string) => `deprovision:${tenantId}:${upnKey}`;
@@ -33,7 +33,8 @@ export interface DeprovisionEndpointInput {
   timing?: Partial<ProvisionTiming>;
 }
 
-df.app.orchestration(DEPROVISION_ENDPOINT, function* (context: OrchestrationContext) {
+/** The orchestrator (exported for replay tests; registered below). */
+export function* deprovisionEndpoint(context: OrchestrationContext): Generator<df.Task, EndpointRunResult, unknown> {
   const input = context.df.getInput<DeprovisionEndpointInput>();
   const timing: ProvisionTiming = { ...DEFAULT_TIMING, ...input.timing };
   const { tenantId, upnKey } = input;
@@ -44,7 +45,7 @@ df.app.orchestration(DEPROVISION_ENDPOINT, function* (context: OrchestrationCont
     if (input.queueId) {
       yield* runner.runStep(
         'unbindFromQueue',
-        rec.unbindFromQueue,
+        recordActivities.unbindFromQueue,
         { tenantId, upnKey, queueId: input.queueId },
         timing.throttle,
       );
@@ -85,4 +86,6 @@ df.app.orchestration(DEPROVISION_ENDPOINT, function* (context: OrchestrationCont
     yield* publish(context, runner, record, 'Failed', message);
     return { status: 'Failed', error: message } satisfies EndpointRunResult;
   }
-});
+}
+
+df.app.orchestration(DEPROVISION_ENDPOINT, deprovisionEndpoint);

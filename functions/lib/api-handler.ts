@@ -15,7 +15,7 @@ import {
   type FieldProblem,
   type Problem,
 } from '../../shared/http/problem';
-import { apiTokenValidator } from '../../shared/services';
+import { appRoot } from '../composition-root';
 
 /** Thrown by handlers to answer with a problem. */
 export class HttpProblem extends Error {
@@ -32,7 +32,7 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
 
 /** Authenticates the caller and checks they act on their own tenant with one of the roles. */
 export async function authorize(request: HttpRequest, tenantId: string, ...roles: ApiRole[]): Promise<Principal> {
-  const principal = await apiTokenValidator().validate(request.headers.get('authorization'));
+  const principal = await appRoot().apiTokens.validate(request.headers.get('authorization'));
   requireRole(principal, ...roles);
   requireTenant(principal, tenantId);
   return principal;

@@ -5,14 +5,8 @@
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
-import {
-  scanWithNothingCounted,
-  type DriftScanResult,
-  type RemediationTarget,
-  type ScanSummary,
-} from '../../shared/drift';
-import { driftScansRepository, driftService } from '../../shared/services';
-import { declareActivity, defineActivity } from '../activity';
+import type { RemediationTarget, ScanSummary } from '../../shared/drift';
+import { driftActivities } from './drift.activities';
 
 export const DRIFT_CHECK = 'driftCheck';
 export const driftInstanceId = (tenantId: string) => `drift:${tenantId.trim().toLowerCase()}`;
@@ -40,45 +34,17 @@ export interface RemediateDriftInput {
   targets: RemediationTarget[];
 }
 
-/** Reads the tenant, compares, updates the findings and records the scan (a failed scan is recorded as failed). */
-export const scanDrift = defineActivity(
-  'scanDrift',
-  async (input: DriftCheckInput & { startedAt: string }): Promise<DriftScanResult> => {
-    try {
-      return await driftService().scan(input);
-    } catch (err) {
-      await driftScansRepository()
-        .put(
-          scanWithNothingCounted({
-            scanId: input.scanId,
-            tenantId: input.tenantId.toLowerCase(),
-            trigger: input.trigger,
-            status: 'failed',
-            startedAt: input.startedAt,
-            endedAt: new Date().toISOString(),
-            remediation: { enabled: input.remediate, started: [], skipped: [] },
-            error: (err as Error)?.message ?? String(err),
-          }),
-        )
-        .catch(() => undefined);
-      throw err;
-    }
-  },
-);
-
-/** Starts the repairs. Its handler needs the durable client: functions/durable/remediate-drift.ts registers it. */
-export const remediateDrift = declareActivity<RemediateDriftInput, ScanSummary['remediation']>('remediateDrift');
-
-df.app.orchestration(DRIFT_CHECK, function* (context: OrchestrationContext) {
+/** The drift check, as the orchestrator runs it (exported for replay tests; registered below). */
+export function* driftCheck(context: OrchestrationContext): Generator<df.Task, DriftCheckOutput, unknown> {
   const input = context.df.getInput<DriftCheckInput>();
   const startedAt = context.df.currentUtcDateTime.toISOString();
   const retry = new df.RetryOptions(2_000, 3);
   context.df.setCustomStatus({ scanId: input.scanId, phase: 'scanning' });
-  const result = yield* scanDrift.callWithRetry(context, retry, { ...input, startedAt });
+  const result = yield* driftActivities.scanDrift.callWithRetry(context, retry, { ...input, startedAt });
   let remediation = result.summary.remediation;
   if (input.remediate && result.targets.length > 0) {
     context.df.setCustomStatus({ scanId: input.scanId, phase: 'remediating' });
-    remediation = yield* remediateDrift.callWithRetry(context, retry, {
+    remediation = yield* driftActivities.remediateDrift.callWithRetry(context, retry, {
       tenantId: input.tenantId,
       scanId: input.scanId,
       startedAt,
@@ -94,4 +60,6 @@ df.app.orchestration(DRIFT_CHECK, function* (context: OrchestrationContext) {
   };
   context.df.setCustomStatus({ scanId: input.scanId, phase: 'done' });
   return output;
-});
+}
+
+df.app.orchestration(DRIFT_CHECK, driftCheck);

@@ -4,11 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DurableClient } from 'durable-functions';
-import { autoRemediates } from '../../shared/config';
-import { appConfig } from '../../shared/services';
-import { DRIFT_CHECK, driftInstanceId, type DriftCheckInput } from '../../orchestrations/drift/drift-check';
-
-const ACTIVE = new Set(['Pending', 'Running', 'ContinuedAsNew', 'Suspended']);
+import { instanceStatus, isActiveStatus } from '../instance-status';
+import { DRIFT_CHECK, driftInstanceId, type DriftCheckInput } from './drift-check.orchestration';
 
 export interface DriftCheckRun {
   instanceId: string;
@@ -27,65 +24,51 @@ export async function driftCheckStatus(
   { instanceId: string; runtimeStatus: string; scanId?: string; phase?: string; remediate?: boolean } | undefined
 > {
   const instanceId = driftInstanceId(tenantId);
-  try {
-    const status = await client.getStatus(instanceId, { showInput: true });
-    if (!status || !status.runtimeStatus) return undefined;
-    const custom = (status.customStatus ?? {}) as { scanId?: string; phase?: string };
-    const input = (status.input ?? {}) as Partial<DriftCheckInput>;
-    return {
-      instanceId,
-      runtimeStatus: String(status.runtimeStatus),
-      scanId: custom.scanId ?? input.scanId,
-      phase: custom.phase,
-      remediate: input.remediate,
-    };
-  } catch (err) {
-    if (err instanceof Error && /404/.test(err.message)) return undefined;
-    throw err;
-  }
+  const status = await instanceStatus(client, instanceId, { showInput: true });
+  if (!status || !status.runtimeStatus) return undefined;
+  const custom = (status.customStatus ?? {}) as { scanId?: string; phase?: string };
+  const input = (status.input ?? {}) as Partial<DriftCheckInput>;
+  return {
+    instanceId,
+    runtimeStatus: String(status.runtimeStatus),
+    scanId: custom.scanId ?? input.scanId,
+    phase: custom.phase,
+    remediate: input.remediate,
+  };
 }
 
 /**
  * Starts a check of the tenant unless one is running. `remediate` overrides DRIFT_AUTO_REMEDIATE for this run
- * (undefined = the setting decides).
+ * (undefined = `autoRemediates`, the setting, decides).
  */
 export async function startDriftCheck(
   client: DurableClient,
   tenantId: string,
-  o: { trigger: 'timer' | 'api'; remediate?: boolean },
+  o: { trigger: 'timer' | 'api'; remediate?: boolean; autoRemediates: (tenantId: string) => boolean },
 ): Promise<DriftCheckRun> {
   const tid = tenantId.trim().toLowerCase();
   const instanceId = driftInstanceId(tid);
+  const reportRunning = (run: NonNullable<Awaited<ReturnType<typeof driftCheckStatus>>>): DriftCheckRun => ({
+    instanceId,
+    scanId: run.scanId ?? '',
+    started: false,
+    remediate: !!run.remediate,
+    runtimeStatus: run.runtimeStatus,
+  });
   const running = await driftCheckStatus(client, tid);
-  if (running && ACTIVE.has(running.runtimeStatus)) {
-    return {
-      instanceId,
-      scanId: running.scanId ?? '',
-      started: false,
-      remediate: !!running.remediate,
-      runtimeStatus: running.runtimeStatus,
-    };
-  }
+  if (running && isActiveStatus(running.runtimeStatus)) return reportRunning(running);
   const input: DriftCheckInput = {
     tenantId: tid,
     scanId: randomUUID(),
     trigger: o.trigger,
-    remediate: o.remediate ?? autoRemediates(appConfig(), tid),
+    remediate: o.remediate ?? o.autoRemediates(tid),
   };
   try {
     await client.startNew(DRIFT_CHECK, { instanceId, input });
   } catch (err) {
     // Started by someone else a moment ago (timer and API at once): report that one.
     const now = await driftCheckStatus(client, tid);
-    if (now && ACTIVE.has(now.runtimeStatus)) {
-      return {
-        instanceId,
-        scanId: now.scanId ?? '',
-        started: false,
-        remediate: !!now.remediate,
-        runtimeStatus: now.runtimeStatus,
-      };
-    }
+    if (now && isActiveStatus(now.runtimeStatus)) return reportRunning(now);
     throw err;
   }
   return { instanceId, scanId: input.scanId, started: true, remediate: input.remediate, runtimeStatus: 'Pending' };

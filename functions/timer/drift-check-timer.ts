@@ -6,18 +6,19 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { settingDefinition } from '../../shared/config';
-import { driftService } from '../../shared/services';
-import { startDriftCheck } from '../lib/drift';
+import { startDriftCheck } from '../../orchestrations/drift/drift-check.client';
+import { appRoot } from '../composition-root';
 
 const schedule = process.env.DRIFT_SCHEDULE?.trim() || (settingDefinition('DRIFT_SCHEDULE').default as string);
 
 df.app.client.timer('driftCheckTimer', {
   schedule,
   handler: async (_timer: Timer, client: df.DurableClient, context: InvocationContext): Promise<void> => {
-    const tenants = await driftService().tenantsWithEndpoints();
+    const root = appRoot();
+    const tenants = await root.drift.tenantsWithEndpoints();
     for (const tenantId of tenants) {
       try {
-        const run = await startDriftCheck(client, tenantId, { trigger: 'timer' });
+        const run = await startDriftCheck(client, tenantId, { trigger: 'timer', autoRemediates: root.autoRemediates });
         context.log(
           run.started
             ? `drift check of ${tenantId} started (${run.instanceId}, scan ${run.scanId})`
