@@ -11,8 +11,10 @@ import * as df from 'durable-functions';
 import { ApiTokenValidator } from '../shared/auth';
 import {
   BulkBatchesRepository,
+  BulkQueueService,
   BulkRowsRepository,
-  BulkService,
+  BulkStatusService,
+  BulkUploadService,
   NO_PACING,
   ProvisionRequestQueue,
   type BulkPacer,
@@ -49,8 +51,10 @@ export interface AppRoot {
   consent(tenantId: string): Promise<ConsentReport>;
   /** Endpoint requests; the durable client starts and inspects their workflows. */
   endpointService(client: df.DurableClient): EndpointService;
-  /** Bulk import; with a durable client it can also start rows (queue trigger). */
-  bulkService(client?: df.DurableClient): BulkService;
+  /** Bulk import: uploads; a batch's status, results and cancel; row starts (queue trigger, with the durable client). */
+  readonly bulkUpload: BulkUploadService;
+  readonly bulkStatus: BulkStatusService;
+  bulkQueue(client: df.DurableClient): BulkQueueService;
   readonly provisionQueue: ProvisionRequestQueue;
   readonly drift: DriftService;
   readonly provisioningActivities: ProvisioningActivities;
@@ -126,14 +130,20 @@ export function createAppRoot(config: AppConfig): AppRoot {
     autoRemediates: (tenantId) => autoRemediates(config, tenantId),
     consent: (tenantId) => readConsent(tenantGateway(tenantId), { appId: config.bot.appId, ...consentLinks }),
     endpointService,
-    bulkService: (client) =>
-      new BulkService({
+    bulkUpload: new BulkUploadService({
+      rows: bulkRows,
+      batches: bulkBatches,
+      queue: provisionQueue,
+      endpoints,
+      gateway: tenantGateway,
+    }),
+    bulkStatus: new BulkStatusService({ rows: bulkRows, batches: bulkBatches, endpoints }),
+    bulkQueue: (client) =>
+      new BulkQueueService({
         rows: bulkRows,
         batches: bulkBatches,
         queue: provisionQueue,
-        endpoints,
-        gateway: tenantGateway,
-        endpointService: client ? endpointService(client) : undefined,
+        endpointService: endpointService(client),
         pacer,
       }),
     provisionQueue,

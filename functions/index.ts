@@ -4,13 +4,19 @@
  */
 import './startup';
 import './http/health';
-import './http/endpoints';
+import './http/endpoints-list';
+import './http/endpoints-create';
+import './http/endpoint-get';
+import './http/endpoint-delete';
 import './http/consent';
-import './http/bulk';
+import './http/bulk-upload';
+import './http/bulk-batch';
+import './http/bulk-cancel';
 import './queue/provision-requests';
 import '../orchestrations/provisioning/provision-endpoint.orchestration';
 import '../orchestrations/provisioning/deprovision-endpoint.orchestration';
-import './http/drift';
+import './http/drift-findings';
+import './http/drift-check-now';
 import './timer/drift-check-timer';
 import '../orchestrations/drift/drift-check.orchestration';
 import './activities';

@@ -48,15 +48,36 @@ export async function jsonBody(request: HttpRequest): Promise<unknown> {
   }
   const text = await request.text();
   if (!text.trim()) throw new HttpProblem(badRequest('The request body is empty; send a JSON object.'));
+  return parseJson(text, (detail) => new HttpProblem(badRequest(`The request body is not valid JSON: ${detail}`)));
+}
+
+/** Reads a body that may be absent (any content type): undefined when empty, else its JSON, or 400 on field `body`. */
+export async function optionalJsonBody(request: HttpRequest): Promise<unknown> {
+  const text = await request.text();
+  if (!text.trim()) return undefined;
+  return parseJson(text, (detail) => validationProblem([{ field: 'body', message: `is not valid JSON: ${detail}` }]));
+}
+
+function parseJson(text: string, invalid: (detail: string) => HttpProblem): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new HttpProblem(badRequest(`The request body is not valid JSON: ${(err as Error).message}`));
+    throw invalid((err as Error).message);
   }
 }
 
 export function validationProblem(errors: FieldProblem[]): HttpProblem {
   return new HttpProblem(badRequest('Some fields are not valid; see errors[].', errors));
+}
+
+/** A list's page size from `?top=` (1 to 1000; larger is capped), undefined when absent, 400 when not a number. */
+export function topParam(request: HttpRequest): number | undefined {
+  const top = request.query.get('top');
+  if (top === null) return undefined;
+  if (!/^\d{1,4}$/.test(top)) {
+    throw validationProblem([{ field: 'top', message: 'must be a whole number from 1 to 1000' }]);
+  }
+  return Math.min(1000, Math.max(1, Number(top)));
 }
 
 type Handler<A extends unknown[]> = (request: HttpRequest, ...rest: A) => Promise<HttpResponseInit>;

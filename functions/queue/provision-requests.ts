@@ -51,7 +51,7 @@ df.app.client.storageQueue('provisionRequests', {
     if (!parsed.ok) return poison(context, message, `malformed: ${parsed.reason}`);
     if (parsed.kind === 'chunk') {
       const { chunk } = parsed;
-      const service = appRoot().bulkService(client);
+      const service = appRoot().bulkQueue(client);
       try {
         const outcome = await service.expandChunk(chunk);
         if (outcome.kind === 'unknown') return poison(context, message, outcome.reason);
@@ -69,7 +69,7 @@ df.app.client.storageQueue('provisionRequests', {
       }
     }
     const { ref } = parsed;
-    const service = appRoot().bulkService(client);
+    const service = appRoot().bulkQueue(client);
     try {
       const outcome = await service.startRow(ref);
       const label = `bulk ${ref.batchId} row ${ref.row}`;

@@ -16,4 +16,7 @@ export * from './csv-output';
 export * from './bulk.repository';
 export * from './provision-request.queue';
 export * from './bulk-endpoints.port';
-export * from './bulk.service';
+export * from './bulk-row.rules';
+export * from './bulk-upload.service';
+export * from './bulk-queue.service';
+export * from './bulk-status.service';

@@ -1,23 +1,21 @@
 /**
- * Bulk import API:
- * - `POST /api/tenants/{tenantId}/bulk` (Admin): a CSV or a JSON array of endpoint bodies → 202 `{batchId, accepted,
- *   rejected, total, state}` + Location; every row is validated up front; `Idempotency-Key` makes retries safe.
- * - `GET /api/tenants/{tenantId}/bulk/{batchId}` (Admin, Supervisor): progress from the rows' states; `?rows=true`
- *   (with `top` / `continuationToken` to page) adds the rows; `?format=csv` downloads the results.
- * - `POST /api/tenants/{tenantId}/bulk/{batchId}/cancel` (Admin): no further row starts; running rows finish.
+ * `POST /api/tenants/{tenantId}/bulk` (Admin): a CSV or a JSON array of endpoint bodies → 202 `{batchId, accepted,
+ * rejected, total, state}` + Location; every row is validated up front; `Idempotency-Key` makes retries safe.
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { bulkFormatOf, type BulkFileError, type RejectedRow } from '../../shared/bulk';
-import type { BulkService, SubmitReply } from '../../shared/bulk';
-import { notFound, problem, problemResponse } from '../../shared/http/problem';
+import {
+  bulkFormatOf,
+  type BulkFileError,
+  type BulkUploadService,
+  type RejectedRow,
+  type SubmitReply,
+} from '../../shared/bulk';
+import { problem, problemResponse } from '../../shared/http/problem';
 import { appRoot } from '../composition-root';
-import { HttpProblem, api, authorize, json, validationProblem } from '../lib/api-handler';
+import { api, authorize, json, validationProblem } from '../lib/api-handler';
+import { batchPath } from './bulk-batch-ref';
 
-const BATCH_ID = /^[A-Za-z0-9-]{1,64}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
-
-const batchPath = (tenantId: string, batchId: string) =>
-  `/api/tenants/${encodeURIComponent(tenantId)}/bulk/${encodeURIComponent(batchId)}`;
 
 function fileProblem(error: BulkFileError): HttpResponseInit {
   const status = error.code === 'unsupportedMediaType' ? 415 : error.code === 'tooLarge' ? 413 : 400;
@@ -56,7 +54,7 @@ function idempotencyKey(request: HttpRequest): string | undefined {
   return trimmed;
 }
 
-async function upload(request: HttpRequest, service: BulkService, tenantId: string, oid: string) {
+async function upload(request: HttpRequest, service: BulkUploadService, tenantId: string, oid: string) {
   const key = idempotencyKey(request);
   const contentType = request.headers.get('content-type') ?? undefined;
   // Refuse early what the readers would refuse anyway, before reading a possibly large body.
@@ -133,63 +131,6 @@ app.http('bulkUpload', {
   handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
     const tenantId = request.params.tenantId;
     const principal = await authorize(request, tenantId, 'Switchboard.Admin');
-    return upload(request, appRoot().bulkService(), tenantId, principal.oid);
-  }),
-});
-
-app.http('bulkBatch', {
-  route: 'tenants/{tenantId}/bulk/{batchId}',
-  methods: ['GET'],
-  handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
-    const { tenantId, batchId } = request.params;
-    await authorize(request, tenantId, 'Switchboard.Admin', 'Switchboard.Supervisor');
-    const unknown = () => new HttpProblem(notFound(`No bulk batch ${batchId} in tenant ${tenantId}.`));
-    if (!BATCH_ID.test(batchId)) throw unknown();
-    const format = (request.query.get('format') ?? '').toLowerCase();
-    if (format !== '' && format !== 'json' && format !== 'csv') {
-      throw validationProblem([{ field: 'format', message: 'must be json or csv' }]);
-    }
-    const service = appRoot().bulkService();
-    if (format === 'csv') {
-      const csv = await service.resultsCsv(tenantId, batchId);
-      if (csv === undefined) throw unknown();
-      return {
-        status: 200,
-        body: csv,
-        headers: {
-          'content-type': 'text/csv; charset=utf-8',
-          'content-disposition': `attachment; filename="bulk-${batchId}.csv"`,
-          'cache-control': 'no-store',
-        },
-      };
-    }
-    const top = request.query.get('top');
-    if (top !== null && !/^\d{1,4}$/.test(top)) {
-      throw validationProblem([{ field: 'top', message: 'must be a whole number from 1 to 1000' }]);
-    }
-    const continuationToken = request.query.get('continuationToken') ?? undefined;
-    const rowsParam = (request.query.get('rows') ?? '').toLowerCase();
-    const rows = rowsParam === 'true' || rowsParam === '1' || top !== null || continuationToken !== undefined;
-    const view = await service.status(tenantId, batchId, {
-      rows,
-      top: top === null ? undefined : Math.min(1000, Math.max(1, Number(top))),
-      continuationToken,
-    });
-    if (!view) throw unknown();
-    return json(200, view);
-  }),
-});
-
-app.http('bulkCancel', {
-  route: 'tenants/{tenantId}/bulk/{batchId}/cancel',
-  methods: ['POST'],
-  handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
-    const { tenantId, batchId } = request.params;
-    const principal = await authorize(request, tenantId, 'Switchboard.Admin');
-    const unknown = () => new HttpProblem(notFound(`No bulk batch ${batchId} in tenant ${tenantId}.`));
-    if (!BATCH_ID.test(batchId)) throw unknown();
-    const view = await appRoot().bulkService().cancel(tenantId, batchId, principal.oid);
-    if (!view) throw unknown();
-    return json(200, view, { location: new URL(batchPath(tenantId, batchId), request.url).toString() });
+    return upload(request, appRoot().bulkUpload, tenantId, principal.oid);
   }),
 });

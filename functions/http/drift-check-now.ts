@@ -1,51 +1,22 @@
 /**
- * Drift API: `GET /api/tenants/{tenantId}/drift` (Admin, Supervisor) — the last scan and the findings;
- * `POST /api/tenants/{tenantId}/drift/check` (Admin) — run a check now (202; the running one when there is one).
+ * `POST /api/tenants/{tenantId}/drift/check` (Admin): run a check now — 202, or the running one when there is one.
+ * `remediate` (query or JSON body) overrides DRIFT_AUTO_REMEDIATE for this run.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import type { FindingStatusFilter } from '../../shared/drift';
-import { driftCheckStatus, startDriftCheck } from '../../orchestrations/drift/drift-check.client';
+import { startDriftCheck } from '../../orchestrations/drift/drift-check.client';
 import { appRoot } from '../composition-root';
-import { api, authorize, json, validationProblem } from '../lib/api-handler';
-
-const STATUSES: readonly FindingStatusFilter[] = ['open', 'resolved', 'all'];
+import { api, authorize, json, optionalJsonBody, validationProblem } from '../lib/api-handler';
 
 const driftUrl = (request: HttpRequest, tenantId: string) =>
   new URL(`/api/tenants/${encodeURIComponent(tenantId)}/drift`, request.url).toString();
-
-df.app.client.http('drift', {
-  route: 'tenants/{tenantId}/drift',
-  methods: ['GET'],
-  handler: api(
-    async (request: HttpRequest, client: df.DurableClient, _context: InvocationContext): Promise<HttpResponseInit> => {
-      const tenantId = request.params.tenantId;
-      await authorize(request, tenantId, 'Switchboard.Admin', 'Switchboard.Supervisor');
-      const status = (request.query.get('status') ?? 'open').trim().toLowerCase();
-      if (!(STATUSES as readonly string[]).includes(status)) {
-        throw validationProblem([{ field: 'status', message: `must be one of ${STATUSES.join(', ')}` }]);
-      }
-      const [view, check] = await Promise.all([
-        appRoot().drift.view(tenantId, status as FindingStatusFilter),
-        driftCheckStatus(client, tenantId),
-      ]);
-      return json(200, { tenantId: tenantId.toLowerCase(), status, check: check ?? null, ...view });
-    },
-  ),
-});
 
 /** `remediate` from the query (`?remediate=true|false`) or the JSON body (`{"remediate": true}`); undefined = setting. */
 async function remediateOption(request: HttpRequest): Promise<boolean | undefined> {
   const query = request.query.get('remediate');
   let value: unknown = query === null ? undefined : query;
-  const text = await request.text();
-  if (text.trim()) {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (err) {
-      throw validationProblem([{ field: 'body', message: `is not valid JSON: ${(err as Error).message}` }]);
-    }
+  const body = await optionalJsonBody(request);
+  if (body !== undefined) {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw validationProblem([{ field: 'body', message: 'must be a JSON object, e.g. {"remediate": true}' }]);
     }
