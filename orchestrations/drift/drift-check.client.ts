@@ -4,25 +4,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DurableClient } from 'durable-functions';
+import type { DriftCheckRunView, DriftCheckStateView } from '../../shared/domain';
 import { instanceStatus, isActiveStatus } from '../instance-status';
 import { DRIFT_CHECK, driftInstanceId, type DriftCheckInput } from './drift-check.orchestration';
 
-export interface DriftCheckRun {
-  instanceId: string;
-  scanId: string;
-  /** False when a check of the tenant was already running (that one is reported). */
-  started: boolean;
-  remediate: boolean;
-  runtimeStatus: string;
-}
+/** A check started, or the one already running (the drift API adds the tenant id). */
+export type DriftCheckRun = Omit<DriftCheckRunView, 'tenantId'>;
 
 /** The running (or last) check of a tenant, or undefined when there never was one. */
 export async function driftCheckStatus(
   client: DurableClient,
   tenantId: string,
-): Promise<
-  { instanceId: string; runtimeStatus: string; scanId?: string; phase?: string; remediate?: boolean } | undefined
-> {
+): Promise<DriftCheckStateView | undefined> {
   const instanceId = driftInstanceId(tenantId);
   const status = await instanceStatus(client, instanceId, { showInput: true });
   if (!status || !status.runtimeStatus) return undefined;

@@ -10,3 +10,5 @@ export * from './endpoint-request';
 export * from './drift-view';
 export * from './bulk-view';
 export * from './endpoint-record';
+export * from './endpoint-view';
+export * from './consent-view';

@@ -10,6 +10,7 @@ import { TableClient, odata, type TransactionAction } from '@azure/data-tables';
 import type { StoredFinding } from './lifecycle';
 import type { DriftKind, DriftValue } from './kinds';
 import type { UnknownReasonCode } from './observed';
+import type { DriftScanView } from '../domain';
 import {
   compositeKey,
   encodeKey,
@@ -39,37 +40,8 @@ export interface FindingRecord extends StoredFinding {
   remediation?: FindingRemediation;
 }
 
-export interface ScanSummary {
-  scanId: string;
-  tenantId: string;
-  trigger: 'timer' | 'api';
-  status: 'running' | 'completed' | 'failed';
-  startedAt: string;
-  endedAt?: string;
-  /** Provisioned endpoints compared. */
-  scanned: number;
-  /** Bot apps whose consent was compared. */
-  apps: number;
-  findings: { open: number; opened: number; refreshed: number; resolved: number; keptUnknown: number };
-  /** Facts that could not be read (never drift): how many, by reason, and the first few. */
-  unknown: {
-    count: number;
-    byReason: Partial<Record<UnknownReasonCode, number>>;
-    sample: { subject: string; kind: DriftKind; code: UnknownReasonCode; message: string }[];
-  };
-  /** HTTP requests the scan sent (retries included), and what the read planner expected. */
-  requests: { graph: number; bridge: number; total: number; planned: number };
-  remediation: {
-    enabled: boolean;
-    /** Provisioning runs started to fix findings of this scan. */
-    started: { upn: string; runId: string; kinds: DriftKind[] }[];
-    /** Endpoints with remediable findings that were not started, and why. */
-    skipped: { upn: string; reason: string }[];
-  };
-  error?: string;
-  /** Scans of this tenant older than the retention (DRIFT_SCAN_RETENTION_DAYS) deleted when this one was recorded. */
-  pruned?: number;
-}
+/** A scan's record, as `GET …/drift` shows it (`lastScan`). */
+export type ScanSummary = DriftScanView<DriftKind, UnknownReasonCode>;
 
 /** A scan's record before it counted anything (or one that failed before it could): every count at zero. */
 export function scanWithNothingCounted(

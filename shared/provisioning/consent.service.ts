@@ -2,21 +2,14 @@
  * What a tenant granted the contact-center bot app, against what it needs, with the links an admin follows to
  * grant consent. Read through the TenantGateway; used by the consent API and the provisioning chain's first step.
  */
-import { BOT_APP_PERMISSIONS, adminConsentUrl, consentDiff, legacyAdminConsentUrl, type ConsentDiff } from '../domain';
+import { BOT_APP_PERMISSIONS, adminConsentUrl, consentDiff, legacyAdminConsentUrl, type ConsentView } from '../domain';
 import type { TenantGateway } from '../tenant';
 
-export interface ConsentLinks {
-  /** v2 endpoint, one tenant, the app's configured (`/.default`) Graph permissions. */
-  adminConsentUrl: string;
-  /** The older `/common/adminconsent?client_id=` form the vendor's seed shows. */
-  legacyAdminConsentUrl: string;
-}
+/** The admin-consent links of a report. */
+export type ConsentLinks = Pick<ConsentView, 'adminConsentUrl' | 'legacyAdminConsentUrl'>;
 
-export interface ConsentReport extends ConsentDiff, ConsentLinks {
-  appId: string;
-  /** The app's service principal in the tenant; absent when the app was never consented to. */
-  servicePrincipalId?: string;
-}
+/** What `GET …/consent` returns. */
+export type ConsentReport = ConsentView;
 
 export function consentLinks(o: {
   authorityHost: string;

@@ -10,29 +10,13 @@ import type {
   EndpointRecord,
   EndpointRequest,
   EndpointStatus,
+  EndpointView,
   RepairOutcome,
   RequestOutcome,
 } from '../domain';
 import type { EndpointStepsRepository, StepRecord } from './endpoint-steps.repository';
 import type { EndpointsRepository } from './endpoints.repository';
 import type { EndpointWorkflows, WorkflowStartOptions } from './workflows.port';
-
-export interface EndpointView {
-  userPrincipalName: string;
-  displayName: string;
-  applicationId: string;
-  objectId?: string;
-  phoneNumber?: string;
-  numberType?: string;
-  usageLocation?: string;
-  queueId?: string;
-  status: EndpointStatus;
-  error?: string;
-  createdAt: string;
-  updatedAt: string;
-  actual?: EndpointRecord['actual'];
-  steps: { name: string; status: string; attempts: number; startedAt?: string; endedAt?: string; error?: string }[];
-}
 
 const IN_FLIGHT: readonly EndpointStatus[] = ['Pending', 'Provisioning'];
 
