@@ -28,8 +28,8 @@ import {
   waitForEmptyQueue,
   waitForQueueCount,
   type SubmitReply,
-} from '../../support/bulk';
-import { RESOURCE_ACCOUNT_SKU_ID, state } from '../../support/endpoints';
+} from '../../support/bulk-api';
+import { RESOURCE_ACCOUNT_SKU_ID, state } from '../../support/endpoints-api';
 
 /** Hundreds of chains share one devhost on two cores: short simulator delays and quick polling keep the work small. */
 const BULK_FAULTS = { replicationDelayMs: 100, licensePropagationMs: 100, numberOperationMs: 50 };

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { DIST } from '../../../scripts/lib/processes';
 import { startSystem, type System } from '../../../scripts/lib/system';
-import { FAST_FAULTS, FAST_WAITS, freeNumber, state, uniqueUpn } from '../../support/endpoints';
+import { FAST_FAULTS, FAST_WAITS, freeNumber, state, uniqueUpn } from '../../support/endpoints-api';
 
 const run = promisify(execFile);
 

@@ -14,7 +14,7 @@ import {
   state,
   uniqueUpn,
   waitForStatus,
-} from '../../support/endpoints';
+} from '../../support/endpoints-api';
 import { waitForStatus as waitForInstance } from '../../fixtures/apps/durable-support/support';
 
 describe('provisioning an endpoint', () => {

@@ -19,7 +19,7 @@ import { EndpointsRepository } from '../../../shared/provisioning';
 import { TenantGatewayFactory } from '../../../shared/tenant';
 import { startSimulator, type RunningSimulator } from '../../../simulator';
 import { defaultSeedTenant, type SeedInstance, type SeedNumber } from '../../../simulator/seed';
-import { SIM_DATA_DIR, simJson } from './support/simulator';
+import { SIM_DATA_DIR, simJson } from '../../support/test-simulator';
 
 const N = 1000;
 const NUMBERED = 300;

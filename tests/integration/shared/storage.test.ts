@@ -11,7 +11,7 @@ import {
   updateWithEtag,
   ensureTable,
 } from '../../../shared/storage';
-import { TableStorage, tableStorage } from './support/azurite';
+import { TableStorage, tableStorage } from '../../support/azurite-tables';
 
 let storage: TableStorage;
 const suffix = randomUUID().replace(/-/g, '').slice(0, 12);

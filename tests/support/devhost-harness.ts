@@ -15,7 +15,7 @@ import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 // testTimeout is not applied when a single file is run).
 jest.setTimeout(120_000);
 
-export const REPO = path.resolve(__dirname, '..', '..', '..');
+export const REPO = path.resolve(__dirname, '..', '..');
 export const DEVHOST_MAIN = path.join(REPO, 'dist', 'devhost', 'main.js');
 export const FIXTURES = path.join(REPO, 'tests', 'fixtures', 'apps');
 

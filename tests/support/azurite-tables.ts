@@ -42,7 +42,7 @@ export interface TableStorage {
 export async function tableStorage(): Promise<TableStorage> {
   if (await listening(10002)) return { connectionString: 'UseDevelopmentStorage=true', stop: async () => undefined };
   const port = await freePort();
-  const bin = path.resolve(__dirname, '../../../../node_modules/.bin/azurite-table');
+  const bin = path.resolve(__dirname, '../../node_modules/.bin/azurite-table');
   const child: ChildProcess = spawn(
     bin,
     [

@@ -4,9 +4,9 @@
  * NODE_EXTRA_CA_CERTS pointing at it — the same mechanism `npm start` uses — so we check that and say how to run.
  */
 import path from 'node:path';
-import { startSimulator, type RunningSimulator } from '../../../../simulator';
+import { startSimulator, type RunningSimulator } from '../../simulator';
 
-export const REPO = path.resolve(__dirname, '../../../..');
+export const REPO = path.resolve(__dirname, '../..');
 export const SIM_DATA_DIR = path.join(REPO, '.simulator');
 
 export async function startTestSimulator(faults: Record<string, unknown> = {}): Promise<RunningSimulator> {
