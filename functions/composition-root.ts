@@ -153,7 +153,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
     driftActivities: createDriftActivities({
       drift,
       scans: driftScans,
-      // The remediateDrift activity is registered with the durable client binding (functions/activities.ts).
+      // The remediateDrift activity is registered with the durable client binding (functions/register-activities.ts).
       repairFor: (context: InvocationContext) => {
         const service = endpointService(df.getClient(context));
         return (tenantId, upnKey) => service.requestRepair(tenantId, upnKey);

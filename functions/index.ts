@@ -19,4 +19,4 @@ import './http/drift-findings';
 import './http/drift-check-now';
 import './timer/drift-check-timer';
 import '../orchestrations/drift/drift-check.orchestration';
-import './activities';
+import './register-activities';

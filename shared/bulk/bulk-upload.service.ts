@@ -16,7 +16,7 @@ import type { BulkEndpointReader } from './bulk-endpoints.port';
 import { batchIdForKey, chunkRefs, describeRowErrors, textField } from './bulk-row.rules';
 import type { InventoryNumber } from './inventory';
 import type { ProvisionRequestQueue } from './provision-request.queue';
-import { bulkLimits, type BulkFileError, type BulkInputRow, type BulkLimits, type RejectedRow } from './types';
+import { bulkLimits, type BulkFileError, type BulkInputRow, type BulkLimits, type RejectedRow } from './bulk.types';
 import { readBulkUpload } from './upload-input';
 import { validateBulkRows } from './validate';
 
