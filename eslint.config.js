@@ -57,6 +57,15 @@ module.exports = tseslint.config(
     files: INFRASTRUCTURE.map((folder) => `shared/${folder}/**/*.ts`),
     rules: restrict([...SHARED_MAY_NOT, ...CAPABILITIES.flatMap(folderPatterns)]),
   },
+  // shared/domain is types and pure rules: it imports nothing else of the app.
+  {
+    files: ['shared/domain/**/*.ts'],
+    rules: restrict([
+      ...SHARED_MAY_NOT,
+      ...CAPABILITIES.flatMap(folderPatterns),
+      ...INFRASTRUCTURE.filter((folder) => folder !== 'domain').flatMap(folderPatterns),
+    ]),
+  },
   // A capability uses infrastructure and shared/domain, never another capability (ports and shared/domain instead).
   ...CAPABILITIES.map((capability) => ({
     files: [`shared/${capability}/**/*.ts`],

@@ -2,11 +2,10 @@
  * `POST /api/tenants/{tenantId}/drift/check` (Admin): run a check now — 202, or the running one when there is one.
  * `remediate` (query or JSON body) overrides DRIFT_AUTO_REMEDIATE for this run.
  */
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
+import type { HttpRequest } from '@azure/functions';
 import { startDriftCheck } from '../../orchestrations/drift/drift-check.client';
 import { appRoot } from '../composition-root';
-import { api, authorize, json, optionalJsonBody, validationProblem } from '../lib/api-handler';
+import { authorize, json, optionalJsonBody, validationProblem, durableApi } from '../lib/api-handler';
 
 const driftUrl = (request: HttpRequest, tenantId: string) =>
   new URL(`/api/tenants/${encodeURIComponent(tenantId)}/drift`, request.url).toString();
@@ -32,24 +31,18 @@ async function remediateOption(request: HttpRequest): Promise<boolean | undefine
   throw validationProblem([{ field: 'remediate', message: 'must be true or false' }]);
 }
 
-df.app.client.http('driftCheckNow', {
-  route: 'tenants/{tenantId}/drift/check',
-  methods: ['POST'],
-  handler: api(
-    async (request: HttpRequest, client: df.DurableClient, _context: InvocationContext): Promise<HttpResponseInit> => {
-      const tenantId = request.params.tenantId;
-      await authorize(request, tenantId, 'Switchboard.Admin');
-      const remediate = await remediateOption(request);
-      const run = await startDriftCheck(client, tenantId, {
-        trigger: 'api',
-        remediate,
-        autoRemediates: (tid) => appRoot().autoRemediates(tid),
-      });
-      return json(
-        202,
-        { tenantId: tenantId.toLowerCase(), ...run },
-        { location: driftUrl(request, tenantId), 'retry-after': '2' },
-      );
-    },
-  ),
+durableApi('driftCheckNow', 'tenants/{tenantId}/drift/check', 'POST', async (request, client) => {
+  const tenantId = request.params.tenantId;
+  await authorize(request, tenantId, 'Switchboard.Admin');
+  const remediate = await remediateOption(request);
+  const run = await startDriftCheck(client, tenantId, {
+    trigger: 'api',
+    remediate,
+    autoRemediates: (tid) => appRoot().autoRemediates(tid),
+  });
+  return json(
+    202,
+    { tenantId: tenantId.toLowerCase(), ...run },
+    { location: driftUrl(request, tenantId), 'retry-after': '2' },
+  );
 });

@@ -1,23 +1,15 @@
 /** `DELETE /api/tenants/{tenantId}/endpoints/{upn}` (Admin): deprovision → 202 + Location. */
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
 import { conflict, notFound } from '../../shared/http/problem';
-import { HttpProblem, api, authorize, json } from '../lib/api-handler';
+import { HttpProblem, authorize, json, durableApi } from '../lib/api-handler';
 import { endpointService, endpointUrl, upnKeyOf } from './endpoint-ref';
 
-df.app.client.http('endpointDelete', {
-  route: 'tenants/{tenantId}/endpoints/{upn}',
-  methods: ['DELETE'],
-  handler: api(
-    async (request: HttpRequest, client: df.DurableClient, _context: InvocationContext): Promise<HttpResponseInit> => {
-      const tenantId = request.params.tenantId;
-      const upnKey = upnKeyOf(request);
-      await authorize(request, tenantId, 'Switchboard.Admin');
-      const service = endpointService(client);
-      const outcome = await service.requestDeprovision(tenantId, upnKey);
-      if (outcome.kind === 'notFound') throw new HttpProblem(notFound(`No endpoint ${upnKey} in tenant ${tenantId}.`));
-      if (outcome.kind === 'conflict') throw new HttpProblem(conflict(outcome.detail));
-      return json(202, await service.get(tenantId, upnKey), { location: endpointUrl(request, tenantId, upnKey) });
-    },
-  ),
+durableApi('endpointDelete', 'tenants/{tenantId}/endpoints/{upn}', 'DELETE', async (request, client) => {
+  const tenantId = request.params.tenantId;
+  const upnKey = upnKeyOf(request);
+  await authorize(request, tenantId, 'Switchboard.Admin');
+  const service = endpointService(client);
+  const outcome = await service.requestDeprovision(tenantId, upnKey);
+  if (outcome.kind === 'notFound') throw new HttpProblem(notFound(`No endpoint ${upnKey} in tenant ${tenantId}.`));
+  if (outcome.kind === 'conflict') throw new HttpProblem(conflict(outcome.detail));
+  return json(202, await service.get(tenantId, upnKey), { location: endpointUrl(request, tenantId, upnKey) });
 });

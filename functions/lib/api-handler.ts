@@ -2,7 +2,8 @@
  * What every API trigger shares: authentication and authorisation, JSON bodies, and turning failures into
  * problem+json — 400 with per-field messages, 401/403 from auth, 404/409 from the service, 500 without internals.
  */
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 import { AuthError, requireRole, requireTenant, type ApiRole, type Principal } from '../../shared/auth';
 import { ConfigError } from '../../shared/config';
 import {
@@ -106,4 +107,17 @@ export function api<A extends [...unknown[], InvocationContext]>(handler: Handle
       return problemResponse(internalError(context.invocationId));
     }
   };
+}
+
+/**
+ * Registers an API trigger with the durable client binding: one route, one method, failures as problem+json ({@link
+ * api}).
+ */
+export function durableApi(
+  name: string,
+  route: string,
+  method: HttpMethod,
+  handler: (request: HttpRequest, client: df.DurableClient, context: InvocationContext) => Promise<HttpResponseInit>,
+): void {
+  df.app.client.http(name, { route, methods: [method], handler: api(handler) });
 }

@@ -9,6 +9,7 @@ import {
 import { fail, ok, retryLater } from '../../../orchestrations/provisioning/outcome';
 import type { ProgressRecord } from '../../../orchestrations/provisioning/records.activities';
 import { ActivityFails, replayOrchestration, type ActivityCall } from '../../support/orchestration-replay';
+import { FULL_CHAIN_ACTIVITIES } from '../../support/provisioning-chain';
 
 const OBJECT_ID = '11111111-2222-3333-4444-555555555555';
 const APP_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -84,20 +85,7 @@ describe('provisionEndpoint by replay', () => {
   test('success: every step in order, the settling waits, one publish per long wait and the end', async () => {
     const run = await replayOrchestration(provisionEndpoint, input(), tenant());
     expect(run.output).toEqual({ status: 'Provisioned', objectId: OBJECT_ID });
-    expect(names(run.activities)).toEqual([
-      'checkConsent',
-      'preflight',
-      'ensureApplicationInstance',
-      'recordProgress',
-      'getApplicationInstance',
-      'syncApplicationInstance',
-      'ensureUsageLocation',
-      'ensureLicense',
-      'recordProgress',
-      'ensureNumberAssigned',
-      'getNumberOperation',
-      'recordProgress',
-    ]);
+    expect(names(run.activities)).toEqual(FULL_CHAIN_ACTIVITIES);
     // Settle before the first look at a write this run made: replication, licence, number operation.
     expect(run.waits.map((w) => w.delayMs)).toEqual([2_000, 5_000, 1_000]);
     expect(stepsOf(run.customStatus)).toEqual([
