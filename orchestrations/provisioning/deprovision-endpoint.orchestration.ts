@@ -8,13 +8,7 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import type { NumberType } from '../../shared/domain';
 import { provisioningActivities as act } from './provisioning.activities';
-import {
-  DEFAULT_TIMING,
-  publish,
-  unassignNumber,
-  type EndpointRunResult,
-  type ProvisionTiming,
-} from './provision-endpoint.orchestration';
+import { DEFAULT_TIMING, publish, unassignNumber, type EndpointRunResult, type ProvisionTiming } from './chain-steps';
 import { recordActivities } from './records.activities';
 import { createChainRunner, StepFailed } from './chain-runner';
 

@@ -15,8 +15,8 @@ import {
   PROVISION_ENDPOINT,
   provisionInstanceId,
   type ProvisionEndpointInput,
-  type ProvisionTiming,
 } from './provision-endpoint.orchestration';
+import type { ProvisionTiming } from './chain-steps';
 
 export interface WorkflowSettings {
   licenseRule: LicenseRule;

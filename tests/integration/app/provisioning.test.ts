@@ -15,7 +15,7 @@ import {
   uniqueUpn,
   waitForStatus,
 } from '../../support/endpoints-api';
-import { waitForStatus as waitForInstance } from '../../fixtures/apps/durable-support/support';
+import { waitForStatus as waitForInstance } from '../../support/durable-host';
 import { FULL_CHAIN_ACTIVITIES } from '../../support/provisioning-chain';
 
 describe('provisioning an endpoint', () => {
