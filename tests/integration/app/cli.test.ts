@@ -21,6 +21,9 @@ describe('switchboard CLI', () => {
     try {
       const { stdout, stderr } = await run(process.execPath, [path.join(DIST, 'cli', 'main.js'), ...args], {
         env: { ...process.env, SWITCHBOARD_HOME: home },
+        // `endpoints list --all` prints every endpoint of the seeded tenant, which the run's shared Azurite
+        // accumulates across test runs (1,600+ rows, over execFile's default 1 MiB).
+        maxBuffer: 64 * 1024 * 1024,
       });
       return { code: 0, stdout, stderr };
     } catch (err) {
