@@ -10,6 +10,15 @@ const restrict = (...patterns) => ({
   ],
 });
 
+/** The capabilities inside shared/ (DESIGN.md "Folders"), those there today and those the contact center adds. */
+const CAPABILITIES = ['provisioning', 'bulk', 'drift', 'calls', 'routing', 'callqueues', 'menus', 'reporting'];
+/** What the capabilities share: never a capability's own code. */
+const INFRASTRUCTURE = ['domain', 'tenant', 'storage', 'config', 'auth', 'http', 'health'];
+/** What nothing in shared/ imports. */
+const SHARED_MAY_NOT = ['**/functions/**', '**/orchestrations/**', '**/devhost/**', '**/simulator/**', '**/cli/**'];
+/** A folder and everything in it, however the import reaches it (`../bulk`, `../bulk/x`, `../../shared/bulk`). */
+const folderPatterns = (folder) => [`**/${folder}`, `**/${folder}/**`];
+
 module.exports = tseslint.config(
   {
     ignores: [
@@ -41,8 +50,30 @@ module.exports = tseslint.config(
   },
   {
     files: ['shared/**/*.ts'],
-    rules: restrict(['**/functions/**', '**/orchestrations/**', '**/devhost/**', '**/simulator/**', '**/cli/**']),
+    rules: restrict(SHARED_MAY_NOT),
   },
+  // Infrastructure and shared/domain serve every capability and know none of them.
+  {
+    files: INFRASTRUCTURE.map((folder) => `shared/${folder}/**/*.ts`),
+    rules: restrict([...SHARED_MAY_NOT, ...CAPABILITIES.flatMap(folderPatterns)]),
+  },
+  // shared/domain is types and pure rules: it imports nothing else of the app.
+  {
+    files: ['shared/domain/**/*.ts'],
+    rules: restrict([
+      ...SHARED_MAY_NOT,
+      ...CAPABILITIES.flatMap(folderPatterns),
+      ...INFRASTRUCTURE.filter((folder) => folder !== 'domain').flatMap(folderPatterns),
+    ]),
+  },
+  // A capability uses infrastructure and shared/domain, never another capability (ports and shared/domain instead).
+  ...CAPABILITIES.map((capability) => ({
+    files: [`shared/${capability}/**/*.ts`],
+    rules: restrict([
+      ...SHARED_MAY_NOT,
+      ...CAPABILITIES.filter((other) => other !== capability).flatMap(folderPatterns),
+    ]),
+  })),
   {
     files: ['orchestrations/**/*.ts'],
     rules: restrict(['**/functions/**', '**/devhost/**', '**/simulator/**', '**/cli/**']),

@@ -5,10 +5,10 @@
 import { runTrustingSimulator } from '../scripts/lib/trust';
 
 const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
-  devhost: () => import('./devhost').then((m) => m.run()),
-  provision: () => import('./provision').then((m) => m.run()),
-  bulk: () => import('./bulk').then((m) => m.run()),
-  routing: () => import('./routing').then((m) => m.run()),
+  devhost: () => import('./devhost.bench').then((m) => m.run()),
+  provision: () => import('./provision.bench').then((m) => m.run()),
+  bulk: () => import('./bulk.bench').then((m) => m.run()),
+  routing: () => import('./routing.bench').then((m) => m.run()),
 };
 
 async function main(): Promise<void> {

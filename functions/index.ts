@@ -1,16 +1,22 @@
 /**
  * The app's entry (package.json `main`): importing a module registers its functions with the Functions host.
- * Keep this the one list of everything the app exposes.
+ * Keep this the one list of everything the app exposes. The services behind them come from ./composition-root.
  */
 import './startup';
 import './http/health';
-import './http/endpoints';
+import './http/endpoints-list';
+import './http/endpoints-create';
+import './http/endpoint-get';
+import './http/endpoint-delete';
 import './http/consent';
-import './http/bulk';
+import './http/bulk-upload';
+import './http/bulk-batch';
+import './http/bulk-cancel';
 import './queue/provision-requests';
-import '../orchestrations/provisioning/provision-endpoint';
-import '../orchestrations/provisioning/deprovision-endpoint';
-import './http/drift';
-import './timer/drift-check';
-import './durable/remediate-drift';
-import '../orchestrations/drift/drift-check';
+import '../orchestrations/provisioning/provision-endpoint.orchestration';
+import '../orchestrations/provisioning/deprovision-endpoint.orchestration';
+import './http/drift-findings';
+import './http/drift-check-now';
+import './timer/drift-check-timer';
+import '../orchestrations/drift/drift-check.orchestration';
+import './register-activities';

@@ -12,6 +12,7 @@ import {
   newEvent,
   summarize,
   toWireEvent,
+  type ExecutionSummary,
   type HistoryEvent,
   type RuntimeStatus,
 } from './history';
@@ -174,22 +175,10 @@ export class OrchestrationDispatcher {
     }
   }
 
-  /** One episode for one instance. */
+  /** One episode for one instance: triage the messages, run the orchestrator on the new events, commit. */
   private async runEpisode(instanceId: string, received: HeldMessage<ControlMessage>[]): Promise<void> {
-    const hub = this.hub;
     const nowMs = Date.now();
-
-    // Timers that surface before their time (queue delays are capped at 7 days) go back for the rest of the wait.
-    const messages: HeldMessage<ControlMessage>[] = [];
-    for (const m of received) {
-      const fireAt = m.body.event.EventType === EventType.TimerFired ? Date.parse(String(m.body.event.FireAt)) : NaN;
-      if (!Number.isNaN(fireAt) && fireAt > nowMs) {
-        await hub.send([{ queue: 'control', instanceId, body: m.body, visibleAt: new Date(fireAt).toISOString() }]);
-        await this.leases.delete(m);
-      } else {
-        messages.push(m);
-      }
-    }
+    const messages = await this.deferEarlyTimers(instanceId, received, nowMs);
     if (messages.length === 0) return;
 
     let state = await this.loadState(instanceId);
@@ -205,11 +194,107 @@ export class OrchestrationDispatcher {
 
     let summary = summarize(state.events);
     const now = episodeTime(state.events, nowMs);
+    const { kept, drop, later, reset } = this.triage(instanceId, state, summary, messages);
+    for (const m of later) await this.leases.release(m, m.dequeueCount < 5 ? 0 : 1);
+
+    if (reset) {
+      // A new execution (first start, restart of a finished instance, or continue-as-new): history starts over.
+      state = {
+        instanceId,
+        events: [],
+        executionId: undefined,
+        etag: state.etag,
+        outbox: [],
+        outboxMids: [],
+        outboxSent: true,
+      };
+      summary = summarize([]);
+    }
+
+    const executionId = reset
+      ? (reset.event.OrchestrationInstance?.ExecutionId ?? this.hub.newId())
+      : (state.executionId as string);
+    const previous = reset ? [] : state.events;
+    const newEvents: HistoryEvent[] = [newEvent(EventType.OrchestratorStarted, now)];
+    if (reset) newEvents.push({ ...reset.event, IsPlayed: false, _mid: reset.mid });
+    const accepted = acceptEvents(kept, executionId, summary);
+    newEvents.push(...accepted.events);
+    const { terminate, suspended } = accepted;
+
+    const started = reset ? newEvents[1] : summary.started;
+    const realNews = newEvents.length > 1 || !!terminate;
+    if (!started || (!realNews && !reset)) {
+      // Only duplicates (or messages for a finished execution): make sure the instance row reflects history.
+      if (redelivered && started) await this.writeInstanceRow(instanceId, executionId, state.events, undefined, now);
+      await Promise.all(drop.map((m) => this.leases.delete(m)));
+      this.remember(state, !!summary.completed);
+      return;
+    }
+
+    const draft: EpisodeDraft = {
+      instanceId,
+      executionId,
+      started,
+      name: started.Name ?? '',
+      now,
+      newEvents,
+      outbox: [],
+      newId: () => this.hub.newId(),
+    };
+    let customStatus: string | null | undefined;
+    let finalStatus: RuntimeStatus = suspended ? 'Suspended' : 'Running';
+    if (terminate) {
+      newEvents.push(terminate);
+      completeExecution(draft, OrchestrationStatus.Terminated, terminate.Input ?? null);
+      finalStatus = 'Terminated';
+    } else if (!suspended) {
+      ({ customStatus, finalStatus } = await this.decide(draft, previous, finalStatus));
+    }
+    newEvents.push(newEvent(EventType.OrchestratorCompleted, now));
+    await this.commit(state, draft, { previous, drop, reset: !!reset, customStatus, finalStatus });
+  }
+
+  /** Timers that surface before their time (queue delays are capped at 7 days) go back for the rest of the wait. */
+  private async deferEarlyTimers(
+    instanceId: string,
+    received: HeldMessage<ControlMessage>[],
+    nowMs: number,
+  ): Promise<HeldMessage<ControlMessage>[]> {
+    const messages: HeldMessage<ControlMessage>[] = [];
+    for (const m of received) {
+      const fireAt = m.body.event.EventType === EventType.TimerFired ? Date.parse(String(m.body.event.FireAt)) : NaN;
+      if (!Number.isNaN(fireAt) && fireAt > nowMs) {
+        await this.hub.send([
+          { queue: 'control', instanceId, body: m.body, visibleAt: new Date(fireAt).toISOString() },
+        ]);
+        await this.leases.delete(m);
+      } else {
+        messages.push(m);
+      }
+    }
+    return messages;
+  }
+
+  /**
+   * Sorts an episode's messages: the events to apply (`kept`), a new execution's start (`reset`), those to come back
+   * later (nothing started yet), and every message this episode consumes (`drop`: applied, duplicate or refused).
+   */
+  private triage(
+    instanceId: string,
+    state: InstanceState,
+    summary: ExecutionSummary,
+    messages: HeldMessage<ControlMessage>[],
+  ): {
+    kept: ControlMessage[];
+    drop: HeldMessage<ControlMessage>[];
+    later: HeldMessage<ControlMessage>[];
+    reset: ControlMessage | undefined;
+  } {
+    const hub = this.hub;
     const kept: ControlMessage[] = [];
     const drop: HeldMessage<ControlMessage>[] = [];
     const later: HeldMessage<ControlMessage>[] = [];
     let reset: ControlMessage | undefined;
-    const seenIds = new Set<number>();
     const seenMids = new Set<string>();
 
     // A start (new execution) is handled first, so the other messages of the batch apply to it.
@@ -255,194 +340,109 @@ export class OrchestrationDispatcher {
       drop.push(m);
     }
 
-    for (const m of later) await this.leases.release(m, m.dequeueCount < 5 ? 0 : 1);
+    return { kept, drop, later, reset };
+  }
 
-    if (reset) {
-      // A new execution (first start, restart of a finished instance, or continue-as-new): history starts over.
-      state = {
-        instanceId,
-        events: [],
-        executionId: undefined,
-        etag: state.etag,
-        outbox: [],
-        outboxMids: [],
-        outboxSent: true,
-      };
-      summary = summarize([]);
-    }
-
-    const executionId = reset
-      ? (reset.event.OrchestrationInstance?.ExecutionId ?? hub.newId())
-      : (state.executionId as string);
-    const previous = reset ? [] : state.events;
-    const newEvents: HistoryEvent[] = [newEvent(EventType.OrchestratorStarted, now)];
-    if (reset) newEvents.push({ ...reset.event, IsPlayed: false, _mid: reset.mid });
-
-    // Filter the remaining events against this execution's history.
-    const completedIds = new Set(summary.completedIds);
-    let terminate: HistoryEvent | undefined;
-    let suspended = summary.suspended;
-    for (const body of kept) {
-      const e = body.event;
-      if (body.executionId && body.executionId !== executionId) continue; // for an earlier execution
-      if (summary.completed) continue; // the execution has finished: nothing more can happen to it
-      const id =
-        e.EventType === EventType.TimerFired
-          ? e.TimerId
-          : e.EventType === EventType.TaskCompleted ||
-              e.EventType === EventType.TaskFailed ||
-              e.EventType === EventType.SubOrchestrationInstanceCompleted ||
-              e.EventType === EventType.SubOrchestrationInstanceFailed
-            ? e.TaskScheduledId
-            : undefined;
-      if (id !== undefined) {
-        if (completedIds.has(id) || seenIds.has(id) || !summary.scheduled.has(id)) continue;
-        seenIds.add(id);
-      }
-      if (e.EventType === EventType.ExecutionTerminated) {
-        terminate ??= { ...e, IsPlayed: false, _mid: body.mid };
-        continue;
-      }
-      if (e.EventType === EventType.ExecutionSuspended) {
-        if (suspended) continue;
-        suspended = true;
-      }
-      if (e.EventType === EventType.ExecutionResumed) {
-        if (!suspended) continue;
-        suspended = false;
-      }
-      newEvents.push({ ...e, IsPlayed: false, _mid: body.mid });
-    }
-
-    const started = reset ? newEvents[1] : summary.started;
-    const realNews = newEvents.length > 1 || !!terminate;
-    if (!started || (!realNews && !reset)) {
-      // Only duplicates (or messages for a finished execution): make sure the instance row reflects history.
-      if (redelivered && started) await this.writeInstanceRow(instanceId, executionId, state.events, undefined, now);
-      await Promise.all(drop.map((m) => this.leases.delete(m)));
-      this.remember(state, !!summary.completed);
-      return;
-    }
-
-    const name = started.Name ?? '';
-    const outbox: Outbound[] = [];
+  /** Runs the orchestrator over the episode's history and turns its actions into scheduled work or its end. */
+  private async decide(
+    draft: EpisodeDraft,
+    previous: HistoryEvent[],
+    running: RuntimeStatus,
+  ): Promise<{ customStatus: string | null | undefined; finalStatus: RuntimeStatus }> {
+    const { instanceId, executionId, started, name, now, newEvents, outbox } = draft;
     let customStatus: string | null | undefined;
-    let finalStatus: RuntimeStatus = suspended ? 'Suspended' : 'Running';
-
-    const complete = (status: OrchestrationStatus, result: string | null, extra: Partial<HistoryEvent> = {}) => {
-      newEvents.push(
-        newEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: status, Result: result, ...extra }),
-      );
-      const parent = started.ParentInstance;
-      if (parent && status !== OrchestrationStatus.ContinuedAsNew) {
-        const parentEvent =
-          status === OrchestrationStatus.Completed
-            ? newEvent(EventType.SubOrchestrationInstanceCompleted, now, {
-                TaskScheduledId: parent.TaskScheduleId,
-                Result: result,
-              })
-            : newEvent(EventType.SubOrchestrationInstanceFailed, now, {
-                TaskScheduledId: parent.TaskScheduleId,
-                Reason: result ?? '',
-                Details: '',
-                FailureDetails: null,
-              });
-        outbox.push({
-          queue: 'control',
-          instanceId: parent.OrchestrationInstance.InstanceId,
-          body: {
-            mid: hub.newId(),
-            instanceId: parent.OrchestrationInstance.InstanceId,
-            executionId: parent.OrchestrationInstance.ExecutionId,
-            event: parentEvent,
-          },
-        });
+    let finalStatus = running;
+    const history = [...previous.map((e) => ({ ...e, IsPlayed: true })), ...newEvents];
+    const outcome = await this.invokeOrchestrator(instanceId, name, started, history, previous.length > 0);
+    if (outcome.kind === 'missing') {
+      completeExecution(draft, OrchestrationStatus.Failed, outcome.error);
+      finalStatus = 'Failed';
+    } else {
+      const orchestratorState = outcome.state;
+      if (orchestratorState.customStatus !== undefined) customStatus = JSON.stringify(orchestratorState.customStatus);
+      else customStatus = null;
+      const result = replay(history, orchestratorState.actions, {
+        executionId,
+        maximumShortTimerMs: this.maxShortTimerMs,
+        longRunningTimerIntervalMs: this.longTimerIntervalMs,
+      });
+      const unsupported = result.decisions.find((d) => d.kind === 'unsupported');
+      const failure =
+        result.nonDeterminism.length > 0
+          ? `Non-deterministic workflow detected: ${result.nonDeterminism.join(' ')}`
+          : unsupported
+            ? `The devhost does not support ${ActionType[unsupported.actionType] ?? `action type ${unsupported.actionType}`} actions.`
+            : outcome.kind === 'failed'
+              ? outcome.error
+              : undefined;
+      for (const decision of result.decisions) {
+        if (decision.kind === 'unsupported') continue;
+        this.schedule(decision, instanceId, executionId, name, now, newEvents, outbox);
       }
-    };
-
-    if (terminate) {
-      const reason = terminate.Input ?? null;
-      newEvents.push(terminate);
-      complete(OrchestrationStatus.Terminated, reason);
-      finalStatus = 'Terminated';
-    } else if (!suspended) {
-      const history = [...previous.map((e) => ({ ...e, IsPlayed: true })), ...newEvents];
-      const outcome = await this.invokeOrchestrator(instanceId, name, started, history, previous.length > 0);
-      if (outcome.kind === 'missing') {
-        complete(OrchestrationStatus.Failed, outcome.error);
+      if (failure !== undefined) {
+        completeExecution(draft, OrchestrationStatus.Failed, `Orchestrator function '${name}' failed: ${failure}`);
         finalStatus = 'Failed';
-      } else {
-        const orchestratorState = outcome.state;
-        if (orchestratorState.customStatus !== undefined) customStatus = JSON.stringify(orchestratorState.customStatus);
-        else customStatus = null;
-        const result = replay(history, orchestratorState.actions, {
-          executionId,
-          maximumShortTimerMs: this.maxShortTimerMs,
-          longRunningTimerIntervalMs: this.longTimerIntervalMs,
-        });
-        const unsupported = result.decisions.find((d) => d.kind === 'unsupported');
-        const failure =
-          result.nonDeterminism.length > 0
-            ? `Non-deterministic workflow detected: ${result.nonDeterminism.join(' ')}`
-            : unsupported
-              ? `The devhost does not support ${ActionType[unsupported.actionType] ?? `action type ${unsupported.actionType}`} actions.`
-              : outcome.kind === 'failed'
-                ? outcome.error
-                : undefined;
-        for (const decision of result.decisions) {
-          if (decision.kind === 'unsupported') continue;
-          this.schedule(decision, instanceId, executionId, name, now, newEvents, outbox);
-        }
-        if (failure !== undefined) {
-          complete(OrchestrationStatus.Failed, `Orchestrator function '${name}' failed: ${failure}`);
-          finalStatus = 'Failed';
-        } else if (orchestratorState.isDone) {
-          if (result.continueAsNew) {
-            const input = result.continueAsNew.input;
-            complete(OrchestrationStatus.ContinuedAsNew, input);
-            const nextExecution = hub.newId();
-            const startEvent = newEvent(EventType.ExecutionStarted, now, {
-              OrchestrationInstance: { InstanceId: instanceId, ExecutionId: nextExecution },
-              ParentInstance: started.ParentInstance ?? null,
-              Name: name,
-              Version: started.Version ?? '',
-              Input: input,
-            });
+      } else if (orchestratorState.isDone) {
+        if (result.continueAsNew) {
+          const input = result.continueAsNew.input;
+          completeExecution(draft, OrchestrationStatus.ContinuedAsNew, input);
+          const nextExecution = this.hub.newId();
+          const startEvent = newEvent(EventType.ExecutionStarted, now, {
+            OrchestrationInstance: { InstanceId: instanceId, ExecutionId: nextExecution },
+            ParentInstance: started.ParentInstance ?? null,
+            Name: name,
+            Version: started.Version ?? '',
+            Input: input,
+          });
+          outbox.push({
+            queue: 'control',
+            instanceId,
+            body: { mid: this.hub.newId(), instanceId, executionId: nextExecution, event: startEvent },
+          });
+          // Events nobody waited for are carried over to the new execution. Like a raised event they name no
+          // execution: the queue may hand one out before the start, or after the new execution has itself
+          // continued as new, and it must reach whichever execution is current then.
+          for (const carried of result.unconsumedEvents) {
             outbox.push({
               queue: 'control',
               instanceId,
-              body: { mid: hub.newId(), instanceId, executionId: nextExecution, event: startEvent },
-            });
-            // Events nobody waited for are carried over to the new execution. Like a raised event they name no
-            // execution: the queue may hand one out before the start, or after the new execution has itself
-            // continued as new, and it must reach whichever execution is current then.
-            for (const carried of result.unconsumedEvents) {
-              outbox.push({
-                queue: 'control',
+              body: {
+                mid: this.hub.newId(),
                 instanceId,
-                body: {
-                  mid: hub.newId(),
-                  instanceId,
-                  executionId: null,
-                  event: newEvent(EventType.EventRaised, carried.Timestamp, {
-                    Name: carried.Name,
-                    Input: carried.Input,
-                  }),
-                },
-              });
-            }
-            finalStatus = 'Running';
-          } else {
-            const output = orchestratorState.output === undefined ? null : JSON.stringify(orchestratorState.output);
-            complete(OrchestrationStatus.Completed, output);
-            finalStatus = 'Completed';
+                executionId: null,
+                event: newEvent(EventType.EventRaised, carried.Timestamp, {
+                  Name: carried.Name,
+                  Input: carried.Input,
+                }),
+              },
+            });
           }
+          finalStatus = 'Running';
+        } else {
+          const output = orchestratorState.output === undefined ? null : JSON.stringify(orchestratorState.output);
+          completeExecution(draft, OrchestrationStatus.Completed, output);
+          finalStatus = 'Completed';
         }
       }
     }
-    newEvents.push(newEvent(EventType.OrchestratorCompleted, now));
+    return { customStatus, finalStatus };
+  }
 
-    // Commit: history (guarded) → instance row → outbound messages → delete consumed messages.
+  /** Commit: history (guarded) → instance row → outbound messages → delete consumed messages. */
+  private async commit(
+    state: InstanceState,
+    draft: EpisodeDraft,
+    o: {
+      previous: HistoryEvent[];
+      drop: HeldMessage<ControlMessage>[];
+      reset: boolean;
+      customStatus: string | null | undefined;
+      finalStatus: RuntimeStatus;
+    },
+  ): Promise<void> {
+    const hub = this.hub;
+    const { instanceId, executionId, name, now, newEvents, outbox } = draft;
+    const { previous, drop, reset, customStatus, finalStatus } = o;
     const consumedMids = drop.map((m) => m.body.mid);
     let etag: string | undefined;
     try {
@@ -684,6 +684,104 @@ export class OrchestrationDispatcher {
       executionId,
     });
   }
+}
+
+/** The episode being written: its new history events and the messages it will send once committed. */
+interface EpisodeDraft {
+  instanceId: string;
+  executionId: string;
+  started: HistoryEvent;
+  name: string;
+  now: Date;
+  newEvents: HistoryEvent[];
+  outbox: Outbound[];
+  newId: () => string;
+}
+
+/** Ends the execution: ExecutionCompleted, and a sub-orchestration's result for its parent. */
+function completeExecution(
+  draft: EpisodeDraft,
+  status: OrchestrationStatus,
+  result: string | null,
+  extra: Partial<HistoryEvent> = {},
+): void {
+  const { now, newEvents, outbox, started } = draft;
+  newEvents.push(
+    newEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: status, Result: result, ...extra }),
+  );
+  const parent = started.ParentInstance;
+  if (parent && status !== OrchestrationStatus.ContinuedAsNew) {
+    const parentEvent =
+      status === OrchestrationStatus.Completed
+        ? newEvent(EventType.SubOrchestrationInstanceCompleted, now, {
+            TaskScheduledId: parent.TaskScheduleId,
+            Result: result,
+          })
+        : newEvent(EventType.SubOrchestrationInstanceFailed, now, {
+            TaskScheduledId: parent.TaskScheduleId,
+            Reason: result ?? '',
+            Details: '',
+            FailureDetails: null,
+          });
+    outbox.push({
+      queue: 'control',
+      instanceId: parent.OrchestrationInstance.InstanceId,
+      body: {
+        mid: draft.newId(),
+        instanceId: parent.OrchestrationInstance.InstanceId,
+        executionId: parent.OrchestrationInstance.ExecutionId,
+        event: parentEvent,
+      },
+    });
+  }
+}
+
+/**
+ * The control messages' events that apply to this execution: completions of scheduled work not completed yet (once
+ * each), raised events, suspend/resume that change something; a termination is returned apart.
+ */
+function acceptEvents(
+  kept: readonly ControlMessage[],
+  executionId: string,
+  summary: ExecutionSummary,
+): { events: HistoryEvent[]; terminate: HistoryEvent | undefined; suspended: boolean } {
+  const events: HistoryEvent[] = [];
+  const completedIds = new Set(summary.completedIds);
+  const seenIds = new Set<number>();
+  let terminate: HistoryEvent | undefined;
+  let suspended = summary.suspended;
+  for (const body of kept) {
+    const e = body.event;
+    if (body.executionId && body.executionId !== executionId) continue; // for an earlier execution
+    if (summary.completed) continue; // the execution has finished: nothing more can happen to it
+    const id =
+      e.EventType === EventType.TimerFired
+        ? e.TimerId
+        : e.EventType === EventType.TaskCompleted ||
+            e.EventType === EventType.TaskFailed ||
+            e.EventType === EventType.SubOrchestrationInstanceCompleted ||
+            e.EventType === EventType.SubOrchestrationInstanceFailed
+          ? e.TaskScheduledId
+          : undefined;
+    if (id !== undefined) {
+      if (completedIds.has(id) || seenIds.has(id) || !summary.scheduled.has(id)) continue;
+      seenIds.add(id);
+    }
+    if (e.EventType === EventType.ExecutionTerminated) {
+      terminate ??= { ...e, IsPlayed: false, _mid: body.mid };
+      continue;
+    }
+    if (e.EventType === EventType.ExecutionSuspended) {
+      if (suspended) continue;
+      suspended = true;
+    }
+    if (e.EventType === EventType.ExecutionResumed) {
+      if (!suspended) continue;
+      suspended = false;
+    }
+    events.push({ ...e, IsPlayed: false, _mid: body.mid });
+  }
+  return { events, terminate, suspended };
 }
 
 /** The episode's clock: now, but never before the previous episode (the SDK's currentUtcDateTime must not go back). */

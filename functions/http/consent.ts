@@ -1,8 +1,7 @@
 /** `GET /api/tenants/{tenantId}/consent` — what the tenant granted the contact-center bot, and the admin-consent links. */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { readConsent } from '../../shared/endpoints/consent';
-import { appConfig, tenantGateway } from '../../shared/services';
-import { api, authorize, json } from '../lib/http';
+import { appRoot } from '../composition-root';
+import { api, authorize, json } from '../lib/api-handler';
 
 app.http('consent', {
   route: 'tenants/{tenantId}/consent',
@@ -10,12 +9,6 @@ app.http('consent', {
   handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
     const tenantId = request.params.tenantId;
     await authorize(request, tenantId, 'Switchboard.Admin');
-    const config = appConfig();
-    const report = await readConsent(tenantGateway(tenantId), {
-      appId: config.bot.appId,
-      authorityHost: config.authorityHost,
-      redirectUri: config.adminConsentRedirectUri,
-    });
-    return json(200, report);
+    return json(200, await appRoot().consent(tenantId));
   }),
 });

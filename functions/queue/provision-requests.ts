@@ -18,9 +18,8 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { bulkQueueName } from '../../shared/config';
-import { parseQueueMessage } from '../../shared/storage';
-import { provisionRequestQueue } from '../../shared/services';
-import { bulkService } from '../lib/bulk';
+import { parseQueueMessage } from '../../shared/bulk';
+import { appRoot } from '../composition-root';
 
 /** host.json extensions.queues.maxDequeueCount. */
 const MAX_DEQUEUE_COUNT = 5;
@@ -39,9 +38,9 @@ async function poison(context: InvocationContext, message: unknown, reason: stri
   const text = rawText(message);
   context.error(
     `provision-requests: message ${String(context.triggerMetadata?.id ?? '')} cannot be handled (${reason}); ` +
-      `moved to ${provisionRequestQueue().poisonQueueName}: ${text.slice(0, 500)}`,
+      `moved to ${appRoot().provisionQueue.poisonQueueName}: ${text.slice(0, 500)}`,
   );
-  await provisionRequestQueue().poison(text);
+  await appRoot().provisionQueue.poison(text);
 }
 
 df.app.client.storageQueue('provisionRequests', {
@@ -52,7 +51,7 @@ df.app.client.storageQueue('provisionRequests', {
     if (!parsed.ok) return poison(context, message, `malformed: ${parsed.reason}`);
     if (parsed.kind === 'chunk') {
       const { chunk } = parsed;
-      const service = bulkService(client);
+      const service = appRoot().bulkQueue(client);
       try {
         const outcome = await service.expandChunk(chunk);
         if (outcome.kind === 'unknown') return poison(context, message, outcome.reason);
@@ -70,7 +69,7 @@ df.app.client.storageQueue('provisionRequests', {
       }
     }
     const { ref } = parsed;
-    const service = bulkService(client);
+    const service = appRoot().bulkQueue(client);
     try {
       const outcome = await service.startRow(ref);
       const label = `bulk ${ref.batchId} row ${ref.row}`;

@@ -5,7 +5,7 @@
  */
 import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import type { AppConfig } from '../config';
-import { AuthError } from './errors';
+import { AuthError } from './auth.errors';
 import { OpenIdKeySets } from './jwks';
 
 export const API_ROLES = ['Switchboard.Admin', 'Switchboard.Supervisor', 'Switchboard.Agent'] as const;

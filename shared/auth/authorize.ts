@@ -1,6 +1,6 @@
 /** Authorisation rules on a validated {@link Principal}: roles, tenant isolation, supervisor queue scope. */
 import type { ApiRole, Principal } from './api-token';
-import { AuthError } from './errors';
+import { AuthError } from './auth.errors';
 
 /** The caller must hold at least one of the roles. */
 export function requireRole(principal: Principal, ...anyOf: ApiRole[]): void {

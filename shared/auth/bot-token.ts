@@ -6,7 +6,7 @@
 import { jwtVerify } from 'jose';
 import type { AppConfig } from '../config';
 import { bearerToken, describeJoseError } from './api-token';
-import { AuthError } from './errors';
+import { AuthError } from './auth.errors';
 import { OpenIdKeySets } from './jwks';
 
 export const GRAPH_NOTIFICATION_ISSUER = 'https://graph.microsoft.com';

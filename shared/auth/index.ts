@@ -1,4 +1,4 @@
-export * from './errors';
+export * from './auth.errors';
 export * from './jwks';
 export * from './api-token';
 export * from './authorize';

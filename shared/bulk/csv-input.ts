@@ -23,8 +23,8 @@
  */
 import { parse } from 'csv-parse/sync';
 import { NUMBER_TYPES } from '../domain';
-import type { BulkFileError, BulkInputRow, BulkLimits, BulkReadResult, FieldError } from './types';
-import { bulkLimits } from './types';
+import type { BulkFileError, BulkInputRow, BulkLimits, BulkReadResult, FieldError } from './bulk.types';
+import { bulkLimits } from './bulk.types';
 import { decodeUpload, UploadBody } from './upload';
 
 /** The columns a bulk CSV may have, in the order the documented header lists them. */

@@ -8,7 +8,7 @@
  *   `userAssignment`, is refused by Teams for a resource account);
  * - unassigned, or already assigned to this very account (re-importing an endpoint is idempotent).
  */
-import { sameId, type FieldError, type NumberType } from '../domain';
+import { numberKey, sameId, type FieldError, type NumberType } from '../domain';
 
 export const VOICE_APPLICATION_CAPABILITY = 'voiceApplicationAssignment';
 
@@ -24,11 +24,6 @@ export interface InventoryNumber {
 
 /** telephoneNumber (E.164) → facts. A Map or a plain object (as it arrives from JSON). */
 export type NumberInventory = ReadonlyMap<string, InventoryNumber> | Readonly<Record<string, InventoryNumber>>;
-
-/** The comparison key of a number: `+` and its digits (spaces, dashes, `tel:` and the like do not matter). */
-export function numberKey(telephoneNumber: string): string {
-  return '+' + telephoneNumber.replace(/\D/g, '');
-}
 
 export interface IndexedNumber extends InventoryNumber {
   telephoneNumber: string;

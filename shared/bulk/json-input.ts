@@ -3,8 +3,8 @@
  * Accepts the raw text/bytes or an already-parsed value. The elements are not judged here: the endpoint validator
  * does that, row by row, so one bad element never hides the others.
  */
-import type { BulkLimits, BulkReadResult } from './types';
-import { bulkLimits } from './types';
+import type { BulkLimits, BulkReadResult } from './bulk.types';
+import { bulkLimits } from './bulk.types';
 import { decodeUpload, UploadBody } from './upload';
 
 export interface JsonReadOptions {

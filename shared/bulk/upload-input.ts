@@ -4,7 +4,7 @@
  */
 import { readBulkCsv } from './csv-input';
 import { readBulkJson } from './json-input';
-import type { BulkFileError, BulkFormat, BulkLimits, BulkReadResult, BulkValidation } from './types';
+import type { BulkFileError, BulkFormat, BulkLimits, BulkReadResult, BulkValidation } from './bulk.types';
 import type { UploadBody } from './upload';
 import { BulkValidationContext, validateBulkRows } from './validate';
 

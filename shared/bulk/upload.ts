@@ -3,7 +3,7 @@
  * must be UTF-8 (with or without a BOM); Excel's "Unicode text" (UTF-16) and legacy code pages are refused with a
  * message that says how to save the file instead of being read as garbage.
  */
-import type { BulkFileError, BulkLimits } from './types';
+import type { BulkFileError, BulkLimits } from './bulk.types';
 
 export type UploadBody = string | Uint8Array;
 

@@ -13,8 +13,8 @@
  */
 import { isNumberType, parseE164, parseUpn, validateEndpointRequest } from '../domain';
 import { checkNumberAgainstInventory, indexInventory, NumberInventory } from './inventory';
-import type { AcceptedRow, BulkInputRow, BulkValidation, FieldError, RejectedRow } from './types';
-import { rowLabel } from './types';
+import type { AcceptedRow, BulkInputRow, BulkValidation, FieldError, RejectedRow } from './bulk.types';
+import { rowLabel } from './bulk.types';
 
 export interface BulkValidationContext {
   /** The tenant's number inventory, telephoneNumber → facts (read by the caller). */

@@ -9,3 +9,6 @@ export * from './consent-url';
 export * from './endpoint-request';
 export * from './drift-view';
 export * from './bulk-view';
+export * from './endpoint-record';
+export * from './endpoint-view';
+export * from './consent-view';

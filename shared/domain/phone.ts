@@ -33,3 +33,8 @@ export function isE164(input: string): boolean {
   const r = parseE164(input);
   return r.ok && r.value === input;
 }
+
+/** The comparison key of a number: `+` and its digits (spaces, dashes, `tel:` and the like do not matter). */
+export function numberKey(telephoneNumber: string): string {
+  return '+' + telephoneNumber.replace(/\D/g, '');
+}

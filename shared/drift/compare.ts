@@ -14,13 +14,13 @@ import {
   consentDiff,
   needsResourceAccountLicense,
   normalizeGuid,
+  numberKey,
   PermissionSet,
   RESOURCE_ACCOUNT_SKU,
   RESOURCE_ACCOUNT_SKU_GOV,
   upnKey,
 } from '../domain';
 import type { LicenseRule, NumberType } from '../domain';
-import { numberKey } from '../bulk/inventory';
 import {
   appSubject,
   CONSENT_DRIFT_KINDS,

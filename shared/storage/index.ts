@@ -1,8 +1,5 @@
+/** Table storage primitives only (keys, ETag updates, transactions, shared rate buckets); each capability keeps its own repositories. */
 export * from './keys';
 export * from './tables';
-export * from './endpoints';
-export * from './endpoint-steps';
-export * from './bulk';
-export * from './provision-queue';
 export * from './rate-buckets';
-export * from './drift';
+export * from './concurrency';

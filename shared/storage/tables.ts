@@ -181,3 +181,10 @@ export function properties(e: Record<string, unknown>): Record<string, unknown> 
   for (const k of Object.keys(rest)) if (k.startsWith('odata.') || k.endsWith('@odata.type')) delete rest[k];
   return rest;
 }
+
+/** One page of a listing. */
+export interface ListPage<T> {
+  items: T[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  continuationToken?: string;
+}

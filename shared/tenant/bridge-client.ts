@@ -5,7 +5,7 @@
  * `{error:{code,message,cmdlet}}` and become classified TenantErrors.
  */
 import type { TokenCredential } from '@azure/identity';
-import { TenantError } from './errors';
+import { TenantError } from './tenant.errors';
 import { TokenAcquisitionError } from './gated-credential';
 import type { TenantPacer } from './pacing';
 import { checkGate, errorFromResponse, networkError, tokenError } from './http';

@@ -6,7 +6,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { Client, ResponseType } from '@microsoft/microsoft-graph-client';
 import type { GraphRequest } from '@microsoft/microsoft-graph-client';
-import { TenantError, ThrottledError, classifyStatus } from './errors';
+import { TenantError, ThrottledError, classifyStatus } from './tenant.errors';
 import { CredentialAuthProvider, createGraphClient, graphScope } from './graph-client';
 import { TokenAcquisitionError } from './gated-credential';
 import type { TenantPacer } from './pacing';

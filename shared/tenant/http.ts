@@ -1,6 +1,6 @@
 import { TokenAcquisitionError } from './gated-credential';
 /** Helpers shared by the Graph and bridge adapters: reading error bodies and turning responses into TenantErrors. */
-import { ErrorSource, TenantError, ThrottledError, classifyStatus } from './errors';
+import { ErrorSource, TenantError, ThrottledError, classifyStatus } from './tenant.errors';
 import { RetryOptions, ThrottleGate, backoffDelay, parseRetryAfter } from './retry';
 
 export interface ServiceErrorBody {

@@ -1,4 +1,4 @@
-export * from './errors';
+export * from './tenant.errors';
 export * from './retry';
 export * from './model';
 export * from './credentials';

@@ -124,7 +124,7 @@ export interface BatchItemResult<T> {
   status: number;
   value?: T;
   /** Set when the item failed (404 → kind notFound). */
-  error?: import('./errors').TenantError;
+  error?: import('./tenant.errors').TenantError;
 }
 
 export interface RequestCounts {
@@ -135,5 +135,5 @@ export interface RequestCounts {
 /** Users read by id (drift scans): those found, and the id groups whose read failed (each with its error). */
 export interface UsersByIds {
   users: DirectoryUser[];
-  failed: { ids: string[]; error: import('./errors').TenantError }[];
+  failed: { ids: string[]; error: import('./tenant.errors').TenantError }[];
 }

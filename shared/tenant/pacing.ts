@@ -5,7 +5,7 @@
  * A slot further out than the caller will sleep surfaces as a {@link ThrottledError}, which an orchestration waits
  * out with a durable timer, exactly like a Retry-After.
  */
-import { ThrottledError, type ErrorSource } from './errors';
+import { ThrottledError, type ErrorSource } from './tenant.errors';
 import type { Sleep } from './retry';
 
 export type PacedService = 'graph' | 'bridge';

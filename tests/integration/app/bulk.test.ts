@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DIST } from '../../../scripts/lib/processes';
-import { batchIdForKey } from '../../../shared/endpoints/bulk';
-import { BulkBatchesRepository, BulkRowsRepository, EndpointsRepository } from '../../../shared/storage';
+import { BulkBatchesRepository, BulkRowsRepository, batchIdForKey } from '../../../shared/bulk';
+import { EndpointsRepository } from '../../../shared/provisioning';
 import { startSystem, type System } from '../../../scripts/lib/system';
 import {
   ASSIGNED_ELSEWHERE,
@@ -28,8 +28,8 @@ import {
   waitForEmptyQueue,
   waitForQueueCount,
   type SubmitReply,
-} from '../../support/bulk';
-import { RESOURCE_ACCOUNT_SKU_ID, state } from '../../support/endpoints';
+} from '../../support/bulk-api';
+import { RESOURCE_ACCOUNT_SKU_ID, state } from '../../support/endpoints-api';
 
 /** Hundreds of chains share one devhost on two cores: short simulator delays and quick polling keep the work small. */
 const BULK_FAULTS = { replicationDelayMs: 100, licensePropagationMs: 100, numberOperationMs: 50 };

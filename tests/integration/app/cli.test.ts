@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { DIST } from '../../../scripts/lib/processes';
 import { startSystem, type System } from '../../../scripts/lib/system';
-import { FAST_FAULTS, FAST_WAITS, freeNumber, state, uniqueUpn } from '../../support/endpoints';
+import { FAST_FAULTS, FAST_WAITS, freeNumber, state, uniqueUpn } from '../../support/endpoints-api';
 
 const run = promisify(execFile);
 
@@ -21,6 +21,9 @@ describe('switchboard CLI', () => {
     try {
       const { stdout, stderr } = await run(process.execPath, [path.join(DIST, 'cli', 'main.js'), ...args], {
         env: { ...process.env, SWITCHBOARD_HOME: home },
+        // `endpoints list --all` prints every endpoint of the seeded tenant, which the run's shared Azurite
+        // accumulates across test runs (1,600+ rows, over execFile's default 1 MiB).
+        maxBuffer: 64 * 1024 * 1024,
       });
       return { code: 0, stdout, stderr };
     } catch (err) {

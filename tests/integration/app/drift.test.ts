@@ -30,7 +30,7 @@ import {
   state,
   uniqueUpn,
   waitForStatus,
-} from '../../support/endpoints';
+} from '../../support/endpoints-api';
 
 type Finding = DriftFindingView;
 

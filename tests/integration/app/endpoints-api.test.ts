@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { startSystem, type System } from '../../../scripts/lib/system';
-import { FAST_FAULTS, FAST_WAITS, postEndpoint, uniqueUpn, waitForStatus } from '../../support/endpoints';
+import { FAST_FAULTS, FAST_WAITS, postEndpoint, uniqueUpn, waitForStatus } from '../../support/endpoints-api';
 
 const OTHER_TENANT = '11111111-2222-4333-8444-555555555555';
 

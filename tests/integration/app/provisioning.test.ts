@@ -14,8 +14,9 @@ import {
   state,
   uniqueUpn,
   waitForStatus,
-} from '../../support/endpoints';
-import { waitForStatus as waitForInstance } from '../../fixtures/apps/durable-support/support';
+} from '../../support/endpoints-api';
+import { waitForStatus as waitForInstance } from '../../support/durable-host';
+import { FULL_CHAIN_ACTIVITIES } from '../../support/provisioning-chain';
 
 describe('provisioning an endpoint', () => {
   let system: System;
@@ -112,20 +113,7 @@ describe('provisioning an endpoint', () => {
     const instanceId = `provision:${system.simulator.tenantId}:${upn.toLowerCase()}`;
     const status = await waitForInstance(system.origin, instanceId, ['Completed'], 30_000, 'showHistory=true');
     const scheduled = (status.history ?? []).filter((e) => e.EventType === 'TaskScheduled').map((e) => e.Name);
-    expect(scheduled).toEqual([
-      'checkConsent',
-      'preflight',
-      'ensureApplicationInstance',
-      'recordProgress',
-      'getApplicationInstance',
-      'syncApplicationInstance',
-      'ensureUsageLocation',
-      'ensureLicense',
-      'recordProgress',
-      'ensureNumberAssigned',
-      'getNumberOperation',
-      'recordProgress',
-    ]);
+    expect(scheduled).toEqual(FULL_CHAIN_ACTIVITIES);
     await expectProvisionedInTenant(upn, phoneNumber);
   });
 

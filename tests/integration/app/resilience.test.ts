@@ -12,7 +12,7 @@ import {
   state,
   uniqueUpn,
   waitForStatus,
-} from '../../support/endpoints';
+} from '../../support/endpoints-api';
 
 describe('provisioning under faults', () => {
   let system: System;

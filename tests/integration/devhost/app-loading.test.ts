@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { cleanupTempApps, copyFixture, runToExit, startDevhost } from './harness';
+import { cleanupTempApps, copyFixture, runToExit, startDevhost } from '../../support/devhost-harness';
 
 describe('devhost app loading', () => {
   afterAll(() => cleanupTempApps());

@@ -17,7 +17,7 @@ import {
   type Host,
   type InstanceStatus,
   type StorageHandle,
-} from '../../fixtures/apps/durable-support/support';
+} from '../../support/durable-host';
 
 jest.setTimeout(120_000);
 

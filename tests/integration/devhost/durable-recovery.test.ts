@@ -20,7 +20,7 @@ import {
   waitForStatus,
   type Host,
   type StorageHandle,
-} from '../../fixtures/apps/durable-support/support';
+} from '../../support/durable-host';
 
 jest.setTimeout(150_000);
 

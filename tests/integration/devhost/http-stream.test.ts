@@ -3,7 +3,7 @@
  * own proxy as the host does, so request bodies are read as streams and responses stream back.
  */
 import { randomBytes } from 'node:crypto';
-import { cleanupTempApps, copyFixture, startDevhost, type DevhostProcess } from './harness';
+import { cleanupTempApps, copyFixture, startDevhost, type DevhostProcess } from '../../support/devhost-harness';
 
 describe('devhost HTTP streaming', () => {
   let host: DevhostProcess;

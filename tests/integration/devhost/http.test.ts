@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { cleanupTempApps, copyFixture, startDevhost, type DevhostProcess } from './harness';
+import { cleanupTempApps, copyFixture, startDevhost, type DevhostProcess } from '../../support/devhost-harness';
 
 interface Described {
   function: string;

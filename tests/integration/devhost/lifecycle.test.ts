@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cleanupTempApps, copyFixture, startDevhost } from './harness';
+import { cleanupTempApps, copyFixture, startDevhost } from '../../support/devhost-harness';
 
 const events = (appDir: string) => readFileSync(path.join(appDir, 'events.log'), 'utf8').split('\n').filter(Boolean);
 

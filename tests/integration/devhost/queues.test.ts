@@ -12,7 +12,7 @@ import {
   startDevhost,
   uniqueName,
   type DevhostProcess,
-} from './harness';
+} from '../../support/devhost-harness';
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 

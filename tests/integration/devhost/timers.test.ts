@@ -5,7 +5,13 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cleanupTempApps, copyFixture, eventually, startDevhost, type DevhostProcess } from './harness';
+import {
+  cleanupTempApps,
+  copyFixture,
+  eventually,
+  startDevhost,
+  type DevhostProcess,
+} from '../../support/devhost-harness';
 
 interface TimerRecord {
   fn: string;

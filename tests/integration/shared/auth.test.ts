@@ -19,7 +19,7 @@ import {
 } from '../../../shared/auth';
 import { RESOURCE_ACCOUNT_SKU } from '../../../shared/domain';
 import { TenantGatewayFactory, TenantError } from '../../../shared/tenant';
-import { simJson, startTestSimulator, waitFor } from './support/simulator';
+import { simJson, startTestSimulator, waitFor } from '../../support/test-simulator';
 
 let sim: RunningSimulator;
 let config: AppConfig;

@@ -12,7 +12,7 @@ import type { RunningSimulator } from '../../../simulator';
 import { ensureAppCertificate } from '../../../simulator/app-certificate';
 import { loadConfig } from '../../../shared/config';
 import { TenantError, TenantGatewayFactory } from '../../../shared/tenant';
-import { simState, startTestSimulator } from './support/simulator';
+import { simState, startTestSimulator } from '../../support/test-simulator';
 
 let sim: RunningSimulator;
 let tmp: string;

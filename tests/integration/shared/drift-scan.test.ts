@@ -8,17 +8,18 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { appEnvForSimulator } from '../../../scripts/lib/app-env';
 import { loadConfig } from '../../../shared/config';
-import { DriftService, type DriftScanResult } from '../../../shared/endpoints/drift-service';
 import {
   DriftFindingsRepository,
   DriftScansRepository,
-  EndpointsRepository,
+  DriftService,
   scanWithNothingCounted,
-} from '../../../shared/storage';
+  type DriftScanResult,
+} from '../../../shared/drift';
+import { EndpointsRepository } from '../../../shared/provisioning';
 import { TenantGatewayFactory } from '../../../shared/tenant';
 import { startSimulator, type RunningSimulator } from '../../../simulator';
 import { defaultSeedTenant, type SeedInstance, type SeedNumber } from '../../../simulator/seed';
-import { SIM_DATA_DIR, simJson } from './support/simulator';
+import { SIM_DATA_DIR, simJson } from '../../support/test-simulator';
 
 const N = 1000;
 const NUMBERED = 300;

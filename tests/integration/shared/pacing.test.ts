@@ -10,8 +10,8 @@ import type { RunningSimulator } from '../../../simulator';
 import { loadConfig } from '../../../shared/config';
 import { RateBuckets } from '../../../shared/storage';
 import { TenantGatewayFactory, ThrottledError } from '../../../shared/tenant';
-import { TableStorage, tableStorage } from './support/azurite';
-import { simJson, simState, startTestSimulator } from './support/simulator';
+import { TableStorage, tableStorage } from '../../support/azurite-tables';
+import { simJson, simState, startTestSimulator } from '../../support/test-simulator';
 
 let storage: TableStorage;
 let sim: RunningSimulator;

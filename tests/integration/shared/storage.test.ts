@@ -1,19 +1,17 @@
 jest.setTimeout(60_000);
 
 import { randomUUID } from 'node:crypto';
+import { DriftScansRepository, scanWithNothingCounted } from '../../../shared/drift';
+import { EndpointStepsRepository, EndpointsRepository } from '../../../shared/provisioning';
 import {
-  DriftScansRepository,
-  EndpointStepsRepository,
-  EndpointsRepository,
   ConcurrencyError,
   decodeKey,
   encodeKey,
-  scanWithNothingCounted,
   tableClient,
   updateWithEtag,
   ensureTable,
 } from '../../../shared/storage';
-import { TableStorage, tableStorage } from './support/azurite';
+import { TableStorage, tableStorage } from '../../support/azurite-tables';
 
 let storage: TableStorage;
 const suffix = randomUUID().replace(/-/g, '').slice(0, 12);

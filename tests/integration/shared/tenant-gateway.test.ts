@@ -15,7 +15,7 @@ import {
   resourceAccountPool,
 } from '../../../shared/domain';
 import { CompositeTenantGateway, TenantError, TenantGatewayFactory, ThrottledError } from '../../../shared/tenant';
-import { SimApp, simJson, simState, startTestSimulator, waitFor } from './support/simulator';
+import { SimApp, simJson, simState, startTestSimulator, waitFor } from '../../support/test-simulator';
 
 let sim: RunningSimulator;
 let config: AppConfig;

@@ -9,7 +9,7 @@ jest.setTimeout(60_000);
 import type { RunningSimulator } from '../../../simulator';
 import { loadConfig } from '../../../shared/config';
 import { TenantError, TenantGatewayFactory, createProvisioningCredential } from '../../../shared/tenant';
-import { simJson, simState, startTestSimulator } from './support/simulator';
+import { simJson, simState, startTestSimulator } from '../../support/test-simulator';
 
 let sim: RunningSimulator;
 

@@ -1,5 +1,11 @@
 /** The CLI's bulk progress line, summary, rows-to-fix table and exit code. */
-import { exitCodeFor, formatDuration, problemRowsTable, progressLine, type BatchStatus } from '../../../cli/bulk';
+import {
+  exitCodeFor,
+  formatDuration,
+  problemRowsTable,
+  progressLine,
+  type BatchStatus,
+} from '../../../cli/bulk-format';
 
 const status = (over: Partial<BatchStatus> = {}): BatchStatus => ({
   batchId: 'b',

@@ -1,7 +1,14 @@
 /** Pure rules of bulk rows: how a run's end lands on its row, batch ids from Idempotency-Keys, queue references. */
 import fc from 'fast-check';
-import { batchIdForKey, chunkRefs, finishedRow, ROWS_PER_CHUNK } from '../../../../shared/endpoints/bulk';
-import { parseQueueMessage, parseRowRef, type BulkRowRecord } from '../../../../shared/storage';
+import {
+  batchIdForKey,
+  chunkRefs,
+  finishedRow,
+  parseQueueMessage,
+  parseRowRef,
+  ROWS_PER_CHUNK,
+  type BulkRowRecord,
+} from '../../../../shared/bulk';
 
 const NOW = new Date('2026-01-02T03:04:05.000Z');
 const TENANT = '8f2c2a5e-5b8e-4f0e-9a43-0c5b1d3e7a11';

@@ -1,0 +1,47 @@
+/**
+ * `GET /api/tenants/{tenantId}/bulk/{batchId}` (Admin, Supervisor): progress from the rows' states; `?rows=true`
+ * (with `top` / `continuationToken` to page) adds the rows; `?format=csv` downloads the results.
+ */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { appRoot } from '../composition-root';
+import { api, authorize, json, topParam, validationProblem } from '../lib/api-handler';
+import { checkBatchId, unknownBatch } from './bulk-batch-ref';
+
+app.http('bulkBatch', {
+  route: 'tenants/{tenantId}/bulk/{batchId}',
+  methods: ['GET'],
+  handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
+    const { tenantId, batchId } = request.params;
+    await authorize(request, tenantId, 'Switchboard.Admin', 'Switchboard.Supervisor');
+    checkBatchId(tenantId, batchId);
+    const format = (request.query.get('format') ?? '').toLowerCase();
+    if (format !== '' && format !== 'json' && format !== 'csv') {
+      throw validationProblem([{ field: 'format', message: 'must be json or csv' }]);
+    }
+    const service = appRoot().bulkStatus;
+    if (format === 'csv') {
+      const csv = await service.resultsCsv(tenantId, batchId);
+      if (csv === undefined) throw unknownBatch(tenantId, batchId);
+      return {
+        status: 200,
+        body: csv,
+        headers: {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="bulk-${batchId}.csv"`,
+          'cache-control': 'no-store',
+        },
+      };
+    }
+    const top = topParam(request);
+    const continuationToken = request.query.get('continuationToken') ?? undefined;
+    const rowsParam = (request.query.get('rows') ?? '').toLowerCase();
+    const rows = rowsParam === 'true' || rowsParam === '1' || top !== undefined || continuationToken !== undefined;
+    const view = await service.status(tenantId, batchId, {
+      rows,
+      top,
+      continuationToken,
+    });
+    if (!view) throw unknownBatch(tenantId, batchId);
+    return json(200, view);
+  }),
+});

@@ -1,0 +1,136 @@
+/**
+ * `POST /api/tenants/{tenantId}/bulk` (Admin): a CSV or a JSON array of endpoint bodies → 202 `{batchId, accepted,
+ * rejected, total, state}` + Location; every row is validated up front; `Idempotency-Key` makes retries safe.
+ */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import {
+  bulkFormatOf,
+  type BulkFileError,
+  type BulkUploadService,
+  type RejectedRow,
+  type SubmitReply,
+} from '../../shared/bulk';
+import { problem, problemResponse } from '../../shared/http/problem';
+import { appRoot } from '../composition-root';
+import { api, authorize, json, validationProblem } from '../lib/api-handler';
+import { batchPath } from './bulk-batch-ref';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+function fileProblem(error: BulkFileError): HttpResponseInit {
+  const status = error.code === 'unsupportedMediaType' ? 415 : error.code === 'tooLarge' ? 413 : 400;
+  const title =
+    status === 415 ? 'Unsupported media type' : status === 413 ? 'Upload too large' : 'The file cannot be imported';
+  return problemResponse(
+    problem(status, `bulk-${error.code}`, title, error.message, {
+      code: error.code,
+      ...(error.line !== undefined ? { line: error.line } : {}),
+      ...(error.errors?.length ? { errors: error.errors.map((e) => ({ field: e.field, message: e.message })) } : {}),
+    }),
+  );
+}
+
+/** Per-row reasons flattened as problem `errors[]` (`row` and `line` say where), for a file with no usable row. */
+function rowErrors(rejected: readonly RejectedRow[]) {
+  return rejected.flatMap((r) =>
+    r.errors.map((e) => ({
+      row: r.row,
+      ...(r.line !== undefined ? { line: r.line } : {}),
+      field: e.field,
+      message: e.message,
+    })),
+  );
+}
+
+function idempotencyKey(request: HttpRequest): string | undefined {
+  const key = request.headers.get('idempotency-key');
+  if (key === null) return undefined;
+  const trimmed = key.trim();
+  if (!IDEMPOTENCY_KEY.test(trimmed)) {
+    throw validationProblem([
+      { field: 'Idempotency-Key', message: 'must be 1 to 128 visible ASCII characters, e.g. a UUID' },
+    ]);
+  }
+  return trimmed;
+}
+
+async function upload(request: HttpRequest, service: BulkUploadService, tenantId: string, oid: string) {
+  const key = idempotencyKey(request);
+  const contentType = request.headers.get('content-type') ?? undefined;
+  // Refuse early what the readers would refuse anyway, before reading a possibly large body.
+  if (contentType && bulkFormatOf(contentType) === undefined) {
+    return fileProblem({
+      code: 'unsupportedMediaType',
+      message: `Content-Type "${contentType}" is not accepted: send text/csv or application/json.`,
+    });
+  }
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > service.maxBytes) {
+    return fileProblem({
+      code: 'tooLarge',
+      message: `The upload is ${declared} bytes; the limit is ${service.maxBytes} bytes. Split it into smaller files.`,
+    });
+  }
+  const body = new Uint8Array(await request.arrayBuffer());
+  const outcome = await service.submit({ tenantId, createdBy: oid, contentType, body, idempotencyKey: key });
+  switch (outcome.kind) {
+    case 'fileError':
+      return fileProblem(outcome.error);
+    case 'nothingAccepted':
+      return problemResponse(
+        problem(
+          400,
+          'bulk-no-rows-accepted',
+          'No row can be imported',
+          `None of the ${outcome.total} rows can be imported; nothing was created. Fix the rows listed in errors[] and upload again.`,
+          { errors: rowErrors(outcome.rejected), total: outcome.total, accepted: 0, rejected: outcome.rejected },
+        ),
+      );
+    case 'keyReused':
+      return problemResponse(
+        problem(
+          422,
+          'idempotency-key-reused',
+          'Idempotency-Key already used',
+          `This Idempotency-Key was already used for a different upload (batch ${outcome.batchId}). Use a new key for a new file.`,
+          { batchId: outcome.batchId },
+        ),
+      );
+    case 'inventoryUnavailable':
+      return problemResponse(
+        problem(503, 'tenant-unavailable', 'Tenant unavailable', outcome.detail, {
+          retryAfter: outcome.retryAfterSeconds,
+        }),
+        { 'retry-after': String(outcome.retryAfterSeconds) },
+      );
+    case 'queueFailed':
+      return problemResponse(
+        problem(
+          503,
+          'queue-unavailable',
+          'Batch not fully queued',
+          `${outcome.detail} Send the same request again${key ? ' with the same Idempotency-Key' : ''} to finish queueing it.`,
+          { batchId: outcome.batchId },
+        ),
+        { 'retry-after': '5', location: new URL(batchPath(tenantId, outcome.batchId), request.url).toString() },
+      );
+    case 'accepted': {
+      const reply: SubmitReply = outcome.reply;
+      return json(202, reply, {
+        location: new URL(batchPath(tenantId, reply.batchId), request.url).toString(),
+        'retry-after': '2',
+        ...(outcome.replayed ? { 'idempotent-replayed': 'true' } : {}),
+      });
+    }
+  }
+}
+
+app.http('bulkUpload', {
+  route: 'tenants/{tenantId}/bulk',
+  methods: ['POST'],
+  handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
+    const tenantId = request.params.tenantId;
+    const principal = await authorize(request, tenantId, 'Switchboard.Admin');
+    return upload(request, appRoot().bulkUpload, tenantId, principal.oid);
+  }),
+});

@@ -1,0 +1,197 @@
+/**
+ * `endpoints` table: PartitionKey = tenantId, RowKey = lower-cased UPN (encoded). One row per endpoint: the desired
+ * state from the request, the actual state last seen, the status, the resource account's object id, timestamps.
+ */
+import { TableClient, odata } from '@azure/data-tables';
+import type { ActualEndpoint, DesiredEndpoint, EndpointRecord, EndpointStatus } from '../domain';
+import {
+  decodeKey,
+  encodeKey,
+  EtagUpdateOptions,
+  deleteEntityIfExists,
+  ensureTable,
+  properties,
+  readEntity,
+  tableClient,
+  updateWithEtag,
+  type ListPage,
+} from '../storage';
+
+function toEntity(r: EndpointRecord): Record<string, unknown> {
+  const e: Record<string, unknown> = {
+    tenantId: r.tenantId,
+    upnKey: r.upnKey,
+    desired: JSON.stringify(r.desired),
+    status: r.status,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+  if (r.actual) e.actual = JSON.stringify(r.actual);
+  if (r.objectId) e.objectId = r.objectId;
+  if (r.runId) e.runId = r.runId;
+  if (r.lastError) e.lastError = r.lastError;
+  return e;
+}
+
+function fromEntity(
+  e: Record<string, unknown> & { partitionKey?: string; rowKey?: string; etag?: string },
+): EndpointRecord {
+  const p = properties(e);
+  const str = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
+  return {
+    tenantId: str('tenantId') ?? e.partitionKey ?? '',
+    upnKey: str('upnKey') ?? decodeKey(e.rowKey ?? ''),
+    desired: JSON.parse(str('desired') ?? '{}') as DesiredEndpoint,
+    actual: str('actual') ? (JSON.parse(str('actual') as string) as ActualEndpoint) : undefined,
+    status: (str('status') ?? 'Pending') as EndpointStatus,
+    objectId: str('objectId'),
+    runId: str('runId'),
+    lastError: str('lastError'),
+    createdAt: str('createdAt') ?? '',
+    updatedAt: str('updatedAt') ?? '',
+    etag: e.etag,
+  };
+}
+
+export interface RepositoryOptions {
+  /** Table name (default `endpoints`); tests use unique names. */
+  tableName?: string;
+  now?: () => Date;
+  etag?: EtagUpdateOptions;
+}
+
+export class EndpointsRepository {
+  readonly client: TableClient;
+  private readonly now: () => Date;
+
+  constructor(
+    connectionString: string,
+    private readonly o: RepositoryOptions = {},
+  ) {
+    this.client = tableClient(connectionString, o.tableName ?? 'endpoints');
+    this.now = o.now ?? (() => new Date());
+  }
+
+  static keys(tenantId: string, upn: string): { partitionKey: string; rowKey: string } {
+    return { partitionKey: encodeKey(tenantId.toLowerCase()), rowKey: encodeKey(upn.trim().toLowerCase()) };
+  }
+
+  async get(tenantId: string, upn: string): Promise<EndpointRecord | undefined> {
+    await ensureTable(this.client);
+    const { partitionKey, rowKey } = EndpointsRepository.keys(tenantId, upn);
+    const e = await readEntity(this.client, partitionKey, rowKey);
+    return e && fromEntity(e);
+  }
+
+  /**
+   * Records a request: creates the endpoint as Pending, or — when it exists — replaces its desired state (repeating a
+   * request is idempotent; the orchestration converges the tenant to the latest desired state). Returns the row and
+   * whether it was created.
+   */
+  async putDesired(tenantId: string, desired: DesiredEndpoint): Promise<{ record: EndpointRecord; created: boolean }> {
+    let created = false;
+    const record = await this.update(tenantId, desired.userPrincipalName, (current) => {
+      const now = this.now().toISOString();
+      created = !current;
+      if (current) {
+        const restart = current.status === 'Deprovisioned' || current.status === 'Failed';
+        return { ...current, desired, status: restart ? 'Pending' : current.status, updatedAt: now };
+      }
+      return {
+        tenantId: tenantId.toLowerCase(),
+        upnKey: desired.userPrincipalName.toLowerCase(),
+        desired,
+        status: 'Pending',
+        createdAt: now,
+        updatedAt: now,
+      };
+    });
+    if (!record) throw new Error('unreachable: putDesired always writes');
+    return { record, created };
+  }
+
+  /**
+   * Read-modify-write under ETag concurrency: `mutate` gets the current record (or undefined) and returns the new
+   * one, or undefined for "no change". Conflicts reload and re-apply `mutate`. `updatedAt` is set by the caller's
+   * mutate (or left as is).
+   */
+  async update(
+    tenantId: string,
+    upn: string,
+    mutate: (current: EndpointRecord | undefined) => EndpointRecord | undefined,
+  ): Promise<EndpointRecord | undefined> {
+    await ensureTable(this.client);
+    const { partitionKey, rowKey } = EndpointsRepository.keys(tenantId, upn);
+    const r = await updateWithEtag(
+      this.client,
+      partitionKey,
+      rowKey,
+      (entity) => {
+        const next = mutate(entity ? fromEntity(entity) : undefined);
+        return next ? { partitionKey, rowKey, ...toEntity(next) } : undefined;
+      },
+      this.o.etag,
+    );
+    return r ? { ...fromEntity(r.entity), etag: r.etag } : undefined;
+  }
+
+  /** Convenience: patch fields of an existing endpoint (throws when it does not exist). */
+  async patch(
+    tenantId: string,
+    upn: string,
+    change: Partial<Pick<EndpointRecord, 'status' | 'objectId' | 'runId' | 'lastError' | 'actual'>>,
+  ): Promise<EndpointRecord> {
+    const r = await this.update(tenantId, upn, (current) => {
+      if (!current) throw new Error(`endpoint ${upn} of tenant ${tenantId} does not exist`);
+      return { ...current, ...change, updatedAt: this.now().toISOString() };
+    });
+    return r as EndpointRecord;
+  }
+
+  async delete(tenantId: string, upn: string): Promise<boolean> {
+    await ensureTable(this.client);
+    const { partitionKey, rowKey } = EndpointsRepository.keys(tenantId, upn);
+    return deleteEntityIfExists(this.client, partitionKey, rowKey);
+  }
+
+  /** One page of a tenant's endpoints, in UPN order. */
+  async list(
+    tenantId: string,
+    o: { top?: number; continuationToken?: string } = {},
+  ): Promise<ListPage<EndpointRecord>> {
+    await ensureTable(this.client);
+    const top = Math.min(1000, Math.max(1, Math.floor(o.top ?? 100)));
+    const pk = encodeKey(tenantId.toLowerCase());
+    const pages = this.client
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${pk}` } })
+      .byPage({ maxPageSize: top, continuationToken: o.continuationToken || undefined });
+    const { value } = await pages.next();
+    if (!value) return { items: [] };
+    const page = value as (Record<string, unknown> & { etag?: string })[] & { continuationToken?: string };
+    return { items: page.map(fromEntity), continuationToken: page.continuationToken || undefined };
+  }
+
+  /** Every endpoint row of a tenant (all pages). */
+  async listAll(tenantId: string): Promise<EndpointRecord[]> {
+    const all: EndpointRecord[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.list(tenantId, { top: 1000, continuationToken: token });
+      all.push(...page.items);
+      token = page.continuationToken;
+    } while (token);
+    return all;
+  }
+
+  /** Tenants with at least one endpoint row, sorted. */
+  async tenantIds(): Promise<string[]> {
+    await ensureTable(this.client);
+    const tenants = new Set<string>();
+    for await (const e of this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { select: ['PartitionKey'] },
+    })) {
+      if (typeof e.partitionKey === 'string' && e.partitionKey) tenants.add(decodeKey(e.partitionKey));
+    }
+    return [...tenants].sort();
+  }
+}
