@@ -7,7 +7,7 @@ jest.setTimeout(60_000);
 import { randomUUID } from 'node:crypto';
 import { ArrivalRoute, CallInput, CallRepository, UNIQUE_LOG_KINDS, callSummary } from '../../../../shared/calls';
 import { parseNotification } from '../../../../shared/calls/notification.parser';
-import { TableStorage, tableStorage } from '../support/azurite';
+import { TableStorage, tableStorage } from '../../../support/azurite-tables';
 import {
   CALL,
   TENANT,
