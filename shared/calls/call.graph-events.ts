@@ -20,7 +20,7 @@ export function applyGraphEvent(t: Step, e: CallEvent, at: number, route: Arriva
     case 'callTerminated':
       return terminated(t, at, e.resultInfo, e.terminationReason);
     case 'toneReceived':
-      if (!t.r.tones.some((t) => t.sequenceId === e.sequenceId)) {
+      if (!t.r.tones.some((x) => x.sequenceId === e.sequenceId)) {
         t.r.tones.push({ sequenceId: e.sequenceId, tone: e.tone });
         t.r.tones.sort((a, b) => a.sequenceId - b.sequenceId);
         if (t.r.tones.length > 64) t.r.tones.splice(0, t.r.tones.length - 64);
@@ -160,6 +160,7 @@ function operationFinished(
   const pending = clientContext ? r.pendingOps[clientContext] : undefined;
   if (!pending || r.end || !clientContext) return; // unknown or finished operation: ignored
   delete r.pendingOps[clientContext];
+  if (pending.purpose === 'holdMusic') return t.holdMusicFinished(pending.hold, status);
   if (pending.purpose !== 'offer') return;
   const offer = r.offers.find((o) => o.offerId === pending.offerId);
   if (!offer || offer.result) return;
@@ -181,5 +182,5 @@ function roster(t: Step, participants: RosterParticipant[], at: number): void {
   const phone = r.arrival?.callerPhone;
   const callerIn = !!phone && participants.some((p) => p.phone === phone);
   if (callerIn) r.rosterHadCaller = true;
-  else if (r.connected && r.rosterHadCaller) t.commands.push({ op: 'hangUp', callId: r.callId });
+  else if (r.connected && r.rosterHadCaller) t.hangUp(at); // every roster is whole: the next one says it again
 }

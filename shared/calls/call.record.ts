@@ -77,6 +77,9 @@ export interface CallOffer {
   resolvedAt?: number;
 }
 
+/** starting / stopping: the operation is running (202), its completion notification not read yet. */
+export type HoldState = 'starting' | 'on' | 'stopping' | 'off';
+
 export interface CallRecord {
   callId: string;
   tenantId: string;
@@ -103,10 +106,18 @@ export interface CallRecord {
   outcome?: CallOutcome;
   /** A roster has listed the caller (so a roster without them means they left). */
   rosterHadCaller?: boolean;
+  /**
+   * The caller's hold music as we asked for it. startHoldMusic / stopHoldMusic answer 202 with a running operation
+   * that completes by notification, and only one participant is on hold at a time (api/participant-startholdmusic.md,
+   * issue 12 §8): so a second start while the music plays is refused, and the music is stopped only once started.
+   */
+  hold?: { participantId: string; state: HoldState };
+  /** When the bot asked Graph to end the call (asked once; Graph answers `terminating`, then `deleted` 200/7000). */
+  hangUpAt?: number;
   /** DTMF by sequence id (callers type ahead; order restored by sequenceId). */
   tones: { sequenceId: number; tone: Tone }[];
   /** Operations we started and wait for, by clientContext. */
-  pendingOps: Record<string, { purpose: 'offer' | 'holdMusic' | 'action'; offerId?: string }>;
+  pendingOps: Record<string, { purpose: 'offer' | 'holdMusic' | 'action'; offerId?: string; hold?: 'start' | 'stop' }>;
   /** Keys of the inputs applied (bounded, newest last). */
   seen: string[];
   /** Log entries written so far (the next entry's seq is logSeq + 1). */
@@ -247,6 +258,14 @@ export const ANSWERED_STATES: ReadonlySet<GraphCallState> = new Set([
 
 /** resultInfo subcode of a completed transfer / redirect (api/call-transfer.md: 0/7015 GracefulTransferCompleted). */
 export const TRANSFER_COMPLETED_SUBCODE = 7015;
+
+/**
+ * The call is over or on its way out: ended, or `terminating` seen (api/call-delete.md: the bot's DELETE answers
+ * `terminating`, then `deleted`). No command is issued for a call that is ending.
+ */
+export function isEnding(r: CallRecord): boolean {
+  return r.end !== undefined || r.graphState === 'terminating' || r.hangUpAt !== undefined;
+}
 
 export function newCallRecord(callId: string, tenantId: string): CallRecord {
   return { callId, tenantId, offers: [], tones: [], pendingOps: {}, seen: [], logSeq: 0, opSeq: 0 };

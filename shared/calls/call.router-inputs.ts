@@ -3,7 +3,7 @@
  * agent (transfer, invite or redirect), an offer that expired, and a call queue's overflow / timeout / no-agent action.
  * Each returns a reason when the input is refused (nothing changes; the router frees the agent it meant to offer).
  */
-import { AGENT_REDIRECT_POLICIES, CallInput, CallQueueAction, CallTarget } from './call.record';
+import { AGENT_REDIRECT_POLICIES, CallInput, CallQueueAction, CallTarget, isEnding } from './call.record';
 import { callPhase, describeAction, openOffer } from './call.outcome';
 import type { Step } from './call.step';
 
@@ -11,6 +11,7 @@ export function applyOffer(t: Step, i: Extract<CallInput, { kind: 'offer' }>): s
   const r = t.r;
   const phase = callPhase(r);
   if (r.offers.some((o) => o.offerId === i.offerId)) return `offer ${i.offerId} exists`;
+  if (isEnding(r) && !r.end) return 'the call is ending';
   if (i.via === 'redirect' ? phase !== 'arrived' : phase !== 'queued')
     return `a call ${phase} cannot take a ${i.via} offer`;
   const clientContext = t.clientContext(`offer:${i.offerId}`);
@@ -58,6 +59,7 @@ export function applyCallQueueAction(
   const phase = callPhase(r);
   if (phase === 'ended' || phase === 'connected' || phase === 'unknown') return `the call is ${phase}`;
   if (r.disposition) return `the call is leaving already (${r.disposition.reason})`;
+  if (isEnding(r)) return 'the call is ending';
   const offer = openOffer(r);
   if (offer) t.resolveOffer(offer, 'cancelled', at);
   t.entry(reason, at, { callQueueId: r.callQueueId, waitMs: t.waitMs(at), detail: describeAction(action) });
@@ -68,9 +70,8 @@ export function applyCallQueueAction(
       return undefined;
     case 'disconnect':
       r.disposition = { reason, at, action };
-      t.commands.push(
-        answered ? { op: 'hangUp', callId: r.callId } : { op: 'reject', callId: r.callId, reason: 'busy' },
-      );
+      if (answered) t.hangUp(at);
+      else t.commands.push({ op: 'reject', callId: r.callId, reason: 'busy' });
       return undefined;
     case 'user':
     case 'number': {

@@ -4,7 +4,16 @@
  * (connecting an offer, resolving one, hold music, log entries, clientContext values) is here.
  */
 import type { ResultInfo } from './notification.schema';
-import { CallCommand, CallEnv, CallLogEntry, CallLogKind, CallOffer, CallRecord, OfferResult } from './call.record';
+import {
+  CallCommand,
+  CallEnv,
+  CallLogEntry,
+  CallLogKind,
+  CallOffer,
+  CallRecord,
+  OfferResult,
+  isEnding,
+} from './call.record';
 import { callOutcome } from './call.outcome';
 
 export class Step {
@@ -26,13 +35,44 @@ export class Step {
       this.entry('abandoned', this.r.end.at, { waitMs: this.waitMs(this.r.end.at), callQueueId: this.r.callQueueId });
   }
 
+  /** The caller hears hold music — unless it plays already (one participant on hold at a time, a second start is 400). */
   startHoldMusic(_at: number): void {
     const r = this.r;
     const participantId = r.arrival?.callerParticipantId;
-    if (r.end || r.connected || !participantId) return;
+    if (isEnding(r) || r.connected || !participantId) return;
+    if (r.hold && r.hold.state !== 'off') return;
     const clientContext = this.clientContext('hold');
-    r.pendingOps[clientContext] = { purpose: 'holdMusic' };
+    r.pendingOps[clientContext] = { purpose: 'holdMusic', hold: 'start' };
+    r.hold = { participantId, state: 'starting' };
     this.commands.push({ op: 'startHoldMusic', callId: r.callId, participantId, clientContext });
+  }
+
+  /** Stops the music we started (stopHoldMusic on a participant not on hold is a 400). */
+  stopHoldMusic(): void {
+    const r = this.r;
+    const hold = r.hold;
+    if (isEnding(r) || !hold || (hold.state !== 'starting' && hold.state !== 'on')) return;
+    const clientContext = this.clientContext('unhold');
+    r.pendingOps[clientContext] = { purpose: 'holdMusic', hold: 'stop' };
+    hold.state = 'stopping';
+    this.commands.push({ op: 'stopHoldMusic', callId: r.callId, participantId: hold.participantId, clientContext });
+  }
+
+  /** A hold-music operation finished. Completions may arrive out of order: a late start never undoes a stop. */
+  holdMusicFinished(kind: 'start' | 'stop' | undefined, status: 'completed' | 'failed'): void {
+    const hold = this.r.hold;
+    if (!hold || !kind) return;
+    if (kind === 'start') {
+      if (hold.state === 'starting') hold.state = status === 'completed' ? 'on' : 'off';
+    } else if (hold.state === 'stopping') hold.state = status === 'completed' ? 'off' : 'on';
+  }
+
+  /** The bot ends the call, once. */
+  hangUp(at: number): void {
+    const r = this.r;
+    if (r.end || r.hangUpAt !== undefined) return;
+    r.hangUpAt = at;
+    this.commands.push({ op: 'hangUp', callId: r.callId });
   }
 
   connect(offer: CallOffer, at: number): void {
@@ -48,12 +88,7 @@ export class Step {
     delete r.pendingOps[offer.clientContext];
     this.entry('connected', at, { agentId: offer.agentId, offerId: offer.offerId, waitMs: this.waitMs(at) });
     // Invite model: the caller stays in the bot's call, now talking to the agent — the music stops.
-    const participantId = r.arrival?.callerParticipantId;
-    if (offer.via === 'invite' && participantId) {
-      const cc = this.clientContext('unhold');
-      r.pendingOps[cc] = { purpose: 'holdMusic' };
-      this.commands.push({ op: 'stopHoldMusic', callId: r.callId, participantId, clientContext: cc });
-    }
+    if (offer.via === 'invite') this.stopHoldMusic();
   }
 
   resolveOffer(offer: CallOffer, result: OfferResult, at: number, resultInfo?: ResultInfo): void {
