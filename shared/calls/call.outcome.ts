@@ -9,6 +9,7 @@ import {
   CallPhase,
   CallQueueAction,
   CallRecord,
+  KEEP_ALIVE_EXPIRED_SUBCODE,
   TRANSFER_COMPLETED_SUBCODE,
 } from './call.record';
 
@@ -39,6 +40,8 @@ export function callOutcome(r: CallRecord): CallOutcome | undefined {
   const code = r.end.resultInfo?.code;
   if (r.answeredAt === undefined && code === 408) return 'unanswered';
   if (code !== undefined && code >= 500 && r.end.resultInfo?.subcode !== TRANSFER_COMPLETED_SUBCODE) return 'failed';
+  // No keepAlive for 45 minutes: Graph dropped the call (408/8537, api/call-keepalive.md) — the caller did not give up.
+  if (r.end.resultInfo?.subcode === KEEP_ALIVE_EXPIRED_SUBCODE) return 'failed';
   return 'abandoned';
 }
 

@@ -259,6 +259,9 @@ export const ANSWERED_STATES: ReadonlySet<GraphCallState> = new Set([
 /** resultInfo subcode of a completed transfer / redirect (api/call-transfer.md: 0/7015 GracefulTransferCompleted). */
 export const TRANSFER_COMPLETED_SUBCODE = 7015;
 
+/** resultInfo subcode of a call Graph dropped for want of a keepAlive (408/8537, api/call-keepalive.md; issue 12 §5). */
+export const KEEP_ALIVE_EXPIRED_SUBCODE = 8537;
+
 /**
  * The call is over or on its way out: ended, or `terminating` seen (api/call-delete.md: the bot's DELETE answers
  * `terminating`, then `deleted`). No command is issued for a call that is ending.
