@@ -172,6 +172,12 @@ describe('call lifecycle', () => {
     expect(callSummary(end.record!)).toMatchObject({ phase: 'ended', outcome: 'completed', resultSubcode: 7000 });
   });
 
+  it('a call Graph dropped for want of a keepAlive (408/8537) failed; the caller did not abandon it', () => {
+    const r = run([...g(incoming(), 0), ...g(stateUpdate('established'), 100), ...g(terminated(408, 8537), 2_700_100)]);
+    expect(callSummary(r.record!)).toMatchObject({ outcome: 'failed', resultCode: 408, resultSubcode: 8537 });
+    expect(kinds(r.log)).not.toContain('abandoned');
+  });
+
   it("terminating (the bot's DELETE) refuses new offers and sends no music", () => {
     const queued = run([...g(incoming(), 0), ...g(stateUpdate('established'), 100)]).record!;
     const ending = run(g(stateUpdate('terminating'), 150), queued).record!;
