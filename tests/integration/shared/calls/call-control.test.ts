@@ -534,10 +534,13 @@ describe('outbound calls and errors', () => {
       loadConfig({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', ...appEnvForSimulator(sim.settings) }),
       { retry: { maxAttempts: 12 } },
     ).forTenant(tenantId);
+    // Several 1 s Retry-Afters in a row (token requests are throttled too) can outlast the 4 s ring time this file
+    // uses: the call would end unanswered before the answer gets through (404/8522). Ring as long as Graph does here.
     await simJson(sim, 'POST', '/_sim/faults', {
       throttleProbability: 0.3,
       errorProbability: 0.1,
       retryAfterSeconds: 1,
+      incomingCallTimeoutMs: 15_000,
     });
     try {
       const callId = await placeCall();
@@ -551,7 +554,11 @@ describe('outbound calls and errors', () => {
       for (let i = 0; i < 4; i++) await expect(patient.keepAlive(callId)).resolves.toBe('alive');
       await patient.hangUp(callId);
     } finally {
-      await simJson(sim, 'POST', '/_sim/faults', { throttleProbability: 0, errorProbability: 0 });
+      await simJson(sim, 'POST', '/_sim/faults', {
+        throttleProbability: 0,
+        errorProbability: 0,
+        incomingCallTimeoutMs: 4_000,
+      });
     }
     const state = await simJson<{ stats: { throttled: number; retryAfterViolations: number } }>(
       sim,
