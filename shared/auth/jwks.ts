@@ -2,6 +2,11 @@
  * Signing keys by OpenID configuration: `{configUrl}` → `jwks_uri` → a jose remote JWKS (which caches keys and
  * refetches on an unknown `kid`, with a cooldown). One key set per configuration URL for the life of the process;
  * the configuration document itself is re-read after `maxAgeMs` (Microsoft: refresh about every 2 hours).
+ *
+ * The cooldown is 1 s, not jose's 30 s: when the signer rotates its key, the first callback signed with the new key
+ * must refresh the set at once. Within 30 s of the last fetch jose would refuse it, and Graph's redeliveries of that
+ * callback (seconds apart) would all be refused too — a lost notification. One fetch a second at most still bounds
+ * what tokens with made-up `kid`s can make us fetch.
  */
 import { createRemoteJWKSet } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
@@ -16,6 +21,7 @@ export class OpenIdKeySets {
   constructor(
     private readonly maxAgeMs = 2 * 60 * 60 * 1000,
     private readonly now: () => number = Date.now,
+    private readonly cooldownMs = 1_000,
   ) {}
 
   forConfiguration(configUrl: string): Promise<JWTVerifyGetKey> {
@@ -39,6 +45,10 @@ export class OpenIdKeySets {
     if (!res.ok) throw new Error(`OpenID configuration ${configUrl} answered ${res.status}`);
     const doc = (await res.json()) as { jwks_uri?: unknown };
     if (typeof doc.jwks_uri !== 'string') throw new Error(`OpenID configuration ${configUrl} has no jwks_uri`);
-    return createRemoteJWKSet(new URL(doc.jwks_uri), { cacheMaxAge: this.maxAgeMs, timeoutDuration: 10_000 });
+    return createRemoteJWKSet(new URL(doc.jwks_uri), {
+      cacheMaxAge: this.maxAgeMs,
+      cooldownDuration: this.cooldownMs,
+      timeoutDuration: 10_000,
+    });
   }
 }

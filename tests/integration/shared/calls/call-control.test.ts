@@ -42,12 +42,34 @@ interface Received {
 let sim: RunningSimulator;
 let server: http.Server;
 let webhook: string;
+/** Where the simulator fetches prompts: it plays only a mono 16-bit 16 kHz PCM WAV it could download. */
+let promptBase: string;
 let cc: GraphCallControl;
 let tenantId: string;
 let resourceAccountId: string;
 const received: Received[] = [];
 const parseErrors: string[] = [];
 const agents = new Map<string, string>(); // upn → object id
+
+/** A mono 16-bit 16 kHz PCM WAV: a RIFF header and a little silence. */
+function wav(): Buffer {
+  const data = Buffer.alloc(3200);
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0, 'ascii');
+  h.writeUInt32LE(36 + data.length, 4);
+  h.write('WAVE', 8, 'ascii');
+  h.write('fmt ', 12, 'ascii');
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20); // PCM
+  h.writeUInt16LE(1, 22); // mono
+  h.writeUInt32LE(16000, 24);
+  h.writeUInt32LE(16000 * 2, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36, 'ascii');
+  h.writeUInt32LE(data.length, 40);
+  return Buffer.concat([h, data]);
+}
 
 function events(callId: string): CallEvent[] {
   return received.flatMap((r) => r.events).filter((e) => e.callId === callId);
@@ -119,12 +141,22 @@ class Driver {
   }
 }
 
+interface HeardEntry {
+  kind: 'prompt' | 'music';
+  uri?: string;
+  until?: number;
+}
+
 const QUEUE: ArrivalRoute = { action: 'answer', callQueueId: 'support' };
 
 beforeAll(async () => {
   tenantId = randomUUID();
   resourceAccountId = randomUUID();
   server = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url?.startsWith('/prompts/') && req.url.endsWith('.wav')) {
+      res.writeHead(200, { 'content-type': 'audio/wav' }).end(wav());
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -143,6 +175,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   webhook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/calls/notifications`;
+  promptBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}/prompts`;
 
   const base = defaultSeedTenant();
   sim = await startSimulator({
@@ -192,7 +225,7 @@ beforeAll(async () => {
     `/_sim/state?tenantId=${tenantId}`,
   );
   for (const u of state.tenants[0].users) agents.set(u.userPrincipalName.toLowerCase(), u.id);
-  for (const upn of ['agent01@contoso.com', 'agent02@contoso.com', 'agent03@contoso.com'])
+  for (const upn of ['agent01@contoso.com', 'agent02@contoso.com', 'agent03@contoso.com', 'agent05@contoso.com'])
     await simJson(sim, 'POST', `/_sim/agents/${upn}/profile`, { answerDelayMs: 300, answerProbability: 1 });
   await simJson(sim, 'POST', '/_sim/agents/agent04@contoso.com/profile', { answerDelayMs: 300, answerProbability: 0 });
 });
@@ -228,7 +261,7 @@ describe('incoming call → answer → established → hold music; media; keepAl
 
     // media: a prompt completes with our clientContext; tones arrive once subscribed
     const prompt = await cc.playPrompt(callId, {
-      promptUris: ['https://cdn.example/welcome.wav', 'https://cdn.example/menu.wav'],
+      promptUris: [`${promptBase}/welcome.wav`, `${promptBase}/menu.wav`],
       clientContext: `${callId}|prompt|x`,
     });
     expect(prompt.status.toLowerCase()).toBe('running');
@@ -358,7 +391,16 @@ describe('offers on an answered call', () => {
     });
     await d.until('offer declined', (x) => x.log.includes('offerDeclined'));
     expect(callSummary(d.record!).phase).toBe('queued');
-    expect(d.commands.filter((c) => c === 'startHoldMusic')).toHaveLength(2);
+    // The caller stayed on hold through the transfer: the music plays on, and a second startHoldMusic would be a 400
+    // (one participant on hold at a time, participant-startholdmusic.md).
+    expect(d.commands.filter((c) => c === 'startHoldMusic')).toHaveLength(1);
+    const view = await simJson<{ participants: { kind: string; onHold: boolean }[]; heard: HeardEntry[] }>(
+      sim,
+      'GET',
+      `/_sim/calls/${d.callId}`,
+    );
+    expect(view.participants.find((p) => p.kind === 'caller')?.onHold).toBe(true);
+    expect(view.heard.filter((h) => h.kind === 'music').map((h) => h.until)).toEqual([undefined]);
     await cc.hangUp(d.callId);
     await d.until('ended', (x) => x.record?.end !== undefined);
   });
@@ -376,27 +418,57 @@ describe('offers on an answered call', () => {
     });
     await d.until('connected', (x) => x.record?.connected !== undefined);
     expect(d.commands).toEqual(['answer', 'startHoldMusic', 'invite', 'stopHoldMusic']);
-    const roster = await waitEvent('roster', d.callId, isType('participantsChanged'));
-    expect(roster.participants.some((p) => p.userId === agent(3))).toBe(true);
+    // every roster is whole (bot + caller from the answer on); the one after the invite lists the agent too
+    const roster = await waitEvent(
+      'roster with the agent',
+      d.callId,
+      isType('participantsChanged', (e) => e.participants.some((p) => p.userId === agent(3))),
+    );
+    expect(roster.participants.some((p) => p.phone === CALLER)).toBe(true);
+    await d.until('hold music stopped', (x) => x.record?.hold?.state === 'off');
     await expect(cc.hangUp(d.callId)).resolves.toBe('ended');
     await d.until('ended', (x) => x.record?.end !== undefined);
     expect(callSummary(d.record!)).toMatchObject({ outcome: 'completed', agentId: 'agent03' });
   });
 
-  it('hold music starts and stops on a participant; invite takes hidden / removeFromDefaultAudioRoutingGroup', async () => {
+  it('hold music: 202 + completion by notification, one participant at a time; invite takes hidden flags', async () => {
     const d = await queued();
     const pid = d.record!.arrival!.callerParticipantId!;
+    // the machine put the caller on hold: the operation completes by notification
+    await d.until('hold music on', (x) => x.record?.hold?.state === 'on');
+    const second = await cc
+      .startHoldMusic(d.callId, pid, { clientContext: `${d.callId}|hold|again` })
+      .catch((x: unknown) => x);
+    expect(second).toMatchObject({ kind: 'badRequest', status: 400 });
+
+    const stop = await cc.stopHoldMusic(d.callId, pid, `${d.callId}|unhold|x`);
+    expect(stop.status.toLowerCase()).toBe('running');
+    await waitEvent(
+      'stop completed',
+      d.callId,
+      isType('operationFinished', (e) => e.clientContext === `${d.callId}|unhold|x` && e.status === 'completed'),
+    );
     const start = await cc.startHoldMusic(d.callId, pid, {
-      customPromptUri: 'https://cdn.example/hold.wav',
+      customPromptUri: `${promptBase}/hold.wav`,
       clientContext: `${d.callId}|hold|x`,
     });
-    expect(start.status).toBeTruthy();
-    const stop = await cc.stopHoldMusic(d.callId, pid, `${d.callId}|unhold|x`);
-    expect(stop.status).toBeTruthy();
+    expect(start.status.toLowerCase()).toBe('running');
+    await waitEvent(
+      'start completed',
+      d.callId,
+      isType('operationFinished', (e) => e.clientContext === `${d.callId}|hold|x` && e.status === 'completed'),
+    );
+    const heard = (await simJson<{ heard: HeardEntry[] }>(sim, 'GET', `/_sim/calls/${d.callId}`)).heard;
+    const music = heard.filter((h) => h.kind === 'music');
+    expect(music).toHaveLength(2);
+    expect(music[0].until).toBeDefined();
+    expect(music[1]).toMatchObject({ uri: `${promptBase}/hold.wav` });
+    expect(music[1].until).toBeUndefined();
+
     const op = await cc.invite(d.callId, {
       participants: [
         {
-          target: { kind: 'user', userId: agent(1), tenantId },
+          target: { kind: 'user', userId: agent(5), tenantId },
           hidden: true,
           removeFromDefaultAudioRoutingGroup: true,
         },
@@ -404,6 +476,20 @@ describe('offers on an answered call', () => {
       clientContext: `${d.callId}|monitor`,
     });
     expect(op.clientContext).toBe(`${d.callId}|monitor`);
+    // agent05 is free (agent01 talks on after the redirect test's call)
+    const joined = await waitEvent(
+      'monitor joined',
+      d.callId,
+      isType('operationFinished', (e) => e.clientContext === `${d.callId}|monitor`),
+    );
+    expect(joined.status).toBe('completed');
+    const view = await simJson<{
+      participants: { userId?: string; hidden: boolean; removeFromDefaultAudioRoutingGroup: boolean }[];
+    }>(sim, 'GET', `/_sim/calls/${d.callId}`);
+    expect(view.participants.find((p) => p.userId === agent(5))).toMatchObject({
+      hidden: true,
+      removeFromDefaultAudioRoutingGroup: true,
+    });
     await cc.hangUp(d.callId);
   });
 });
@@ -448,10 +534,13 @@ describe('outbound calls and errors', () => {
       loadConfig({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', ...appEnvForSimulator(sim.settings) }),
       { retry: { maxAttempts: 12 } },
     ).forTenant(tenantId);
+    // Several 1 s Retry-Afters in a row (token requests are throttled too) can outlast the 4 s ring time this file
+    // uses: the call would end unanswered before the answer gets through (404/8522). Ring as long as Graph does here.
     await simJson(sim, 'POST', '/_sim/faults', {
       throttleProbability: 0.3,
       errorProbability: 0.1,
       retryAfterSeconds: 1,
+      incomingCallTimeoutMs: 15_000,
     });
     try {
       const callId = await placeCall();
@@ -465,7 +554,11 @@ describe('outbound calls and errors', () => {
       for (let i = 0; i < 4; i++) await expect(patient.keepAlive(callId)).resolves.toBe('alive');
       await patient.hangUp(callId);
     } finally {
-      await simJson(sim, 'POST', '/_sim/faults', { throttleProbability: 0, errorProbability: 0 });
+      await simJson(sim, 'POST', '/_sim/faults', {
+        throttleProbability: 0,
+        errorProbability: 0,
+        incomingCallTimeoutMs: 4_000,
+      });
     }
     const state = await simJson<{ stats: { throttled: number; retryAfterViolations: number } }>(
       sim,

@@ -107,7 +107,7 @@ describe('call lifecycle', () => {
     });
   });
 
-  it('a failed transfer (established with 500/7000) declines the offer: back in the call queue, music again', () => {
+  it('a failed transfer (established with 500/7000) declines the offer: back in the call queue, the music plays on', () => {
     const queued = run([...g(incoming(), 0), ...g(stateUpdate('established'), 100), offer(200)]).record;
     const r = run(
       [
@@ -117,11 +117,72 @@ describe('call lifecycle', () => {
       queued,
     );
     expect(kinds(r.log)).toEqual(['offerDeclined']);
-    expect(r.commands.map((c) => c.op)).toEqual(['startHoldMusic']);
+    // the caller is still on hold: a second startHoldMusic would be refused (one participant on hold at a time)
+    expect(r.commands).toEqual([]);
+    expect(r.record!.hold).toMatchObject({ participantId: CALLER_PARTICIPANT, state: 'starting' });
     expect(callPhase(r.record!)).toBe('queued');
     // the next offer to another agent is taken
     const next = applyCallInput(r.record, offer(1000, 'transfer', 'o2', 'agent02'), env);
     expect(next.changed).toBe(true);
+  });
+
+  it('hold music is an operation completed by notification: a failed start is retried after a failed transfer, never doubled', () => {
+    const queued = run([...g(incoming(), 0), ...g(stateUpdate('established'), 100)]);
+    const hold = queued.commands.find((c) => c.op === 'startHoldMusic')!;
+    expect(hold).toMatchObject({ participantId: CALLER_PARTICIPANT });
+    const cc = (hold as { clientContext: string }).clientContext;
+    const failed = run(g(operationDone('startHoldMusicOperation', cc, 'failed'), 150), queued.record);
+    expect(failed.record!.hold!.state).toBe('off');
+    const offered = run([offer(200)], failed.record).record;
+    const back = run(
+      g(stateUpdate('established', { resultInfo: { code: 500, subcode: 7000, message: 'no answer' } }), 900),
+      offered,
+    );
+    expect(back.commands.map((c) => c.op)).toEqual(['startHoldMusic']);
+    expect(back.record!.hold!.state).toBe('starting');
+  });
+
+  it('hold completions out of order: a late start completion does not undo a stop', () => {
+    const offered = run([...g(incoming(), 0), ...g(stateUpdate('established'), 100), offer(200, 'invite')]);
+    const start = (offered.commands.find((c) => c.op === 'startHoldMusic') as { clientContext: string }).clientContext;
+    const inv = offered.record!.offers[0].clientContext;
+    const c = run(g(operationDone('inviteParticipantsOperation', inv), 2000), offered.record);
+    const stop = c.commands.find((x) => x.op === 'stopHoldMusic') as { clientContext: string };
+    expect(stop).toBeDefined();
+    const stopped = run(
+      g(operationDone('stopHoldMusicOperation', stop.clientContext, 'completed', 'op-stop'), 2100),
+      c.record,
+    );
+    const late = run(g(operationDone('startHoldMusicOperation', start, 'completed', 'op-start'), 2200), stopped.record);
+    expect(late.record!.hold!.state).toBe('off');
+    expect(late.commands).toEqual([]);
+  });
+
+  it("the bot hangs up once: whole rosters repeat the caller's absence; after terminating no command is issued", () => {
+    const offered = run([...g(incoming(), 0), ...g(stateUpdate('established'), 100), offer(200, 'invite')]).record!;
+    const c = run(g(operationDone('inviteParticipantsOperation', offered.offers[0].clientContext), 2000), offered);
+    const all = run(g(roster([{}, { phone: '+14255550111' }, { userId: AGENT_USER }]), 3000), c.record);
+    const left = run(g(roster([{}, { userId: AGENT_USER }]), 60_000), all.record);
+    expect(left.commands).toEqual([{ op: 'hangUp', callId: CALL }]);
+    const again = run(g(roster([{ id: 'x' }, { userId: AGENT_USER }]), 60_050), left.record);
+    expect(again.commands).toEqual([]);
+    const terminating = run(g(stateUpdate('terminating'), 60_100), again.record);
+    expect(terminating.record!.graphState).toBe('terminating');
+    const end = run(g(terminated(200, 7000), 60_200), terminating.record);
+    expect(callSummary(end.record!)).toMatchObject({ phase: 'ended', outcome: 'completed', resultSubcode: 7000 });
+  });
+
+  it('a call Graph dropped for want of a keepAlive (408/8537) failed; the caller did not abandon it', () => {
+    const r = run([...g(incoming(), 0), ...g(stateUpdate('established'), 100), ...g(terminated(408, 8537), 2_700_100)]);
+    expect(callSummary(r.record!)).toMatchObject({ outcome: 'failed', resultCode: 408, resultSubcode: 8537 });
+    expect(kinds(r.log)).not.toContain('abandoned');
+  });
+
+  it("terminating (the bot's DELETE) refuses new offers and sends no music", () => {
+    const queued = run([...g(incoming(), 0), ...g(stateUpdate('established'), 100)]).record!;
+    const ending = run(g(stateUpdate('terminating'), 150), queued).record!;
+    const refused = applyCallInput(ending, offer(200), env);
+    expect(refused.refused).toBe('the call is ending');
   });
 
   it('an offer that rings out is missed; the call keeps its place; a second offer while one is open is refused', () => {

@@ -1,0 +1,279 @@
+/**
+ * The call state machine's data: the record (facts that only grow), its inputs, log entries and commands. The machine
+ * itself is call.rules.ts (applyCallInput), with its transitions in call.graph-events.ts (Graph's notifications) and
+ * call.router-inputs.ts (the router's decisions and timers); what is derived from a record is in call.outcome.ts.
+ *
+ * The call state machine of the contact center — pure. A call's record + one input (a Graph notification's event, or
+ * a decision of the router / a timer) → the next record, the event-log entries to append (`callEvents`) and the
+ * commands to send through CallControl.
+ *
+ * Lifecycle: arrived → answered → queued (in a call queue) → offered (to an agent) → connected → ended, with offers
+ * missed / declined (back to the call queue, same place), transferred, overflowed, timed out, no agent, abandoned,
+ * rejected.
+ *
+ * Notifications arrive late, twice and out of order (storage queues do not keep order; api/call-answer.md: "Call
+ * establishing/established notifications may arrive out of order"). So the record holds *facts* that only grow
+ * (arrival, answered-at, offers and their results, connection, end) and the phase is derived from them:
+ * - every input has a key; an input whose key the record has seen changes nothing (idempotent);
+ * - a fact is set once; times merge by minimum (the earliest evidence wins, whatever the order it was read in);
+ * - terminal is terminal: after the end no command is issued and no offer / connection fact changes, though late
+ *   descriptive facts (who called, when it was answered) still fill in, so the summary converges;
+ * - a Graph state of lower rank than one already seen is ignored (a late `establishing` after `established`), except
+ *   `established` carrying a failure resultInfo, which is how a failed transfer returns the call (api/call-transfer.md);
+ * - an operation completion for an operation the record is not waiting for (unknown, or already finished) is ignored.
+ */
+import type { CallEvent } from './notification.parser';
+import type { GraphCallState, ResultInfo, Tone } from './notification.schema';
+
+export type CallPhase = 'unknown' | 'arrived' | 'answered' | 'queued' | 'offered' | 'connected' | 'ended';
+
+export type CallOutcome =
+  | 'completed'
+  | 'transferred'
+  | 'abandoned'
+  | 'rejected'
+  | 'overflowed'
+  | 'timedOut'
+  | 'noAgent'
+  | 'unanswered'
+  | 'failed';
+
+/** api/call-reject.md: `none`, `busy`, `forbidden`. */
+export type RejectReason = 'none' | 'busy' | 'forbidden';
+
+export type CallTarget = { kind: 'user'; userId: string; tenantId?: string } | { kind: 'phone'; number: string };
+
+/** What to do with a call that arrives on a resource account (decided by the caller of the machine from storage). */
+export type ArrivalRoute =
+  | { action: 'answer'; callQueueId: string; endpoint?: string }
+  | { action: 'reject'; reason: RejectReason; why: string };
+
+/** A call queue's overflow / timeout / no-agent action (issue 13: `{kind, target?}`). */
+export type CallQueueAction =
+  | { kind: 'disconnect' }
+  | { kind: 'callQueue'; callQueueId: string }
+  | { kind: 'user'; userId: string }
+  | { kind: 'number'; number: string };
+
+/**
+ * api/call-redirect.md example 2: `routingPolicies: ["disableForwarding"]`. An offer to an agent must reach the agent,
+ * not their voicemail or forwarding, and a missed offer is not a missed call on their client.
+ */
+export type RedirectRoutingPolicy = 'disableForwarding' | 'noMissedCall';
+export const AGENT_REDIRECT_POLICIES: readonly RedirectRoutingPolicy[] = ['disableForwarding', 'noMissedCall'];
+
+export type OfferVia = 'transfer' | 'redirect' | 'invite';
+export type OfferResult = 'accepted' | 'missed' | 'declined' | 'cancelled';
+
+export interface CallOffer {
+  offerId: string;
+  agentId: string;
+  /** The agent's Entra object id (whom Graph rings). */
+  userId: string;
+  via: OfferVia;
+  offeredAt: number;
+  clientContext: string;
+  result?: OfferResult;
+  resolvedAt?: number;
+}
+
+/** starting / stopping: the operation is running (202), its completion notification not read yet. */
+export type HoldState = 'starting' | 'on' | 'stopping' | 'off';
+
+export interface CallRecord {
+  callId: string;
+  tenantId: string;
+  arrival?: {
+    at: number;
+    route: ArrivalRoute;
+    targetApplicationInstanceId?: string;
+    callerPhone?: string;
+    callerUserId?: string;
+    callerParticipantId?: string;
+    callChainId?: string;
+  };
+  /** Highest-ranked Graph state seen (informative). */
+  graphState?: GraphCallState;
+  answeredAt?: number;
+  /** The call queue the call waits in now (an action to another call queue moves it; its arrival time stays). */
+  callQueueId?: string;
+  enqueuedAt?: number;
+  offers: CallOffer[];
+  connected?: { agentId: string; userId: string; at: number; offerId?: string };
+  /** An overflow / timeout / no-agent action that takes the call out of its call queue. */
+  disposition?: { reason: 'overflowed' | 'timedOut' | 'noAgent'; at: number; action: CallQueueAction };
+  end?: { at: number; resultInfo?: ResultInfo };
+  outcome?: CallOutcome;
+  /** A roster has listed the caller (so a roster without them means they left). */
+  rosterHadCaller?: boolean;
+  /**
+   * The caller's hold music as we asked for it. startHoldMusic / stopHoldMusic answer 202 with a running operation
+   * that completes by notification, and only one participant is on hold at a time (api/participant-startholdmusic.md,
+   * issue 12 §8): so a second start while the music plays is refused, and the music is stopped only once started.
+   */
+  hold?: { participantId: string; state: HoldState };
+  /** When the bot asked Graph to end the call (asked once; Graph answers `terminating`, then `deleted` 200/7000). */
+  hangUpAt?: number;
+  /** DTMF by sequence id (callers type ahead; order restored by sequenceId). */
+  tones: { sequenceId: number; tone: Tone }[];
+  /** Operations we started and wait for, by clientContext. */
+  pendingOps: Record<string, { purpose: 'offer' | 'holdMusic' | 'action'; offerId?: string; hold?: 'start' | 'stop' }>;
+  /** Keys of the inputs applied (bounded, newest last). */
+  seen: string[];
+  /** Log entries written so far (the next entry's seq is logSeq + 1). */
+  logSeq: number;
+  /** Counter for clientContext values. */
+  opSeq: number;
+}
+
+export type CallLogKind =
+  | 'arrived'
+  | 'rejected'
+  | 'answered'
+  | 'enqueued'
+  | 'offered'
+  | 'offerMissed'
+  | 'offerDeclined'
+  | 'connected'
+  | 'transferred'
+  | 'overflowed'
+  | 'timedOut'
+  | 'noAgent'
+  | 'abandoned'
+  | 'ended';
+
+/** Kinds a call's log holds at most once. */
+export const UNIQUE_LOG_KINDS: readonly CallLogKind[] = [
+  'arrived',
+  'rejected',
+  'answered',
+  'enqueued',
+  'connected',
+  'transferred',
+  'abandoned',
+  'ended',
+];
+
+export interface CallLogEntry {
+  seq: number;
+  kind: CallLogKind;
+  at: number;
+  callQueueId?: string;
+  agentId?: string;
+  offerId?: string;
+  /** Waited so far (arrival → this entry), for abandoned / connected / timed out. */
+  waitMs?: number;
+  resultInfo?: ResultInfo;
+  outcome?: CallOutcome;
+  detail?: string;
+}
+
+export type CallCommand =
+  | { op: 'answer'; callId: string; callbackUri: string; acceptedModalities: ['audio'] }
+  | { op: 'reject'; callId: string; reason: RejectReason }
+  | {
+      op: 'redirect';
+      callId: string;
+      targets: CallTarget[];
+      timeoutS?: number;
+      callbackUri: string;
+      routingPolicies?: RedirectRoutingPolicy[];
+    }
+  | {
+      op: 'transfer';
+      callId: string;
+      target: CallTarget;
+      clientContext: string;
+      /** The caller, once the bot's call is a group call (issue 12 §7: transfer needs transferee then). */
+      transfereeParticipantId?: string;
+    }
+  | { op: 'invite'; callId: string; targets: CallTarget[]; clientContext: string }
+  | { op: 'startHoldMusic'; callId: string; participantId: string; clientContext: string }
+  | { op: 'stopHoldMusic'; callId: string; participantId: string; clientContext: string }
+  | { op: 'hangUp'; callId: string };
+
+interface InputBase {
+  /** When it happened: the webhook's receive time for a notification, the decision time for the router's inputs. */
+  at: number;
+}
+
+export type CallInput =
+  /** A Graph notification's event; `route` is required with `incomingCall`. */
+  | (InputBase & { kind: 'graph'; event: CallEvent; route?: ArrivalRoute })
+  | (InputBase & {
+      kind: 'offer';
+      key: string;
+      offerId: string;
+      agentId: string;
+      userId: string;
+      via: OfferVia;
+      /** Ring time for a redirect (api/call-redirect.md: 15–90 s). */
+      timeoutS?: number;
+    })
+  | (InputBase & { kind: 'offerExpired'; key: string; offerId: string })
+  | (InputBase & {
+      kind: 'callQueueAction';
+      key: string;
+      reason: 'overflowed' | 'timedOut' | 'noAgent';
+      action: CallQueueAction;
+    });
+
+export interface CallEnv {
+  /** Our webhook: where Graph sends this call's later notifications. */
+  callbackUri: string;
+}
+
+export interface Transition {
+  record: CallRecord;
+  log: CallLogEntry[];
+  commands: CallCommand[];
+  /** False when the input changed nothing (a duplicate, a late or an irrelevant notification). */
+  changed: boolean;
+  /** Why a router input was not applied (the router frees the agent it meant to offer). */
+  refused?: string;
+}
+
+export const SEEN_LIMIT = 200;
+
+export const STATE_RANK: Record<GraphCallState, number> = {
+  incoming: 0,
+  establishing: 1,
+  ringing: 1,
+  redirecting: 1,
+  established: 2,
+  hold: 2,
+  transferring: 3,
+  transferAccepted: 4,
+  terminating: 5,
+  terminated: 6,
+};
+
+/** States that prove the bot answered (a redirect happens before any answer). */
+export const ANSWERED_STATES: ReadonlySet<GraphCallState> = new Set([
+  'established',
+  'hold',
+  'transferring',
+  'transferAccepted',
+]);
+
+/** resultInfo subcode of a completed transfer / redirect (api/call-transfer.md: 0/7015 GracefulTransferCompleted). */
+export const TRANSFER_COMPLETED_SUBCODE = 7015;
+
+/** resultInfo subcode of a call Graph dropped for want of a keepAlive (408/8537, api/call-keepalive.md; issue 12 §5). */
+export const KEEP_ALIVE_EXPIRED_SUBCODE = 8537;
+
+/**
+ * The call is over or on its way out: ended, or `terminating` seen (api/call-delete.md: the bot's DELETE answers
+ * `terminating`, then `deleted`). No command is issued for a call that is ending.
+ */
+export function isEnding(r: CallRecord): boolean {
+  return r.end !== undefined || r.graphState === 'terminating' || r.hangUpAt !== undefined;
+}
+
+export function newCallRecord(callId: string, tenantId: string): CallRecord {
+  return { callId, tenantId, offers: [], tones: [], pendingOps: {}, seen: [], logSeq: 0, opSeq: 0 };
+}
+
+export function inputKey(input: CallInput): string {
+  return input.kind === 'graph' ? input.event.key : `${input.kind}:${input.key}`;
+}

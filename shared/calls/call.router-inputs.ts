@@ -1,0 +1,98 @@
+/**
+ * The call machine's transitions on the router's decisions and timers (call.rules.ts dispatches here): an offer to an
+ * agent (transfer, invite or redirect), an offer that expired, and a call queue's overflow / timeout / no-agent action.
+ * Each returns a reason when the input is refused (nothing changes; the router frees the agent it meant to offer).
+ */
+import { AGENT_REDIRECT_POLICIES, CallInput, CallQueueAction, CallTarget, isEnding } from './call.record';
+import { callPhase, describeAction, openOffer } from './call.outcome';
+import type { Step } from './call.step';
+
+export function applyOffer(t: Step, i: Extract<CallInput, { kind: 'offer' }>): string | undefined {
+  const r = t.r;
+  const phase = callPhase(r);
+  if (r.offers.some((o) => o.offerId === i.offerId)) return `offer ${i.offerId} exists`;
+  if (isEnding(r) && !r.end) return 'the call is ending';
+  if (i.via === 'redirect' ? phase !== 'arrived' : phase !== 'queued')
+    return `a call ${phase} cannot take a ${i.via} offer`;
+  const clientContext = t.clientContext(`offer:${i.offerId}`);
+  r.offers.push({
+    offerId: i.offerId,
+    agentId: i.agentId,
+    userId: i.userId,
+    via: i.via,
+    offeredAt: i.at,
+    clientContext,
+  });
+  r.pendingOps[clientContext] = { purpose: 'offer', offerId: i.offerId };
+  t.entry('offered', i.at, { agentId: i.agentId, offerId: i.offerId, callQueueId: r.callQueueId });
+  const target: CallTarget = { kind: 'user', userId: i.userId, tenantId: r.tenantId || undefined };
+  if (i.via === 'transfer')
+    t.commands.push({ op: 'transfer', callId: r.callId, target, clientContext, ...t.transferee() });
+  else if (i.via === 'invite') t.commands.push({ op: 'invite', callId: r.callId, targets: [target], clientContext });
+  else
+    t.commands.push({
+      op: 'redirect',
+      callId: r.callId,
+      targets: [target],
+      timeoutS: i.timeoutS,
+      callbackUri: t.env.callbackUri,
+      routingPolicies: [...AGENT_REDIRECT_POLICIES],
+    });
+  return undefined;
+}
+
+export function applyOfferExpired(t: Step, offerId: string, at: number): string | undefined {
+  const offer = t.r.offers.find((o) => o.offerId === offerId);
+  if (!offer) return `no offer ${offerId}`;
+  if (offer.result || t.r.end) return `offer ${offerId} is ${offer.result ?? 'over'}`;
+  t.resolveOffer(offer, 'missed', at);
+  return undefined;
+}
+
+export function applyCallQueueAction(
+  t: Step,
+  reason: 'overflowed' | 'timedOut' | 'noAgent',
+  action: CallQueueAction,
+  at: number,
+): string | undefined {
+  const r = t.r;
+  const phase = callPhase(r);
+  if (phase === 'ended' || phase === 'connected' || phase === 'unknown') return `the call is ${phase}`;
+  if (r.disposition) return `the call is leaving already (${r.disposition.reason})`;
+  if (isEnding(r)) return 'the call is ending';
+  const offer = openOffer(r);
+  if (offer) t.resolveOffer(offer, 'cancelled', at);
+  t.entry(reason, at, { callQueueId: r.callQueueId, waitMs: t.waitMs(at), detail: describeAction(action) });
+  const answered = r.answeredAt !== undefined;
+  switch (action.kind) {
+    case 'callQueue':
+      r.callQueueId = action.callQueueId; // the call keeps its arrival time
+      return undefined;
+    case 'disconnect':
+      r.disposition = { reason, at, action };
+      if (answered) t.hangUp(at);
+      else t.commands.push({ op: 'reject', callId: r.callId, reason: 'busy' });
+      return undefined;
+    case 'user':
+    case 'number': {
+      r.disposition = { reason, at, action };
+      const target: CallTarget =
+        action.kind === 'user'
+          ? { kind: 'user', userId: action.userId, tenantId: r.tenantId || undefined }
+          : { kind: 'phone', number: action.number };
+      if (answered) {
+        const clientContext = t.clientContext(reason);
+        r.pendingOps[clientContext] = { purpose: 'action' };
+        t.commands.push({ op: 'transfer', callId: r.callId, target, clientContext, ...t.transferee() });
+      } else {
+        t.commands.push({
+          op: 'redirect',
+          callId: r.callId,
+          targets: [target],
+          callbackUri: t.env.callbackUri,
+        });
+      }
+      return undefined;
+    }
+  }
+}
