@@ -29,7 +29,7 @@ import {
 import { loadConfig } from '../../../../shared/config';
 import { startSimulator, type RunningSimulator } from '../../../../simulator';
 import { defaultSeedTenant } from '../../../../simulator/seed';
-import { SIM_DATA_DIR, simJson, waitFor } from '../support/simulator';
+import { SIM_DATA_DIR, simJson, waitFor } from '../../../support/test-simulator';
 
 const NUMBER = '+14255550101';
 const CALLER = '+14255550998';
