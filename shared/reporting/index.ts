@@ -1,0 +1,7 @@
+/** Reporting: contact records, interval aggregates and historical reports (docs/metrics.md). */
+export * from './contact-record';
+export * from './wait-histogram';
+export * from './metrics';
+export * from './aggregate.rules';
+export * from './reporting.repository';
+export * from './reporting.service';
