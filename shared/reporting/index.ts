@@ -3,5 +3,6 @@ export * from './contact-record';
 export * from './wait-histogram';
 export * from './metrics';
 export * from './aggregate.rules';
+export * from './memory-buckets';
 export * from './reporting.repository';
 export * from './reporting.service';

@@ -36,6 +36,7 @@ import {
   stateSpanContribution,
 } from './aggregate.rules';
 import { ContactRecord } from './contact-record';
+import { BucketReader } from './memory-buckets';
 import { Metrics, emptyMetrics, mergeMetrics } from './metrics';
 
 export interface ReportingTables {
@@ -67,12 +68,11 @@ export function contactDay(at: number): string {
   return stamp(at).slice(0, 8);
 }
 
-/** A group of cells in one partition, with the markers of the records they come from. */
+/** A group of cells in one partition (the markers are the ids of the records they come from). */
 interface PartitionWork {
   partitionKey: string;
   dimension: Dimension;
   cells: Map<string, { rowKey: string; metrics: Metrics }>;
-  markers: string[];
 }
 
 function groupByPartition(tenantId: string, c: Contribution): Map<string, PartitionWork> {
@@ -84,14 +84,14 @@ function groupByPartition(tenantId: string, c: Contribution): Map<string, Partit
 function addCell(out: Map<string, PartitionWork>, tenantId: string, cell: Cell): void {
   const pk = partitionOf(tenantId, cell.dimension);
   let w = out.get(pk);
-  if (!w) out.set(pk, (w = { partitionKey: pk, dimension: cell.dimension, cells: new Map(), markers: [] }));
+  if (!w) out.set(pk, (w = { partitionKey: pk, dimension: cell.dimension, cells: new Map() }));
   const rk = bucketRowKey(cell.dimension, cell.grain, cell.start);
   const cur = w.cells.get(rk);
   if (cur) mergeMetrics(cur.metrics, cell.metrics);
   else w.cells.set(rk, { rowKey: rk, metrics: mergeMetrics(emptyMetrics(), cell.metrics) });
 }
 
-export class ReportingRepository {
+export class ReportingRepository implements BucketReader {
   readonly buckets: TableClient;
   readonly contacts: TableClient;
   /** Storage requests made by this repository (reads, pages of queries, writes, transactions). */
@@ -180,7 +180,7 @@ export class ReportingRepository {
         const cells = [...contactContribution(r).values()].filter((c) => partitionOf(r.tenantId, c.dimension) === pk);
         const newRows = cells.filter((c) => !chunk?.cells.has(bucketRowKey(c.dimension, c.grain, c.start))).length;
         if (chunk && chunk.cells.size + newRows + ids.length + 1 > MAX_OPS) await flush();
-        if (!chunk) chunk = { partitionKey: pk, dimension: cells[0].dimension, cells: new Map(), markers: [] };
+        if (!chunk) chunk = { partitionKey: pk, dimension: cells[0].dimension, cells: new Map() };
         const one = new Map<string, PartitionWork>([[pk, chunk]]);
         for (const c of cells) addCell(one, r.tenantId, c);
         ids.push(r.callId);

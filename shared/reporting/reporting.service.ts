@@ -14,7 +14,7 @@ import {
   emptyMetrics,
   mergeMetrics,
 } from './metrics';
-import { ReportingRepository } from './reporting.repository';
+import { BucketReader } from './memory-buckets';
 
 export const REPORT_INTERVALS = ['15m', '1h', '1d'] as const;
 export type ReportInterval = (typeof REPORT_INTERVALS)[number];
@@ -63,7 +63,7 @@ export function validateReportQuery(q: ReportQuery): { from: number; to: number;
 }
 
 export class ReportingService {
-  constructor(private readonly repo: ReportingRepository) {}
+  constructor(private readonly repo: BucketReader) {}
 
   async callQueues(q: ReportQuery): Promise<CallQueueReportRow[]> {
     const { from, to, step } = validateReportQuery(q);
@@ -88,14 +88,12 @@ export class ReportingService {
     const rows = await Promise.all(
       ids.map(async (agentId) => {
         const series = await this.series(q.tenantId, { kind: 'agent', agentId, scope }, q.interval, from, to, step);
-        return series
-          .filter(({ metrics }) => scope === ALL_CALL_QUEUES || metrics.offers > 0 || metrics.answered > 0)
-          .map(({ start, metrics }) => ({
-            agentId,
-            callQueueId: scope,
-            ...span(start, step),
-            ...agentFigures(metrics),
-          }));
+        return series.map(({ start, metrics }) => ({
+          agentId,
+          callQueueId: scope,
+          ...span(start, step),
+          ...agentFigures(metrics),
+        }));
       }),
     );
     return rows.flat();
