@@ -9,6 +9,7 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   provision: () => import('./provision').then((m) => m.run()),
   bulk: () => import('./bulk').then((m) => m.run()),
   routing: () => import('./routing').then((m) => m.run()),
+  reporting: () => import('./reporting').then((m) => m.run()),
 };
 
 async function main(): Promise<void> {

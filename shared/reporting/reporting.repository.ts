@@ -229,7 +229,12 @@ export class ReportingRepository implements BucketReader {
         if (found.some(Boolean)) throw new DuplicateError();
       }
       const cells = [...w.cells.values()];
-      const current = await Promise.all(cells.map((c) => this.read(this.buckets, pk, c.rowKey)));
+      const current = checkMarkers
+        ? await Promise.all(cells.map((c) => this.read(this.buckets, pk, c.rowKey)))
+        : await this.readRanges(
+            pk,
+            cells.map((c) => c.rowKey),
+          );
       const actions: TransactionAction[] = cells.map((c, i) => {
         const cur = current[i];
         const metrics = cur ? mergeMetrics(decodeMetrics(cur), c.metrics) : c.metrics;
@@ -342,6 +347,34 @@ export class ReportingRepository implements BucketReader {
       contactEntity(compositeKey(r.tenantId.toLowerCase(), contactDay(r.arrivedAt)), r),
       'Replace',
     );
+  }
+
+  /**
+   * The rows among `rowKeys` that exist, read as one range query per (grain, scope) — a bulk chunk's rows are
+   * consecutive buckets, so a few queries replace a point read per row.
+   */
+  private async readRanges(pk: string, rowKeys: string[]): Promise<(Record<string, unknown> | undefined)[]> {
+    const ranges = new Map<string, { lo: string; hi: string }>();
+    for (const rk of rowKeys) {
+      const prefix = rk.slice(0, rk.lastIndexOf('|'));
+      const r = ranges.get(prefix);
+      if (!r) ranges.set(prefix, { lo: rk, hi: rk });
+      else {
+        if (rk < r.lo) r.lo = rk;
+        if (rk > r.hi) r.hi = rk;
+      }
+    }
+    const found = new Map<string, Record<string, unknown>>();
+    await Promise.all(
+      [...ranges.values()].map(async ({ lo, hi }) => {
+        const filter = odata`PartitionKey eq ${pk} and RowKey ge ${lo} and RowKey le ${hi}`;
+        for await (const page of this.buckets.listEntities({ queryOptions: { filter } }).byPage()) {
+          this.requests += 1;
+          for (const e of page) found.set(String(e.rowKey), e);
+        }
+      }),
+    );
+    return rowKeys.map((rk) => found.get(rk));
   }
 
   private async read(client: TableClient, pk: string, rk: string): Promise<Record<string, unknown> | undefined> {
