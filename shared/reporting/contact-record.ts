@@ -285,7 +285,7 @@ export function buildContactRecord(call: FinishedCall): ContactRecord {
   if (rejected) outcome = 'rejected';
   else if (connection) outcome = 'answered';
   else if (callback) outcome = 'callback';
-  else if (abandonment) outcome = 'abandoned';
+  else if (abandonment || story.some((e) => e.kind === 'abandoned')) outcome = 'abandoned';
   else if (lastSegment && ['overflowed', 'timedOut', 'noAgent'].includes(lastSegment.dequeueReason))
     outcome = lastSegment.dequeueReason as ContactOutcome;
   else outcome = 'ended';
