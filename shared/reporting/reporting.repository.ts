@@ -169,39 +169,41 @@ export class ReportingRepository implements BucketReader {
     await this.pool([...touches.entries()], o.concurrency ?? 4, async ([pk, indices]) => {
       indices.sort((a, b) => records[a].arrivedAt - records[b].arrivedAt);
       let chunk: PartitionWork | undefined;
-      let ids: string[] = [];
+      let batch: ContactRecord[] = [];
       const flush = async () => {
-        if (chunk) await this.applyChunk(records[indices[0]].tenantId, chunk, ids);
+        if (chunk) await this.applyChunk(records[indices[0]].tenantId, chunk, batch);
         chunk = undefined;
-        ids = [];
+        batch = [];
       };
       for (const i of indices) {
         const r = records[i];
         const cells = [...contactContribution(r).values()].filter((c) => partitionOf(r.tenantId, c.dimension) === pk);
         const newRows = cells.filter((c) => !chunk?.cells.has(bucketRowKey(c.dimension, c.grain, c.start))).length;
-        if (chunk && chunk.cells.size + newRows + ids.length + 1 > MAX_OPS) await flush();
+        if (chunk && chunk.cells.size + newRows + batch.length + 1 > MAX_OPS) await flush();
         if (!chunk) chunk = { partitionKey: pk, dimension: cells[0].dimension, cells: new Map() };
         const one = new Map<string, PartitionWork>([[pk, chunk]]);
         for (const c of cells) addCell(one, r.tenantId, c);
-        ids.push(r.callId);
+        batch.push(r);
       }
       await flush();
     });
   }
 
   /** A chunk of whole records in one partition; on a marker that exists, falls back to one record at a time. */
-  private async applyChunk(tenantId: string, w: PartitionWork, ids: string[]): Promise<void> {
+  private async applyChunk(tenantId: string, w: PartitionWork, batch: ContactRecord[]): Promise<void> {
     try {
-      await this.transact(tenantId, w, ids, false);
+      await this.transact(
+        tenantId,
+        w,
+        batch.map((r) => r.callId),
+        false,
+      );
     } catch (e) {
       if (!(e instanceof DuplicateError)) throw e;
-      // Someone applied some of these already: the slow, exact path for each.
-      for (const id of ids) {
-        const record = await this.getContactById(tenantId, id);
-        if (!record) continue;
-        const c = contactContribution(record);
-        const one = groupByPartition(tenantId, c).get(w.partitionKey);
-        if (one) await this.applyOnce(tenantId, one, id);
+      // Someone applied some of these already: the exact path for each (a marker found skips that record).
+      for (const record of batch) {
+        const one = groupByPartition(tenantId, contactContribution(record)).get(w.partitionKey);
+        if (one) await this.applyOnce(tenantId, one, record.callId);
       }
     }
   }
@@ -329,16 +331,6 @@ export class ReportingRepository implements BucketReader {
         if (r.arrivedAt >= from && r.arrivedAt < to) yield r;
       }
     }
-  }
-
-  private async getContactById(tenantId: string, callId: string): Promise<ContactRecord | undefined> {
-    const t = tenantId.toLowerCase();
-    const filter = odata`PartitionKey ge ${`${t}|`} and PartitionKey lt ${`${t}}`} and RowKey eq ${compositeKey(callId)}`;
-    for await (const page of this.contacts.listEntities({ queryOptions: { filter } }).byPage()) {
-      this.requests += 1;
-      for (const e of page) return JSON.parse(String(e.record)) as ContactRecord;
-    }
-    return undefined;
   }
 
   private async putContact(r: ContactRecord): Promise<void> {
