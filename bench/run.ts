@@ -9,6 +9,7 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   provision: () => import('./provision.bench').then((m) => m.run()),
   bulk: () => import('./bulk.bench').then((m) => m.run()),
   routing: () => import('./routing.bench').then((m) => m.run()),
+  reporting: () => import('./reporting.bench').then((m) => m.run()),
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,8 @@
+/** Reporting: contact records, interval aggregates and historical reports (docs/metrics.md). */
+export * from './contact-record';
+export * from './wait-histogram';
+export * from './metrics';
+export * from './aggregate.rules';
+export * from './memory-buckets';
+export * from './reporting.repository';
+export * from './reporting.service';
