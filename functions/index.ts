@@ -4,6 +4,7 @@
  */
 import './startup';
 import './http/health';
+import './http/portal';
 import './http/endpoints';
 import './http/consent';
 import './http/bulk';

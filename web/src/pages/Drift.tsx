@@ -1,0 +1,123 @@
+// Drift: what the tenant changed since provisioning, and (admins) a check on demand.
+import {
+  Button,
+  Select,
+  Field,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Title2,
+  makeStyles,
+} from '@fluentui/react-components';
+import { useState } from 'react';
+import type { DriftFindingView } from '../../../shared/domain/drift-view';
+import type { Api } from '../api';
+import { ProblemBar, StatusBadge, useLoad, when } from '../components';
+
+interface DriftView {
+  tenantId: string;
+  status: string;
+  check: { instanceId: string; runtimeStatus: string; scanId?: string; phase?: string } | null;
+  lastScan: { scanId: string; status: string; startedAt: string; endedAt?: string; scanned: number } | null;
+  findings: DriftFindingView[];
+}
+
+const useStyles = makeStyles({
+  bar: { display: 'flex', gap: '16px', alignItems: 'end', margin: '12px 0 16px', flexWrap: 'wrap' },
+});
+
+const show = (v: unknown): string =>
+  v === null || v === undefined ? '—' : Array.isArray(v) ? v.join(', ') : String(v);
+
+export function DriftPage({ api, canEdit }: { api: Api; canEdit: boolean }) {
+  const styles = useStyles();
+  const [status, setStatus] = useState('open');
+  const [scanId, setScanId] = useState<string>();
+  const [checkError, setCheckError] = useState<unknown>();
+  const drift = useLoad(() => api.json<DriftView>('GET', api.tenantPath(`/drift?status=${status}`)), [status, scanId], {
+    everyMs: scanId ? 1500 : undefined,
+    until: (d) => !scanId || (d.check?.scanId === scanId && d.check.runtimeStatus === 'Completed'),
+  });
+  const checking =
+    !!scanId && !(drift.data?.check?.scanId === scanId && drift.data.check.runtimeStatus === 'Completed');
+  const checkNow = async () => {
+    setCheckError(undefined);
+    try {
+      const started = await api.json<{ scanId: string }>('POST', api.tenantPath('/drift/check'), { body: {} });
+      setScanId(started.scanId);
+    } catch (err) {
+      setCheckError(err);
+    }
+  };
+  const d = drift.data;
+  return (
+    <section aria-labelledby="drift-title">
+      <Title2 as="h1" id="drift-title">
+        Drift
+      </Title2>
+      <div className={styles.bar}>
+        <Field label="Findings">
+          <Select value={status} onChange={(_, v) => setStatus(v.value)}>
+            <option value="open">Open</option>
+            <option value="resolved">Resolved</option>
+            <option value="all">All</option>
+          </Select>
+        </Field>
+        {canEdit && (
+          <Button appearance="primary" onClick={() => void checkNow()} disabled={checking}>
+            {checking ? 'Checking…' : 'Check now'}
+          </Button>
+        )}
+        {checking && <Spinner size="tiny" label="Drift check running" />}
+      </div>
+      <ProblemBar error={checkError ?? drift.error} />
+      {d && (
+        <Text as="p">
+          {d.lastScan
+            ? `Last check ${when(d.lastScan.endedAt ?? d.lastScan.startedAt)}: ${d.lastScan.scanned} endpoints, ${d.lastScan.status}.`
+            : 'No check has run yet.'}
+        </Text>
+      )}
+      {d && (
+        <Table aria-label="Drift findings" size="small">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>Subject</TableHeaderCell>
+              <TableHeaderCell>Kind</TableHeaderCell>
+              <TableHeaderCell>Status</TableHeaderCell>
+              <TableHeaderCell>Expected</TableHeaderCell>
+              <TableHeaderCell>Actual</TableHeaderCell>
+              <TableHeaderCell>What happened</TableHeaderCell>
+              <TableHeaderCell>Last seen</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {d.findings.length === 0 && (
+              <TableRow>
+                <TableCell colSpan={7}>No {status === 'all' ? '' : status} findings.</TableCell>
+              </TableRow>
+            )}
+            {d.findings.map((f) => (
+              <TableRow key={`${f.subject}|${f.kind}`}>
+                <TableCell>{f.subject}</TableCell>
+                <TableCell>{f.kind}</TableCell>
+                <TableCell>
+                  <StatusBadge status={f.status} />
+                </TableCell>
+                <TableCell>{show(f.expected)}</TableCell>
+                <TableCell>{show(f.actual)}</TableCell>
+                <TableCell>{f.message}</TableCell>
+                <TableCell>{when(f.lastSeen)}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </section>
+  );
+}
