@@ -5,7 +5,7 @@ import { thumbprints } from './app-certificate';
 import type { SimCore } from './core';
 import { SimRequest, SimResponse, json } from './http';
 import { App, BOT_ISSUER, grantedRoleNames, Tenant } from './model';
-import { authorize, preflight, userTokenGrant } from './signin';
+import { authorize, logout, preflight, userTokenGrant } from './signin';
 import { isRecord, newId, uuidFrom } from './util';
 
 function aadError(
@@ -85,6 +85,7 @@ export function handleEntra(core: SimCore, req: SimRequest, segs: string[]): Sim
   const known = [
     'oauth2/v2.0/token',
     'oauth2/v2.0/authorize',
+    'oauth2/v2.0/logout',
     'v2.0/.well-known/openid-configuration',
     '.well-known/openid-configuration',
     'discovery/v2.0/keys',
@@ -106,6 +107,7 @@ export function handleEntra(core: SimCore, req: SimRequest, segs: string[]): Sim
   }
   if (rest.endsWith('openid-configuration')) return json(200, openIdConfiguration(core, tenant), anyOrigin);
   if (rest === 'oauth2/v2.0/authorize') return authorize(core, tenant, req);
+  if (rest === 'oauth2/v2.0/logout') return logout(req);
   if (req.method !== 'POST')
     return aadError(405, 'invalid_request', 900561, 'The endpoint only accepts POST requests.');
   return token(core, tenant, req);

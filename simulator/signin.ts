@@ -309,3 +309,10 @@ export function userTokenGrant(core: SimCore, tenant: Tenant, req: SimRequest): 
   core.log(`signed in ${user.userPrincipalName} (${assignment.roles.join(', ')}) for ${resourceId}`);
   return json(200, body, { 'cache-control': 'no-store, no-cache', pragma: 'no-cache', ...cors });
 }
+
+/** `GET /{tenant}/oauth2/v2.0/logout`: ends the (stateless) session and returns to `post_logout_redirect_uri`. */
+export function logout(req: SimRequest): SimResponse {
+  const back = req.query.get('post_logout_redirect_uri') ?? '';
+  if (back && redirectAllowed(back)) return { status: 302, headers: { location: back, 'cache-control': 'no-store' } };
+  return page(200, 'Signed out', '<h1>You signed out of your account</h1><p>You can close this window.</p>');
+}
