@@ -30,11 +30,17 @@ const useStyles = makeStyles({
     alignItems: 'center',
     gap: '16px',
     padding: '8px 24px',
-    backgroundColor: tokens.colorBrandBackground,
-    color: tokens.colorNeutralForegroundOnBrand,
+    backgroundColor: tokens.colorNeutralBackground3,
+    color: tokens.colorNeutralForeground1,
+    borderBottom: `3px solid ${tokens.colorBrandBackground}`,
   },
-  brand: { fontWeight: tokens.fontWeightSemibold, fontSize: tokens.fontSizeBase500, marginRight: 'auto' },
-  headerText: { color: tokens.colorNeutralForegroundOnBrand },
+  brand: {
+    fontWeight: tokens.fontWeightSemibold,
+    fontSize: tokens.fontSizeBase500,
+    marginRight: 'auto',
+    color: tokens.colorBrandForeground1,
+  },
+  headerText: { color: tokens.colorNeutralForeground1 },
   body: { display: 'flex', flex: 1, minHeight: 0 },
   nav: {
     width: '220px',
@@ -126,7 +132,9 @@ export function StartFailure({ message }: { message: string }) {
   return (
     <Shell auth={null}>
       <main className={styles.center}>
-        <Title2 as="h1">Switchboard</Title2>
+        <Title2 block as="h1">
+          Switchboard
+        </Title2>
         <MessageBar intent="error" role="alert">
           <MessageBarBody>{message}</MessageBarBody>
         </MessageBar>
@@ -142,7 +150,9 @@ export function App({ auth }: { auth: Auth }) {
     return (
       <Shell auth={auth}>
         <main className={styles.center}>
-          <Title2 as="h1">Switchboard</Title2>
+          <Title2 block as="h1">
+            Switchboard
+          </Title2>
           <Text>Provision Teams resource accounts and run your contact center. Sign in with your work account.</Text>
           <Button appearance="primary" size="large" onClick={() => void auth.signIn()}>
             Sign in

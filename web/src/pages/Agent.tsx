@@ -3,7 +3,7 @@ import { Text, Title2 } from '@fluentui/react-components';
 export function AgentPage() {
   return (
     <section aria-labelledby="agent-title">
-      <Title2 as="h1" id="agent-title">
+      <Title2 block as="h1" id="agent-title">
         Agent view
       </Title2>
       <p>

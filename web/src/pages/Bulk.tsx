@@ -25,6 +25,8 @@ const useStyles = makeStyles({
   stats: { display: 'flex', gap: '24px', flexWrap: 'wrap', margin: '8px 0 16px' },
   section: { marginTop: '24px' },
   file: { display: 'flex', flexDirection: 'column', gap: '4px' },
+  narrow: { width: '96px' },
+  field: { width: '180px' },
 });
 
 interface RejectedRow {
@@ -83,7 +85,7 @@ export function BulkPage({ api }: { api: Api }) {
 
   return (
     <section aria-labelledby="bulk-title">
-      <Title2 as="h1" id="bulk-title">
+      <Title2 block as="h1" id="bulk-title">
         Bulk import
       </Title2>
       <Text>
@@ -104,13 +106,15 @@ export function BulkPage({ api }: { api: Api }) {
       {batch && <Progress api={api} batchId={batch.batchId} />}
       {rejected.length > 0 && (
         <div className={styles.section}>
-          <Title3 as="h2">Rejected rows ({rejected.length})</Title3>
+          <Title3 block as="h2">
+            Rejected rows ({rejected.length})
+          </Title3>
           <Table aria-label="Rejected rows" size="small">
             <TableHeader>
               <TableRow>
-                <TableHeaderCell>Row</TableHeaderCell>
-                <TableHeaderCell>Line</TableHeaderCell>
-                <TableHeaderCell>Field</TableHeaderCell>
+                <TableHeaderCell className={styles.narrow}>Row</TableHeaderCell>
+                <TableHeaderCell className={styles.narrow}>Line</TableHeaderCell>
+                <TableHeaderCell className={styles.field}>Field</TableHeaderCell>
                 <TableHeaderCell>What to fix</TableHeaderCell>
               </TableRow>
             </TableHeader>
@@ -160,7 +164,9 @@ function Progress({ api, batchId }: { api: Api; batchId: string }) {
   const s = status.data;
   return (
     <div className={styles.section} aria-live="polite">
-      <Title3 as="h2">Batch {batchId}</Title3>
+      <Title3 block as="h2">
+        Batch {batchId}
+      </Title3>
       <ProblemBar error={status.error} />
       {s && (
         <>

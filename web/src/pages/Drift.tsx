@@ -57,7 +57,7 @@ export function DriftPage({ api, canEdit }: { api: Api; canEdit: boolean }) {
   const d = drift.data;
   return (
     <section aria-labelledby="drift-title">
-      <Title2 as="h1" id="drift-title">
+      <Title2 block as="h1" id="drift-title">
         Drift
       </Title2>
       <div className={styles.bar}>

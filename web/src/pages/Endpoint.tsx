@@ -13,6 +13,7 @@ import {
   Title2,
   Title3,
   makeStyles,
+  mergeClasses,
   tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
@@ -36,6 +37,8 @@ const useStyles = makeStyles({
     borderRadius: '50%',
     backgroundColor: tokens.colorBrandBackground,
   },
+  dotFailed: { backgroundColor: tokens.colorPaletteRedBackground3 },
+  dotQuiet: { backgroundColor: tokens.colorNeutralStroke1 },
   stepHead: { display: 'flex', gap: '8px', alignItems: 'center' },
   meta: { color: tokens.colorNeutralForeground2 },
   error: { color: tokens.colorPaletteRedForeground1 },
@@ -64,7 +67,7 @@ export function EndpointPage({ api, canEdit }: { api: Api; canEdit: boolean }) {
   return (
     <section aria-labelledby="endpoint-title">
       <PageLink to="/endpoints">← Endpoints</PageLink>
-      <Title2 as="h1" id="endpoint-title">
+      <Title2 block as="h1" id="endpoint-title">
         {upn}
       </Title2>
       <ProblemBar error={endpoint.error} />
@@ -122,14 +125,23 @@ export function EndpointPage({ api, canEdit }: { api: Api; canEdit: boolean }) {
             </div>
           )}
           <ProblemBar error={removeError} />
-          <Title3 as="h2">Steps</Title3>
+          <Title3 block as="h2">
+            Steps
+          </Title3>
           {(e.steps ?? []).length === 0 ? (
             <Text>No steps recorded yet.</Text>
           ) : (
             <ol className={styles.timeline} aria-label="Step log">
               {(e.steps ?? []).map((s, i) => (
                 <li key={`${s.name}-${i}`} className={styles.step}>
-                  <span className={styles.dot} aria-hidden="true" />
+                  <span
+                    className={mergeClasses(
+                      styles.dot,
+                      s.status === 'Failed' && styles.dotFailed,
+                      (s.status === 'Skipped' || s.status === 'Pending') && styles.dotQuiet,
+                    )}
+                    aria-hidden="true"
+                  />
                   <div className={styles.stepHead}>
                     <Text weight="semibold">{s.name}</Text>
                     <StatusBadge status={s.status} />

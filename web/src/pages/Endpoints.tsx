@@ -48,6 +48,9 @@ const useStyles = makeStyles({
     margin: '12px 0 24px',
   },
   actions: { display: 'flex', gap: '8px', alignItems: 'center', marginTop: '12px' },
+  listHeading: { marginTop: '24px' },
+  upn: { width: '38%' },
+  upnCell: { overflowWrap: 'anywhere' },
 });
 
 export function EndpointsPage({ api, canEdit }: { api: Api; canEdit: boolean }) {
@@ -64,18 +67,20 @@ export function EndpointsPage({ api, canEdit }: { api: Api; canEdit: boolean }) 
   );
   return (
     <section aria-labelledby="endpoints-title">
-      <Title2 as="h1" id="endpoints-title">
+      <Title2 block as="h1" id="endpoints-title">
         Endpoints
       </Title2>
       {canEdit && <AddEndpoint api={api} />}
-      <Title3 as="h2">Resource accounts</Title3>
+      <Title3 block as="h2" className={styles.listHeading}>
+        Resource accounts
+      </Title3>
       <ProblemBar error={list.error} />
       {list.loading && !list.data && <Spinner label="Loading endpoints…" />}
       {list.data && (
         <Table aria-label="Endpoints" size="small">
           <TableHeader>
             <TableRow>
-              <TableHeaderCell>User principal name</TableHeaderCell>
+              <TableHeaderCell className={styles.upn}>User principal name</TableHeaderCell>
               <TableHeaderCell>Display name</TableHeaderCell>
               <TableHeaderCell>Number</TableHeaderCell>
               <TableHeaderCell>Call queue</TableHeaderCell>
@@ -90,7 +95,7 @@ export function EndpointsPage({ api, canEdit }: { api: Api; canEdit: boolean }) 
             )}
             {list.data.value.map((e) => (
               <TableRow key={e.userPrincipalName}>
-                <TableCell>
+                <TableCell className={styles.upnCell}>
                   <PageLink to={`/endpoints/${encodeURIComponent(e.userPrincipalName)}`}>
                     {e.userPrincipalName}
                   </PageLink>
@@ -185,7 +190,7 @@ function AddEndpoint({ api }: { api: Api }) {
   );
   return (
     <form onSubmit={(ev) => void submit(ev)} aria-labelledby="add-title" noValidate>
-      <Title3 as="h2" id="add-title">
+      <Title3 block as="h2" id="add-title">
         Add an endpoint
       </Title3>
       <div className={styles.form}>

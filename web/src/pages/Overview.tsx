@@ -37,12 +37,18 @@ export function OverviewPage({ api, admin }: { api: Api; admin: boolean }) {
   );
   return (
     <section aria-labelledby="overview-title">
-      <Title2 as="h1" id="overview-title">
+      <Title2 block as="h1" id="overview-title">
         Overview
       </Title2>
       <div className={styles.grid}>
         <Card>
-          <CardHeader header={<Title3 as="h2">Service health</Title3>} />
+          <CardHeader
+            header={
+              <Title3 block as="h2">
+                Service health
+              </Title3>
+            }
+          />
           {health.loading && !health.data && <Spinner label="Checking…" />}
           <ProblemBar error={health.error} />
           {health.data && (
@@ -62,7 +68,13 @@ export function OverviewPage({ api, admin }: { api: Api; admin: boolean }) {
         </Card>
         {admin && (
           <Card>
-            <CardHeader header={<Title3 as="h2">Contact-center bot consent</Title3>} />
+            <CardHeader
+              header={
+                <Title3 block as="h2">
+                  Contact-center bot consent
+                </Title3>
+              }
+            />
             {consent.loading && !consent.data && <Spinner label="Reading consent…" />}
             <ProblemBar error={consent.error} />
             {consent.data && (
