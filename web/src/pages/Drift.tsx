@@ -28,8 +28,12 @@ interface DriftView {
 }
 
 const useStyles = makeStyles({
+  more: { marginTop: '12px' },
   bar: { display: 'flex', gap: '16px', alignItems: 'end', margin: '12px 0 16px', flexWrap: 'wrap' },
 });
+
+/** Findings rendered at a time: a tenant can hold thousands. */
+const PAGE = 50;
 
 const show = (v: unknown): string =>
   v === null || v === undefined ? '—' : Array.isArray(v) ? v.join(', ') : String(v);
@@ -39,6 +43,7 @@ export function DriftPage({ api, canEdit }: { api: Api; canEdit: boolean }) {
   const [status, setStatus] = useState('open');
   const [scanId, setScanId] = useState<string>();
   const [checkError, setCheckError] = useState<unknown>();
+  const [shown, setShown] = useState(PAGE);
   const drift = useLoad(() => api.json<DriftView>('GET', api.tenantPath(`/drift?status=${status}`)), [status, scanId], {
     everyMs: scanId ? 1500 : undefined,
     until: (d) => !scanId || (d.check?.scanId === scanId && d.check.runtimeStatus === 'Completed'),
@@ -102,7 +107,7 @@ export function DriftPage({ api, canEdit }: { api: Api; canEdit: boolean }) {
                 <TableCell colSpan={7}>No {status === 'all' ? '' : status} findings.</TableCell>
               </TableRow>
             )}
-            {d.findings.map((f) => (
+            {d.findings.slice(0, shown).map((f) => (
               <TableRow key={`${f.subject}|${f.kind}`}>
                 <TableCell>{f.subject}</TableCell>
                 <TableCell>{f.kind}</TableCell>
@@ -117,6 +122,11 @@ export function DriftPage({ api, canEdit }: { api: Api; canEdit: boolean }) {
             ))}
           </TableBody>
         </Table>
+      )}
+      {d && d.findings.length > shown && (
+        <Button className={styles.more} onClick={() => setShown((n) => n + PAGE)}>
+          Show {Math.min(PAGE, d.findings.length - shown)} more of {d.findings.length - shown}
+        </Button>
       )}
     </section>
   );

@@ -212,7 +212,7 @@ function AddEndpoint({ api }: { api: Api }) {
             <option value="operatorConnect">Operator Connect</option>
           </Select>
         </Field>
-        {field('usageLocation', 'Usage location', { hint: "Defaults to the number's country.", placeholder: 'US' })}
+        {field('usageLocation', 'Usage location', { hint: "Two letters, like US; defaults to the number's country." })}
         {field('queueId', 'Call queue id', { hint: 'Optional.' })}
       </div>
       <ProblemBar error={problem?.problem.errors?.every((e) => e.field && e.field in form) ? undefined : error} />
