@@ -29,6 +29,8 @@ interface DriftView {
 
 const useStyles = makeStyles({
   more: { marginTop: '12px' },
+  cell: { overflowWrap: 'anywhere', verticalAlign: 'top', paddingTop: '6px', paddingBottom: '6px' },
+  wide: { width: '24%' },
   bar: { display: 'flex', gap: '16px', alignItems: 'end', margin: '12px 0 16px', flexWrap: 'wrap' },
 });
 
@@ -92,12 +94,12 @@ export function DriftPage({ api, canEdit }: { api: Api; canEdit: boolean }) {
         <Table aria-label="Drift findings" size="small">
           <TableHeader>
             <TableRow>
-              <TableHeaderCell>Subject</TableHeaderCell>
+              <TableHeaderCell className={styles.wide}>Subject</TableHeaderCell>
               <TableHeaderCell>Kind</TableHeaderCell>
               <TableHeaderCell>Status</TableHeaderCell>
               <TableHeaderCell>Expected</TableHeaderCell>
               <TableHeaderCell>Actual</TableHeaderCell>
-              <TableHeaderCell>What happened</TableHeaderCell>
+              <TableHeaderCell className={styles.wide}>What happened</TableHeaderCell>
               <TableHeaderCell>Last seen</TableHeaderCell>
             </TableRow>
           </TableHeader>
@@ -109,15 +111,15 @@ export function DriftPage({ api, canEdit }: { api: Api; canEdit: boolean }) {
             )}
             {d.findings.slice(0, shown).map((f) => (
               <TableRow key={`${f.subject}|${f.kind}`}>
-                <TableCell>{f.subject}</TableCell>
-                <TableCell>{f.kind}</TableCell>
-                <TableCell>
+                <TableCell className={styles.cell}>{f.subject}</TableCell>
+                <TableCell className={styles.cell}>{f.kind}</TableCell>
+                <TableCell className={styles.cell}>
                   <StatusBadge status={f.status} />
                 </TableCell>
-                <TableCell>{show(f.expected)}</TableCell>
-                <TableCell>{show(f.actual)}</TableCell>
-                <TableCell>{f.message}</TableCell>
-                <TableCell>{when(f.lastSeen)}</TableCell>
+                <TableCell className={styles.cell}>{show(f.expected)}</TableCell>
+                <TableCell className={styles.cell}>{show(f.actual)}</TableCell>
+                <TableCell className={styles.cell}>{f.message}</TableCell>
+                <TableCell className={styles.cell}>{when(f.lastSeen)}</TableCell>
               </TableRow>
             ))}
           </TableBody>
