@@ -97,4 +97,36 @@ module.exports = tseslint.config(
       '**/shared/!(domain)/**',
     ]),
   },
+  {
+    // The portal runs in browsers: it calls the HTTP API and shares only the domain's types with the app.
+    files: ['web/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/functions/**',
+                '**/orchestrations/**',
+                '**/devhost/**',
+                '**/simulator/**',
+                '**/cli/**',
+                '**/scripts/**',
+                '**/shared/!(domain)/**',
+                'node:*',
+              ],
+              message: 'See DESIGN.md: the portal imports nothing of the app but shared/domain types.',
+            },
+            {
+              group: ['**/shared/domain/**', '**/shared/domain'],
+              allowTypeImports: true,
+              message: 'The portal takes only types from shared/domain (import type).',
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
 );

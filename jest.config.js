@@ -22,5 +22,12 @@ module.exports = {
       roots: ['<rootDir>/tests/integration'],
       transform: { '^.+\\.ts$': tsJest },
     },
+    {
+      // The portal in Debian's Chromium (playwright-core), against the whole system.
+      displayName: 'browser',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/tests/browser'],
+      transform: { '^.+\\.ts$': tsJest },
+    },
   ],
 };

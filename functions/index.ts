@@ -4,6 +4,7 @@
  */
 import './startup';
 import './http/health';
+import './http/portal';
 import './http/endpoints-list';
 import './http/endpoints-create';
 import './http/endpoint-get';

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       [
         '',
         'Switchboard is up.',
+        `  portal     ${origin}/api/portal/   (sign in as admin@contoso.com, supervisor@contoso.com or agent01@contoso.com)`,
         `  API        ${origin}/api   (health: ${origin}/api/health)`,
         `  simulator  ${simulator.match[1]}   (state: ${simulator.match[1]}/_sim/state)`,
         `  tenant     ${local.tenantId}`,

@@ -5,6 +5,7 @@ import { thumbprints } from './app-certificate';
 import type { SimCore } from './core';
 import { SimRequest, SimResponse, json } from './http';
 import { App, BOT_ISSUER, grantedRoleNames, Tenant } from './model';
+import { authorize, logout, preflight, userTokenGrant } from './signin';
 import { isRecord, newId, uuidFrom } from './util';
 
 function aadError(
@@ -83,14 +84,19 @@ export function handleEntra(core: SimCore, req: SimRequest, segs: string[]): Sim
   }
   const known = [
     'oauth2/v2.0/token',
+    'oauth2/v2.0/authorize',
+    'oauth2/v2.0/logout',
     'v2.0/.well-known/openid-configuration',
     '.well-known/openid-configuration',
     'discovery/v2.0/keys',
     'discovery/keys',
   ];
   if (!known.includes(rest)) return undefined;
+  if (req.method === 'OPTIONS' && rest !== 'oauth2/v2.0/authorize') return preflight(req);
   const tenant = core.tenantByIdOrDomain(tenantSeg);
-  if (rest.startsWith('discovery')) return json(200, jwks(core));
+  // Browsers (MSAL.js) read the metadata and keys cross-origin: Entra allows any origin there.
+  const anyOrigin = { 'access-control-allow-origin': '*' };
+  if (rest.startsWith('discovery')) return json(200, jwks(core), anyOrigin);
   if (!tenant) {
     return aadError(
       400,
@@ -99,7 +105,9 @@ export function handleEntra(core: SimCore, req: SimRequest, segs: string[]): Sim
       `Tenant '${tenantSeg}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
     );
   }
-  if (rest.endsWith('openid-configuration')) return json(200, openIdConfiguration(core, tenant));
+  if (rest.endsWith('openid-configuration')) return json(200, openIdConfiguration(core, tenant), anyOrigin);
+  if (rest === 'oauth2/v2.0/authorize') return authorize(core, tenant, req);
+  if (rest === 'oauth2/v2.0/logout') return logout(req);
   if (req.method !== 'POST')
     return aadError(405, 'invalid_request', 900561, 'The endpoint only accepts POST requests.');
   return token(core, tenant, req);
@@ -110,6 +118,8 @@ function formBody(req: SimRequest): URLSearchParams {
 }
 
 function token(core: SimCore, tenant: Tenant, req: SimRequest): SimResponse {
+  const userGrant = userTokenGrant(core, tenant, req);
+  if (userGrant) return userGrant;
   const form = formBody(req);
   let clientId = form.get('client_id') ?? '';
   let secret = form.get('client_secret') ?? '';

@@ -8,6 +8,7 @@ import { callRoutes } from './graph/calls';
 import { directoryRoutes } from './graph/directory';
 import { ensureAppCertificate } from './app-certificate';
 import { MANAGED_IDENTITY_HEADER } from './entra';
+import { PORTAL_CLIENT_ID } from './signin';
 import { numberRoutes } from './graph/numbers';
 import { resourceAccountRoutes } from './graph/resource-accounts';
 import { GraphRouter } from './graph/router';
@@ -69,6 +70,8 @@ export interface LocalSettings {
   botOpenIdConfigurationUrl: string;
   botIssuer: string;
   api: { audience: string; issuer: string; openIdConfigurationUrl: string; jwksUri: string };
+  /** the portal's SPA app registration: MSAL.js signs in at `authority` with this client id */
+  portal: { clientId: string; authority: string };
   webhookUrl: string;
   controlUrl: string;
 }
@@ -150,6 +153,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
         openIdConfigurationUrl: `${core.baseUrl}/${t.tenantId}/v2.0/.well-known/openid-configuration`,
         jwksUri: `${core.baseUrl}/${t.tenantId}/discovery/v2.0/keys`,
       },
+      portal: { clientId: PORTAL_CLIENT_ID, authority: `${core.baseUrl}/${t.tenantId}` },
       webhookUrl: core.faults.webhookUrl,
       controlUrl: `${core.baseUrl}/_sim`,
     };

@@ -233,6 +233,8 @@ export interface Tenant {
   instances: Map<string, ApplicationInstance>;
   presence: Map<string, Presence>;
   agentProfiles: Map<string, AgentProfile>;
+  /** user id → the person's app roles on Switchboard's API (and supervisors' call queues): who may sign in */
+  apiUsers: Map<string, { roles: string[]; queues?: string[] }>;
 }
 
 export function appByAudience(tenant: Tenant, audience: string): App | undefined {

@@ -72,6 +72,13 @@ export interface SeedUser {
   agent?: Partial<AgentProfile>;
 }
 
+/** A person's app roles on Switchboard's API (an app role assignment to a user) and, for supervisors, their call queues. */
+export interface SeedApiUser {
+  userPrincipalName: string;
+  roles: string[];
+  queues?: string[];
+}
+
 export interface SeedNumber {
   telephoneNumber: string;
   numberType: NumberType;
@@ -102,6 +109,8 @@ export interface SeedTenant {
   resourceAccountPoolAcquired?: boolean;
   apps?: SeedApp[];
   users?: SeedUser[];
+  /** people who may sign in to the portal (browser sign-in at /{tenant}/oauth2/v2.0/authorize) with their API roles */
+  apiUsers?: SeedApiUser[];
   /** generate N agent users agent01@<domain>… with MCOEV and presence Available */
   generateAgents?: { count: number; domain?: string; usageLocation?: string };
   numbers?: SeedNumber[];
@@ -189,6 +198,17 @@ export function defaultSeedTenant(): SeedTenant {
       },
     ],
     generateAgents: { count: 50, domain: 'contoso.com', usageLocation: 'US' },
+    users: [
+      { userPrincipalName: 'admin@contoso.com', displayName: 'Megan Bowen', usageLocation: 'US' },
+      { userPrincipalName: 'supervisor@contoso.com', displayName: 'Nestor Wilke', usageLocation: 'US' },
+    ],
+    apiUsers: [
+      { userPrincipalName: 'admin@contoso.com', roles: ['Switchboard.Admin'] },
+      { userPrincipalName: 'supervisor@contoso.com', roles: ['Switchboard.Supervisor'], queues: ['sales', 'support'] },
+      { userPrincipalName: 'agent01@contoso.com', roles: ['Switchboard.Agent'] },
+      { userPrincipalName: 'agent02@contoso.com', roles: ['Switchboard.Agent'] },
+      { userPrincipalName: 'agent03@contoso.com', roles: ['Switchboard.Agent'] },
+    ],
     numbers,
   };
 }
@@ -287,6 +307,7 @@ export function buildTenant(seed: SeedTenant, opts: BuildOptions): Tenant {
     instances: new Map(),
     presence: new Map(),
     agentProfiles: new Map(),
+    apiUsers: new Map(),
   };
   const addApp = (app: App): void => {
     tenant.apps.set(app.appId, app);
@@ -370,6 +391,11 @@ export function buildTenant(seed: SeedTenant, opts: BuildOptions): Tenant {
     }
   }
   for (const u of seed.users ?? []) addUser(u, 'user');
+  for (const a of seed.apiUsers ?? []) {
+    const user = tenant.usersByUpn.get(a.userPrincipalName.toLowerCase());
+    if (!user) throw new Error(`seed ${tid}: apiUsers names unknown user ${a.userPrincipalName}`);
+    tenant.apiUsers.set(user.id, { roles: [...a.roles], ...(a.queues ? { queues: [...a.queues] } : {}) });
+  }
 
   for (const a of seed.apps ?? []) {
     const appId = a.appId ?? uuidFrom(`${tid}:app:${a.displayName}`);

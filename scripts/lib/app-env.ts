@@ -20,5 +20,7 @@ export function appEnvForSimulator(s: LocalSettings): Record<string, string> {
     BOT_TOKEN_ISSUER: s.botIssuer,
     BOT_OPENID_CONFIG_URL: s.botOpenIdConfigurationUrl,
     NODE_EXTRA_CA_CERTS: s.caPath,
+    PORTAL_CLIENT_ID: s.portal.clientId,
+    PORTAL_TENANT: s.tenantId,
   };
 }

@@ -113,6 +113,19 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
     doc: 'Redirect URI registered on the app, used in admin-consent links.',
   },
   {
+    name: 'PORTAL_CLIENT_ID',
+    doc: "Client id of the portal's app registration (platform: single-page application); empty = the portal cannot sign in.",
+  },
+  {
+    name: 'PORTAL_TENANT',
+    doc: 'Tenant the portal signs in to (`{AUTHORITY_HOST}/{PORTAL_TENANT}`): a tenant id or domain, or `organizations`.',
+    default: 'organizations',
+  },
+  {
+    name: 'PORTAL_API_SCOPE',
+    doc: "Scope the portal asks for on Switchboard's API; empty = `{API_AUDIENCE}/.default`.",
+  },
+  {
     name: 'DRIFT_SCHEDULE',
     doc: 'NCRONTAB schedule (6 fields, seconds first) of the drift check timer.',
     default: '0 */15 * * * *',

@@ -307,7 +307,9 @@ test('state reports apps, users, skus and numbers of the seed', async () => {
   const s = await state(t);
   const tenant = s.tenants[0];
   expect(tenant.domain).toBe('contoso.onmicrosoft.com');
-  expect(tenant.users.filter((u) => u.accountType === 'user')).toHaveLength(50);
+  // 50 agents, plus the portal's admin and supervisor (unlicensed).
+  expect(tenant.users.filter((u) => u.accountType === 'user')).toHaveLength(52);
+  expect(tenant.users.filter((u) => /^agent\d\d@/.test(u.userPrincipalName))).toHaveLength(50);
   expect(tenant.numbers).toHaveLength(100);
   const byType = (ty: string): number => tenant.numbers.filter((n) => n.numberType === ty).length;
   expect([byType('callingPlan'), byType('directRouting'), byType('operatorConnect')]).toEqual([60, 30, 10]);
