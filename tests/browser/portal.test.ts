@@ -5,7 +5,7 @@
  * critical violations and without Content-Security-Policy violations; screenshots land in test-results/.
  */
 import { startSystem, type System } from '../../scripts/lib/system';
-import { FAST_FAULTS, FAST_WAITS, uniqueUpn } from '../support/endpoints';
+import { FAST_FAULTS, FAST_WAITS, uniqueUpn } from '../support/endpoints-api';
 import { launch, screenshot, seriousViolations, signIn, type TestBrowser } from './browser';
 
 let system: System;

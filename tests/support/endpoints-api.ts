@@ -1,9 +1,9 @@
 /** Helpers for end-to-end tests of the endpoints API against a started {@link System}. */
 import { randomBytes } from 'node:crypto';
 import type { System } from '../../scripts/lib/system';
-import type { SimState } from '../integration/simulator/helpers';
+import type { SimState } from './simulator-state';
 
-export type { SimState } from '../integration/simulator/helpers';
+export type { SimState } from './simulator-state';
 
 export interface EndpointBody {
   userPrincipalName: string;

@@ -4,6 +4,7 @@
  * NODE_EXTRA_CA_CERTS pointing at it — the same mechanism `npm start` uses — so we check that and say how to run.
  */
 import path from 'node:path';
+import type { SimState } from './simulator-state';
 import { startSimulator, type RunningSimulator } from '../../simulator';
 
 export const REPO = path.resolve(__dirname, '../..');
@@ -32,21 +33,9 @@ export async function simJson<T>(sim: RunningSimulator, method: string, p: strin
   return (await res.json()) as T;
 }
 
-export interface SimApp {
-  appId: string;
-  displayName: string;
-  clientSecret: string;
-  servicePrincipalId: string;
-}
+export type { SimApp, SimStats } from './simulator-state';
 
-export interface SimStats {
-  requests: number;
-  throttled: number;
-  faulted: number;
-  retryAfterViolations: number;
-}
-
-export async function simState(sim: RunningSimulator): Promise<{ tenants: { apps: SimApp[] }[]; stats: SimStats }> {
+export async function simState(sim: RunningSimulator): Promise<SimState> {
   return simJson(sim, 'GET', `/_sim/state?tenantId=${sim.tenantId}`);
 }
 

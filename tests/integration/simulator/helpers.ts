@@ -16,6 +16,9 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningSimulator, startSimulator, StartOptions } from '../../../simulator';
+import type { SimState, SimStateApp } from '../../support/simulator-state';
+
+export type { SimState, SimStateApp } from '../../support/simulator-state';
 
 export interface TestSim {
   sim: RunningSimulator;
@@ -142,58 +145,6 @@ export async function eventually<T>(
     if (Date.now() > end) throw new Error('condition not met in time');
     await sleep(stepMs);
   }
-}
-
-export interface SimStateApp {
-  appId: string;
-  displayName: string;
-  clientSecret: string;
-  applicationPermissions: string[];
-  delegatedPermissions: string[];
-}
-
-export interface SimState {
-  tenants: {
-    tenantId: string;
-    domain: string;
-    botAppId: string;
-    apps: SimStateApp[];
-    applicationInstances: {
-      objectId: string;
-      userPrincipalName: string;
-      applicationId: string | null;
-      syncedToAps: boolean;
-      phoneNumber: string | null;
-    }[];
-    users: {
-      id: string;
-      userPrincipalName: string;
-      usageLocation: string | null;
-      assignedLicenses: { skuId: string }[];
-      accountType: string;
-    }[];
-    subscribedSkus: {
-      skuId: string;
-      skuPartNumber: string;
-      prepaidUnits: { enabled: number };
-      consumedUnits: number;
-    }[];
-    numbers: {
-      telephoneNumber: string;
-      numberType: string;
-      assignmentStatus: string;
-      assignmentTargetId: string | null;
-      capabilities?: string[];
-    }[];
-    calls: { id: string; state: string; from: string; to: string; agentId?: string }[];
-  }[];
-  stats: {
-    requests: number;
-    throttled: number;
-    faulted: number;
-    retryAfterViolations: number;
-    requestsByService: Record<string, number>;
-  };
 }
 
 export async function state(t: TestSim): Promise<SimState> {
