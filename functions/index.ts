@@ -12,6 +12,8 @@ import './http/consent';
 import './http/bulk-upload';
 import './http/bulk-batch';
 import './http/bulk-cancel';
+import './http/call-notifications';
+import './queue/call-events';
 import './queue/provision-requests';
 import '../orchestrations/provisioning/provision-endpoint.orchestration';
 import '../orchestrations/provisioning/deprovision-endpoint.orchestration';

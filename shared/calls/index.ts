@@ -5,3 +5,7 @@ export * from './call-control.port';
 export * from './call-control.graph';
 export * from './call-commands';
 export * from './call.repository';
+export * from './call-events.queue';
+export * from './call-routing.port';
+export * from './call-notifications.service';
+export * from './call-routing.service';
