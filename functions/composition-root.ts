@@ -20,14 +20,21 @@ import {
   type BulkPacer,
 } from '../shared/bulk';
 import {
+  AgentsRepository,
+  CallQueueService,
+  CallQueuesRepository,
+  type TenantUserDirectory,
+} from '../shared/callqueues';
+import {
   CallEventsQueue,
+  CallQueueRouterService,
   CallNotificationIntake,
   CallRepository,
   CallRoutingService,
   GraphCallControlFactory,
   type CallEndpointDirectory,
-  type CallQueueRouter,
 } from '../shared/calls';
+import { decideOffers } from '../shared/routing';
 import { autoRemediates, loadConfig, ratesFor, type AppConfig } from '../shared/config';
 import { DriftFindingsRepository, DriftScansRepository, DriftService } from '../shared/drift';
 import {
@@ -75,6 +82,8 @@ export interface AppRoot {
   callRouting(log?: (line: string) => void): CallRoutingService;
   readonly calls: CallRepository;
   readonly callEventsQueue: CallEventsQueue;
+  /** Call queues and agents (tables `callQueues`, `agents`). */
+  readonly callQueues: CallQueueService;
 }
 
 /** How long a tenant found serving (with endpoints) is believed without asking the table again. */
@@ -147,7 +156,41 @@ export function createAppRoot(config: AppConfig): AppRoot {
   const callEventsQueue = new CallEventsQueue(connection, config.calls.eventsQueueName);
   const directory = endpointDirectory(endpoints, config.calls.extraTenants);
   const callControl = new GraphCallControlFactory(config);
-  const callQueueRouter: CallQueueRouter | undefined = undefined;
+  const callQueueRecords = new CallQueuesRepository(connection);
+  const agents = new AgentsRepository(connection);
+  const users: TenantUserDirectory = {
+    async resolveUsers(tenantId, upns) {
+      const gateway = tenantGateway(tenantId);
+      const found = await Promise.all(upns.map((upn) => gateway.getUser(upn, ['id', 'userPrincipalName'])));
+      const out = new Map<string, string>();
+      found.forEach((u, i) => {
+        if (u?.id) out.set(upns[i].toLowerCase(), u.id.toLowerCase());
+      });
+      return out;
+    },
+  };
+
+  /** The call router and the call queue router of one invocation (each needs the other). */
+  const callRouting = (log?: (line: string) => void): CallRoutingService => {
+    const router = new CallQueueRouterService({
+      callQueues: callQueueRecords,
+      agents,
+      calls,
+      decide: (input) => decideOffers(input as Parameters<typeof decideOffers>[0]),
+      applyRouterInput: (tenantId, callId, input) => service.applyRouterInput(tenantId, callId, input),
+      timers: callEventsQueue,
+      log,
+    });
+    const service: CallRoutingService = new CallRoutingService({
+      calls,
+      directory,
+      callControl,
+      router,
+      log,
+      callbackUri: config.calls.callbackUrl,
+    });
+    return service;
+  };
 
   const consentLinks = { authorityHost: config.authorityHost, redirectUri: config.adminConsentRedirectUri };
 
@@ -191,15 +234,8 @@ export function createAppRoot(config: AppConfig): AppRoot {
       queue: callEventsQueue,
       callbackUrl: config.calls.callbackUrl,
     }),
-    callRouting: (log) =>
-      new CallRoutingService({
-        calls,
-        directory,
-        callControl,
-        router: callQueueRouter,
-        log,
-        callbackUri: config.calls.callbackUrl,
-      }),
+    callRouting,
+    callQueues: new CallQueueService({ callQueues: callQueueRecords, agents, users }),
     calls,
     callEventsQueue,
     autoRemediates: (tenantId) => autoRemediates(config, tenantId),

@@ -9,3 +9,4 @@ export * from './call-events.queue';
 export * from './call-routing.port';
 export * from './call-notifications.service';
 export * from './call-routing.service';
+export * from './call-queue-router';
