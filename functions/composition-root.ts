@@ -32,6 +32,7 @@ import {
   CallRepository,
   CallRoutingService,
   GraphCallControlFactory,
+  GraphPresenceCache,
   type CallEndpointDirectory,
 } from '../shared/calls';
 import { decideOffers } from '../shared/routing';
@@ -156,6 +157,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
   const callEventsQueue = new CallEventsQueue(connection, config.calls.eventsQueueName);
   const directory = endpointDirectory(endpoints, config.calls.extraTenants);
   const callControl = new GraphCallControlFactory(config);
+  const presence = new GraphPresenceCache(config);
   const callQueueRecords = new CallQueuesRepository(connection);
   const agents = new AgentsRepository(connection);
   const users: TenantUserDirectory = {
@@ -179,6 +181,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
       decide: (input) => decideOffers(input as Parameters<typeof decideOffers>[0]),
       applyRouterInput: (tenantId, callId, input) => service.applyRouterInput(tenantId, callId, input),
       timers: callEventsQueue,
+      presence: (tenantId, ids) => presence.presence(tenantId, ids),
       log,
     });
     const service: CallRoutingService = new CallRoutingService({

@@ -10,3 +10,4 @@ export * from './call-routing.port';
 export * from './call-notifications.service';
 export * from './call-routing.service';
 export * from './call-queue-router';
+export * from './presence.graph';

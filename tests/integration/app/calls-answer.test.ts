@@ -56,6 +56,18 @@ test('a call to a Provisioned endpoint is answered and waits in its call queue; 
   expect(strangerStory.find((e) => e.kind === 'rejected')?.detail).toMatch(/not an endpoint/);
 }, 60_000);
 
+test('a caller who hangs up while waiting is abandoned, with the wait in the story', async () => {
+  // The endpoint's call queue `support` has no agents: the call waits until the caller gives up.
+  const { callId } = await placeCall(system, tenant.tenantId, ANSWERED, { patienceS: 2 });
+  const stored = await eventually(async () => {
+    const c = await calls.get(tenant.tenantId, callId);
+    return c?.record.end ? c : undefined;
+  });
+  expect(stored.record.outcome ?? 'abandoned').toBe('abandoned');
+  const abandoned = (await calls.listEvents(tenant.tenantId, callId)).find((e) => e.kind === 'abandoned');
+  expect(abandoned?.waitMs).toBeGreaterThanOrEqual(1500);
+}, 60_000);
+
 test('forged, expired and wrong-audience callback tokens → 403, nothing enqueued; a good one → 202', async () => {
   const post = (token: string | undefined, callId: string) =>
     system.api('POST', '/api/calls/notifications', {

@@ -94,3 +94,16 @@ test('an unanswered offer counts as missed and the call goes to the next agent',
   expect(view.participants.find((p) => p.kind === 'agent')?.userId?.toLowerCase()).toBe(agent02.agentId);
   expect(list.find((a) => a.userPrincipalName === 'agent01@contoso.com')?.missedOffers.sales).toBe(1);
 }, 60_000);
+
+test('an agent whose Teams presence is Busy is skipped', async () => {
+  await eventually(async () => ((await agents()).every((a) => a.state === 'available') ? true : undefined), 30_000);
+  await system.sim('POST', '/_sim/agents/agent01@contoso.com/profile', { answerProbability: 1 });
+  await system.sim('POST', '/_sim/agents/agent01@contoso.com/presence', { availability: 'Busy', activity: 'InACall' });
+  const { callId } = await placeCall(system, tenant.tenantId, NUMBER, { handleTimeS: 3 });
+  const view = await eventually(async () => {
+    const v = await simCall(system, callId);
+    return v.participants.some((p) => p.kind === 'agent') ? v : undefined;
+  }, 30_000);
+  const agent02 = (await agents()).find((a) => a.userPrincipalName === 'agent02@contoso.com')!;
+  expect(view.participants.find((p) => p.kind === 'agent')?.userId?.toLowerCase()).toBe(agent02.agentId);
+}, 60_000);
