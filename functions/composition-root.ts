@@ -8,7 +8,7 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { ApiTokenValidator } from '../shared/auth';
+import { ApiTokenValidator, BotNotificationTokenValidator } from '../shared/auth';
 import {
   BulkBatchesRepository,
   BulkQueueService,
@@ -19,6 +19,23 @@ import {
   ProvisionRequestQueue,
   type BulkPacer,
 } from '../shared/bulk';
+import {
+  AgentsRepository,
+  CallQueueService,
+  CallQueuesRepository,
+  type TenantUserDirectory,
+} from '../shared/callqueues';
+import {
+  CallEventsQueue,
+  CallQueueRouterService,
+  CallNotificationIntake,
+  CallRepository,
+  CallRoutingService,
+  GraphCallControlFactory,
+  GraphPresenceCache,
+  type CallEndpointDirectory,
+} from '../shared/calls';
+import { decideOffers } from '../shared/routing';
 import { autoRemediates, loadConfig, ratesFor, type AppConfig } from '../shared/config';
 import { DriftFindingsRepository, DriftScansRepository, DriftService } from '../shared/drift';
 import {
@@ -60,6 +77,51 @@ export interface AppRoot {
   readonly provisioningActivities: ProvisioningActivities;
   readonly recordActivities: RecordActivities;
   readonly driftActivities: DriftActivities;
+  /** The calling webhook's work: token, tenant, envelope, `call-events` storage queue. */
+  readonly callNotificationIntake: CallNotificationIntake;
+  /** The call router (the `call-events` trigger), logging through the invocation. */
+  callRouting(log?: (line: string) => void): CallRoutingService;
+  readonly calls: CallRepository;
+  readonly callEventsQueue: CallEventsQueue;
+  /** Call queues and agents (tables `callQueues`, `agents`). */
+  readonly callQueues: CallQueueService;
+}
+
+/** How long a tenant found serving (with endpoints) is believed without asking the table again. */
+const SERVED_TENANT_TTL_MS = 60_000;
+
+/** The calls capability's view of the endpoints table (provisioning's), through its port. */
+export function endpointDirectory(
+  endpoints: EndpointsRepository,
+  extraTenants: readonly string[],
+): CallEndpointDirectory {
+  const served = new Map<string, number>();
+  return {
+    async servesTenant(tenantId) {
+      const t = tenantId.toLowerCase();
+      if (extraTenants.includes(t)) return true;
+      const until = served.get(t);
+      if (until !== undefined && until > Date.now()) return true;
+      const page = await endpoints.list(t, { top: 1 });
+      if (page.items.length === 0) return false;
+      served.set(t, Date.now() + SERVED_TENANT_TTL_MS);
+      return true;
+    },
+    async findByApplicationInstance(tenantId, objectId) {
+      // One tenant's partition: a contact center has tens to hundreds of endpoints.
+      const id = objectId.toLowerCase();
+      const found = (await endpoints.listAll(tenantId)).find(
+        (e) => (e.objectId ?? e.actual?.objectId)?.toLowerCase() === id,
+      );
+      if (!found) return undefined;
+      const callQueueId = found.actual?.queueId ?? found.desired.queueId;
+      return {
+        userPrincipalName: found.desired.userPrincipalName,
+        status: found.status,
+        ...(callQueueId ? { callQueueId } : {}),
+      };
+    },
+  };
 }
 
 export function createAppRoot(config: AppConfig): AppRoot {
@@ -90,6 +152,48 @@ export function createAppRoot(config: AppConfig): AppRoot {
   const provisionQueue = new ProvisionRequestQueue(connection, config.bulk.queueName);
   const driftFindings = new DriftFindingsRepository(connection);
   const driftScans = new DriftScansRepository(connection);
+
+  const calls = new CallRepository(connection);
+  const callEventsQueue = new CallEventsQueue(connection, config.calls.eventsQueueName);
+  const directory = endpointDirectory(endpoints, config.calls.extraTenants);
+  const callControl = new GraphCallControlFactory(config);
+  const presence = new GraphPresenceCache(config);
+  const callQueueRecords = new CallQueuesRepository(connection);
+  const agents = new AgentsRepository(connection);
+  const users: TenantUserDirectory = {
+    async resolveUsers(tenantId, upns) {
+      const gateway = tenantGateway(tenantId);
+      const found = await Promise.all(upns.map((upn) => gateway.getUser(upn, ['id', 'userPrincipalName'])));
+      const out = new Map<string, string>();
+      found.forEach((u, i) => {
+        if (u?.id) out.set(upns[i].toLowerCase(), u.id.toLowerCase());
+      });
+      return out;
+    },
+  };
+
+  /** The call router and the call queue router of one invocation (each needs the other). */
+  const callRouting = (log?: (line: string) => void): CallRoutingService => {
+    const router = new CallQueueRouterService({
+      callQueues: callQueueRecords,
+      agents,
+      calls,
+      decide: (input) => decideOffers(input as Parameters<typeof decideOffers>[0]),
+      applyRouterInput: (tenantId, callId, input) => service.applyRouterInput(tenantId, callId, input),
+      timers: callEventsQueue,
+      presence: (tenantId, ids) => presence.presence(tenantId, ids),
+      log,
+    });
+    const service: CallRoutingService = new CallRoutingService({
+      calls,
+      directory,
+      callControl,
+      router,
+      log,
+      callbackUri: config.calls.callbackUrl,
+    });
+    return service;
+  };
 
   const consentLinks = { authorityHost: config.authorityHost, redirectUri: config.adminConsentRedirectUri };
 
@@ -127,6 +231,16 @@ export function createAppRoot(config: AppConfig): AppRoot {
   return {
     config,
     apiTokens: new ApiTokenValidator(config),
+    callNotificationIntake: new CallNotificationIntake({
+      tokens: new BotNotificationTokenValidator(config),
+      directory,
+      queue: callEventsQueue,
+      callbackUrl: config.calls.callbackUrl,
+    }),
+    callRouting,
+    callQueues: new CallQueueService({ callQueues: callQueueRecords, agents, users }),
+    calls,
+    callEventsQueue,
     autoRemediates: (tenantId) => autoRemediates(config, tenantId),
     consent: (tenantId) => readConsent(tenantGateway(tenantId), { appId: config.bot.appId, ...consentLinks }),
     endpointService,

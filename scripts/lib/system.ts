@@ -57,6 +57,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     AzureFunctionsJobHost__extensions__durableTask__hubName: hub,
     // Systems share the run's Azurite: each gets its own bulk queue, so no host takes another system's rows.
     BULK_QUEUE_NAME: `provision-requests-${hub.toLowerCase()}`,
+    // …and its own call-events queue, so no host routes another system's calls.
+    CALL_EVENTS_QUEUE_NAME: `call-events-${hub.toLowerCase()}`,
     ...appEnvForSimulator(simulator.settings),
     // The drift timer stays out of tests' way (it would read every tenant with endpoints in the shared Azurite);
     // a test that wants it sets DRIFT_SCHEDULE.
@@ -77,6 +79,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     if (res.status >= 400) throw new Error(`${method} ${pathname} → ${res.status}: ${res.text}`);
     return (res.text ? JSON.parse(res.text) : undefined) as T;
   };
+
+  // The simulator calls this system's webhook (the devhost's port is known only now).
+  const pointWebhook = () =>
+    simFetch('POST', '/_sim/faults', { webhookUrl: `${started.origin}/api/calls/notifications` });
+  await pointWebhook();
 
   const system: System = {
     simulator,
@@ -110,6 +117,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     restartHost: async () => {
       await started.host.stop();
       started = await startDevhost({ appDir: REPO_ROOT, env });
+      await pointWebhook();
     },
     stop: async () => {
       await started.host.stop();

@@ -36,6 +36,12 @@ export interface AppConfig {
   readonly provisioningWaits?: Partial<Record<WaitKind, WaitPolicySetting>>;
   /** Bulk import: the queue of row references (its poison queue is `<queueName>-poison`). */
   readonly bulk: { readonly queueName: string };
+  /** Calls: the storage queue of call notifications, our webhook's public URL, tenants served besides endpoints'. */
+  readonly calls: {
+    readonly eventsQueueName: string;
+    readonly callbackUrl?: string;
+    readonly extraTenants: readonly string[];
+  };
   /** Request budgets: `*` (every tenant) and per-tenant overrides, tenant ids lower-cased. */
   readonly tenantRates: Readonly<Record<string, Partial<TenantRates>>>;
 }
@@ -112,6 +118,10 @@ const BULK_QUEUE_RE = /^(?=.{3,56}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
  * The bulk queue's name straight from the environment, for the trigger's registration at module load (before, and
  * whether or not, the rest of the configuration is valid); {@link loadConfig} validates the same setting.
  */
+export function callEventsQueueName(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env.CALL_EVENTS_QUEUE_NAME?.trim() || (settingDefinition('CALL_EVENTS_QUEUE_NAME').default as string);
+}
+
 export function bulkQueueName(env: Readonly<Record<string, string | undefined>> = process.env): string {
   return env.BULK_QUEUE_NAME?.trim() || (settingDefinition('BULK_QUEUE_NAME').default as string);
 }
@@ -196,6 +206,19 @@ const schema = z.object({
   BULK_QUEUE_NAME: z.string().regex(BULK_QUEUE_RE, {
     message: 'must be 3-56 lower-case letters, digits or single dashes, starting and ending with a letter or digit',
   }),
+  CALL_EVENTS_QUEUE_NAME: z.string().regex(BULK_QUEUE_RE, {
+    message: 'must be 3-56 lower-case letters, digits or single dashes, starting and ending with a letter or digit',
+  }),
+  CALLS_CALLBACK_URL: z.string().url({ message: 'must be an absolute http(s) URL' }).optional(),
+  CALLS_TENANTS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter((t) => t !== ''),
+    ),
   TENANT_RATES: z
     .string()
     .optional()
@@ -306,6 +329,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     driftScanRetentionDays: e.DRIFT_SCAN_RETENTION_DAYS,
     version: e.SWITCHBOARD_VERSION,
     bulk: { queueName: e.BULK_QUEUE_NAME },
+    calls: {
+      eventsQueueName: e.CALL_EVENTS_QUEUE_NAME,
+      callbackUrl: e.CALLS_CALLBACK_URL,
+      extraTenants: e.CALLS_TENANTS,
+    },
   });
 }
 export * from './table';

@@ -163,6 +163,25 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
     default: 'provision-requests',
   },
   {
+    name: 'CALL_EVENTS_QUEUE_NAME',
+    doc:
+      'Storage queue that carries call notifications from the webhook to the call router (one message per ' +
+      'notification). Lower-case letters, digits and dashes, 3-56 characters.',
+    default: 'call-events',
+  },
+  {
+    name: 'CALLS_CALLBACK_URL',
+    doc:
+      "Our calling webhook as Graph must reach it (the answer's callbackUri). Default: the URL the notification " +
+      'arrived on.',
+  },
+  {
+    name: 'CALLS_TENANTS',
+    doc:
+      'Comma-separated tenant ids whose call notifications are accepted besides the tenants with endpoints ' +
+      '(a callback token whose `tid` is neither is refused 403).',
+  },
+  {
     name: 'TENANT_RATES',
     doc:
       'JSON of per-tenant request budgets shared by all instances, keyed by tenant id or `*`: ' +

@@ -12,3 +12,4 @@ export * from './bulk-view';
 export * from './endpoint-record';
 export * from './endpoint-view';
 export * from './consent-view';
+export * from './agent';

@@ -1,0 +1,100 @@
+/**
+ * The call queue API's body (issue 13 item 3), with Teams' defaults: every field validated, every error named.
+ * `PUT /api/tenants/{t}/callQueues/{queueId}` takes it whole; `PATCH` a part of it.
+ */
+import { z } from 'zod';
+
+export const CALL_QUEUE_ID_RE = /^[a-z0-9-]{1,64}$/;
+export const MAX_CALL_QUEUE_AGENTS = 2000;
+
+const actionSchema = z
+  .object({
+    kind: z.enum(['disconnect', 'callQueue', 'user', 'number']),
+    target: z.string().min(1).max(256).optional(),
+  })
+  .strict()
+  .refine((a) => a.kind === 'disconnect' || a.target !== undefined, {
+    message: 'target is required unless kind is disconnect',
+    path: ['target'],
+  });
+
+const skillName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be a skill name (letters, digits, _.-)' });
+const skillLevels = z.record(skillName, z.number().int().min(1).max(5));
+
+export const callQueueBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(128),
+    routingMethod: z.enum(['attendant', 'serial', 'roundRobin', 'longestIdle', 'skillsBased']).default('attendant'),
+    presenceBasedRouting: z.boolean().default(true),
+    agentAlertTimeS: z.number().int().min(15).max(180).default(30),
+    wrapUpS: z.number().int().min(0).max(600).default(0),
+    maxCalls: z.number().int().min(0).max(1000).default(50),
+    maxWaitS: z.number().int().min(0).max(2700).default(1200),
+    overflowAction: actionSchema.default({ kind: 'disconnect' }),
+    timeoutAction: actionSchema.default({ kind: 'disconnect' }),
+    noAgentAction: actionSchema.default({ kind: 'disconnect' }),
+    serviceLevelThresholdS: z.number().int().min(1).max(2700).default(20),
+    requiredSkills: skillLevels.optional(),
+    relaxation: z
+      .array(
+        z
+          .object({
+            afterS: z.number().int().min(0).max(2700),
+            minLevelDelta: z.number().int().min(0).max(4).optional(),
+            levels: z.record(skillName, z.number().int().min(0).max(5)).optional(),
+          })
+          .strict(),
+      )
+      .max(10)
+      .optional(),
+    missedOffersBeforeOptOut: z.number().int().min(1).max(100).optional(),
+    agents: z
+      .array(
+        z
+          .object({
+            userPrincipalName: z.string().trim().toLowerCase().email({ message: 'must be a user principal name' }),
+            order: z.number().int().min(0).max(100_000).optional(),
+          })
+          .strict(),
+      )
+      .max(MAX_CALL_QUEUE_AGENTS)
+      .default([]),
+  })
+  .strict();
+
+export type CallQueueBody = z.infer<typeof callQueueBodySchema>;
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** The body with defaults applied, or every problem with its field (`agents[3].userPrincipalName`). */
+export function parseCallQueueBody(
+  body: unknown,
+): { ok: true; value: CallQueueBody } | { ok: false; errors: FieldProblem[] } {
+  const parsed = callQueueBodySchema.safeParse(body);
+  if (parsed.success) {
+    const seen = new Set<string>();
+    const errors: FieldProblem[] = [];
+    parsed.data.agents.forEach((a, i) => {
+      if (seen.has(a.userPrincipalName))
+        errors.push({ field: `agents[${i}].userPrincipalName`, message: 'is listed twice' });
+      seen.add(a.userPrincipalName);
+    });
+    return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data };
+  }
+  return {
+    ok: false,
+    errors: parsed.error.issues.map((i) => ({
+      field:
+        i.path.reduce<string>(
+          (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+          '',
+        ) || 'body',
+      message: i.message,
+    })),
+  };
+}

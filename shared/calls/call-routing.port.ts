@@ -1,0 +1,42 @@
+/**
+ * What the call side needs from other capabilities, filled by functions/composition-root.ts: the endpoints a call
+ * may arrive on (provisioning owns them), and the routing of a call queue (the call queue capability and the pure
+ * engine). shared/calls never imports those capabilities.
+ */
+
+/** The endpoint a call arrived on, as far as routing cares. */
+export interface CallEndpoint {
+  userPrincipalName: string;
+  /** Provisioned, Provisioning, Failed, … (only Provisioned endpoints answer). */
+  status: string;
+  /** The call queue the endpoint is bound to (absent: none). */
+  callQueueId?: string;
+}
+
+export interface CallEndpointDirectory {
+  /** Whether we serve this tenant: it has endpoints (or is listed in CALLS_TENANTS). */
+  servesTenant(tenantId: string): Promise<boolean>;
+  /** The endpoint whose resource account (application instance) object id this is. */
+  findByApplicationInstance(tenantId: string, objectId: string): Promise<CallEndpoint | undefined>;
+}
+
+/**
+ * Routes a call queue: decides the offers for its waiting calls and makes them (claiming each agent first). Called
+ * after every change of a call in that call queue, and by the router's timers. Absent: calls wait, unrouted.
+ */
+export interface CallQueueRouter {
+  route(tenantId: string, callQueueId: string, now: number): Promise<void>;
+  /** A call has ended, connected, or lost its offer: free or settle the agents it held. */
+  callChanged(tenantId: string, change: CallAgentChange): Promise<void>;
+}
+
+/** What happened to a call's agent in a transition. */
+export interface CallAgentChange {
+  callId: string;
+  callQueueId?: string;
+  /** The offer's agent, with what became of it. */
+  agentId: string;
+  offerId?: string;
+  result: 'connected' | 'missed' | 'declined' | 'ended';
+  at: number;
+}
