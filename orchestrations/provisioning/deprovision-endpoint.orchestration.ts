@@ -1,5 +1,5 @@
 /**
- * `deprovisionEndpoint` (instance id `deprovision:{tenantId}:{upn}`): the provisioning chain backwards — unbind from
+ * `deprovisionEndpoint` (instance id `deprovision:{sha256(tenant|upn)}`, instance-ids.ts): the provisioning chain backwards — unbind from
  * the queue, unassign the number FIRST (a number left on a deleted account is stuck "pending"), remove the licence,
  * delete the resource account (a directory user), mark the endpoint Deprovisioned. Every step converges, so running
  * it again after a failure finishes the job.
@@ -13,7 +13,7 @@ import { recordActivities } from './records.activities';
 import { createChainRunner, StepFailed } from './chain-runner';
 
 export const DEPROVISION_ENDPOINT = 'deprovisionEndpoint';
-export const deprovisionInstanceId = (tenantId: string, upnKey: string) => `deprovision:${tenantId}:${upnKey}`;
+export { deprovisionInstanceId } from './instance-ids';
 
 export interface DeprovisionEndpointInput {
   tenantId: string;

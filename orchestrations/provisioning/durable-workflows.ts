@@ -1,21 +1,15 @@
 /**
- * EndpointWorkflows over the Durable client: instance ids are the endpoint's (`provision:{tenantId}:{upn}`,
- * `deprovision:{tenantId}:{upn}`), so Durable itself refuses a second run while one is in flight.
+ * EndpointWorkflows over the Durable client: instance ids are the endpoint's (`provision:{hash}`, `deprovision:{hash}`
+ * of tenant + UPN key, instance-ids.ts), so Durable itself refuses a second run while one is in flight. Whether a run is
+ * in flight is also asked of the legacy id (`provision:{tenantId}:{upn}`), for instances started before the hash.
  */
 import type { DurableClient } from 'durable-functions';
 import type { EndpointRecord, LicenseRule } from '../../shared/domain';
 import type { EndpointWorkflows, WorkflowKind, WorkflowStartOptions } from '../../shared/provisioning';
 import { instanceStatus, isActiveStatus } from '../instance-status';
-import {
-  DEPROVISION_ENDPOINT,
-  deprovisionInstanceId,
-  type DeprovisionEndpointInput,
-} from './deprovision-endpoint.orchestration';
-import {
-  PROVISION_ENDPOINT,
-  provisionInstanceId,
-  type ProvisionEndpointInput,
-} from './provision-endpoint.orchestration';
+import { DEPROVISION_ENDPOINT, type DeprovisionEndpointInput } from './deprovision-endpoint.orchestration';
+import { PROVISION_ENDPOINT, type ProvisionEndpointInput } from './provision-endpoint.orchestration';
+import { deprovisionInstanceId, legacyInstanceId, provisionInstanceId } from './instance-ids';
 import type { ProvisionTiming } from './chain-steps';
 
 export interface WorkflowSettings {
@@ -28,10 +22,16 @@ export function durableWorkflows(client: DurableClient, settings: WorkflowSettin
   const instanceId = (kind: WorkflowKind, tenantId: string, upnKey: string) =>
     kind === 'provision' ? provisionInstanceId(tenantId, upnKey) : deprovisionInstanceId(tenantId, upnKey);
 
-  const isRunning = async (kind: WorkflowKind, tenantId: string, upnKey: string): Promise<boolean> => {
-    const status = await instanceStatus(client, instanceId(kind, tenantId, upnKey));
+  const isActive = async (id: string): Promise<boolean> => {
+    const status = await instanceStatus(client, id);
     return !!status && isActiveStatus(status.runtimeStatus);
   };
+  /** A legacy id the store cannot hold (a `#`, too long) never named an instance: no instance, not an error. */
+  const legacyActive = (kind: WorkflowKind, tenantId: string, upnKey: string) =>
+    isActive(legacyInstanceId(kind, tenantId, upnKey)).catch(() => false);
+
+  const isRunning = async (kind: WorkflowKind, tenantId: string, upnKey: string): Promise<boolean> =>
+    (await isActive(instanceId(kind, tenantId, upnKey))) || (await legacyActive(kind, tenantId, upnKey));
 
   return {
     isRunning,

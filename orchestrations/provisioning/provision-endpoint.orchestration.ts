@@ -1,5 +1,5 @@
 /**
- * `provisionEndpoint` (instance id `provision:{tenantId}:{upn}`): consent → preflight → application instance →
+ * `provisionEndpoint` (instance id `provision:{sha256(tenant|upn)}`, instance-ids.ts): consent → preflight → application instance →
  * wait until replicated, check the app id stuck, sync → usage location → licence → number (waiting out licence
  * propagation, polling the number operation) → queue → actual state. Deterministic: all I/O is in activities, all
  * waiting is durable timers, all times come from the orchestration clock.
@@ -25,7 +25,7 @@ import { provisioningActivities as act } from './provisioning.activities';
 import type { ObservedEndpoint } from './records.activities';
 
 export const PROVISION_ENDPOINT = 'provisionEndpoint';
-export const provisionInstanceId = (tenantId: string, upnKey: string) => `provision:${tenantId}:${upnKey}`;
+export { provisionInstanceId } from './instance-ids';
 
 export type { EndpointRunResult, ProvisionTiming } from './chain-steps';
 
