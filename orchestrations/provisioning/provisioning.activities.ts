@@ -12,7 +12,7 @@ import {
   type NumberType,
 } from '../../shared/domain';
 import { readConsent } from '../../shared/provisioning';
-import { isTenantError, type NumberAssignment, type TenantGateway } from '../../shared/tenant';
+import { isTenantError, redactErrorText, type NumberAssignment, type TenantGateway } from '../../shared/tenant';
 import { activityContracts } from '../activity';
 import { fail, ok, retryLater, type Outcome } from './outcome';
 
@@ -27,8 +27,10 @@ export async function tenantCall<T>(
   } catch (err) {
     if (!isTenantError(err)) throw err;
     const extra = { code: err.code, retryAfterMs: err.retryAfterMs };
-    if (err.retryable) return retryLater(`${err.operation ?? err.source}: ${err.message}`, extra);
-    return fail(`${err.operation ?? err.source}: ${err.message}`, extra);
+    // Upstream text goes to the step log, the endpoint's error, replies and CSVs: redacted and cut first.
+    const message = redactErrorText(`${err.operation ?? err.source}: ${err.message}`);
+    if (err.retryable) return retryLater(message, extra);
+    return fail(message, extra);
   }
 }
 
