@@ -38,6 +38,8 @@ export interface DevHostOptions {
   appDir: string;
   /** Undefined → FUNCTIONS_HTTP_PORT, local.settings.json Host.LocalHttpPort, then 7071. 0 = any free port. */
   port?: number;
+  /** Interface to bind: default loopback (127.0.0.1), or DEVHOST_HOST; `*` = every interface. */
+  host?: string;
   logger: Logger;
   /** Show every log level (host.json logging.logLevel is then ignored). */
   verbose?: boolean;
@@ -108,7 +110,7 @@ export class DevHost {
 
     // 3. HTTP listens first so the origin is known before the app (and the durable SDK) reads WEBSITE_HOSTNAME.
     const port = this.options.port ?? portFromSettings(env, localSettings.Host?.LocalHttpPort);
-    const actualPort = await this.http.listen(port);
+    const actualPort = await this.http.listen(port, this.options.host ?? env.DEVHOST_HOST);
     this.origin = `http://localhost:${actualPort}`;
     env.WEBSITE_HOSTNAME = `localhost:${actualPort}`;
     env.FUNCTIONS_WORKER_RUNTIME ??= 'node';

@@ -21,6 +21,7 @@ const REEXEC_MARKER = 'DEVHOST_REEXECUTED';
 interface CliOptions {
   app: string;
   port?: number;
+  host?: string;
   verbose?: boolean;
   azuriteInMemory?: boolean;
   build: boolean;
@@ -48,6 +49,10 @@ function parseArgs(argv: string[]): CliOptions {
       '--port <port>',
       'HTTP port; 0 = any free port (default: FUNCTIONS_HTTP_PORT, local.settings.json Host.LocalHttpPort, 7071)',
       parsePort,
+    )
+    .option(
+      '--host <address>',
+      'interface to listen on (default: DEVHOST_HOST or 127.0.0.1, loopback only; * = every interface)',
     )
     .option('--verbose', 'debug-level logs')
     .option('--azurite-in-memory', 'when the devhost starts Azurite, keep its data in memory')
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
   const host = new DevHost({
     appDir,
     port: options.port,
+    host: options.host,
     logger,
     verbose: options.verbose === true,
     azuriteInMemory: options.azuriteInMemory,

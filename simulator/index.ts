@@ -42,7 +42,11 @@ export interface StartOptions {
   apiAudience?: string;
   /** write <dataDir>/local-settings.json for this instance (default true; the last started instance wins) */
   writeSettings?: boolean;
-  /** interface to bind; default: all (so both 127.0.0.1 and ::1 answer for localhost) */
+  /**
+   * Interface to bind; default: loopback (127.0.0.1; clients of `localhost` fall back to it from ::1), or the
+   * SIMULATOR_HOST environment setting. `*` binds every interface — only on a machine no one else can reach: the
+   * simulator mints tokens for anyone who asks.
+   */
   host?: string;
   quiet?: boolean;
 }
@@ -166,8 +170,9 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
       server.off('error', rej);
       res((server.address() as AddressInfo).port);
     };
-    if (opts.host) server.listen(opts.port ?? 7075, opts.host, onListen);
-    else server.listen(opts.port ?? 7075, onListen);
+    const host = opts.host ?? process.env.SIMULATOR_HOST ?? '127.0.0.1';
+    if (host === '*') server.listen(opts.port ?? 7075, onListen);
+    else server.listen(opts.port ?? 7075, host, onListen);
   });
   core.port = port;
   core.baseUrl = `https://localhost:${port}`;

@@ -12,6 +12,7 @@ function usage(): string {
     .join('\n');
   return `Usage: node dist/simulator/main.js [options]
   --port <n>            HTTPS port (env SIMULATOR_PORT, default 7075)
+  --host <address>      interface (env SIMULATOR_HOST, default 127.0.0.1 — loopback only; * = every interface)
   --data-dir <dir>      CA, keys, local-settings.json (env SIMULATOR_DATA_DIR, default .simulator)
   --seed <file>         JSON seed file (env SIMULATOR_SEED)
   --webhook <url>       bot calling webhook (env SIMULATOR_WEBHOOK_URL)
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },
+      host: { type: 'string' },
       'data-dir': { type: 'string' },
       seed: { type: 'string' },
       webhook: { type: 'string' },
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
   const portRaw = str(values.port) ?? env.SIMULATOR_PORT;
   const opts: StartOptions = {
     port: portRaw !== undefined ? Number(portRaw) : 7075,
+    host: str(values.host) ?? env.SIMULATOR_HOST,
     dataDir: str(values['data-dir']) ?? env.SIMULATOR_DATA_DIR,
     seedFile: str(values.seed) ?? env.SIMULATOR_SEED,
     webhookUrl: str(values.webhook) ?? env.SIMULATOR_WEBHOOK_URL,

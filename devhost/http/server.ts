@@ -57,8 +57,12 @@ export class HttpHost {
     this.server.keepAliveTimeout = 5000;
   }
 
-  /** Listens on 127.0.0.1-and-::1-reachable `localhost`; resolves with the actual port (`0` picks a free one). */
-  listen(port: number): Promise<number> {
+  /**
+   * Listens on loopback (127.0.0.1; `localhost` clients fall back to it from ::1) unless `host` says otherwise (`*`:
+   * every interface — the devhost has no TLS and the app's own auth only); resolves with the actual port (`0` picks a
+   * free one).
+   */
+  listen(port: number, host = '127.0.0.1'): Promise<number> {
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) => {
         if (err.code === 'EADDRINUSE')
@@ -67,11 +71,13 @@ export class HttpHost {
         else reject(err);
       };
       this.server.once('error', onError);
-      this.server.listen(port, () => {
+      const onListening = () => {
         this.server.off('error', onError);
         this.port = (this.server.address() as AddressInfo).port;
         resolve(this.port);
-      });
+      };
+      if (host === '*') this.server.listen(port, onListening);
+      else this.server.listen(port, host, onListening);
     });
   }
 

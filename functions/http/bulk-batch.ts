@@ -4,15 +4,23 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { appRoot } from '../composition-root';
-import { api, authorize, json, topParam, validationProblem } from '../lib/api-handler';
+import {
+  api,
+  authorizeTenant,
+  continuationTokenParam,
+  json,
+  pathParam,
+  topParam,
+  validationProblem,
+} from '../lib/api-handler';
 import { checkBatchId, unknownBatch } from './bulk-batch-ref';
 
 app.http('bulkBatch', {
   route: 'tenants/{tenantId}/bulk/{batchId}',
   methods: ['GET'],
   handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
-    const { tenantId, batchId } = request.params;
-    await authorize(request, tenantId, 'Switchboard.Admin', 'Switchboard.Supervisor');
+    const { tenantId } = await authorizeTenant(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
+    const batchId = pathParam(request, 'batchId');
     checkBatchId(tenantId, batchId);
     const format = (request.query.get('format') ?? '').toLowerCase();
     if (format !== '' && format !== 'json' && format !== 'csv') {
@@ -33,7 +41,7 @@ app.http('bulkBatch', {
       };
     }
     const top = topParam(request);
-    const continuationToken = request.query.get('continuationToken') ?? undefined;
+    const continuationToken = continuationTokenParam(request);
     const rowsParam = (request.query.get('rows') ?? '').toLowerCase();
     const rows = rowsParam === 'true' || rowsParam === '1' || top !== undefined || continuationToken !== undefined;
     const view = await service.status(tenantId, batchId, {

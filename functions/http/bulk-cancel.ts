@@ -1,15 +1,15 @@
 /** `POST /api/tenants/{tenantId}/bulk/{batchId}/cancel` (Admin): no further row starts; running rows finish. */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { appRoot } from '../composition-root';
-import { api, authorize, json } from '../lib/api-handler';
+import { api, authorizeTenant, json, pathParam } from '../lib/api-handler';
 import { batchPath, checkBatchId, unknownBatch } from './bulk-batch-ref';
 
 app.http('bulkCancel', {
   route: 'tenants/{tenantId}/bulk/{batchId}/cancel',
   methods: ['POST'],
   handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
-    const { tenantId, batchId } = request.params;
-    const principal = await authorize(request, tenantId, 'Switchboard.Admin');
+    const { tenantId, principal } = await authorizeTenant(request, 'Switchboard.Admin');
+    const batchId = pathParam(request, 'batchId');
     checkBatchId(tenantId, batchId);
     const view = await appRoot().bulkStatus.cancel(tenantId, batchId, principal.oid);
     if (!view) throw unknownBatch(tenantId, batchId);

@@ -12,7 +12,7 @@ import {
 } from '../../shared/bulk';
 import { problem, problemResponse } from '../../shared/http/problem';
 import { appRoot } from '../composition-root';
-import { api, authorize, json, validationProblem } from '../lib/api-handler';
+import { api, authorizeTenant, json, validationProblem } from '../lib/api-handler';
 import { batchPath } from './bulk-batch-ref';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
@@ -129,8 +129,7 @@ app.http('bulkUpload', {
   route: 'tenants/{tenantId}/bulk',
   methods: ['POST'],
   handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
-    const tenantId = request.params.tenantId;
-    const principal = await authorize(request, tenantId, 'Switchboard.Admin');
+    const { tenantId, principal } = await authorizeTenant(request, 'Switchboard.Admin');
     return upload(request, appRoot().bulkUpload, tenantId, principal.oid);
   }),
 });

@@ -5,7 +5,7 @@
 import type { HttpRequest } from '@azure/functions';
 import { startDriftCheck } from '../../orchestrations/drift/drift-check.client';
 import { appRoot } from '../composition-root';
-import { authorize, json, optionalJsonBody, validationProblem, durableApi } from '../lib/api-handler';
+import { authorizeTenant, json, optionalJsonBody, validationProblem, durableApi } from '../lib/api-handler';
 
 const driftUrl = (request: HttpRequest, tenantId: string) =>
   new URL(`/api/tenants/${encodeURIComponent(tenantId)}/drift`, request.url).toString();
@@ -32,8 +32,7 @@ async function remediateOption(request: HttpRequest): Promise<boolean | undefine
 }
 
 durableApi('driftCheckNow', 'tenants/{tenantId}/drift/check', 'POST', async (request, client) => {
-  const tenantId = request.params.tenantId;
-  await authorize(request, tenantId, 'Switchboard.Admin');
+  const { tenantId } = await authorizeTenant(request, 'Switchboard.Admin');
   const remediate = await remediateOption(request);
   const run = await startDriftCheck(client, tenantId, {
     trigger: 'api',

@@ -2,13 +2,12 @@
 import type { FindingStatusFilter } from '../../shared/drift';
 import { driftCheckStatus } from '../../orchestrations/drift/drift-check.client';
 import { appRoot } from '../composition-root';
-import { authorize, json, validationProblem, durableApi } from '../lib/api-handler';
+import { authorizeTenant, json, validationProblem, durableApi } from '../lib/api-handler';
 
 const STATUSES: readonly FindingStatusFilter[] = ['open', 'resolved', 'all'];
 
 durableApi('drift', 'tenants/{tenantId}/drift', 'GET', async (request, client) => {
-  const tenantId = request.params.tenantId;
-  await authorize(request, tenantId, 'Switchboard.Admin', 'Switchboard.Supervisor');
+  const { tenantId } = await authorizeTenant(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
   const status = (request.query.get('status') ?? 'open').trim().toLowerCase();
   if (!(STATUSES as readonly string[]).includes(status)) {
     throw validationProblem([{ field: 'status', message: `must be one of ${STATUSES.join(', ')}` }]);

@@ -1,12 +1,11 @@
 /** `DELETE /api/tenants/{tenantId}/endpoints/{upn}` (Admin): deprovision → 202 + Location. */
 import { conflict, notFound } from '../../shared/http/problem';
-import { HttpProblem, authorize, json, durableApi } from '../lib/api-handler';
+import { HttpProblem, authorizeTenant, json, durableApi } from '../lib/api-handler';
 import { endpointService, endpointUrl, upnKeyOf } from './endpoint-ref';
 
 durableApi('endpointDelete', 'tenants/{tenantId}/endpoints/{upn}', 'DELETE', async (request, client) => {
-  const tenantId = request.params.tenantId;
+  const { tenantId } = await authorizeTenant(request, 'Switchboard.Admin');
   const upnKey = upnKeyOf(request);
-  await authorize(request, tenantId, 'Switchboard.Admin');
   const service = endpointService(client);
   const outcome = await service.requestDeprovision(tenantId, upnKey);
   if (outcome.kind === 'notFound') throw new HttpProblem(notFound(`No endpoint ${upnKey} in tenant ${tenantId}.`));

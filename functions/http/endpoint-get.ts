@@ -1,12 +1,11 @@
 /** `GET /api/tenants/{tenantId}/endpoints/{upn}` (Admin, Supervisor): the endpoint, its status and step log. */
 import { notFound } from '../../shared/http/problem';
-import { HttpProblem, authorize, json, durableApi } from '../lib/api-handler';
+import { HttpProblem, authorizeTenant, json, durableApi } from '../lib/api-handler';
 import { endpointService, upnKeyOf } from './endpoint-ref';
 
 durableApi('endpointGet', 'tenants/{tenantId}/endpoints/{upn}', 'GET', async (request, client) => {
-  const tenantId = request.params.tenantId;
+  const { tenantId } = await authorizeTenant(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
   const upnKey = upnKeyOf(request);
-  await authorize(request, tenantId, 'Switchboard.Admin', 'Switchboard.Supervisor');
   const view = await endpointService(client).get(tenantId, upnKey);
   if (!view) throw new HttpProblem(notFound(`No endpoint ${upnKey} in tenant ${tenantId}.`));
   return json(200, view);

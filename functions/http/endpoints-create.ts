@@ -4,12 +4,11 @@
  */
 import { validateEndpointRequest } from '../../shared/domain';
 import { conflict, notFound } from '../../shared/http/problem';
-import { HttpProblem, authorize, json, jsonBody, validationProblem, durableApi } from '../lib/api-handler';
+import { HttpProblem, authorizeTenant, json, jsonBody, validationProblem, durableApi } from '../lib/api-handler';
 import { endpointService, endpointUrl } from './endpoint-ref';
 
 durableApi('endpointsCreate', 'tenants/{tenantId}/endpoints', 'POST', async (request, client) => {
-  const tenantId = request.params.tenantId;
-  await authorize(request, tenantId, 'Switchboard.Admin');
+  const { tenantId } = await authorizeTenant(request, 'Switchboard.Admin');
   const validation = validateEndpointRequest(await jsonBody(request));
   if (!validation.ok) throw validationProblem(validation.errors);
   const service = endpointService(client);

@@ -1,13 +1,16 @@
 import { app, type HttpResponseInit } from '@azure/functions';
-import { healthReport } from '../../shared/health/check';
+import { cachedHealthReport } from '../../shared/health/check';
 
-/** `GET /api/health` — no auth. 200 while storage answers (tenant reachability is reported, never fatal), else 503. */
+/**
+ * `GET /api/health` — no auth. 200 while storage answers (tenant reachability is reported, never fatal), else 503.
+ * The probe is cached (HEALTH_CACHE_SECONDS) and the reply names no URL and carries no upstream text.
+ */
 app.http('health', {
   route: 'health',
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: async (): Promise<HttpResponseInit> => {
-    const report = await healthReport(process.env);
+    const report = await cachedHealthReport(process.env);
     return {
       status: report.status === 'unhealthy' ? 503 : 200,
       jsonBody: report,

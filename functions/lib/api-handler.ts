@@ -6,6 +6,7 @@ import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } fro
 import * as df from 'durable-functions';
 import { AuthError, requireRole, requireTenant, type ApiRole, type Principal } from '../../shared/auth';
 import { ConfigError } from '../../shared/config';
+import { normalizeGuid } from '../../shared/domain';
 import {
   badRequest,
   forbidden,
@@ -31,12 +32,74 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
   headers: { 'cache-control': 'no-store', ...headers },
 });
 
-/** Authenticates the caller and checks they act on their own tenant with one of the roles. */
+/**
+ * Authenticates the caller and checks they act on their own tenant with one of the roles. The tenant id is checked
+ * after authentication (a stranger learns nothing from a 400): a GUID, else 400.
+ */
 export async function authorize(request: HttpRequest, tenantId: string, ...roles: ApiRole[]): Promise<Principal> {
   const principal = await appRoot().apiTokens.validate(request.headers.get('authorization'));
   requireRole(principal, ...roles);
-  requireTenant(principal, tenantId);
+  requireTenant(principal, tenantIdOf(tenantId));
   return principal;
+}
+
+/**
+ * {@link authorize} for the route's `{tenantId}`, answering the tenant id normalised once, here at the edge
+ * (lower-case GUID): what every service and table then sees.
+ */
+export async function authorizeTenant(
+  request: HttpRequest,
+  ...roles: ApiRole[]
+): Promise<{ principal: Principal; tenantId: string }> {
+  const principal = await authorize(request, request.params.tenantId ?? '', ...roles);
+  return { principal, tenantId: tenantIdOf(request.params.tenantId ?? '') };
+}
+
+/** A tenant id as the API takes it: a GUID, lower-cased; 400 otherwise. */
+export function tenantIdOf(raw: string): string {
+  const tenantId = normalizeGuid(raw);
+  if (!tenantId) {
+    throw validationProblem([{ field: 'tenantId', message: 'must be the tenant id, a GUID (8-4-4-4-12 hex digits)' }]);
+  }
+  return tenantId;
+}
+
+/** A route parameter, percent-decoded (call it after authentication); 400 when its encoding is broken. */
+export function pathParam(request: HttpRequest, name: string): string {
+  const raw = request.params[name] ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw validationProblem([{ field: name, message: 'is not validly percent-encoded' }]);
+  }
+}
+
+/**
+ * The `continuationToken` query parameter, checked to be one this API handed out (a table continuation token:
+ * base64 JSON with a partition key); absent or empty is undefined; anything else 400 (it would fail in the storage
+ * SDK and answer 500).
+ */
+export function continuationTokenParam(request: HttpRequest): string | undefined {
+  const token = request.query.get('continuationToken');
+  if (!token) return undefined;
+  let valid = token.length <= 4096 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(token);
+  if (valid) {
+    try {
+      const decoded = JSON.parse(Buffer.from(token, 'base64').toString('latin1')) as unknown;
+      valid =
+        !!decoded &&
+        typeof decoded === 'object' &&
+        typeof (decoded as { nextPartitionKey?: unknown }).nextPartitionKey === 'string';
+    } catch {
+      valid = false;
+    }
+  }
+  if (!valid) {
+    throw validationProblem([
+      { field: 'continuationToken', message: 'is not a token this API returned; ask for the first page again' },
+    ]);
+  }
+  return token;
 }
 
 /** Reads a JSON body, or answers 400 saying what is wrong with it. */

@@ -1,5 +1,5 @@
 /**
- * `provisionEndpoint` (instance id `provision:{tenantId}:{upn}`): consent → preflight → application instance →
+ * `provisionEndpoint` (instance id `provision:{sha256(tenant|upn)}`, instance-ids.ts): consent → preflight → application instance →
  * wait until replicated, check the app id stuck, sync → usage location → licence → number (waiting out licence
  * propagation, polling the number operation) → queue → actual state. Deterministic: all I/O is in activities, all
  * waiting is durable timers, all times come from the orchestration clock.
@@ -25,7 +25,7 @@ import { provisioningActivities as act } from './provisioning.activities';
 import type { ObservedEndpoint } from './records.activities';
 
 export const PROVISION_ENDPOINT = 'provisionEndpoint';
-export const provisionInstanceId = (tenantId: string, upnKey: string) => `provision:${tenantId}:${upnKey}`;
+export { provisionInstanceId } from './instance-ids';
 
 export type { EndpointRunResult, ProvisionTiming } from './chain-steps';
 
@@ -47,6 +47,8 @@ export interface ProvisionEndpointInput {
   keepPartial: boolean;
   licenseRule: LicenseRule;
   timing?: Partial<ProvisionTiming>;
+  /** The account this endpoint recorded in an earlier run: its own, so preflight lets this run converge it. */
+  knownObjectId?: string;
   /** The bulk row this run works for: its end is recorded on the row too. */
   bulk?: { batchId: string; row: number };
 }
@@ -86,6 +88,8 @@ export function* provisionEndpoint(context: OrchestrationContext): Generator<df.
       {
         tenantId,
         userPrincipalName: endpoint.userPrincipalName,
+        applicationId: endpoint.applicationId,
+        knownObjectId: input.knownObjectId,
         needsLicense,
         phoneNumber: endpoint.phoneNumber,
         numberType: endpoint.numberType,
@@ -101,6 +105,7 @@ export function* provisionEndpoint(context: OrchestrationContext): Generator<df.
         userPrincipalName: endpoint.userPrincipalName,
         displayName: endpoint.displayName,
         applicationId: endpoint.applicationId,
+        knownObjectId: input.knownObjectId,
       },
       timing.throttle,
     );
@@ -212,7 +217,7 @@ export function* provisionEndpoint(context: OrchestrationContext): Generator<df.
           runner,
           'compensate:removeApplicationInstance',
           act.ensureApplicationInstanceRemoved,
-          { tenantId, identity: objectId ?? endpoint.userPrincipalName },
+          { tenantId, identity: objectId ?? endpoint.userPrincipalName, applicationId: endpoint.applicationId },
           timing,
         );
       }

@@ -4,6 +4,7 @@
  * `retryLater`, conditions an admin must fix are `fail` with a message that says what to do.
  */
 import {
+  EMPTY_GUID,
   RESOURCE_ACCOUNT_SKU,
   resourceAccountPool,
   sameId,
@@ -11,7 +12,7 @@ import {
   type NumberType,
 } from '../../shared/domain';
 import { readConsent } from '../../shared/provisioning';
-import { isTenantError, type NumberAssignment, type TenantGateway } from '../../shared/tenant';
+import { isTenantError, redactErrorText, type NumberAssignment, type TenantGateway } from '../../shared/tenant';
 import { activityContracts } from '../activity';
 import { fail, ok, retryLater, type Outcome } from './outcome';
 
@@ -26,8 +27,10 @@ export async function tenantCall<T>(
   } catch (err) {
     if (!isTenantError(err)) throw err;
     const extra = { code: err.code, retryAfterMs: err.retryAfterMs };
-    if (err.retryable) return retryLater(`${err.operation ?? err.source}: ${err.message}`, extra);
-    return fail(`${err.operation ?? err.source}: ${err.message}`, extra);
+    // Upstream text goes to the step log, the endpoint's error, replies and CSVs: redacted and cut first.
+    const message = redactErrorText(`${err.operation ?? err.source}: ${err.message}`);
+    if (err.retryable) return retryLater(message, extra);
+    return fail(message, extra);
   }
 }
 
@@ -78,6 +81,29 @@ function numberProblem(
   return undefined;
 }
 
+/** An application instance with no app bound yet (module 4.0.0 created them blank): nobody else's. */
+const unbound = (applicationId: string | null | undefined) => !applicationId || sameId(applicationId, EMPTY_GUID);
+
+/**
+ * Why an existing directory object with the endpoint's UPN is not Switchboard's to take over, or undefined when it
+ * is: the object this endpoint recorded, or an application instance bound to the endpoint's app (or to none yet —
+ * an earlier attempt of ours not finished). A normal user, or a resource account of another app (an auto attendant,
+ * a call queue), is refused: provisioning would rebind it and deprovisioning would delete it.
+ */
+function takeoverProblem(
+  upn: string,
+  existingId: string,
+  instance: { applicationId: string | null } | undefined,
+  wanted: { applicationId: string; knownObjectId?: string },
+): string | undefined {
+  if (wanted.knownObjectId && sameId(existingId, wanted.knownObjectId)) return undefined;
+  if (!instance) {
+    return `${upn} is an existing user, not a resource account: Switchboard never takes over or deletes a user it did not create. Choose another UPN.`;
+  }
+  if (unbound(instance.applicationId) || sameId(instance.applicationId, wanted.applicationId)) return undefined;
+  return `${upn} is a resource account of another application (${instance.applicationId}): Switchboard never rebinds or deletes an account it did not create. Choose another UPN.`;
+}
+
 export interface ProvisioningActivityDeps {
   /** The tenant gateway activities use (a Retry-After beyond a few seconds surfaces as a retryable outcome). */
   gateway: (tenantId: string) => TenantGateway;
@@ -116,12 +142,27 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
     preflight: (input: {
       tenantId: string;
       userPrincipalName: string;
+      /** The app the account is to be bound to; with it, an existing account of another app is refused. */
+      applicationId?: string;
+      /** The object id this endpoint recorded in an earlier run (its own account). */
+      knownObjectId?: string;
       needsLicense: boolean;
       phoneNumber?: string;
       numberType?: NumberType;
     }) =>
       tenantCall(deps.gateway, input.tenantId, async (gateway): Promise<Outcome<{ existingObjectId?: string }>> => {
         const existing = await gateway.getUser(input.userPrincipalName, ['id', 'assignedLicenses']);
+        if (existing && input.applicationId) {
+          const known = input.knownObjectId && sameId(existing.id, input.knownObjectId);
+          const instance = known ? undefined : await gateway.getApplicationInstance(existing.id);
+          const problem = known
+            ? undefined
+            : takeoverProblem(input.userPrincipalName, existing.id, instance, {
+                applicationId: input.applicationId,
+                knownObjectId: input.knownObjectId,
+              });
+          if (problem) return fail(problem, { code: 'UpnInUse' });
+        }
         const poolKey = `pool|${input.tenantId.toLowerCase()}`;
         if (
           input.needsLicense &&
@@ -144,13 +185,19 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
       userPrincipalName: string;
       displayName: string;
       applicationId: string;
+      /** The object id this endpoint recorded in an earlier run (its own account, whatever app it is bound to). */
+      knownObjectId?: string;
     }) =>
       tenantCall(
         deps.gateway,
         input.tenantId,
         async (gateway): Promise<Outcome<{ created: boolean; objectId?: string }>> => {
           const existing = await gateway.getApplicationInstance(input.userPrincipalName);
-          if (existing) return ok({ created: false, objectId: existing.objectId });
+          if (existing) {
+            const problem = takeoverProblem(input.userPrincipalName, existing.objectId, existing, input);
+            if (problem) return fail(problem, { code: 'UpnInUse' });
+            return ok({ created: false, objectId: existing.objectId });
+          }
           try {
             const created = await gateway.createApplicationInstance({
               userPrincipalName: input.userPrincipalName,
@@ -337,22 +384,52 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
         return ok({ removed: true });
       }),
 
-    /** Resource accounts are directory users: removing the account is deleting the user. */
-    ensureApplicationInstanceRemoved: (input: { tenantId: string; identity: string }) =>
-      tenantCall(deps.gateway, input.tenantId, async (gateway): Promise<Outcome<{ removed: boolean }>> => {
-        const instance = await gateway.getApplicationInstance(input.identity);
-        const user = instance ? undefined : await gateway.getUser(input.identity, ['id']);
-        const objectId = instance?.objectId ?? user?.id;
-        if (!objectId) return ok({ removed: false });
-        return ok({ removed: await gateway.deleteUser(objectId) });
-      }),
+    /**
+     * Resource accounts are directory users: removing the account is deleting the user — but only an application
+     * instance bound to the endpoint's app (or to none yet), found by the identity this endpoint recorded. Never a
+     * user looked up by UPN: what is not an application instance of ours is kept and said so.
+     */
+    ensureApplicationInstanceRemoved: (input: { tenantId: string; identity: string; applicationId?: string }) =>
+      tenantCall(
+        deps.gateway,
+        input.tenantId,
+        async (gateway): Promise<Outcome<{ removed: boolean; kept?: string }>> => {
+          const instance = await gateway.getApplicationInstance(input.identity);
+          if (!instance) return ok({ removed: false });
+          if (
+            !input.applicationId ||
+            !(unbound(instance.applicationId) || sameId(instance.applicationId, input.applicationId))
+          ) {
+            return ok({
+              removed: false,
+              kept: `${input.identity} is bound to ${instance.applicationId ?? 'no app'}, not this endpoint's app: kept.`,
+            });
+          }
+          return ok({ removed: await gateway.deleteUser(instance.objectId) });
+        },
+      ),
 
-    /** Finds the account by UPN or object id; absent is a fine answer (deprovisioning converges). */
-    findApplicationInstance: (input: { tenantId: string; identity: string }) =>
-      tenantCall(deps.gateway, input.tenantId, async (gateway): Promise<Outcome<{ objectId?: string }>> => {
-        const instance = await gateway.getApplicationInstance(input.identity);
-        return ok({ objectId: instance?.objectId });
-      }),
+    /**
+     * Finds the account by the object id this endpoint recorded; absent is a fine answer (deprovisioning converges).
+     * `foreign` says it is there but bound to another app now: deprovisioning then leaves it alone.
+     */
+    findApplicationInstance: (input: { tenantId: string; identity: string; applicationId?: string }) =>
+      tenantCall(
+        deps.gateway,
+        input.tenantId,
+        async (gateway): Promise<Outcome<{ objectId?: string; foreign?: string }>> => {
+          const instance = await gateway.getApplicationInstance(input.identity);
+          if (!instance) return ok({});
+          if (
+            input.applicationId &&
+            !unbound(instance.applicationId) &&
+            !sameId(instance.applicationId, input.applicationId)
+          ) {
+            return ok({ foreign: instance.applicationId });
+          }
+          return ok({ objectId: instance.objectId });
+        },
+      ),
   };
 }
 

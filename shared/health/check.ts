@@ -27,7 +27,9 @@ export async function checkStorage(connectionString: string | undefined, timeout
     await client.getProperties({ abortSignal: AbortSignal.timeout(timeoutMs) });
     return { status: 'ok', latencyMs: Date.now() - started };
   } catch (err) {
-    return { status: 'unhealthy', detail: `storage did not answer: ${describe(err)}`, latencyMs: Date.now() - started };
+    // The anonymous reply carries no upstream text (hosts, account names, SDK messages): the log has them.
+    void err;
+    return { status: 'unhealthy', detail: 'storage did not answer', latencyMs: Date.now() - started };
   }
 }
 
@@ -38,18 +40,25 @@ export async function checkTenant(graphBaseUrl: string | undefined, timeoutMs = 
   try {
     const res = await fetch(new URL('/v1.0/', graphBaseUrl), { signal: AbortSignal.timeout(timeoutMs) });
     await res.body?.cancel();
-    return {
-      status: 'ok',
-      detail: `${new URL(graphBaseUrl).host} answered ${res.status}`,
-      latencyMs: Date.now() - started,
-    };
-  } catch (err) {
-    return {
-      status: 'degraded',
-      detail: `${graphBaseUrl} unreachable: ${describe(err)}`,
-      latencyMs: Date.now() - started,
-    };
+    return { status: 'ok', detail: `the tenant side answered ${res.status}`, latencyMs: Date.now() - started };
+  } catch {
+    return { status: 'degraded', detail: 'the tenant side is unreachable', latencyMs: Date.now() - started };
   }
+}
+
+/**
+ * The report, probed at most once per HEALTH_CACHE_SECONDS (default 10; 0 = every call) however often the anonymous
+ * endpoint is called: concurrent callers share one probe, so the health check cannot be used to hammer storage or
+ * the tenant side.
+ */
+let cached: { at: number; report: Promise<HealthReport> } | undefined;
+export function cachedHealthReport(env: Record<string, string | undefined>, now = Date.now()): Promise<HealthReport> {
+  const ttlMs = Math.max(0, Number(env.HEALTH_CACHE_SECONDS ?? 10) || 0) * 1000;
+  if (cached && now - cached.at < ttlMs) return cached.report;
+  const report = healthReport(env);
+  cached = { at: now, report };
+  report.catch(() => (cached = undefined));
+  return report;
 }
 
 export async function healthReport(env: Record<string, string | undefined>): Promise<HealthReport> {
@@ -74,12 +83,4 @@ export function appVersion(env: Record<string, string | undefined>): string {
     }
     if (path.dirname(dir) === dir) return (cachedVersion = '0.0.0');
   }
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${err.message} (${cause.message})` : err.message;
-  }
-  return String(err);
 }

@@ -16,7 +16,12 @@ import type {
 } from '../domain';
 import type { EndpointStepsRepository, StepRecord } from './endpoint-steps.repository';
 import type { EndpointsRepository } from './endpoints.repository';
-import type { EndpointWorkflows, WorkflowStartOptions } from './workflows.port';
+import {
+  WorkflowBusyError,
+  type EndpointWorkflows,
+  type WorkflowKind,
+  type WorkflowStartOptions,
+} from './workflows.port';
 
 const IN_FLIGHT: readonly EndpointStatus[] = ['Pending', 'Provisioning'];
 
@@ -104,11 +109,7 @@ export class EndpointService {
       };
     }
     if (action === 'none') return { kind: 'accepted', record: stored, started: false };
-    if (action === 'ensureStarted' && (await this.workflows.isRunning('provision', tenantId, request.upnKey))) {
-      return { kind: 'accepted', record: stored, started: false };
-    }
-    await this.workflows.start('provision', stored, options);
-    return { kind: 'accepted', record: stored, started: true };
+    return this.startRun('provision', stored, action === 'ensureStarted', options);
   }
 
   async requestDeprovision(tenantId: string, upnKey: string): Promise<RequestOutcome> {
@@ -146,10 +147,31 @@ export class EndpointService {
       };
     }
     if (action === 'none') return { kind: 'accepted', record: stored, started: false };
-    if (action === 'ensureStarted' && (await this.workflows.isRunning('deprovision', tenantId, upnKey))) {
-      return { kind: 'accepted', record: stored, started: false };
+    return this.startRun('deprovision', stored, action === 'ensureStarted');
+  }
+
+  /**
+   * Starts the record's run, or finds it running. Only an instance running the record's runId counts: an older run
+   * still finishing (it wrote its final status, the instance is not Completed yet) is not this run — the start waits
+   * it out, and if it will not finish the request is refused (409, try again), never reported as accepted, so an
+   * endpoint is never left Pending with a runId no orchestration runs.
+   */
+  private async startRun(
+    kind: WorkflowKind,
+    stored: EndpointRecord,
+    ensure: boolean,
+    options: WorkflowStartOptions = {},
+  ): Promise<RequestOutcome> {
+    if (ensure && stored.runId) {
+      const running = await this.workflows.runningRunId(kind, stored.tenantId, stored.upnKey);
+      if (running === stored.runId) return { kind: 'accepted', record: stored, started: false };
     }
-    await this.workflows.start('deprovision', stored);
+    try {
+      await this.workflows.start(kind, stored, options);
+    } catch (err) {
+      if (!(err instanceof WorkflowBusyError)) throw err;
+      return { kind: 'conflict', record: stored, detail: err.message };
+    }
     return { kind: 'accepted', record: stored, started: true };
   }
 
@@ -180,7 +202,8 @@ export class EndpointService {
       return { ...current, status: 'Pending', runId: randomUUID(), lastError: undefined, updatedAt: now };
     });
     if (reason !== undefined || !record) return { kind: 'skipped', reason: reason ?? 'the endpoint no longer exists' };
-    await this.workflows.start('provision', record);
+    const outcome = await this.startRun('provision', record, false);
+    if (outcome.kind === 'conflict') return { kind: 'skipped', reason: outcome.detail };
     return { kind: 'started', record };
   }
 

@@ -14,6 +14,19 @@ export interface WorkflowStartOptions {
 export interface EndpointWorkflows {
   /** True while the endpoint's workflow of that kind is Pending or Running. */
   isRunning(kind: WorkflowKind, tenantId: string, upnKey: string): Promise<boolean>;
-  /** Starts the workflow for the record's current run; a workflow already running with that id is left alone. */
+  /** The runId of the endpoint's in-flight workflow of that kind ('' when it has none), undefined when none runs. */
+  runningRunId(kind: WorkflowKind, tenantId: string, upnKey: string): Promise<string | undefined>;
+  /**
+   * Starts the workflow for the record's current run; one already running THIS run (same runId) is left alone. An
+   * older run still finishing is waited out; if it does not finish, throws {@link WorkflowBusyError}.
+   */
   start(kind: WorkflowKind, record: EndpointRecord, options?: WorkflowStartOptions): Promise<void>;
+}
+
+/** A start refused because an older run of the endpoint is still finishing: the request is refused (409), not lost. */
+export class WorkflowBusyError extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'WorkflowBusyError';
+  }
 }

@@ -7,3 +7,4 @@ export * from './graph-adapter';
 export * from './bridge-client';
 export * from './gateway';
 export * from './pacing';
+export * from './redact';

@@ -2,6 +2,7 @@
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { defaultSeedTenant, type SeedFile, type SeedNumber } from '../../simulator/seed';
 import type { System } from '../../scripts/lib/system';
+import { provisionInstanceId } from '../../orchestrations/provisioning/instance-ids';
 import type { BulkStatusView, BulkSubmitView } from '../../shared/domain';
 
 export const BULK_HEADER = 'userPrincipalName,displayName,usageLocation,phoneNumber,numberType,queueId';
@@ -111,7 +112,7 @@ async function unfinishedRows(system: System, token: string, batchId: string): P
         `/api/tenants/${system.simulator.tenantId}/endpoints/${encodeURIComponent(upn)}`,
         { token },
       );
-      const instanceId = `provision:${system.simulator.tenantId}:${upn}`;
+      const instanceId = provisionInstanceId(system.simulator.tenantId, upn);
       const durable = await fetch(
         `${system.origin}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?showHistory=true`,
       );

@@ -17,6 +17,7 @@ import {
 } from '../../support/endpoints-api';
 import { waitForStatus as waitForInstance } from '../../support/durable-host';
 import { FULL_CHAIN_ACTIVITIES } from '../../support/provisioning-chain';
+import { provisionInstanceId } from '../../../orchestrations/provisioning/instance-ids';
 
 describe('provisioning an endpoint', () => {
   let system: System;
@@ -110,7 +111,7 @@ describe('provisioning an endpoint', () => {
 
     // The instance's history: every activity the chain scheduled, in order. Each costs the host a work item, a
     // result message and a history commit, thousands of times over in a bulk import.
-    const instanceId = `provision:${system.simulator.tenantId}:${upn.toLowerCase()}`;
+    const instanceId = provisionInstanceId(system.simulator.tenantId, upn.toLowerCase());
     const status = await waitForInstance(system.origin, instanceId, ['Completed'], 30_000, 'showHistory=true');
     const scheduled = (status.history ?? []).filter((e) => e.EventType === 'TaskScheduled').map((e) => e.Name);
     expect(scheduled).toEqual(FULL_CHAIN_ACTIVITIES);
