@@ -22,6 +22,7 @@
  *   `established` carrying a failure resultInfo, which is how a failed transfer returns the call (api/call-transfer.md);
  * - an operation completion for an operation the record is not waiting for (unknown, or already finished) is ignored.
  */
+import type { CallLogKind } from '../domain';
 import type { CallEvent } from './notification.parser';
 import type { GraphCallState, ResultInfo, Tone } from './notification.schema';
 
@@ -126,21 +127,7 @@ export interface CallRecord {
   opSeq: number;
 }
 
-export type CallLogKind =
-  | 'arrived'
-  | 'rejected'
-  | 'answered'
-  | 'enqueued'
-  | 'offered'
-  | 'offerMissed'
-  | 'offerDeclined'
-  | 'connected'
-  | 'transferred'
-  | 'overflowed'
-  | 'timedOut'
-  | 'noAgent'
-  | 'abandoned'
-  | 'ended';
+export type { CallLogKind };
 
 /** Kinds a call's log holds at most once. */
 export const UNIQUE_LOG_KINDS: readonly CallLogKind[] = [

@@ -13,3 +13,4 @@ export * from './endpoint-record';
 export * from './endpoint-view';
 export * from './consent-view';
 export * from './agent';
+export * from './call-log';

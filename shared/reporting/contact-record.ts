@@ -11,23 +11,11 @@
  * Delivered at least once: the record is a function of the story, so building it twice gives the same record, and
  * everything downstream dedupes on `callId`.
  */
+import type { CallLogKind } from '../domain';
 
 /** Log kinds of shared/calls (`CallLogKind`) plus the facts reporting needs from the agent side and callbacks. */
 export type StoryKind =
-  | 'arrived'
-  | 'rejected'
-  | 'answered'
-  | 'enqueued'
-  | 'offered'
-  | 'offerMissed'
-  | 'offerDeclined'
-  | 'connected'
-  | 'transferred'
-  | 'overflowed'
-  | 'timedOut'
-  | 'noAgent'
-  | 'abandoned'
-  | 'ended'
+  | CallLogKind
   /** The caller asked to be called back: the call leaves its call queue (Connect counts it as removed from queue). */
   | 'callbackRequested'
   /** The callback reached the caller and an agent (agentId): the callback is completed. */

@@ -1,0 +1,19 @@
+/**
+ * The kinds of entry in a call's event log (`callEvents`): written by the call state machine (shared/calls), read by
+ * reporting (shared/reporting) — one definition both agree on.
+ */
+export type CallLogKind =
+  | 'arrived'
+  | 'rejected'
+  | 'answered'
+  | 'enqueued'
+  | 'offered'
+  | 'offerMissed'
+  | 'offerDeclined'
+  | 'connected'
+  | 'transferred'
+  | 'overflowed'
+  | 'timedOut'
+  | 'noAgent'
+  | 'abandoned'
+  | 'ended';
