@@ -144,18 +144,24 @@ export function handleControl(core: SimCore, req: SimRequest, segs: string[], se
       core.calls.people.callerHangsUp(call);
       return json(200, { callId: b, state: call.state });
     }
+    if (a === 'calls' && b && c === 'notifications' && m === 'GET') {
+      const call = core.calls.calls.get(b);
+      if (!call) return bad(`no call ${b}`, 404);
+      return json(200, { callId: b, deliveries: call.deliveries });
+    }
     if (a === 'calls' && b && !c && m === 'GET') {
       const call = core.calls.calls.get(b);
       if (!call) return bad(`no call ${b}`, 404);
       return json(200, simCallView(call));
     }
+    if (a === 'agents' && b && c === 'legs' && m === 'GET') {
+      const { tenant, user } = findUser(core, decodeURIComponent(b));
+      if (!tenant || !user) return bad(`unknown user ${b}`, 404);
+      return json(200, { id: user.id, legs: core.calls.people.legs.get(user.id) ?? [] });
+    }
     if (a === 'agents' && b && (c === 'presence' || c === 'profile') && m === 'POST') {
-      const userId = decodeURIComponent(b);
-      const tenant = [...core.tenants.values()].find(
-        (t) => t.users.has(userId) || t.usersByUpn.has(userId.toLowerCase()),
-      );
-      const user = tenant?.users.get(userId) ?? tenant?.usersByUpn.get(userId.toLowerCase());
-      if (!tenant || !user) return bad(`unknown user ${userId}`, 404);
+      const { tenant, user } = findUser(core, decodeURIComponent(b));
+      if (!tenant || !user) return bad(`unknown user ${b}`, 404);
       const body = isRecord(req.body) ? req.body : {};
       if (c === 'presence') {
         if (typeof body.availability !== 'string') return bad('body must be {availability, activity}');
@@ -197,4 +203,11 @@ export function handleControl(core: SimCore, req: SimRequest, segs: string[], se
     return bad((e as Error).message);
   }
   return bad(`no control route ${m} ${req.path}`, 404);
+}
+
+/** A user by object id or UPN, in whichever tenant holds them. */
+function findUser(core: SimCore, userId: string) {
+  const tenant = [...core.tenants.values()].find((t) => t.users.has(userId) || t.usersByUpn.has(userId.toLowerCase()));
+  const user = tenant?.users.get(userId) ?? tenant?.usersByUpn.get(userId.toLowerCase());
+  return { tenant, user };
 }

@@ -58,6 +58,7 @@ function blankCall(
     lastKeepAliveAt: now,
     timers: new Set(),
     pending: [],
+    deliveries: [],
     chain: Promise.resolve(),
     seq: 0,
     ...fields,

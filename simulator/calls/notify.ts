@@ -117,9 +117,23 @@ export class Notifier {
   }
 
   /** One attempt; a failure schedules the next one and lets the call's later POSTs go ahead. */
-  private async deliver(call: SimCall, target: string, envelope: object, attempt: number): Promise<void> {
+  private async deliver(
+    call: SimCall,
+    target: string,
+    envelope: { value: Record<string, unknown>[] },
+    attempt: number,
+  ): Promise<void> {
     const token = this.tokens.sign(call.tenantId, call.botAppId);
+    const at = Date.now();
     const res = await postJson(target, envelope, token, this.ca);
+    call.deliveries.push({
+      at,
+      target,
+      attempt,
+      ...(res.status !== undefined ? { status: res.status } : {}),
+      ...(res.error ? { error: res.error } : {}),
+      body: envelope,
+    });
     const stats = this.core.guard.stats;
     if (res.ok) {
       stats.notificationsSent++;

@@ -102,10 +102,18 @@ export class Participants {
     for (const x of invitees) {
       if (x.userId) {
         const id = x.userId;
-        this.e.people.ringAgent(call, id, this.e.core.faults.incomingCallTimeoutMs, (r) => {
-          if (r === 'answered' && !this.e.people.agentBusy.has(id)) joined.push(x);
-          settle();
-        });
+        this.e.people.ringAgent(
+          call,
+          id,
+          this.e.core.faults.incomingCallTimeoutMs,
+          (r) => {
+            if (r === 'answered' && !this.e.people.agentBusy.has(id)) joined.push(x);
+            else if (r === 'answered') this.e.people.endLeg(id, call.id, 'noAnswer'); // on another call meanwhile
+            settle();
+          },
+          false,
+          true,
+        );
       } else
         this.e.people.ringCallee(call, x.phone!, (r) => {
           if (r === 'answered') joined.push(x);

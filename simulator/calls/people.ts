@@ -3,7 +3,7 @@
 import type { CalleeProfile } from '../model';
 import { newId } from '../util';
 import type { CallEngine } from './engine';
-import { Participant, RESULTS, SimCall } from './types';
+import { AgentLeg, Participant, RESULTS, SimCall } from './types';
 
 const AVAILABLE_TO_ANSWER = new Set(['Available', 'AvailableIdle', 'Away', 'BeRightBack']);
 
@@ -20,12 +20,28 @@ export class People {
   readonly agentBusy = new Map<string, string>();
   /** PSTN numbers the bot calls out to, by number */
   readonly callees = new Map<string, CalleeProfile>();
+  /** agentId → every leg the agent was rung on, in order (GET /_sim/agents/{id}/legs) */
+  readonly legs = new Map<string, AgentLeg[]>();
 
   constructor(private readonly e: CallEngine) {}
 
   reset(): void {
     this.agentBusy.clear();
     this.callees.clear();
+    this.legs.clear();
+  }
+
+  /** The agent's open leg on this call (rung, not over). */
+  private openLeg(agentId: string, callId: string): AgentLeg | undefined {
+    return this.legs.get(agentId)?.find((l) => l.callId === callId && l.endedAt === undefined);
+  }
+
+  /** The agent's leg on this call is over (rang out, went to voicemail, or they left / were not let in). */
+  endLeg(agentId: string, callId: string, result: NonNullable<AgentLeg['result']>): void {
+    const leg = this.openLeg(agentId, callId);
+    if (!leg) return;
+    leg.endedAt = Date.now();
+    leg.result ??= result;
   }
 
   /**
@@ -38,6 +54,8 @@ export class People {
     timeoutMs: number,
     done: (r: RingResult) => void,
     forwarding = false,
+    /** the caller joins the agent later (an invite waits for every invitee), not inside `done` */
+    joinLater = false,
   ): void {
     const tenant = this.e.core.tenants.get(call.tenantId)!;
     const profile = tenant.agentProfiles.get(agentId);
@@ -53,9 +71,19 @@ export class People {
       !this.agentBusy.has(agentId) &&
       Math.random() < profile.answerProbability &&
       profile.answerDelayMs < Math.min(timeoutMs, voicemailMs);
-    if (willAnswer) this.e.after(call, profile!.answerDelayMs, () => done('answered'));
-    else if (voicemailMs < timeoutMs) this.e.after(call, voicemailMs, () => done('voicemail'));
-    else this.e.after(call, timeoutMs, () => done('noAnswer'));
+    const list = this.legs.get(agentId) ?? [];
+    this.legs.set(agentId, list);
+    const leg: AgentLeg = { callId: call.id, ringingAt: Date.now() };
+    list.push(leg);
+    const settle = (r: RingResult): void => {
+      if (r !== 'answered') this.endLeg(agentId, call.id, r);
+      done(r);
+      // answered, but not let in (on another call meanwhile, or another target won): the leg is over
+      if (r === 'answered' && !joinLater && leg.joinedAt === undefined) this.endLeg(agentId, call.id, 'noAnswer');
+    };
+    if (willAnswer) this.e.after(call, profile!.answerDelayMs, () => settle('answered'));
+    else if (voicemailMs < timeoutMs) this.e.after(call, voicemailMs, () => settle('voicemail'));
+    else this.e.after(call, timeoutMs, () => settle('noAnswer'));
   }
 
   /** A PSTN callee per its profile (default: picks up after outboundAnswerDelayMs). */
@@ -89,6 +117,11 @@ export class People {
       call.connectedAt = Date.now();
     }
     this.agentBusy.set(agentId, call.id);
+    const leg = this.openLeg(agentId, call.id);
+    if (leg) {
+      leg.joinedAt ??= Date.now();
+      leg.result = 'answered';
+    }
     tenant.presence.set(agentId, { availability: 'Busy', activity: 'InACall' });
     const p = this.participant(call, {
       id: newId(),
@@ -148,6 +181,7 @@ export class People {
   }
 
   private releaseAgent(call: SimCall, agentId: string): void {
+    this.endLeg(agentId, call.id, 'callEnded');
     if (this.agentBusy.get(agentId) !== call.id) return;
     this.agentBusy.delete(agentId);
     const tenant = this.e.core.tenants.get(call.tenantId);
@@ -158,5 +192,7 @@ export class People {
   /** The call ended: its agents are free again. */
   release(call: SimCall): void {
     for (const [agentId, callId] of [...this.agentBusy]) if (callId === call.id) this.releaseAgent(call, agentId);
+    // agents still ringing when the call ended (their ring timers died with it)
+    for (const agentId of this.legs.keys()) this.endLeg(agentId, call.id, 'callEnded');
   }
 }

@@ -115,9 +115,30 @@ export interface SimCall {
   timers: Set<NodeJS.Timeout>;
   /** notifications raised but not yet handed to a POST */
   pending: { target: string; notification: Record<string, unknown> }[];
+  /** every delivery attempt of this call's notifications, in order (GET /_sim/calls/{id}/notifications) */
+  deliveries: Delivery[];
   flushTimer?: NodeJS.Timeout;
   chain: Promise<void>;
   seq: number;
+}
+
+/** One POST of a call's notifications to the bot, as sent (the envelope) and how the bot answered it. */
+export interface Delivery {
+  at: number;
+  target: string;
+  attempt: number;
+  status?: number;
+  error?: string;
+  body: { value: Record<string, unknown>[] };
+}
+
+/** An agent's leg as the simulator saw it: rung for a call, then joined or not, then over. */
+export interface AgentLeg {
+  callId: string;
+  ringingAt: number;
+  joinedAt?: number;
+  endedAt?: number;
+  result?: 'answered' | 'voicemail' | 'noAnswer' | 'callEnded';
 }
 
 export class SimError extends Error {
