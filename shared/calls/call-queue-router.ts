@@ -164,6 +164,26 @@ export class CallQueueRouterService implements CallQueueRouter {
     );
   }
 
+  /**
+   * Relaxation loosens a waiting call's requirement at fixed points of its wait; nothing else may happen then, so
+   * each step gets a delayed message that routes the call queue again (armed once, when the call is enqueued).
+   */
+  async callEnqueued(tenantId: string, callId: string, callQueueId: string, enqueuedAt: number): Promise<void> {
+    const t = tenantId.toLowerCase();
+    const queue = await this.deps.callQueues.get(t, callQueueId);
+    const now = (this.deps.now ?? Date.now)();
+    const steps = (queue?.relaxation ?? []).filter((step) => step.afterS > 0);
+    await Promise.all(
+      steps.map((step, i) => {
+        const dueAt = enqueuedAt + step.afterS * 1000;
+        return this.deps.timers.send(
+          [{ kind: 'timer', tenantId: t, callId, callQueueId, purpose: `relaxation:${i}`, dueAt }],
+          { delayMs: Math.max(0, dueAt - now) },
+        );
+      }),
+    );
+  }
+
   async callChanged(tenantId: string, change: CallAgentChange): Promise<void> {
     const t = tenantId.toLowerCase();
     const queue = change.callQueueId ? await this.deps.callQueues.get(t, change.callQueueId) : undefined;

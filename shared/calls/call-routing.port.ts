@@ -28,6 +28,8 @@ export interface CallQueueRouter {
   route(tenantId: string, callQueueId: string, now: number): Promise<void>;
   /** A call has ended, connected, or lost its offer: free or settle the agents it held. */
   callChanged(tenantId: string, change: CallAgentChange): Promise<void>;
+  /** A call entered a call queue: arm what its wait will need (relaxation steps). */
+  callEnqueued?(tenantId: string, callId: string, callQueueId: string, enqueuedAt: number): Promise<void>;
 }
 
 /** What happened to a call's agent in a transition. */

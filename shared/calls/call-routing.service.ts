@@ -124,6 +124,9 @@ export class CallRoutingService {
     const router = this.deps.router;
     if (!router) return;
     for (const change of agentChanges(record, result.log)) await router.callChanged(tenantId, change);
+    const enqueued = result.log.find((e) => e.kind === 'enqueued');
+    if (enqueued && record.callQueueId)
+      await router.callEnqueued?.(tenantId, record.callId, record.callQueueId, record.enqueuedAt ?? enqueued.at);
     if (record.callQueueId && o.routeAgain !== false) await router.route(tenantId, record.callQueueId, this.now);
   }
 }
