@@ -26,7 +26,11 @@ export interface System {
     pathname: string,
     o?: { token?: string; body?: unknown; contentType?: string },
   ): Promise<Response>;
-  restartHost(): Promise<void>;
+  /**
+   * Stops the devhost (gracefully, or `kill`: SIGKILL, a crash) and starts it again on the same port, so the
+   * callbackUri of calls answered before still reaches it (as a restarted Function App keeps its URL).
+   */
+  restartHost(o?: { kill?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -114,9 +118,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
       }
       return fetch(`${started.origin}${pathname}`, { method, headers, body });
     },
-    restartHost: async () => {
-      await started.host.stop();
-      started = await startDevhost({ appDir: REPO_ROOT, env });
+    restartHost: async (o = {}) => {
+      const port = Number(new URL(started.origin).port);
+      if (o.kill) await started.host.kill();
+      else await started.host.stop();
+      started = await startDevhost({ appDir: REPO_ROOT, env, port });
       await pointWebhook();
     },
     stop: async () => {

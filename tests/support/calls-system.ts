@@ -7,6 +7,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { REPO_ROOT } from '../../scripts/lib/processes';
 import type { System } from '../../scripts/lib/system';
+import { AgentsRepository } from '../../shared/callqueues';
 import { CallRepository } from '../../shared/calls';
 import { EndpointsRepository } from '../../shared/provisioning';
 import { loadOrCreateKey, signJwt } from '../../simulator/jwt';
@@ -127,4 +128,80 @@ export const simCall = (system: System, id: string) => system.sim<SimCallView>('
 
 export async function placeCall(system: System, tenantId: string, to: string, extra: Record<string, unknown> = {}) {
   return system.sim<{ callId: string }>('POST', '/_sim/calls', { tenantId, from: '+15557770000', to, ...extra });
+}
+
+/** A call's story (its `callEvents`, in order) as the app stored it. */
+export const story = (tenantId: string, callId: string) => calls.listEvents(tenantId, callId);
+
+/** Waits until the app has ended the call, and returns its story. */
+export async function endedStory(tenantId: string, callId: string, timeoutMs = 60_000) {
+  return eventually(async () => {
+    const c = await calls.get(tenantId, callId);
+    if (c?.record.end === undefined) return undefined;
+    const events = await story(tenantId, callId);
+    return events.some((e) => e.kind === 'ended') ? events : undefined;
+  }, timeoutMs);
+}
+
+/** Waits until the simulator shows an agent in the call; returns that agent's object id (lower case). */
+export async function connectedAgent(system: System, callId: string, timeoutMs = 40_000): Promise<string> {
+  const view = await eventually(async () => {
+    const v = await simCall(system, callId);
+    return v.participants.some((p) => p.kind === 'agent') ? v : undefined;
+  }, timeoutMs);
+  return view.participants.find((p) => p.kind === 'agent')!.userId!.toLowerCase();
+}
+
+/** The simulator's users of the tenant: UPN → object id (lower case). */
+export async function userIds(system: System, tenantId: string): Promise<Map<string, string>> {
+  const s = await system.sim<{ tenants: { users: { id: string; userPrincipalName: string }[] }[] }>(
+    'GET',
+    `/_sim/state?tenantId=${tenantId}`,
+  );
+  return new Map(s.tenants[0].users.map((u) => [u.userPrincipalName.toLowerCase(), u.id.toLowerCase()]));
+}
+
+/** An agent's legs as the simulator saw them (rung → joined → over). */
+export interface AgentLeg {
+  callId: string;
+  ringingAt: number;
+  joinedAt?: number;
+  endedAt?: number;
+  result?: string;
+}
+export const agentLegs = async (system: System, agent: string) =>
+  (await system.sim<{ legs: AgentLeg[] }>('GET', `/_sim/agents/${encodeURIComponent(agent)}/legs`)).legs;
+
+/** Creates (or replaces) a call queue through the API; returns nothing, fails the test on anything but 200/201. */
+export async function putCallQueue(system: System, token: string, tenantId: string, id: string, body: object) {
+  const res = await system.api('PUT', `/api/tenants/${tenantId}/callQueues/${id}`, { token, body });
+  if (res.status !== 200 && res.status !== 201)
+    throw new Error(`PUT callQueues/${id} → ${res.status}: ${await res.text()}`);
+}
+
+export interface AgentView {
+  agentId: string;
+  userPrincipalName: string;
+  state: string;
+  missedOffers: Record<string, number>;
+  optedOut: string[];
+  skills: Record<string, number>;
+}
+
+/** The agents API: every agent of a call queue with its live state. */
+export async function listAgents(system: System, token: string, tenantId: string, callQueueId: string) {
+  const res = await system.api('GET', `/api/tenants/${tenantId}/agents?callQueueId=${callQueueId}`, { token });
+  if (res.status !== 200) throw new Error(`GET agents → ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { items: AgentView[] }).items;
+}
+
+/**
+ * Sets an agent's skills in the `agents` table, as the call queue service's `putSkills` does (`PUT …/agents/{upn}` is
+ * not in the API yet, docs/api.md). The agent's row exists once a call queue lists them.
+ */
+export async function setSkills(tenantId: string, agentId: string, skills: Record<string, number>): Promise<void> {
+  const saved = await new AgentsRepository(CONNECTION).update(tenantId.toLowerCase(), agentId, (cur) =>
+    cur ? { ...cur, skills } : undefined,
+  );
+  if (!saved) throw new Error(`no agents row for ${agentId}`);
 }
