@@ -2,13 +2,25 @@
  * Routing end to end (devhost + Azurite + simulator): a call queue set up through the API, a call to its endpoint
  * reaches an available agent (the simulator shows the agent in the call; our story says offered → connected), the
  * agent is busy during the call and available after it; an agent who does not answer has the offer counted as
- * missed and the call goes to the next agent.
+ * missed and the call goes to the next agent, and after `missedOffersBeforeOptOut` misses in a row is opted out.
  */
 import { startSystem, type System } from '../../../scripts/lib/system';
-import { callsTenant, eventually, placeCall, provisionedEndpoint, simCall } from '../../support/calls-system';
+import {
+  agentLegs,
+  callsTenant,
+  connectedAgent,
+  endedStory,
+  eventually,
+  listAgents,
+  placeCall,
+  provisionedEndpoint,
+  putCallQueue,
+  simCall,
+} from '../../support/calls-system';
 
 const NUMBER = '+14255550102';
-const tenant = callsTenant([NUMBER]);
+const OPT_OUT = '+14255550104';
+const tenant = callsTenant([NUMBER, OPT_OUT]);
 let system: System;
 let admin: string;
 
@@ -107,3 +119,33 @@ test('an agent whose Teams presence is Busy is skipped', async () => {
   const agent02 = (await agents()).find((a) => a.userPrincipalName === 'agent02@contoso.com')!;
   expect(view.participants.find((p) => p.kind === 'agent')?.userId?.toLowerCase()).toBe(agent02.agentId);
 }, 60_000);
+
+test('missed offers in a row opt the agent out after missedOffersBeforeOptOut; calls then skip them', async () => {
+  await putCallQueue(system, admin, tenant.tenantId, 'optout', {
+    name: 'Opt out',
+    routingMethod: 'serial',
+    agentAlertTimeS: 20,
+    missedOffersBeforeOptOut: 2,
+    agents: [{ userPrincipalName: 'agent05@contoso.com' }, { userPrincipalName: 'agent06@contoso.com' }],
+  });
+  await provisionedEndpoint(tenant, OPT_OUT, { callQueueId: 'optout' });
+  await system.sim('POST', '/_sim/agents/agent05@contoso.com/profile', { answerProbability: 0 });
+  const row = async (upn: string) =>
+    (await listAgents(system, admin, tenant.tenantId, 'optout')).find((a) => a.userPrincipalName === upn)!;
+  const agent06 = (await row('agent06@contoso.com')).agentId;
+
+  for (const missed of [1, 2]) {
+    const { callId } = await placeCall(system, tenant.tenantId, OPT_OUT, { handleTimeS: 1 });
+    expect(await connectedAgent(system, callId)).toBe(agent06); // serial: agent05 first, who lets it ring out
+    await endedStory(tenant.tenantId, callId);
+    const agent05 = await row('agent05@contoso.com');
+    expect(agent05.missedOffers.optout).toBe(missed);
+    expect(agent05.optedOut.includes('optout')).toBe(missed === 2);
+    await eventually(async () => ((await row('agent06@contoso.com')).state === 'available' ? true : undefined));
+  }
+  // Opted out: the next call goes straight to agent06; agent05 was rung twice in all.
+  const { callId } = await placeCall(system, tenant.tenantId, OPT_OUT, { handleTimeS: 1 });
+  expect(await connectedAgent(system, callId)).toBe(agent06);
+  await endedStory(tenant.tenantId, callId);
+  expect((await agentLegs(system, 'agent05@contoso.com')).length).toBe(2);
+}, 120_000);
