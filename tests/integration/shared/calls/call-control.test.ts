@@ -6,140 +6,57 @@
  */
 jest.setTimeout(90_000);
 
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { appEnvForSimulator } from '../../../../scripts/lib/app-env';
 import {
   ArrivalRoute,
   CallEvent,
-  CallInput,
-  CallRecord,
   CallControlError,
   CallGoneError,
-  GraphCallControl,
   GraphCallControlFactory,
   applyCallInput,
   callSummary,
-  executeCallCommand,
-  parseCommsNotifications,
 } from '../../../../shared/calls';
+import { randomUUID } from 'node:crypto';
+import { appEnvForSimulator } from '../../../../scripts/lib/app-env';
 import { loadConfig } from '../../../../shared/config';
-import { startSimulator, type RunningSimulator } from '../../../../simulator';
-import { defaultSeedTenant } from '../../../../simulator/seed';
-import { SIM_DATA_DIR, simJson, waitFor } from '../../../support/test-simulator';
+import type { RunningSimulator } from '../../../../simulator';
+import { CallHarness, Driver, isType } from '../../../support/calls-driver';
+import { simJson, waitFor } from '../../../support/test-simulator';
 
 const NUMBER = '+14255550100';
 const CALLER = '+14255550999';
+const QUEUE: ArrivalRoute = { action: 'answer', callQueueId: 'support' };
 
-interface Received {
-  at: number;
-  events: CallEvent[];
-  authorization?: string;
-}
-
+const h = new CallHarness({
+  number: NUMBER,
+  caller: CALLER,
+  account: { userPrincipalName: 'support@contoso.com', displayName: 'Support' },
+  faults: {
+    establishDelayMs: 50,
+    promptDurationMs: 200,
+    dtmfIntervalMs: 50,
+    incomingCallTimeoutMs: 4_000,
+    outboundAnswerDelayMs: 200,
+    defaultHandleTimeS: 30,
+  },
+});
+const { received, parseErrors } = h;
 let sim: RunningSimulator;
-let server: http.Server;
+let cc: CallHarness['cc'];
 let webhook: string;
 /** Where the simulator fetches prompts: it plays only a mono 16-bit 16 kHz PCM WAV it could download. */
 let promptBase: string;
-let cc: GraphCallControl;
 let tenantId: string;
 let resourceAccountId: string;
-const received: Received[] = [];
-const parseErrors: string[] = [];
-const agents = new Map<string, string>(); // upn → object id
 
-/** A mono 16-bit 16 kHz PCM WAV: a RIFF header and a little silence. */
-function wav(): Buffer {
-  const data = Buffer.alloc(3200);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVE', 8, 'ascii');
-  h.write('fmt ', 12, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20); // PCM
-  h.writeUInt16LE(1, 22); // mono
-  h.writeUInt32LE(16000, 24);
-  h.writeUInt32LE(16000 * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
-
-function events(callId: string): CallEvent[] {
-  return received.flatMap((r) => r.events).filter((e) => e.callId === callId);
-}
-
-async function waitEvent<T extends CallEvent>(
+const agent = (n: number) => h.agent(n);
+const events = (callId: string): CallEvent[] => h.events(callId);
+const waitEvent = <T extends CallEvent>(
   what: string,
   callId: string,
   pick: (e: CallEvent) => e is T,
-  timeoutMs = 20_000,
-): Promise<T> {
-  return waitFor(what, async () => events(callId).find(pick), timeoutMs, 50);
-}
-
-const isType =
-  <K extends CallEvent['type']>(type: K, also: (e: Extract<CallEvent, { type: K }>) => boolean = () => true) =>
-  (e: CallEvent): e is Extract<CallEvent, { type: K }> =>
-    e.type === type && also(e as Extract<CallEvent, { type: K }>);
-
-async function placeCall(extra: Record<string, unknown> = {}): Promise<string> {
-  const r = await simJson<{ callId: string }>(sim, 'POST', '/_sim/calls', {
-    tenantId,
-    from: CALLER,
-    to: NUMBER,
-    ...extra,
-  });
-  return r.callId;
-}
-
-/** Plays router for one call: every event read so far goes through the machine; its commands go to Graph. */
-class Driver {
-  record: CallRecord | undefined;
-  applied = 0;
-  readonly log: string[] = [];
-  readonly commands: string[] = [];
-  constructor(
-    readonly callId: string,
-    private readonly route: ArrivalRoute,
-  ) {}
-
-  async pump(): Promise<void> {
-    const evs = events(this.callId);
-    for (; this.applied < evs.length; this.applied++) {
-      await this.apply({ kind: 'graph', event: evs[this.applied], at: Date.now(), route: this.route });
-    }
-  }
-
-  async apply(input: CallInput): Promise<void> {
-    const t = applyCallInput(this.record, input, { callbackUri: webhook });
-    if (t.refused) throw new Error(`refused: ${t.refused}`);
-    this.record = t.record;
-    this.log.push(...t.log.map((e) => e.kind));
-    for (const cmd of t.commands) {
-      this.commands.push(cmd.op);
-      await executeCallCommand(cc, cmd);
-    }
-  }
-
-  async until(what: string, done: (d: Driver) => boolean, timeoutMs = 20_000): Promise<void> {
-    await waitFor(
-      what,
-      async () => {
-        await this.pump();
-        return done(this) ? true : undefined;
-      },
-      timeoutMs,
-      50,
-    );
-  }
-}
+  timeoutMs?: number,
+) => h.waitEvent(what, callId, pick, timeoutMs);
+const placeCall = (extra: Record<string, unknown> = {}) => h.placeCall(extra);
 
 interface HeardEntry {
   kind: 'prompt' | 'music';
@@ -147,99 +64,21 @@ interface HeardEntry {
   until?: number;
 }
 
-const QUEUE: ArrivalRoute = { action: 'answer', callQueueId: 'support' };
-
 beforeAll(async () => {
-  tenantId = randomUUID();
-  resourceAccountId = randomUUID();
-  server = http.createServer((req, res) => {
-    if (req.method === 'GET' && req.url?.startsWith('/prompts/') && req.url.endsWith('.wav')) {
-      res.writeHead(200, { 'content-type': 'audio/wav' }).end(wav());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      res.writeHead(202).end();
-      try {
-        const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        received.push({
-          at: Date.now(),
-          events: parseCommsNotifications(body, { tenantId }),
-          authorization: req.headers.authorization,
-        });
-      } catch (e) {
-        parseErrors.push((e as Error).message);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  webhook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/calls/notifications`;
-  promptBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}/prompts`;
-
-  const base = defaultSeedTenant();
-  sim = await startSimulator({
-    port: 0,
-    dataDir: SIM_DATA_DIR,
-    quiet: true,
-    writeSettings: false,
-    webhookUrl: webhook,
-    faults: {
-      establishDelayMs: 50,
-      promptDurationMs: 200,
-      dtmfIntervalMs: 50,
-      incomingCallTimeoutMs: 4_000,
-      outboundAnswerDelayMs: 200,
-      defaultHandleTimeS: 30,
-    },
-    seed: {
-      includeDefaultTenant: false,
-      tenants: [
-        {
-          ...base,
-          tenantId,
-          generateAgents: { count: 5, domain: 'contoso.com', usageLocation: 'US' },
-          applicationInstances: [
-            {
-              objectId: resourceAccountId,
-              userPrincipalName: 'support@contoso.com',
-              displayName: 'Support',
-              licensed: true,
-              synced: true,
-              usageLocation: 'US',
-              phoneNumber: NUMBER,
-            },
-          ],
-        },
-      ],
-    },
-  });
-  const extra = process.env.NODE_EXTRA_CA_CERTS;
-  if (!extra || path.resolve(extra) !== path.resolve(sim.caPath))
-    throw new Error(`run through node dist/scripts/test.js (NODE_EXTRA_CA_CERTS=${sim.caPath})`);
-  const config = loadConfig({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', ...appEnvForSimulator(sim.settings) });
-  cc = new GraphCallControlFactory(config, { retry: { maxAttempts: 6 } }).forTenant(tenantId);
-  const state = await simJson<{ tenants: { users: { id: string; userPrincipalName: string }[] }[] }>(
-    sim,
-    'GET',
-    `/_sim/state?tenantId=${tenantId}`,
-  );
-  for (const u of state.tenants[0].users) agents.set(u.userPrincipalName.toLowerCase(), u.id);
+  await h.start();
+  ({ sim, cc, webhook, promptBase, tenantId, resourceAccountId } = h);
   for (const upn of ['agent01@contoso.com', 'agent02@contoso.com', 'agent03@contoso.com', 'agent05@contoso.com'])
     await simJson(sim, 'POST', `/_sim/agents/${upn}/profile`, { answerDelayMs: 300, answerProbability: 1 });
   await simJson(sim, 'POST', '/_sim/agents/agent04@contoso.com/profile', { answerDelayMs: 300, answerProbability: 0 });
 });
 
 afterAll(async () => {
-  await sim?.stop();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await h.stop();
 });
 
 afterEach(() => {
   expect(parseErrors).toEqual([]);
 });
-
-const agent = (n: number) => agents.get(`agent0${n}@contoso.com`)!;
 
 describe('incoming call → answer → established → hold music; media; keepAlive; hang up', () => {
   it('plays the lifecycle through the machine and the adapter', async () => {
@@ -253,7 +92,7 @@ describe('incoming call → answer → established → hold music; media; keepAl
     expect(incoming.callerParticipantId).toBeTruthy();
     expect(received[0].authorization).toMatch(/^Bearer /);
 
-    const d = new Driver(callId, QUEUE);
+    const d = h.driver(callId, QUEUE);
     await d.until('queued', (x) => x.record?.enqueuedAt !== undefined);
     expect(d.commands).toEqual(['answer', 'startHoldMusic']);
     expect(d.log).toEqual(['arrived', 'answered', 'enqueued']);
@@ -296,7 +135,7 @@ describe('incoming call → answer → established → hold music; media; keepAl
 
   it('the caller hanging up while waiting is abandoned, with the wait', async () => {
     const callId = await placeCall();
-    const d = new Driver(callId, QUEUE);
+    const d = h.driver(callId, QUEUE);
     await d.until('queued', (x) => x.record?.enqueuedAt !== undefined);
     await simJson(sim, 'POST', `/_sim/calls/${callId}/hangup`);
     await d.until('ended', (x) => x.record?.end !== undefined);
@@ -308,7 +147,7 @@ describe('incoming call → answer → established → hold music; media; keepAl
 describe('reject and redirect (unanswered calls)', () => {
   it('a call with no endpoint is rejected with a reason and ends', async () => {
     const callId = await placeCall();
-    const d = new Driver(callId, { action: 'reject', reason: 'busy', why: 'no call queue' });
+    const d = h.driver(callId, { action: 'reject', reason: 'busy', why: 'no call queue' });
     await d.until('ended', (x) => x.record?.end !== undefined);
     expect(d.commands).toEqual(['reject']);
     expect(callSummary(d.record!)).toMatchObject({ phase: 'ended', outcome: 'rejected' });
@@ -317,7 +156,7 @@ describe('reject and redirect (unanswered calls)', () => {
 
   it('redirect offers the unanswered call to an agent; the agent answers (0/7015)', async () => {
     const callId = await placeCall();
-    const d = new Driver(callId, QUEUE);
+    const d = h.driver(callId, QUEUE);
     const evs = () => events(callId);
     await waitFor('incoming', async () => (evs().length ? true : undefined), 10_000, 50);
     // the router decides before answering: record the arrival without answering yet
@@ -355,7 +194,7 @@ describe('reject and redirect (unanswered calls)', () => {
 describe('offers on an answered call', () => {
   async function queued(): Promise<Driver> {
     const callId = await placeCall();
-    const d = new Driver(callId, QUEUE);
+    const d = h.driver(callId, QUEUE);
     await d.until('queued', (x) => x.record?.enqueuedAt !== undefined);
     return d;
   }

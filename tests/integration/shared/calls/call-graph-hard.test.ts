@@ -6,133 +6,57 @@
  */
 jest.setTimeout(90_000);
 
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { appEnvForSimulator } from '../../../../scripts/lib/app-env';
 import { BotNotificationTokenValidator } from '../../../../shared/auth/bot-token';
 import {
   ArrivalRoute,
   CallEvent,
   CallInput,
-  CallRecord,
   CallGoneError,
-  GraphCallControl,
-  GraphCallControlFactory,
   applyCallInput,
   applyCallInputs,
   callSummary,
-  executeCallCommand,
-  parseCommsNotifications,
 } from '../../../../shared/calls';
-import { loadConfig } from '../../../../shared/config';
-import { startSimulator, type RunningSimulator } from '../../../../simulator';
-import { defaultSeedTenant } from '../../../../simulator/seed';
-import { SIM_DATA_DIR, simJson, waitFor } from '../../../support/test-simulator';
+import type { RunningSimulator } from '../../../../simulator';
+import { CallHarness, Driver, isType } from '../../../support/calls-driver';
+import { simJson, waitFor } from '../../../support/test-simulator';
 
 const NUMBER = '+14255550101';
 const CALLER = '+14255550998';
 const QUEUE: ArrivalRoute = { action: 'answer', callQueueId: 'support' };
 
-interface Received {
-  path: string;
-  events: CallEvent[];
-  authorization?: string;
-  status: number;
-}
-
+const h = new CallHarness({
+  number: NUMBER,
+  caller: CALLER,
+  account: { userPrincipalName: 'sales@contoso.com', displayName: 'Sales' },
+  faults: {
+    establishDelayMs: 50,
+    promptDurationMs: 200,
+    dtmfIntervalMs: 50,
+    incomingCallTimeoutMs: 4_000,
+    outboundAnswerDelayMs: 200,
+    defaultHandleTimeS: 30,
+    // retries come quickly enough for a test; they still overtake later POSTs
+    notificationRetryBaseMs: 100,
+  },
+});
+const { received, parseErrors } = h;
 let sim: RunningSimulator;
-let server: http.Server;
+let cc: CallHarness['cc'];
 let base: string;
 let webhook: string;
-let cc: GraphCallControl;
-let config: ReturnType<typeof loadConfig>;
+let config: CallHarness['config'];
 let tenantId: string;
-const received: Received[] = [];
-const parseErrors: string[] = [];
-const agents = new Map<string, string>();
-/** POSTs to `/flaky` are read, then every other new one is answered 500: Graph retries it (a duplicate). */
-let flakyCount = 0;
-const deliveredOnce = new Set<string>();
 
-const agent = (n: number) => agents.get(`agent0${n}@contoso.com`)!;
-
-function events(callId: string): CallEvent[] {
-  return received.flatMap((r) => r.events).filter((e) => e.callId === callId);
-}
-
-async function waitEvent<T extends CallEvent>(
+const agent = (n: number) => h.agent(n);
+const events = (callId: string): CallEvent[] => h.events(callId);
+const waitEvent = <T extends CallEvent>(
   what: string,
   callId: string,
   pick: (e: CallEvent) => e is T,
-  timeoutMs = 20_000,
-): Promise<T> {
-  return waitFor(what, async () => events(callId).find(pick), timeoutMs, 50);
-}
-
-const isType =
-  <K extends CallEvent['type']>(type: K, also: (e: Extract<CallEvent, { type: K }>) => boolean = () => true) =>
-  (e: CallEvent): e is Extract<CallEvent, { type: K }> =>
-    e.type === type && also(e as Extract<CallEvent, { type: K }>);
-
-async function placeCall(extra: Record<string, unknown> = {}): Promise<string> {
-  const r = await simJson<{ callId: string }>(sim, 'POST', '/_sim/calls', {
-    tenantId,
-    from: CALLER,
-    to: NUMBER,
-    ...extra,
-  });
-  return r.callId;
-}
-
-/** Plays router for one call, as in call-control.test.ts; `callbackUri` is where the answer sends later POSTs. */
-class Driver {
-  record: CallRecord | undefined;
-  applied = 0;
-  readonly log: string[] = [];
-  readonly commands: string[] = [];
-  constructor(
-    readonly callId: string,
-    private readonly route: ArrivalRoute,
-    private readonly callbackUri = webhook,
-  ) {}
-
-  async pump(): Promise<void> {
-    const evs = events(this.callId);
-    for (; this.applied < evs.length; this.applied++)
-      await this.apply({ kind: 'graph', event: evs[this.applied], at: Date.now(), route: this.route });
-  }
-
-  async apply(input: CallInput): Promise<void> {
-    const t = applyCallInput(this.record, input, { callbackUri: this.callbackUri });
-    if (t.refused) throw new Error(`refused: ${t.refused}`);
-    this.record = t.record;
-    this.log.push(...t.log.map((e) => e.kind));
-    for (const cmd of t.commands) {
-      this.commands.push(cmd.op);
-      await executeCallCommand(cc, cmd);
-    }
-  }
-
-  async until(what: string, done: (d: Driver) => boolean, timeoutMs = 20_000): Promise<void> {
-    await waitFor(
-      what,
-      async () => {
-        await this.pump();
-        return done(this) ? true : undefined;
-      },
-      timeoutMs,
-      50,
-    );
-  }
-}
-
-async function queued(callbackUri = webhook, extra: Record<string, unknown> = {}): Promise<Driver> {
-  const d = new Driver(await placeCall(extra), QUEUE, callbackUri);
-  await d.until('queued', (x) => x.record?.enqueuedAt !== undefined);
-  return d;
-}
+  timeoutMs?: number,
+) => h.waitEvent(what, callId, pick, timeoutMs);
+const placeCall = (extra: Record<string, unknown> = {}) => h.placeCall(extra);
+const queued = (callbackUri = webhook, extra: Record<string, unknown> = {}) => h.queued(QUEUE, callbackUri, extra);
 
 interface View {
   state: string;
@@ -141,92 +65,16 @@ interface View {
   resultInfo?: { code: number; subcode: number };
   participants: { id: string; kind: string; userId?: string; phone?: string; isMuted: boolean }[];
 }
-const view = (callId: string) => simJson<View>(sim, 'GET', `/_sim/calls/${callId}`);
+const view = (callId: string) => h.view<View>(callId);
 
 beforeAll(async () => {
-  tenantId = randomUUID();
-  server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const p = (req.url ?? '/').replace(/^\/hook/, '');
-      const raw = Buffer.concat(chunks).toString('utf8');
-      // a POST is failed on its first delivery only, so its retry gets through (none is dropped)
-      const status = p === '/flaky' && !deliveredOnce.has(raw) && flakyCount++ % 2 === 0 ? 500 : 202;
-      deliveredOnce.add(raw);
-      res.writeHead(status).end();
-      try {
-        const body: unknown = JSON.parse(raw);
-        received.push({
-          path: p,
-          status,
-          events: parseCommsNotifications(body, { tenantId }),
-          authorization: req.headers.authorization,
-        });
-      } catch (e) {
-        parseErrors.push((e as Error).message);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  webhook = `${base}/calls`;
-
-  sim = await startSimulator({
-    port: 0,
-    dataDir: SIM_DATA_DIR,
-    quiet: true,
-    writeSettings: false,
-    webhookUrl: webhook,
-    faults: {
-      establishDelayMs: 50,
-      promptDurationMs: 200,
-      dtmfIntervalMs: 50,
-      incomingCallTimeoutMs: 4_000,
-      outboundAnswerDelayMs: 200,
-      defaultHandleTimeS: 30,
-      // retries come quickly enough for a test; they still overtake later POSTs
-      notificationRetryBaseMs: 100,
-    },
-    seed: {
-      includeDefaultTenant: false,
-      tenants: [
-        {
-          ...defaultSeedTenant(),
-          tenantId,
-          generateAgents: { count: 5, domain: 'contoso.com', usageLocation: 'US' },
-          applicationInstances: [
-            {
-              objectId: randomUUID(),
-              userPrincipalName: 'sales@contoso.com',
-              displayName: 'Sales',
-              licensed: true,
-              synced: true,
-              usageLocation: 'US',
-              phoneNumber: NUMBER,
-            },
-          ],
-        },
-      ],
-    },
-  });
-  const extra = process.env.NODE_EXTRA_CA_CERTS;
-  if (!extra || path.resolve(extra) !== path.resolve(sim.caPath))
-    throw new Error(`run through node dist/scripts/test.js (NODE_EXTRA_CA_CERTS=${sim.caPath})`);
-  config = loadConfig({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', ...appEnvForSimulator(sim.settings) });
-  cc = new GraphCallControlFactory(config, { retry: { maxAttempts: 6 } }).forTenant(tenantId);
-  const state = await simJson<{ tenants: { users: { id: string; userPrincipalName: string }[] }[] }>(
-    sim,
-    'GET',
-    `/_sim/state?tenantId=${tenantId}`,
-  );
-  for (const u of state.tenants[0].users) agents.set(u.userPrincipalName.toLowerCase(), u.id);
+  await h.start();
+  ({ sim, cc, base, webhook, config, tenantId } = h);
   await simJson(sim, 'POST', '/_sim/agents/agent01@contoso.com/profile', { answerDelayMs: 300, answerProbability: 1 });
 });
 
 afterAll(async () => {
-  await sim?.stop();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await h.stop();
 });
 
 afterEach(() => {
@@ -436,7 +284,7 @@ describe('redirect to an agent whose voicemail would answer (call-redirect.md ro
     await waitFor('voicemail', async () => ((await view(plain)).answeredBy === 'voicemail' ? true : undefined));
 
     const callId = await placeCall();
-    const d = new Driver(callId, QUEUE);
+    const d = h.driver(callId, QUEUE);
     await waitFor('incoming', async () => (events(callId).length ? true : undefined), 10_000, 50);
     d.record = applyCallInput(
       undefined,
