@@ -1,114 +1,41 @@
 // Contract: an inbound PSTN call reaches the bot's webhook as a signed commsNotification; the bot drives it with the
 // real Graph client (answer, tones, prompts, transfer to an agent) and sees the lifecycle notifications in order.
+// The tenant, webhook and media server are calls-fixture.ts's, as for the other calls-*.test.ts suites.
 import { Client } from '@microsoft/microsoft-graph-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { SeedFile } from '../../../simulator';
-import { call, credential, eventually, graphClient, startTestSimulator, state, TestSim } from './helpers';
+import {
+  BOT,
+  Fixture,
+  NUMBER,
+  TENANT,
+  notificationsFor as notificationsOf,
+  startFixture,
+  waitFor as waitOn,
+} from './calls-fixture';
+import { call, eventually, state, TestSim } from './helpers';
 
-const TENANT = 'c0ffee00-0000-4000-8000-00000000ca11';
-const BOT = 'b0b0b0b0-0000-4000-8000-000000000b07';
-const NUMBER = '+15550001000';
-const seed: SeedFile = {
-  tenants: [
-    {
-      tenantId: TENANT,
-      displayName: 'Fabrikam',
-      domains: ['fabrikam.onmicrosoft.com'],
-      skus: { MCOEV: 10 },
-      apps: [
-        {
-          appId: BOT,
-          displayName: 'Fabrikam CC Bot',
-          clientSecret: 'bot-secret',
-          applicationPermissions: [
-            'Calls.AccessMedia.All',
-            'Calls.Initiate.All',
-            'Calls.JoinGroupCall.All',
-            'Presence.Read.All',
-          ],
-          bot: true,
-        },
-      ],
-      generateAgents: { count: 3, domain: 'fabrikam.onmicrosoft.com' },
-      numbers: [{ telephoneNumber: NUMBER, numberType: 'directRouting' }],
-      applicationInstances: [
-        {
-          userPrincipalName: 'cc@fabrikam.onmicrosoft.com',
-          displayName: 'Fabrikam CC',
-          synced: true,
-          licensed: true,
-          phoneNumber: NUMBER,
-        },
-      ],
-    },
-  ],
-};
-
-interface Received {
-  path: string;
-  authorization: string;
-  body: {
-    '@odata.type': string;
-    value: { changeType: string; resourceUrl: string; resourceData: Record<string, unknown> }[];
-  };
-}
-
+let f: Fixture;
 let t: TestSim;
-let hook: http.Server;
 let hookUrl: string;
-const received: Received[] = [];
 let g: Client;
 
 beforeAll(async () => {
-  hook = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({
-        path: req.url ?? '',
-        authorization: req.headers.authorization ?? '',
-        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-      });
-      res.writeHead(202).end();
-    });
+  // in order, and no prompt fetch (example.com): the hard defaults are covered by the calls-*.test.ts suites
+  f = await startFixture({
+    establishDelayMs: 20,
+    dtmfIntervalMs: 30,
+    promptDurationMs: 50,
+    establishSwapProbability: 0,
+    promptFetch: false,
   });
-  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-  hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}`;
-  t = await startTestSimulator({
-    seed,
-    webhookUrl: `${hookUrl}/api/calls/notifications`,
-    // in order, and no prompt fetch (example.com): the hard defaults are covered by the calls-*.test.ts suites
-    faults: {
-      establishDelayMs: 20,
-      dtmfIntervalMs: 30,
-      promptDurationMs: 50,
-      establishSwapProbability: 0,
-      promptFetch: false,
-    },
-  });
-  g = graphClient(t, credential(t, BOT, 'bot-secret', TENANT));
+  ({ t, g, hookUrl } = f);
 });
 afterAll(async () => {
-  await t.stop();
-  await new Promise((r) => hook.close(r));
+  await f.stop();
 });
 
-function notificationsFor(callId: string, path?: string): Received['body']['value'] {
-  return received
-    .filter((r) => !path || r.path === path)
-    .flatMap((r) => r.body.value)
-    .filter((v) => v.resourceUrl.startsWith(`/communications/calls/${callId}`));
-}
-
-function waitFor(
-  callId: string,
-  pred: (n: Received['body']['value'][number]) => boolean,
-): Promise<Received['body']['value'][number]> {
-  return eventually(() => notificationsFor(callId).find(pred));
-}
-
+const notificationsFor = (callId: string, path?: string) => notificationsOf(f, callId, path);
+const waitFor = (callId: string, pred: Parameters<typeof waitOn>[2]) => waitOn(f, callId, pred);
 test('incoming call: signed notification, answer, established, DTMF, prompt, transfer to an agent who turns InACall', async () => {
   const agents = (await state(t)).tenants
     .find((x) => x.tenantId === TENANT)!
@@ -128,7 +55,7 @@ test('incoming call: signed notification, answer, established, DTMF, prompt, tra
   const callId = placed.body.callId;
 
   const incoming = await eventually(() =>
-    received.find((r) => r.body.value[0].resourceUrl === `/communications/calls/${callId}`),
+    f.posts.find((r) => r.body.value[0].resourceUrl === `/communications/calls/${callId}`),
   );
   expect(incoming.path).toBe('/api/calls/notifications');
   expect(incoming.body['@odata.type']).toBe('#microsoft.graph.commsNotifications');
