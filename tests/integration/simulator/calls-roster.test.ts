@@ -161,3 +161,41 @@ test('transfer from a group call needs a transferee that is in the roster', asyn
   const ended = await waitFor(f, id, isEnd(id));
   expect(ended.resourceData.resultInfo).toMatchObject({ code: 0, subcode: 7015 });
 });
+
+test("the control API's record: an agent's legs (rung, joined, over) and every delivery of a call's notifications", async () => {
+  // two agents on no call now (earlier tests leave some talking)
+  const free = await f.g.api('/communications/getPresencesByUserId').post({ ids: f.agents });
+  const [answers, ringsOut] = (free.value as { id: string; availability: string }[])
+    .filter((p) => p.availability === 'Available')
+    .map((p) => p.id)
+    .slice(-2);
+  await call(f.t, 'POST', `/_sim/agents/${ringsOut}/profile`, { answerProbability: 0 });
+  const id = await establishedCall(f);
+  await invite(id, [user(answers), user(ringsOut)]);
+  await call(f.t, 'POST', `/_sim/calls/${id}/hangup`); // the caller leaves the group call, then the bot ends it
+  await f.g.api(`/communications/calls/${id}`).delete();
+  await waitFor(f, id, isEnd(id));
+
+  type Leg = { callId: string; ringingAt: number; joinedAt?: number; endedAt?: number; result?: string };
+  const legs = async (agent: string) =>
+    (await call<{ legs: Leg[] }>(f.t, 'GET', `/_sim/agents/${agent}/legs`)).body.legs.filter((l) => l.callId === id);
+  const [joined] = await legs(answers);
+  expect(joined).toMatchObject({ callId: id, result: 'answered' });
+  expect(joined.ringingAt).toBeLessThanOrEqual(joined.joinedAt!);
+  expect(joined.joinedAt!).toBeLessThanOrEqual(joined.endedAt!);
+  const [missed] = await legs(ringsOut);
+  expect(missed).toMatchObject({ callId: id, result: 'noAnswer' });
+  expect(missed.joinedAt).toBeUndefined();
+  expect(missed.endedAt!).toBeGreaterThanOrEqual(missed.ringingAt);
+
+  // every notification the webhook took for this call is in the record, envelope by envelope
+  const record = await call<{ deliveries: { status: number; attempt: number; body: { value: unknown[] } }[] }>(
+    f.t,
+    'GET',
+    `/_sim/calls/${id}/notifications`,
+  );
+  expect(record.body.deliveries.every((d) => d.status === 202 && d.attempt === 1)).toBe(true);
+  const recorded = record.body.deliveries.flatMap((d) => d.body.value).map((n) => JSON.stringify(n));
+  const received = notificationsFor(f, id).map((n) => JSON.stringify(n));
+  expect(recorded.sort()).toEqual(received.sort());
+});
