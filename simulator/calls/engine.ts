@@ -103,6 +103,19 @@ export class CallEngine {
     for (const fn of this.connectListeners) fn(call);
   }
 
+  /**
+   * `POST /_sim/reset` drops every call; first each live one ends as if its caller hung up, and the bot still in it
+   * hears so at once (the `deleted` notification leaves now, not after the batching window the reset cancels). So an
+   * app does not keep agents busy with, or callers waiting in, calls the reset dropped.
+   */
+  hangUpAll(): void {
+    for (const c of [...this.calls.values()]) {
+      if (c.state === 'terminated') continue;
+      this.terminate(c, RESULTS.pstnHangUp, c.connectedAt ? 'completed' : 'abandoned');
+      this.notify.flushNow(c);
+    }
+  }
+
   reset(): void {
     for (const c of this.calls.values()) {
       for (const t of c.timers) clearTimeout(t);

@@ -103,6 +103,16 @@ export class Notifier {
     call.flushTimer = t;
   }
 
+  /** Sends what a call has pending now, without waiting for the batching window. */
+  flushNow(call: SimCall): void {
+    if (call.flushTimer) {
+      clearTimeout(call.flushTimer);
+      this.retryTimers.delete(call.flushTimer);
+      call.flushTimer = undefined;
+    }
+    this.flush(call);
+  }
+
   /** Everything pending leaves now, grouped into POSTs by target (in order). */
   private flush(call: SimCall): void {
     const items = call.pending.splice(0);
