@@ -144,6 +144,14 @@ export function handleControl(core: SimCore, req: SimRequest, segs: string[], se
       core.calls.people.callerHangsUp(call);
       return json(200, { callId: b, state: call.state });
     }
+    if (a === 'calls' && !b && m === 'GET') {
+      const tenantId = req.query.get('tenantId');
+      const loadId = req.query.get('loadId');
+      const views = [...core.calls.calls.values()]
+        .filter((x) => (!tenantId || x.tenantId === tenantId) && (!loadId || x.loadId === loadId))
+        .map(simCallView);
+      return json(200, { calls: views });
+    }
     if (a === 'calls' && b && !c && m === 'GET') {
       const call = core.calls.calls.get(b);
       if (!call) return bad(`no call ${b}`, 404);

@@ -57,6 +57,8 @@ function blankCall(
     recording: [],
     lastKeepAliveAt: now,
     timers: new Set(),
+    requests: [],
+    deliveries: [],
     pending: [],
     chain: Promise.resolve(),
     seq: 0,

@@ -129,7 +129,14 @@ export class Notifier {
   /** One attempt; a failure schedules the next one and lets the call's later POSTs go ahead. */
   private async deliver(call: SimCall, target: string, envelope: object, attempt: number): Promise<void> {
     const token = this.tokens.sign(call.tenantId, call.botAppId);
+    const sentAt = Date.now();
     const res = await postJson(target, envelope, token, this.ca);
+    call.deliveries.push({
+      at: sentAt,
+      ackMs: Date.now() - sentAt,
+      status: res.status,
+      notifications: (envelope as { value: unknown[] }).value.length,
+    });
     const stats = this.core.guard.stats;
     if (res.ok) {
       stats.notificationsSent++;

@@ -113,6 +113,10 @@ export interface SimCall {
   keepAliveTimer?: NodeJS.Timeout;
   lastKeepAliveAt: number;
   timers: Set<NodeJS.Timeout>;
+  /** the bot's calls-API requests on this call, as they arrived (GET /_sim/calls: latency benchmarks) */
+  requests: { at: number; method: string; path: string }[];
+  /** each notification POST to the bot: when it left, how long the webhook took to answer, its status */
+  deliveries: { at: number; ackMs: number; status?: number; notifications: number }[];
   /** notifications raised but not yet handed to a POST */
   pending: { target: string; notification: Record<string, unknown> }[];
   flushTimer?: NodeJS.Timeout;

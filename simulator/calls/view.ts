@@ -142,5 +142,12 @@ export function simCallView(call: SimCall): Record<string, unknown> {
     tones: call.tones.map((t) => ({ ...t })),
     recording: call.recording.map((r) => ({ ...r })),
     lastKeepAliveAt: call.lastKeepAliveAt,
+    createdAt: call.createdAt,
+    ...(call.answeredAt ? { answeredAt: call.answeredAt } : {}),
+    ...(call.connectedAt ? { connectedAt: call.connectedAt } : {}),
+    ...(call.endedAt ? { endedAt: call.endedAt } : {}),
+    ...(call.loadId ? { loadId: call.loadId } : {}),
+    requests: call.requests.map((r) => ({ ...r })),
+    deliveries: call.deliveries.map((d) => ({ ...d })),
   };
 }
