@@ -66,6 +66,9 @@ function blankCall(
   };
 }
 
+/** The longest delay setTimeout honours; beyond it Node fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class CallEngine {
   readonly calls = new Map<string, SimCall>();
   readonly notify: Notifier;
@@ -140,7 +143,8 @@ export class CallEngine {
         call.timers.delete(t);
         if (call.state !== 'terminated') fn();
       },
-      Math.max(0, ms),
+      // setTimeout fires at once past 2^31 − 1 ms (about 24.8 days): a caller who would wait that long waits "forever".
+      Math.min(Math.max(0, ms), MAX_TIMER_MS),
     );
     t.unref();
     call.timers.add(t);

@@ -145,6 +145,7 @@ export function simCallView(call: SimCall): Record<string, unknown> {
     createdAt: call.createdAt,
     ...(call.answeredAt ? { answeredAt: call.answeredAt } : {}),
     ...(call.connectedAt ? { connectedAt: call.connectedAt } : {}),
+    ...(call.callerLeftAt ? { callerLeftAt: call.callerLeftAt } : {}),
     ...(call.endedAt ? { endedAt: call.endedAt } : {}),
     ...(call.loadId ? { loadId: call.loadId } : {}),
     requests: call.requests.map((r) => ({ ...r })),
