@@ -1,17 +1,26 @@
 /**
  * `npm start`: the whole system on the local defaults — Azurite (started by the devhost when nothing listens), the
  * Teams tenant simulator on https://localhost:7075, and the app on the devhost at http://localhost:7071, wired to the
- * simulator's seeded tenant. Ctrl-C stops everything it started.
+ * simulator's seeded tenant — then the contact center on top (scripts/lib/contact-center-setup.ts): the seeded
+ * numbered resource accounts registered as endpoints bound to seeded call queues with agents and skills, so a call
+ * to a printed number reaches an agent. Ctrl-C stops everything it started.
+ *
+ * Settings (environment): FUNCTIONS_HTTP_PORT (7071), SIMULATOR_PORT (7075), SIMULATOR_DATA_DIR (.simulator),
+ * AzureWebJobsStorage (Azurite's default ports), SIMULATOR_WEBHOOK_URL (the app's calling webhook on its port).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LocalSettings } from '../simulator';
 import { appEnvForSimulator } from './lib/app-env';
+import { setUpContactCenter } from './lib/contact-center-setup';
 import { DIST, REPO_ROOT, startDevhost, startNode, type Started } from './lib/processes';
 
 const APP_PORT = Number(process.env.FUNCTIONS_HTTP_PORT ?? 7071);
 const SIMULATOR_PORT = Number(process.env.SIMULATOR_PORT ?? 7075);
 const SIMULATOR_DIR = path.resolve(process.env.SIMULATOR_DATA_DIR ?? path.join(REPO_ROOT, '.simulator'));
+const STORAGE = process.env.AzureWebJobsStorage ?? 'UseDevelopmentStorage=true';
+// The simulator's start-up setting, so `POST /_sim/reset` (knobs back to the start-up baseline) keeps it.
+const WEBHOOK = process.env.SIMULATOR_WEBHOOK_URL ?? `http://localhost:${APP_PORT}/api/calls/notifications`;
 
 async function main(): Promise<void> {
   const running: Started[] = [];
@@ -28,7 +37,15 @@ async function main(): Promise<void> {
 
   try {
     const simulator = await startNode({
-      args: [path.join(DIST, 'simulator', 'main.js'), '--port', String(SIMULATOR_PORT), '--data-dir', SIMULATOR_DIR],
+      args: [
+        path.join(DIST, 'simulator', 'main.js'),
+        '--port',
+        String(SIMULATOR_PORT),
+        '--data-dir',
+        SIMULATOR_DIR,
+        '--webhook',
+        WEBHOOK,
+      ],
       readyPattern: /^\s*url\s+(https:\/\/\S+)/,
       echoPrefix: '[simulator] ',
       ownProcessGroup: true,
@@ -41,7 +58,7 @@ async function main(): Promise<void> {
       appDir: REPO_ROOT,
       port: APP_PORT,
       env: {
-        AzureWebJobsStorage: process.env.AzureWebJobsStorage ?? 'UseDevelopmentStorage=true',
+        AzureWebJobsStorage: STORAGE,
         ...appEnvForSimulator(local),
       },
       echoPrefix: '[app] ',
@@ -54,16 +71,38 @@ async function main(): Promise<void> {
     host.child.once('exit', (code) => void stopAll(code ?? 1));
     simulator.started.child.once('exit', (code) => void stopAll(code ?? 1));
 
+    const sim = simulator.match[1];
+    process.stdout.write('\nSetting up the contact center (call queues, agents, endpoints)…\n');
+    const { lines } = await setUpContactCenter({
+      origin,
+      simulatorUrl: sim,
+      ca: readFileSync(local.caPath, 'utf8'),
+      tenantId: local.tenantId,
+      storageConnectionString: STORAGE,
+      log: (line) => process.stdout.write(`  ${line}\n`),
+    });
+    const first = lines[0];
     process.stdout.write(
       [
         '',
         'Switchboard is up.',
         `  portal     ${origin}/api/portal/   (sign in as admin@contoso.com, supervisor@contoso.com or agent01@contoso.com)`,
         `  API        ${origin}/api   (health: ${origin}/api/health)`,
-        `  simulator  ${simulator.match[1]}   (state: ${simulator.match[1]}/_sim/state)`,
+        `  simulator  ${sim}   (state: ${sim}/_sim/state)`,
         `  tenant     ${local.tenantId}`,
-        `  token      curl -sk -X POST ${simulator.match[1]}/_sim/tokens -H 'content-type: application/json' \\`,
+        '  numbers',
+        ...lines.map(
+          (l) => `    ${l.phoneNumber}  call queue ${l.callQueueId.padEnd(8)} (endpoint ${l.userPrincipalName})`,
+        ),
+        `  token      curl -sk -X POST ${sim}/_sim/tokens -H 'content-type: application/json' \\`,
         `               -d '{"tenantId":"${local.tenantId}","roles":["Switchboard.Admin"]}'`,
+        '',
+        'Place a call (the answer holds its callId):',
+        `  curl -sk -X POST ${sim}/_sim/calls -H 'content-type: application/json' \\`,
+        `    -d '{"tenantId":"${local.tenantId}","from":"+14255550199","to":"${first.phoneNumber}"}'`,
+        'Watch it reach an agent:',
+        `  curl -sk ${sim}/_sim/calls/<callId>        (participants: the agent; state connectedToAgent)`,
+        `  curl -s ${origin}/api/tenants/${local.tenantId}/calls/<callId> -H "authorization: Bearer <token>"`,
         'Ctrl-C stops everything.',
         '',
       ].join('\n'),

@@ -149,6 +149,14 @@ export function handleControl(core: SimCore, req: SimRequest, segs: string[], se
       if (!call) return bad(`no call ${b}`, 404);
       return json(200, { callId: b, deliveries: call.deliveries });
     }
+    if (a === 'calls' && !b && m === 'GET') {
+      const tenantId = req.query.get('tenantId');
+      const loadId = req.query.get('loadId');
+      const views = [...core.calls.calls.values()]
+        .filter((x) => (!tenantId || x.tenantId === tenantId) && (!loadId || x.loadId === loadId))
+        .map(simCallView);
+      return json(200, { calls: views });
+    }
     if (a === 'calls' && b && !c && m === 'GET') {
       const call = core.calls.calls.get(b);
       if (!call) return bad(`no call ${b}`, 404);

@@ -74,6 +74,7 @@ export class SimCore {
 
   /** Back to the seed: state rebuilt, faults back to the start-up baseline, stats zeroed, calls and loads dropped. */
   reset(): void {
+    this.calls?.hangUpAll();
     this.timers.clearAll();
     this.calls?.reset();
     this.loads?.reset();

@@ -16,6 +16,8 @@ export interface SimRequest {
    * connection until it has read the previous response, so it tells what the client had been told (see Guard).
    */
   connection?: object;
+  /** When the request's head arrived (epoch ms; absent for `$batch` sub-requests). */
+  receivedAt?: number;
 }
 
 export interface SimResponse {

@@ -133,6 +133,30 @@ export const DEFAULT_USER_ONLY_NUMBERS = [
   '+14255550159',
 ];
 
+/**
+ * The contact center's lines in the default tenant: numbered resource accounts already bound and synced to the bot,
+ * licensed, with a calling-plan number each — what an admin has after setting up Teams for a vendor's contact
+ * center. `npm start` registers them as Switchboard endpoints. Their object ids are fixed (derived from the UPN), so
+ * a reset rebuilds the very same accounts and the app's endpoint records keep matching them.
+ */
+export const DEFAULT_CONTACT_CENTER_LINES: readonly {
+  userPrincipalName: string;
+  displayName: string;
+  phoneNumber: string;
+}[] = [
+  { userPrincipalName: 'cc-sales@contoso.onmicrosoft.com', displayName: 'Contoso Sales', phoneNumber: '+14255550140' },
+  {
+    userPrincipalName: 'cc-support@contoso.onmicrosoft.com',
+    displayName: 'Contoso Support',
+    phoneNumber: '+14255550141',
+  },
+  {
+    userPrincipalName: 'cc-billing@contoso.onmicrosoft.com',
+    displayName: 'Contoso Billing',
+    phoneNumber: '+14255550142',
+  },
+];
+
 export function defaultSeedTenant(): SeedTenant {
   const numbers: SeedNumber[] = [];
   for (let i = 0; i < 60; i++) {
@@ -210,6 +234,12 @@ export function defaultSeedTenant(): SeedTenant {
       { userPrincipalName: 'agent03@contoso.com', roles: ['Switchboard.Agent'] },
     ],
     numbers,
+    applicationInstances: DEFAULT_CONTACT_CENTER_LINES.map((line) => ({
+      ...line,
+      synced: true,
+      licensed: true,
+      usageLocation: 'US',
+    })),
   };
 }
 

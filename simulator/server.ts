@@ -65,6 +65,7 @@ export function createServer(tls: { key: string; cert: string }, deps: ServerDep
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
+  const receivedAt = Date.now();
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
@@ -102,6 +103,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     body,
     rawBody,
     connection: req.socket,
+    receivedAt,
   };
   send(res, await route(simReq, deps));
 }

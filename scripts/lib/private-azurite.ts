@@ -17,7 +17,8 @@ import {
 } from '../../devhost/storage/azurite';
 import { REPO_ROOT } from './processes';
 
-function freePort(): Promise<number> {
+/** A TCP port nobody listens on now (the OS picks it; free until someone else takes it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -57,13 +57,17 @@ function blankCall(
     recording: [],
     lastKeepAliveAt: now,
     timers: new Set(),
-    pending: [],
+    requests: [],
     deliveries: [],
+    pending: [],
     chain: Promise.resolve(),
     seq: 0,
     ...fields,
   };
 }
+
+/** The longest delay setTimeout honours; beyond it Node fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class CallEngine {
   readonly calls = new Map<string, SimCall>();
@@ -104,6 +108,19 @@ export class CallEngine {
     for (const fn of this.connectListeners) fn(call);
   }
 
+  /**
+   * `POST /_sim/reset` drops every call; first each live one ends as if its caller hung up, and the bot still in it
+   * hears so at once (the `deleted` notification leaves now, not after the batching window the reset cancels). So an
+   * app does not keep agents busy with, or callers waiting in, calls the reset dropped.
+   */
+  hangUpAll(): void {
+    for (const c of [...this.calls.values()]) {
+      if (c.state === 'terminated') continue;
+      this.terminate(c, RESULTS.pstnHangUp, c.connectedAt ? 'completed' : 'abandoned');
+      this.notify.flushNow(c);
+    }
+  }
+
   reset(): void {
     for (const c of this.calls.values()) {
       for (const t of c.timers) clearTimeout(t);
@@ -126,7 +143,8 @@ export class CallEngine {
         call.timers.delete(t);
         if (call.state !== 'terminated') fn();
       },
-      Math.max(0, ms),
+      // setTimeout fires at once past 2^31 − 1 ms (about 24.8 days): a caller who would wait that long waits "forever".
+      Math.min(Math.max(0, ms), MAX_TIMER_MS),
     );
     t.unref();
     call.timers.add(t);

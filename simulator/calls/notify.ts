@@ -103,6 +103,16 @@ export class Notifier {
     call.flushTimer = t;
   }
 
+  /** Sends what a call has pending now, without waiting for the batching window. */
+  flushNow(call: SimCall): void {
+    if (call.flushTimer) {
+      clearTimeout(call.flushTimer);
+      this.retryTimers.delete(call.flushTimer);
+      call.flushTimer = undefined;
+    }
+    this.flush(call);
+  }
+
   /** Everything pending leaves now, grouped into POSTs by target (in order). */
   private flush(call: SimCall): void {
     const items = call.pending.splice(0);
@@ -128,8 +138,10 @@ export class Notifier {
     const res = await postJson(target, envelope, token, this.ca);
     call.deliveries.push({
       at,
+      ackMs: Date.now() - at,
       target,
       attempt,
+      notifications: envelope.value.length,
       ...(res.status !== undefined ? { status: res.status } : {}),
       ...(res.error ? { error: res.error } : {}),
       body: envelope,

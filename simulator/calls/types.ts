@@ -113,6 +113,9 @@ export interface SimCall {
   keepAliveTimer?: NodeJS.Timeout;
   lastKeepAliveAt: number;
   timers: Set<NodeJS.Timeout>;
+  /** the bot's calls-API requests on this call, as they arrived (GET /_sim/calls: latency benchmarks) */
+  requests: { at: number; method: string; path: string }[];
+  /** each notification POST to the bot: when it left, how long the webhook took to answer, its status */
   /** notifications raised but not yet handed to a POST */
   pending: { target: string; notification: Record<string, unknown> }[];
   /** every delivery attempt of this call's notifications, in order (GET /_sim/calls/{id}/notifications) */
@@ -127,8 +130,12 @@ export interface Delivery {
   at: number;
   target: string;
   attempt: number;
+  /** how long the bot took to answer the POST */
+  ackMs: number;
   status?: number;
   error?: string;
+  /** how many notifications the envelope carried */
+  notifications: number;
   body: { value: Record<string, unknown>[] };
 }
 

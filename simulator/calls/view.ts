@@ -142,5 +142,14 @@ export function simCallView(call: SimCall): Record<string, unknown> {
     tones: call.tones.map((t) => ({ ...t })),
     recording: call.recording.map((r) => ({ ...r })),
     lastKeepAliveAt: call.lastKeepAliveAt,
+    createdAt: call.createdAt,
+    ...(call.answeredAt ? { answeredAt: call.answeredAt } : {}),
+    ...(call.connectedAt ? { connectedAt: call.connectedAt } : {}),
+    ...(call.callerLeftAt ? { callerLeftAt: call.callerLeftAt } : {}),
+    ...(call.endedAt ? { endedAt: call.endedAt } : {}),
+    ...(call.loadId ? { loadId: call.loadId } : {}),
+    requests: call.requests.map((r) => ({ ...r })),
+    // the envelopes themselves are at GET /_sim/calls/{id}/notifications
+    deliveries: call.deliveries.map(({ body: _body, ...d }) => d),
   };
 }

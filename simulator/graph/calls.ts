@@ -25,6 +25,8 @@ function wrap(
   return (ctx) => {
     try {
       const call = ctx.core.calls.get(ctx.tenant.tenantId, ctx.appId, ctx.params[0]);
+      const path = ctx.req.path.replace(/^.*\/communications\/calls\/[^/]+/, '');
+      call.requests.push({ at: ctx.req.receivedAt ?? Date.now(), method: ctx.req.method, path });
       const body = isRecord(ctx.req.body) ? ctx.req.body : {};
       return fn(ctx, call, body);
     } catch (e) {
