@@ -5,7 +5,7 @@
  */
 import { newAgentRecord, shownAgentState, type AgentRecord, type AgentView } from '../domain';
 import type { TenantUserDirectory } from './callqueue-directory.port';
-import type { AgentPresenceReader, CallQueueRoutingTrigger } from './callqueue.ports';
+import type { AgentPresenceReader, CallQueueRoutingTrigger } from './callqueue-calls.port';
 import type { AgentsRepository, CallQueueRecord, CallQueuesRepository } from './callqueue.repository';
 import { mayOptAgent, maySetSkills, supervises, type CallQueueScope } from './callqueue-scope';
 

@@ -7,7 +7,7 @@
 import { newAgentRecord } from '../domain';
 import { applyMergePatch } from '../http/merge-patch';
 import type { TenantUserDirectory } from './callqueue-directory.port';
-import type { CallQueueCalls } from './callqueue.ports';
+import type { CallQueueCalls } from './callqueue-calls.port';
 import { AgentsRepository, CallQueuesRepository, type CallQueueRecord } from './callqueue.repository';
 import { parseCallQueueBody, type CallQueueBody, type FieldProblem } from './callqueue.schema';
 import type { CallQueueSupervisorsRepository, SupervisorAssignment } from './supervisors.repository';
