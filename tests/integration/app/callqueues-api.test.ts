@@ -11,6 +11,8 @@ import { callsTenant, eventually, placeCall, provisionedEndpoint, simCall } from
 
 const NUMBER = '+14255550110';
 const tenant = callsTenant([NUMBER]);
+// 2,000 agents, the most a call queue takes.
+tenant.seed.tenants[0].generateAgents = { count: 2000, domain: 'contoso.com', usageLocation: 'US' };
 const otherTenantId = randomUUID();
 tenant.seed.tenants.push({ ...defaultSeedTenant(), tenantId: otherTenantId, applicationInstances: [] });
 const T = `/api/tenants/${tenant.tenantId}`;
@@ -276,4 +278,30 @@ test('a waiting call blocks deletion; an auto-opted-out agent opts in, missed of
   // Connected: nothing waits any more, so the call queue may go.
   expect((await call('DELETE', `${T}/callQueues/line`, admin)).status).toBe(204);
   await system.sim('POST', `/_sim/calls/${callId}/hangup`);
+}, 120_000);
+
+test('a call queue takes 2,000 agents (and no more), stored and read back whole', async () => {
+  const upns = Array.from({ length: 2000 }, (_, i) => `agent${String(i + 1).padStart(2, '0')}@contoso.com`);
+  const put = await call<{ agents: { agentId: string }[] }>('PUT', `${T}/callQueues/big`, admin, {
+    name: 'Big',
+    agents: upns.map((userPrincipalName) => ({ userPrincipalName })),
+  });
+  expect(put.status).toBe(201);
+  const got = await call<{ agents: { userPrincipalName: string; agentId: string }[] }>(
+    'GET',
+    `${T}/callQueues/big`,
+    admin,
+  );
+  expect(got.body.agents.map((a) => a.userPrincipalName)).toEqual(upns);
+  expect(new Set(got.body.agents.map((a) => a.agentId)).size).toBe(2000);
+  const tooMany = await call<Problem>('PUT', `${T}/callQueues/big`, admin, {
+    name: 'Big',
+    agents: [...upns, 'agent01@fabrikam.com'].map((userPrincipalName) => ({ userPrincipalName })),
+  });
+  expect(tooMany.body.errors?.map((e) => e.field)).toEqual(['agents']);
+  const stranger = await call<Problem>('PATCH', `${T}/callQueues/big`, admin, {
+    agents: [...upns.slice(0, 1999), 'nobody@contoso.com'].map((userPrincipalName) => ({ userPrincipalName })),
+  });
+  expect(stranger.body.errors?.map((e) => e.field)).toEqual(['agents[1999].userPrincipalName']);
+  expect((await call('DELETE', `${T}/callQueues/big`, admin)).status).toBe(204);
 }, 120_000);
