@@ -207,6 +207,44 @@ test('supervisors see and change only their call queues: by assignment or by the
   expect((await call('GET', `${T}/agents`, foreign)).status).toBe(403);
 }, 60_000);
 
+test('every call queue, agent and call route: a supervisor of another call queue, an agent, another tenant', async () => {
+  const callers = {
+    otherSupervisor: await tokenFor(['Switchboard.Supervisor'], { queues: ['elsewhere'] }),
+    agent: await tokenFor(['Switchboard.Agent'], { oid: randomUUID() }),
+    foreignAdmin: await tokenFor(['Switchboard.Admin'], { tenantId: otherTenantId }),
+  };
+  const body = { name: 'x' };
+  // [method, path, body, expected status for otherSupervisor, agent, foreignAdmin]; 200s are checked to show nothing.
+  const routes: [string, string, unknown, number, number, number][] = [
+    ['GET', '/callQueues', undefined, 200, 403, 403],
+    ['GET', '/callQueues/beta', undefined, 404, 403, 403],
+    ['PUT', '/callQueues/beta', body, 403, 403, 403],
+    ['PATCH', '/callQueues/beta', body, 403, 403, 403],
+    ['DELETE', '/callQueues/beta', undefined, 403, 403, 403],
+    ['GET', '/callQueues/beta/supervisors', undefined, 404, 403, 403],
+    ['PUT', '/callQueues/beta/supervisors/supervisor@contoso.com', undefined, 403, 403, 403],
+    ['DELETE', '/callQueues/beta/supervisors/supervisor@contoso.com', undefined, 403, 403, 403],
+    ['GET', '/agents', undefined, 200, 200, 403],
+    ['GET', '/agents?callQueueId=beta', undefined, 404, 200, 403],
+    ['PUT', '/agents/agent10@contoso.com', { skills: { sales: 1 } }, 404, 403, 403],
+    ['POST', '/callQueues/beta/agents/agent10@contoso.com/optIn', undefined, 404, 403, 403],
+    ['POST', '/callQueues/beta/agents/agent10@contoso.com/optOut', undefined, 404, 403, 403],
+    ['GET', '/calls?state=active', undefined, 200, 403, 403],
+    ['GET', `/calls/${randomUUID()}`, undefined, 404, 403, 403],
+  ];
+  const seen: string[] = [];
+  const wanted: string[] = [];
+  for (const [method, path, b, ...expected] of routes) {
+    for (const [i, token] of Object.values(callers).entries()) {
+      const r = await call<{ value?: unknown[]; items?: unknown[] }>(method, `${T}${path}`, token, b);
+      seen.push(`${method} ${path} ${Object.keys(callers)[i]} ${r.status}`);
+      wanted.push(`${method} ${path} ${Object.keys(callers)[i]} ${expected[i]}`);
+      if (r.status === 200) expect(r.body.value ?? r.body.items).toEqual([]);
+    }
+  }
+  expect(seen).toEqual(wanted);
+}, 60_000);
+
 test('a waiting call blocks deletion; an auto-opted-out agent opts in, missed offers reset, and gets the call at once', async () => {
   // agent20 never answers and is opted out after one miss; agent21 is Away (signed in, not routable).
   await system.sim('POST', '/_sim/agents/agent20@contoso.com/profile', { answerProbability: 0 });
