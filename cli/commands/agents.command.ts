@@ -1,4 +1,4 @@
-/** `switchboard agents list [--call-queue]|set-skills <upn> name=level…|opt-in|opt-out`: agents and their live state. */
+/** `switchboard agents list [--call-queue]|get <upn>|set-skills <upn> name=level…|opt-in|opt-out`: agents and their live state. */
 import type { Command } from 'commander';
 import type { AgentView } from '../../shared/domain';
 import { table } from '../api-client';
@@ -68,6 +68,14 @@ export function registerAgentCommands(program: Command): void {
       const q = o.callQueue ? `?callQueueId=${encodeURIComponent(o.callQueue)}` : '';
       const { items } = await client.request<{ items: AgentView[] }>('GET', `tenants/${tenant}/agents${q}`);
       out(json ? JSON.stringify(items, null, 2) : table(rows(items), COLUMNS));
+    });
+
+  agents
+    .command('get <upn>')
+    .description('one agent with live state')
+    .action(async (upn: string) => {
+      const { client, tenant, json } = context();
+      printAgent(await client.request<AgentView>('GET', `tenants/${tenant}/agents/${encodeURIComponent(upn)}`), json);
     });
 
   agents

@@ -187,6 +187,8 @@ test('supervisors see and change only their call queues: by assignment or by the
   expect(skills.status).toBe(200);
   expect(skills.body.skills).toEqual({ sales: 4 });
   expect((await call('PUT', `${T}/agents/agent11@contoso.com`, sup, { skills: { sales: 4 } })).status).toBe(404);
+  expect((await call<AgentView>('GET', `${T}/agents/agent10@contoso.com`, sup)).body.skills).toEqual({ sales: 4 });
+  expect((await call('GET', `${T}/agents/agent11@contoso.com`, sup)).status).toBe(404);
   const badSkills = await call<Problem>('PUT', `${T}/agents/agent10@contoso.com`, sup, { skills: { sales: 9 } });
   expect(badSkills.body.errors?.map((e) => e.field)).toEqual(['skills.sales']);
 
@@ -227,6 +229,7 @@ test('every call queue, agent and call route: a supervisor of another call queue
     ['GET', '/agents', undefined, 200, 200, 403],
     ['GET', '/agents?callQueueId=beta', undefined, 404, 200, 403],
     ['PUT', '/agents/agent10@contoso.com', { skills: { sales: 1 } }, 404, 403, 403],
+    ['GET', '/agents/agent10@contoso.com', undefined, 404, 403, 403],
     ['POST', '/callQueues/beta/agents/agent10@contoso.com/optIn', undefined, 404, 403, 403],
     ['POST', '/callQueues/beta/agents/agent10@contoso.com/optOut', undefined, 404, 403, 403],
     ['GET', '/calls?state=active', undefined, 200, 403, 403],
@@ -288,6 +291,13 @@ test('a waiting call blocks deletion; an auto-opted-out agent opts in, missed of
   ).toBe(404);
   expect((await call('POST', `${T}/callQueues/nope/agents/agent20@contoso.com/optIn`, admin)).status).toBe(404);
   expect((await agents(self)).map((a) => a.userPrincipalName)).toEqual(['agent20@contoso.com']);
+  const own = await call<AgentView>('GET', `${T}/agents/agent20@contoso.com`, self);
+  expect(own.body).toMatchObject({
+    userPrincipalName: 'agent20@contoso.com',
+    optedOut: ['line'],
+    callQueues: ['line'],
+  });
+  expect((await call('GET', `${T}/agents/agent20@contoso.com`, other)).status).toBe(403);
 
   await system.sim('POST', '/_sim/agents/agent20@contoso.com/profile', { answerProbability: 1 });
   const optedIn = await call<AgentView>('POST', `${T}/callQueues/line/agents/agent20@contoso.com/optIn`, self);

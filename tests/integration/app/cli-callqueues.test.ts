@@ -78,6 +78,7 @@ test('call queues and agents: put from a file, patch, skills, opt-out and in, a 
   const agents = await cli('agents', 'list', '--call-queue', 'desk');
   expect(agents.stdout).toMatch(/agent30@contoso\.com\s+available\s+.*sales=4 spanish=2/);
 
+  expect((await cli('agents', 'get', 'agent30@contoso.com')).stdout).toMatch(/agent30@contoso\.com\s+available/);
   const out = await cli('agents', 'opt-out', 'agent30@contoso.com', '--call-queue', 'desk', '--json');
   expect(JSON.parse(out.stdout)).toMatchObject({ optedOut: ['desk'] });
   const back = await cli('agents', 'opt-in', 'agent30@contoso.com', '--call-queue', 'desk', '--json');
