@@ -8,7 +8,7 @@ import { newAgentRecord } from '../domain';
 import { applyMergePatch } from '../http/merge-patch';
 import { forEachLimited } from '../storage';
 import type { TenantUserDirectory } from './callqueue-directory.port';
-import type { CallQueueCalls } from './callqueue-calls.port';
+import type { CallQueueCalls, CallQueueRoutingTrigger } from './callqueue-calls.port';
 import { AgentsRepository, CallQueuesRepository, type CallQueueRecord } from './callqueue.repository';
 import { parseCallQueueBody, type CallQueueBody, type FieldProblem } from './callqueue.schema';
 import type { CallQueueSupervisorsRepository, SupervisorAssignment } from './supervisors.repository';
@@ -70,6 +70,8 @@ export class CallQueueService {
       agents: AgentsRepository;
       users: TenantUserDirectory;
       calls?: CallQueueCalls;
+      /** Asked for a routing pass after a change (new agents, another method): calls waiting may be offered now. */
+      routing?: CallQueueRoutingTrigger;
       supervisors?: CallQueueSupervisorsRepository;
       now?: () => number;
     },
@@ -100,14 +102,19 @@ export class CallQueueService {
     return { ok: true, agents: body.agents.map((a) => ({ ...a, agentId: ids.get(a.userPrincipalName)! })) };
   }
 
-  /** Writes the record if the row is still `etag`; makes the agents' rows first (never touching existing ones). */
+  /**
+   * Writes the record if the row is still `etag`; makes the agents' rows first (never touching existing ones); then
+   * asks for a routing pass, so calls already waiting meet the new configuration.
+   */
   private async write(record: CallQueueRecord, etag: string | undefined): Promise<string | undefined> {
     await forEachLimited(record.agents, AGENT_ROW_WRITES, async (a) => {
       await this.deps.agents.update(record.tenantId, a.agentId, (cur) =>
         cur ? undefined : newAgentRecord(record.tenantId, a.agentId, a.userPrincipalName),
       );
     });
-    return this.deps.callQueues.putIfMatch(record, etag);
+    const written = await this.deps.callQueues.putIfMatch(record, etag);
+    if (written !== undefined) await this.deps.routing?.routingPass(record.tenantId, record.queueId, 'configChanged');
+    return written;
   }
 
   /** Creates or replaces a call queue (`ifMatch`: only if the row is still that one). */
