@@ -10,7 +10,7 @@ import { forEachLimited } from '../storage';
 import type { TenantUserDirectory } from './callqueue-directory.port';
 import type { CallQueueCalls, CallQueueRoutingTrigger } from './callqueue-calls.port';
 import { AgentsRepository, CallQueuesRepository, type CallQueueRecord } from './callqueue.repository';
-import { parseCallQueueBody, type CallQueueBody, type FieldProblem } from './callqueue.schema';
+import { ownIdProblems, parseCallQueueBody, type CallQueueBody, type FieldProblem } from './callqueue.schema';
 import type { CallQueueSupervisorsRepository, SupervisorAssignment } from './supervisors.repository';
 
 export type PutOutcome =
@@ -120,6 +120,8 @@ export class CallQueueService {
   /** Creates or replaces a call queue (`ifMatch`: only if the row is still that one). */
   async put(tenantId: string, queueId: string, body: CallQueueBody, o: { ifMatch?: string } = {}): Promise<PutOutcome> {
     const t = tenantId.toLowerCase();
+    const own = ownIdProblems(queueId, body);
+    if (own.length) return { kind: 'invalid', errors: own };
     const resolved = await this.resolveAgents(t, body);
     if (!resolved.ok) return { kind: 'invalid', errors: resolved.errors };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -153,6 +155,8 @@ export class CallQueueService {
       if (!matches(o.ifMatch, existing.etag)) return { kind: 'preconditionFailed' };
       const parsed = parseCallQueueBody(applyMergePatch(callQueueBodyOf(existing.record), patch));
       if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
+      const own = ownIdProblems(queueId, parsed.value);
+      if (own.length) return { kind: 'invalid', errors: own };
       const known = new Map(existing.record.agents.map((a) => [a.userPrincipalName, a.agentId]));
       const resolved = await this.resolveAgents(t, parsed.value, known);
       if (!resolved.ok) return { kind: 'invalid', errors: resolved.errors };
