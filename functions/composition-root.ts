@@ -20,8 +20,11 @@ import {
   type BulkPacer,
 } from '../shared/bulk';
 import {
+  AgentService,
   AgentsRepository,
+  CallQueueScopes,
   CallQueueService,
+  CallQueueSupervisorsRepository,
   CallQueuesRepository,
   type TenantUserDirectory,
 } from '../shared/callqueues';
@@ -83,8 +86,12 @@ export interface AppRoot {
   callRouting(log?: (line: string) => void): CallRoutingService;
   readonly calls: CallRepository;
   readonly callEventsQueue: CallEventsQueue;
-  /** Call queues and agents (tables `callQueues`, `agents`). */
+  /** Call queues and their supervisors (tables `callQueues`, `callQueueSupervisors`). */
   readonly callQueues: CallQueueService;
+  /** Agents: skills, live state with presence, opt in / out (table `agents`). */
+  readonly agents: AgentService;
+  /** Which call queues a caller may see and manage (token claim + supervisor assignments). */
+  readonly callQueueScopes: CallQueueScopes;
 }
 
 /** How long a tenant found serving (with endpoints) is believed without asking the table again. */
@@ -161,13 +168,14 @@ export function createAppRoot(config: AppConfig): AppRoot {
   const callQueueRecords = new CallQueuesRepository(connection);
   const agents = new AgentsRepository(connection);
   const users: TenantUserDirectory = {
+    // `userPrincipalName in (15 UPNs)` × 20 per `$batch` (a 2,000-agent call queue: 134 sub-requests, 7 requests):
+    // a UPN not returned is no user; a failed read fails the request rather than blame the UPN.
     async resolveUsers(tenantId, upns) {
-      const gateway = tenantGateway(tenantId);
-      const found = await Promise.all(upns.map((upn) => gateway.getUser(upn, ['id', 'userPrincipalName'])));
+      const found = await tenantGateway(tenantId).findUsersByUpns(upns, ['id', 'userPrincipalName']);
+      if (found.failed.length) throw found.failed[0].error;
       const out = new Map<string, string>();
-      found.forEach((u, i) => {
-        if (u?.id) out.set(upns[i].toLowerCase(), u.id.toLowerCase());
-      });
+      for (const u of found.users)
+        if (u.id && u.userPrincipalName) out.set(u.userPrincipalName.toLowerCase(), u.id.toLowerCase());
       return out;
     },
   };
@@ -194,6 +202,28 @@ export function createAppRoot(config: AppConfig): AppRoot {
     });
     return service;
   };
+
+  const supervisors = new CallQueueSupervisorsRepository(connection);
+  // A routing pass is a timer message with no deadline: CallRoutingService.handleTimer routes the call queue.
+  const routingPasses = {
+    routingPass: (tenantId: string, queueId: string, reason: string) =>
+      callEventsQueue.send([{ kind: 'timer', tenantId, callQueueId: queueId, purpose: reason, dueAt: Date.now() }]),
+  };
+  const callQueueService = new CallQueueService({
+    callQueues: callQueueRecords,
+    agents,
+    users,
+    supervisors,
+    calls: { activeCalls: (tenantId, queueId) => calls.listActive(tenantId, queueId) },
+    routing: routingPasses,
+  });
+  const agentService = new AgentService({
+    callQueues: callQueueRecords,
+    agents,
+    users,
+    presence,
+    routing: routingPasses,
+  });
 
   const consentLinks = { authorityHost: config.authorityHost, redirectUri: config.adminConsentRedirectUri };
 
@@ -238,7 +268,9 @@ export function createAppRoot(config: AppConfig): AppRoot {
       callbackUrl: config.calls.callbackUrl,
     }),
     callRouting,
-    callQueues: new CallQueueService({ callQueues: callQueueRecords, agents, users }),
+    callQueues: callQueueService,
+    agents: agentService,
+    callQueueScopes: new CallQueueScopes(supervisors),
     calls,
     callEventsQueue,
     autoRemediates: (tenantId) => autoRemediates(config, tenantId),

@@ -4,7 +4,7 @@
  */
 import { TableClient, odata } from '@azure/data-tables';
 import type { AgentRecord } from '../domain';
-import { deleteEntityIfExists, ensureTable, readEntity, tableClient, updateWithEtag } from '../storage';
+import { deleteEntityIfExists, ensureTable, readEntity, statusOf, tableClient, updateWithEtag } from '../storage';
 import type { CallQueueBody } from './callqueue.schema';
 
 /** A stored call queue: the body as the API took it, its agents with their object ids. */
@@ -15,6 +15,27 @@ export interface CallQueueRecord extends CallQueueBody {
   updatedAt: string;
 }
 
+/**
+ * A table string property holds at most 64 KiB (32K UTF-16 characters); a call queue of 2,000 agents is ~200 KB of
+ * JSON. So the JSON is split over `config`, `config1`, `config2`, … (`configParts` of them; an entity holds 1 MiB).
+ */
+const PART_CHARS = 30_000;
+
+function configEntity(record: CallQueueRecord): Record<string, unknown> {
+  const json = JSON.stringify(record);
+  const e: Record<string, unknown> = { configParts: Math.max(1, Math.ceil(json.length / PART_CHARS)) };
+  for (let i = 0, n = 0; n === 0 || i < json.length; i += PART_CHARS, n++)
+    e[n === 0 ? 'config' : `config${n}`] = json.slice(i, i + PART_CHARS);
+  return e;
+}
+
+function recordOf(e: Record<string, unknown>): CallQueueRecord {
+  const parts = Number(e.configParts ?? 1);
+  let json = String(e.config);
+  for (let n = 1; n < parts; n++) json += String(e[`config${n}`]);
+  return JSON.parse(json) as CallQueueRecord;
+}
+
 export class CallQueuesRepository {
   readonly client: TableClient;
   constructor(connectionString: string, tableName = 'callQueues') {
@@ -22,15 +43,74 @@ export class CallQueuesRepository {
   }
 
   async get(tenantId: string, queueId: string): Promise<CallQueueRecord | undefined> {
+    return (await this.read(tenantId, queueId))?.record;
+  }
+
+  /** The call queue with its row's ETag (for a conditional write). */
+  async read(tenantId: string, queueId: string): Promise<{ record: CallQueueRecord; etag: string } | undefined> {
     await ensureTable(this.client);
     const e = await readEntity(this.client, tenantId.toLowerCase(), queueId);
-    return e ? (JSON.parse(String(e.config)) as CallQueueRecord) : undefined;
+    return e ? { record: recordOf(e), etag: e.etag } : undefined;
+  }
+
+  /**
+   * Writes the call queue only if its row is still the one read (`etag`), or still absent (`etag` undefined).
+   * Answers the new ETag, or undefined when someone else wrote (or created) it first.
+   */
+  async putIfMatch(record: CallQueueRecord, etag: string | undefined): Promise<string | undefined> {
+    await ensureTable(this.client);
+    const entity = {
+      partitionKey: record.tenantId.toLowerCase(),
+      rowKey: record.queueId,
+      ...configEntity(record),
+    };
+    try {
+      const r = etag
+        ? await this.client.updateEntity(entity, 'Replace', { etag })
+        : await this.client.createEntity(entity);
+      return r.etag ?? '';
+    } catch (e) {
+      if (statusOf(e) === 412 || statusOf(e) === 409 || statusOf(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** Deletes the call queue if its row is still the one read; false when it changed or is gone. */
+  async deleteIfMatch(tenantId: string, queueId: string, etag: string): Promise<boolean> {
+    await ensureTable(this.client);
+    try {
+      await this.client.deleteEntity(tenantId.toLowerCase(), queueId, { etag });
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 412 || statusOf(e) === 404) return false;
+      throw e;
+    }
+  }
+
+  /** One page of the tenant's call queues, in id order (`top` 1–1000, default 100). */
+  async listPage(
+    tenantId: string,
+    o: { top?: number; continuationToken?: string } = {},
+  ): Promise<{ items: CallQueueRecord[]; continuationToken?: string }> {
+    await ensureTable(this.client);
+    const top = Math.min(1000, Math.max(1, Math.floor(o.top ?? 100)));
+    const filter = odata`PartitionKey eq ${tenantId.toLowerCase()}`;
+    const pages = this.client
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+      .byPage({ maxPageSize: top, continuationToken: o.continuationToken || undefined });
+    const { value } = await pages.next();
+    if (!value) return { items: [] };
+    const page = value as Record<string, unknown>[] & { continuationToken?: string };
+    return {
+      items: page.map(recordOf),
+      continuationToken: page.continuationToken || undefined,
+    };
   }
 
   async put(record: CallQueueRecord): Promise<void> {
     await ensureTable(this.client);
     await this.client.upsertEntity(
-      { partitionKey: record.tenantId.toLowerCase(), rowKey: record.queueId, config: JSON.stringify(record) },
+      { partitionKey: record.tenantId.toLowerCase(), rowKey: record.queueId, ...configEntity(record) },
       'Replace',
     );
   }
@@ -40,7 +120,7 @@ export class CallQueuesRepository {
     const out: CallQueueRecord[] = [];
     const filter = odata`PartitionKey eq ${tenantId.toLowerCase()}`;
     for await (const e of this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
-      out.push(JSON.parse(String(e.config)) as CallQueueRecord);
+      out.push(recordOf(e));
     return out;
   }
 
