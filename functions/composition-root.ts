@@ -27,6 +27,7 @@ import {
 } from '../shared/callqueues';
 import {
   CallEventsQueue,
+  CallMenuFlow,
   CallQueueRouterService,
   CallNotificationIntake,
   CallRepository,
@@ -36,12 +37,26 @@ import {
   type CallEndpointDirectory,
 } from '../shared/calls';
 import { decideOffers } from '../shared/routing';
+import {
+  AzureSpeechTextToSpeech,
+  EspeakTextToSpeech,
+  MenuNavigator,
+  MenuRepository,
+  MenuService,
+  PromptRepository,
+  PromptService,
+  espeakAvailable,
+  type TextToSpeech,
+} from '../shared/menus';
 import { autoRemediates, loadConfig, ratesFor, type AppConfig } from '../shared/config';
 import { DriftFindingsRepository, DriftScansRepository, DriftService } from '../shared/drift';
 import {
   EndpointService,
   EndpointStepsRepository,
   EndpointsRepository,
+  rebindEndpoint,
+  toView,
+  type EndpointBinding,
   readConsent,
   type ConsentReport,
 } from '../shared/provisioning';
@@ -85,6 +100,26 @@ export interface AppRoot {
   readonly callEventsQueue: CallEventsQueue;
   /** Call queues and agents (tables `callQueues`, `agents`). */
   readonly callQueues: CallQueueService;
+  /** Prompts (blob `prompts`, table `prompts`) and menus (table `menus`). */
+  readonly prompts: PromptService;
+  readonly menus: MenuService;
+  /** Points an endpoint at a menu or a call queue (which must exist); no reprovisioning. */
+  rebindEndpoint(
+    tenantId: string,
+    upn: string,
+    binding: EndpointBinding,
+  ): Promise<
+    | { kind: 'rebound'; endpoint: ReturnType<typeof toView> }
+    | { kind: 'notFound' }
+    | { kind: 'invalid'; errors: { field: string; message: string }[] }
+  >;
+}
+
+/** `{text}` prompts: Azure AI Speech when configured, else espeak-ng when on PATH (local), else none. */
+function textToSpeech(config: AppConfig): TextToSpeech | undefined {
+  const speech = config.menus.speech;
+  if (speech) return new AzureSpeechTextToSpeech(speech);
+  return espeakAvailable() ? new EspeakTextToSpeech() : undefined;
 }
 
 /** How long a tenant found serving (with endpoints) is believed without asking the table again. */
@@ -115,10 +150,12 @@ export function endpointDirectory(
       );
       if (!found) return undefined;
       const callQueueId = found.actual?.queueId ?? found.desired.queueId;
+      const menuId = found.actual?.menuId ?? found.desired.menuId;
       return {
         userPrincipalName: found.desired.userPrincipalName,
         status: found.status,
         ...(callQueueId ? { callQueueId } : {}),
+        ...(menuId ? { menuId } : {}),
       };
     },
   };
@@ -172,8 +209,32 @@ export function createAppRoot(config: AppConfig): AppRoot {
     },
   };
 
+  const prompts = new PromptService({
+    repo: new PromptRepository(connection),
+    tts: textToSpeech(config),
+    baseUrl: config.menus.promptsBaseUrl,
+  });
+  const menuRecords = new MenuRepository(connection);
+  const menus = new MenuService({
+    menus: menuRecords,
+    prompts,
+    directory: {
+      callQueueExists: async (tenantId, queueId) => !!(await callQueueRecords.get(tenantId, queueId)),
+      resolveUsers: (tenantId, upns) => users.resolveUsers(tenantId, upns),
+    },
+  });
+  const navigator = new MenuNavigator({ menus: menuRecords, prompts, clockAt: config.menus.clockAt });
+
   /** The call router and the call queue router of one invocation (each needs the other). */
   const callRouting = (log?: (line: string) => void): CallRoutingService => {
+    const menuFlow = new CallMenuFlow({
+      calls,
+      menus: { step: (tenantId, q) => navigator.step(tenantId, q) },
+      apply: (tenantId, callId, input) => service.applyRouterInput(tenantId, callId, input),
+      timers: callEventsQueue,
+      callbackUri: () => service.callbackUri,
+      log,
+    });
     const router = new CallQueueRouterService({
       callQueues: callQueueRecords,
       agents,
@@ -189,6 +250,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
       directory,
       callControl,
       router,
+      menuFlow,
       log,
       callbackUri: config.calls.callbackUrl,
     });
@@ -239,6 +301,22 @@ export function createAppRoot(config: AppConfig): AppRoot {
     }),
     callRouting,
     callQueues: new CallQueueService({ callQueues: callQueueRecords, agents, users }),
+    prompts,
+    menus,
+    async rebindEndpoint(tenantId, upn, binding) {
+      const exists =
+        'menuId' in binding
+          ? !!(await menuRecords.get(tenantId, binding.menuId))
+          : !!(await callQueueRecords.get(tenantId, binding.queueId));
+      if (!exists) {
+        const [field, id] = 'menuId' in binding ? ['menuId', binding.menuId] : ['queueId', binding.queueId];
+        const what = field === 'menuId' ? 'menu' : 'call queue';
+        return { kind: 'invalid', errors: [{ field, message: `no ${what} ${id} in this tenant` }] };
+      }
+      const record = await rebindEndpoint(endpoints, tenantId, upn, binding);
+      if (!record) return { kind: 'notFound' };
+      return { kind: 'rebound', endpoint: toView(record, await steps.list(tenantId, upn)) };
+    },
     calls,
     callEventsQueue,
     autoRemediates: (tenantId) => autoRemediates(config, tenantId),

@@ -11,12 +11,15 @@ import type { CallControlFactory } from './call-control.port';
 import type { CallRepository, CallTransitionResult } from './call.repository';
 import type { CallAgentChange, CallEndpointDirectory, CallQueueRouter } from './call-routing.port';
 import { CallNotificationError, parseNotification, type IncomingCallEvent } from './notification.parser';
+import type { CallMenuFlow } from './call-menu-flow';
 
 export interface CallRoutingDeps {
   calls: Pick<CallRepository, 'apply' | 'get'>;
   directory: Pick<CallEndpointDirectory, 'findByApplicationInstance'>;
   callControl: CallControlFactory;
   router?: CallQueueRouter;
+  /** Leads callers through menus (absent: an endpoint bound to a menu rejects its calls). */
+  menuFlow?: Pick<CallMenuFlow, 'after' | 'timeout'>;
   log?: (line: string) => void;
   now?: () => number;
   /** CALLS_CALLBACK_URL, for the router's inputs; absent: the last webhook URL a notification came through. */
@@ -65,6 +68,11 @@ export class CallRoutingService {
     return { kind: 'handled', transitions };
   }
 
+  /** Our webhook as Graph reaches it: CALLS_CALLBACK_URL, else the last URL a notification came through. */
+  get callbackUri(): string | undefined {
+    return this.deps.callbackUri ?? this.lastCallbackUri;
+  }
+
   /** Applies a router input (an offer, an expiry, a call queue action) to a call and carries out its commands. */
   async applyRouterInput(tenantId: string, callId: string, input: CallInput): Promise<CallTransitionResult> {
     const callbackUri = this.deps.callbackUri ?? this.lastCallbackUri ?? '';
@@ -76,6 +84,10 @@ export class CallRoutingService {
   private async handleTimer(message: Extract<CallQueueMessage, { kind: 'timer' }>): Promise<HandleOutcome> {
     const tenantId = message.tenantId.toLowerCase();
     const [purpose, arg] = message.purpose.split(':');
+    if (purpose === 'menuTimeout' && message.callId && arg && this.deps.menuFlow) {
+      await this.deps.menuFlow.timeout(tenantId, message.callId, Number(arg));
+      return { kind: 'handled', transitions: 0 };
+    }
     if (purpose === 'offerExpired' && message.callId && arg) {
       const r = await this.applyRouterInput(tenantId, message.callId, {
         kind: 'offerExpired',
@@ -100,6 +112,8 @@ export class CallRoutingService {
     if (!endpoint) return { action: 'reject', reason: 'none', why: `resource account ${objectId} is not an endpoint` };
     if (endpoint.status !== 'Provisioned')
       return { action: 'reject', reason: 'busy', why: `endpoint ${endpoint.userPrincipalName} is ${endpoint.status}` };
+    if (endpoint.menuId && this.deps.menuFlow)
+      return { action: 'menu', menuId: endpoint.menuId, endpoint: endpoint.userPrincipalName };
     if (!endpoint.callQueueId)
       return { action: 'reject', reason: 'none', why: `endpoint ${endpoint.userPrincipalName} has no call queue` };
     return { action: 'answer', callQueueId: endpoint.callQueueId, endpoint: endpoint.userPrincipalName };
@@ -121,6 +135,7 @@ export class CallRoutingService {
         this.deps.log?.(`call ${record.callId}: ${command.op} failed: ${(e as Error).message}`);
       }
     }
+    await this.deps.menuFlow?.after(tenantId, record);
     const router = this.deps.router;
     if (!router) return;
     for (const change of agentChanges(record, result.log)) await router.callChanged(tenantId, change);

@@ -12,3 +12,4 @@ export * from './menu.rules';
 export * from './menu.repository';
 export * from './menu-directory.port';
 export * from './menu.service';
+export * from './menu-navigator';
