@@ -125,6 +125,8 @@ export class CallRoutingService {
     o: { routeAgain?: boolean } = {},
   ): Promise<void> {
     const record = result.record;
+    // A redelivered notification changes nothing, but a menu step it once led to may have failed: take it now.
+    if (record && !result.changed && !result.refused) await this.deps.menuFlow?.after(tenantId, record);
     if (!result.changed || !record) return;
     const cc = this.deps.callControl.forTenant(tenantId);
     for (const command of result.commands) {

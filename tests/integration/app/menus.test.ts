@@ -130,7 +130,8 @@ beforeAll(async () => {
   // Only agent02 speaks Spanish.
   const agents = new AgentsRepository(CONNECTION);
   for (const a of await agents.list(T)) {
-    const skills = a.userPrincipalName === 'agent02@contoso.com' ? { spanish: 4, english: 3 } : { english: 5 };
+    const skills: Record<string, number> =
+      a.userPrincipalName === 'agent02@contoso.com' ? { spanish: 4, english: 3 } : { english: 5 };
     await agents.update(T, a.agentId, (cur) => (cur ? { ...cur, skills } : undefined));
   }
 }, 90_000);
