@@ -90,3 +90,18 @@ export function readDefaultPrompt(name: string): Buffer | undefined {
   }
   return wav;
 }
+
+/**
+ * "You are caller number 3; your expected wait is about 4 minutes" from the default set: the position, then the wait
+ * rounded up to whole minutes ("less than a minute" under 60 s, "more than an hour" from 60 min; no wait: position
+ * only).
+ */
+export function positionAndWaitPrompts(position: number, waitS: number | undefined): string[] {
+  const out = ['caller-number', ...numberPrompts(Math.min(99, Math.max(1, position)))];
+  if (waitS === undefined) return out;
+  out.push('expected-wait');
+  if (waitS < 60) return [...out, 'less-than-a-minute'];
+  const minutes = Math.ceil(waitS / 60);
+  if (minutes >= 60) return [...out, 'more-than-an-hour'];
+  return [...out, ...numberPrompts(minutes), minutes === 1 ? 'minute' : 'minutes'];
+}
