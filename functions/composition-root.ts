@@ -26,8 +26,10 @@ import {
   type TenantUserDirectory,
 } from '../shared/callqueues';
 import {
+  CallAnnouncer,
   CallEventsQueue,
   CallMenuFlow,
+  HandleTimeRepository,
   CallQueueRouterService,
   CallNotificationIntake,
   CallRepository,
@@ -36,13 +38,14 @@ import {
   GraphPresenceCache,
   type CallEndpointDirectory,
 } from '../shared/calls';
-import { decideOffers } from '../shared/routing';
+import { decideOffers, estimateWaitS, ewma } from '../shared/routing';
 import {
   AzureSpeechTextToSpeech,
   EspeakTextToSpeech,
   MenuNavigator,
   MenuRepository,
   MenuService,
+  positionAndWaitPrompts,
   PromptRepository,
   PromptService,
   espeakAvailable,
@@ -223,6 +226,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
       resolveUsers: (tenantId, upns) => users.resolveUsers(tenantId, upns),
     },
   });
+  const handleTimes = new HandleTimeRepository(connection);
   const navigator = new MenuNavigator({ menus: menuRecords, prompts, clockAt: config.menus.clockAt });
 
   /** The call router and the call queue router of one invocation (each needs the other). */
@@ -245,12 +249,32 @@ export function createAppRoot(config: AppConfig): AppRoot {
       presence: (tenantId, ids) => presence.presence(tenantId, ids),
       log,
     });
+    const announcer = new CallAnnouncer({
+      calls,
+      callQueue: (tenantId, queueId) => callQueueRecords.get(tenantId, queueId),
+      agents,
+      estimate: estimateWaitS,
+      prompts: (tenantId, position, estimateS, callbackUri) =>
+        prompts.urls(
+          tenantId,
+          positionAndWaitPrompts(position, estimateS).map((prompt) => ({ prompt })),
+          callbackUri ? new URL(callbackUri).origin : undefined,
+        ),
+      handleTimes: {
+        get: (tenantId, queueId) => handleTimes.get(tenantId, queueId),
+        record: (tenantId, queueId, sampleS) => handleTimes.record(tenantId, queueId, sampleS, ewma),
+      },
+      apply: (tenantId, callId, input) => service.applyRouterInput(tenantId, callId, input),
+      timers: callEventsQueue,
+      callbackUri: () => service.callbackUri,
+    });
     const service: CallRoutingService = new CallRoutingService({
       calls,
       directory,
       callControl,
       router,
       menuFlow,
+      announcer,
       log,
       callbackUri: config.calls.callbackUrl,
     });

@@ -12,6 +12,7 @@ import type { CallRepository, CallTransitionResult } from './call.repository';
 import type { CallAgentChange, CallEndpointDirectory, CallQueueRouter } from './call-routing.port';
 import { CallNotificationError, parseNotification, type IncomingCallEvent } from './notification.parser';
 import type { CallMenuFlow } from './call-menu-flow';
+import type { CallAnnouncer } from './call-announcements';
 
 export interface CallRoutingDeps {
   calls: Pick<CallRepository, 'apply' | 'get'>;
@@ -20,6 +21,8 @@ export interface CallRoutingDeps {
   router?: CallQueueRouter;
   /** Leads callers through menus (absent: an endpoint bound to a menu rejects its calls). */
   menuFlow?: Pick<CallMenuFlow, 'after' | 'timeout'>;
+  /** Position and wait announcements (absent: none). */
+  announcer?: Pick<CallAnnouncer, 'after' | 'announce'>;
   log?: (line: string) => void;
   now?: () => number;
   /** CALLS_CALLBACK_URL, for the router's inputs; absent: the last webhook URL a notification came through. */
@@ -88,6 +91,10 @@ export class CallRoutingService {
       await this.deps.menuFlow.timeout(tenantId, message.callId, Number(arg));
       return { kind: 'handled', transitions: 0 };
     }
+    if (purpose === 'announce' && message.callId && arg && this.deps.announcer) {
+      await this.deps.announcer.announce(tenantId, message.callId, Number(arg));
+      return { kind: 'handled', transitions: 0 };
+    }
     if (purpose === 'offerExpired' && message.callId && arg) {
       const r = await this.applyRouterInput(tenantId, message.callId, {
         kind: 'offerExpired',
@@ -138,6 +145,7 @@ export class CallRoutingService {
       }
     }
     await this.deps.menuFlow?.after(tenantId, record);
+    await this.deps.announcer?.after(tenantId, record, result.log);
     const router = this.deps.router;
     if (!router) return;
     for (const change of agentChanges(record, result.log)) await router.callChanged(tenantId, change);

@@ -128,7 +128,11 @@ export interface CallRecord {
   /** Operations we started and wait for, by clientContext. */
   pendingOps: Record<
     string,
-    { purpose: 'offer' | 'holdMusic' | 'action' | 'menuPrompt'; offerId?: string; hold?: 'start' | 'stop' }
+    {
+      purpose: 'offer' | 'holdMusic' | 'action' | 'menuPrompt' | 'announcement';
+      offerId?: string;
+      hold?: 'start' | 'stop';
+    }
   >;
   /** Keys of the inputs applied (bounded, newest last). */
   seen: string[];
@@ -213,6 +217,14 @@ export type CallInput =
     })
   | (InputBase & { kind: 'offerExpired'; key: string; offerId: string })
   | (InputBase & { kind: 'menuStep'; key: string; step: CallMenuStep })
+  | (InputBase & {
+      kind: 'announce';
+      key: string;
+      promptUris: string[];
+      position: number;
+      /** The estimated wait (s); absent: no agent staffed, the position only. */
+      estimateS?: number;
+    })
   | (InputBase & {
       kind: 'callQueueAction';
       key: string;

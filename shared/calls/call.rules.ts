@@ -19,6 +19,7 @@ import {
 } from './call.record';
 import { applyCallQueueAction, applyOffer, applyOfferExpired } from './call.router-inputs';
 import { applyMenuStep } from './call.menu-inputs';
+import { applyAnnounce } from './call.announce-inputs';
 import { Step } from './call.step';
 
 export * from './call.record';
@@ -87,5 +88,7 @@ function dispatch(t: Step, input: CallInput): string | undefined {
       return applyCallQueueAction(t, input.reason, input.action, input.at);
     case 'menuStep':
       return applyMenuStep(t, input);
+    case 'announce':
+      return applyAnnounce(t, input);
   }
 }

@@ -22,4 +22,6 @@ export type CallLogKind =
   | 'menuClosed'
   | 'menuKey'
   | 'menuInvalid'
-  | 'menuNoInput';
+  | 'menuNoInput'
+  /** A position and wait announcement to a waiting caller (detail: position, estimate). */
+  | 'announced';

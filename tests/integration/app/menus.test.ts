@@ -13,12 +13,14 @@ import { CONNECTION, callsTenant, eventually, placeCall, provisionedEndpoint } f
 
 const MAIN = '+14255550110';
 const AFTER = '+14255550111';
-const tenant = callsTenant([MAIN, AFTER]);
+const WAITING = '+14255550112';
+const tenant = callsTenant([MAIN, AFTER, WAITING]);
 const T = tenant.tenantId;
 let system: System;
 let admin: string;
 let mainUpn: string;
 let afterUpn: string;
+let waitingUpn: string;
 
 interface Heard {
   kind: string;
@@ -119,6 +121,7 @@ beforeAll(async () => {
   expect(after.status).toBe(201);
   mainUpn = await provisionedEndpoint(tenant, MAIN, { callQueueId: 'support' });
   afterUpn = await provisionedEndpoint(tenant, AFTER, { callQueueId: 'support' });
+  waitingUpn = await provisionedEndpoint(tenant, WAITING, { callQueueId: 'support' });
   for (const [upn, menuId] of [
     [mainUpn, 'main'],
     [afterUpn, 'after-hours'],
@@ -231,3 +234,48 @@ test('after hours: the closed greeting, then the closed action; keys are not tak
   expect(closed?.detail).toBe('after-hours: outside hours (wed 2026-12-02 10:00 Europe/Paris); then disconnect');
   expect(s.events.some((e) => e.kind === 'enqueued')).toBe(false);
 }, 60_000);
+
+test('waiting callers hear their position and expected wait: 1, 2, 3 in order of arrival', async () => {
+  // One agent staffed but Away in Teams: no call is offered, and the estimate counts them (free now, then 180 s a call).
+  const cq = await system.api('PUT', `/api/tenants/${T}/callQueues/waiting`, {
+    token: admin,
+    body: {
+      name: 'Waiting',
+      agents: [{ userPrincipalName: 'agent03@contoso.com' }],
+      announcements: { positionAndWait: true, firstAfterS: 0, everyS: 300 },
+    },
+  });
+  expect(cq.status).toBe(201);
+  await system.sim('POST', '/_sim/agents/agent03@contoso.com/presence', { availability: 'Away', activity: 'Away' });
+  const bound = await system.api('PATCH', `/api/tenants/${T}/endpoints/${waitingUpn}`, {
+    token: admin,
+    body: { queueId: 'waiting' },
+  });
+  expect(bound.status).toBe(200);
+  const expected = [
+    ['caller-number', 'n-1', 'expected-wait', 'less-than-a-minute'],
+    ['caller-number', 'n-2', 'expected-wait', 'n-3', 'minutes'],
+    ['caller-number', 'n-3', 'expected-wait', 'n-6', 'minutes'],
+  ];
+  const heard: string[][] = [];
+  const details: string[] = [];
+  for (const words of expected) {
+    const { callId } = await placeCall(system, T, WAITING);
+    const announced = await eventually(async () => {
+      const x = await story(callId);
+      return x.events.find((e) => e.kind === 'announced');
+    }, 30_000);
+    details.push(announced.detail ?? '');
+    const v = await eventually(async () => {
+      const x = await view(callId);
+      return names(x.heard).length >= words.length ? x : undefined;
+    }, 30_000);
+    heard.push(names(v.heard));
+  }
+  expect(details).toEqual([
+    'position 1, estimated wait 0 s',
+    'position 2, estimated wait 180 s',
+    'position 3, estimated wait 360 s',
+  ]);
+  expect(heard).toEqual(expected);
+}, 120_000);
