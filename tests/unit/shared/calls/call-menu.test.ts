@@ -129,3 +129,37 @@ test('leaving by hang-up ends the call as endedByMenu; by transfer as transferre
   );
   expect(away.commands.map((c) => c.op)).toEqual(['cancelMediaProcessing', 'transfer']);
 });
+
+test('an announcement plays only to a waiting call and logs the estimate with the wait so far', () => {
+  const queued: CallRecord = {
+    ...answeredOnMenu(),
+    arrival: { at: 1000, route: { action: 'answer', callQueueId: 'support' }, callerParticipantId: 'p-caller' },
+    callQueueId: 'support',
+    enqueuedAt: 1200,
+  };
+  const announce = (key: string, estimateS?: number): CallInput => ({
+    kind: 'announce',
+    key,
+    at: 31_000,
+    promptUris: ['https://app.example/api/media/prompts/default/caller-number.wav'],
+    position: 2,
+    ...(estimateS === undefined ? {} : { estimateS }),
+  });
+  const t = applyCallInput(queued, announce('1', 180), env);
+  expect(t.commands.map((c) => c.op)).toEqual(['playPrompt']);
+  expect(t.log).toEqual([
+    expect.objectContaining({
+      kind: 'announced',
+      waitMs: 30_000,
+      callQueueId: 'support',
+      detail: 'position 2, estimated wait 180 s',
+    }),
+  ]);
+  expect(applyCallInput(t.record, announce('1', 180), env).changed).toBe(false); // the same timer twice
+  const offered = applyCallInput(
+    queued,
+    { kind: 'offer', key: 'o1', offerId: 'o1', agentId: 'a1', userId: 'a1', via: 'invite', at: 20_000 },
+    env,
+  ).record;
+  expect(applyCallInput(offered, announce('2'), env).refused).toBe('a call offered is not waiting');
+});
