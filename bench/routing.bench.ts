@@ -9,6 +9,7 @@
  */
 import { runEngineBench } from './routing/engine-bench';
 import { runTheoryBench } from './routing/theory-bench';
+import { runWaitEstimateBench } from './routing/wait-estimate-bench';
 
 type Section = () => Promise<Record<string, unknown>> | Record<string, unknown>;
 
@@ -16,6 +17,7 @@ export const SECTIONS: Record<string, Section> = {
   engine: () => runEngineBench({ decisions: Number(process.env.BENCH_ROUTING_DECISIONS ?? 4000) }),
   theory: () =>
     runTheoryBench(process.env.BENCH_ROUTING_SIM_CALLS ? { calls: Number(process.env.BENCH_ROUTING_SIM_CALLS) } : {}),
+  waitEstimate: () => runWaitEstimateBench(),
 };
 
 export async function run(): Promise<Record<string, unknown>> {

@@ -3,17 +3,16 @@
  *
  * Floor to beat: Asterisk's app_queue keeps one exponential average of the hold time of answered calls
  * (`holdtime = (3 × holdtime + new) / 4`) and announces it less the time already waited, whatever the caller's place.
- * The textbook alternative is `position × average handle time ÷ agents` (the "naive" estimate here).
  *
- * This estimator replays the next minutes of the call queue: every staffed agent is free at some instant — now when
- * available, when the current call (and its wrap-up) should end when busy — and the calls ahead of the caller take the
- * earliest free agent one after another, each keeping that agent for an average handle time. The caller's estimate is
- * the instant their own turn comes. What it knows that the naive estimate does not:
- * - agents free now serve the first calls at once (position 1 with an idle agent waits ~0, not AHT ÷ N);
- * - a busy agent's remaining time depends on how long the call has lasted: `AHT − elapsed`, and once a call has run
- *   past the average, `OVERRUN_FRACTION × AHT` more (real handle times are long-tailed, not memoryless; with
- *   exponential handle times nothing that reads elapsed time can beat the naive estimate on average);
- * - wrap-up is part of the agent's time, not of the talk.
+ * The estimate: calls ahead first take the agents free now (a caller who finds an idle agent waits ~0); the rest are
+ * served at the rate staffed agents finish calls, one average handle time (talk + wrap-up) per agent:
+ * `max(0, callsAhead + 1 − idle) × (AHT + wrapUp) ÷ staffed`. Measured (`npm run bench -- routing`, section
+ * waitEstimate: 10 agents at 92 % load, 180,000 calls after warm-up), mean absolute error against the wait that
+ * followed: lognormal handle times 31.7 s = 21 % of the mean wait (naive position × AHT ÷ agents 38.2 s = 25 %,
+ * Asterisk 51.5 s = 34 %); exponential ones 64.5 s = 31 % (naive 71.0 s = 34 %, Asterisk 69.6 s = 33 %). A replay of
+ * each busy agent's remaining time (AHT − elapsed, then one call per AHT) measured worse than the naive estimate on
+ * the callers who wait (53 s against 44 s, lognormal) and was dropped: a busy agent's elapsed time says little about
+ * when the call ends (the inspection paradox).
  * The average handle time is an exponential average of recent handle times (`ewma`, α = 0.25 like Asterisk's).
  * With no agent staffed there is no estimate (undefined): announce the position only.
  */
@@ -36,8 +35,6 @@ export interface WaitEstimateInput {
   wrapUpS?: number;
 }
 
-/** A busy agent whose call has run past the average is expected to need this share of an average call more. */
-export const OVERRUN_FRACTION = 0.5;
 /** Asterisk's weight of a new sample: (3 × old + new) / 4. */
 export const EWMA_ALPHA = 0.25;
 
@@ -46,38 +43,12 @@ export function ewma(previous: number | undefined, sample: number, alpha = EWMA_
   return previous === undefined ? sample : previous + alpha * (sample - previous);
 }
 
-/** When this agent can take a call (epoch ms). */
-function freeAt(a: EstimateAgent, now: number, talkMs: number, wrapMs: number): number {
-  switch (a.state) {
-    case 'available':
-      return now;
-    case 'offered':
-      // The agent is ringing for another caller: assume they take that call.
-      return now + talkMs + wrapMs;
-    case 'busy': {
-      const left = a.since + talkMs - now;
-      return now + (left > 0 ? left : OVERRUN_FRACTION * talkMs) + wrapMs;
-    }
-    case 'wrapUp':
-      return Math.max(now, a.since + wrapMs);
-  }
-}
-
 /** Seconds until the caller's turn; undefined when no agent is staffed. */
 export function estimateWaitS(i: WaitEstimateInput): number | undefined {
   if (i.agents.length === 0) return undefined;
-  const talkMs = i.handleTimeS * 1000;
-  const wrapMs = (i.wrapUpS ?? 0) * 1000;
-  const free = i.agents.map((a) => freeAt(a, i.now, talkMs, wrapMs)).sort((a, b) => a - b);
-  // Calls ahead take the earliest free agent in turn; a few hundred calls ahead at most, agents ≤ 2,000.
-  for (let k = 0; k < i.callsAhead; k++) {
-    const t = free.shift()!;
-    const next = t + talkMs + wrapMs;
-    let j = 0;
-    while (j < free.length && free[j] <= next) j++;
-    free.splice(j, 0, next);
-  }
-  return Math.max(0, (free[0] - i.now) / 1000);
+  const idle = i.agents.filter((a) => a.state === 'available').length;
+  const served = Math.max(0, i.callsAhead + 1 - idle);
+  return (served * (i.handleTimeS + (i.wrapUpS ?? 0))) / i.agents.length;
 }
 
 /** The textbook estimate: position × average handle time ÷ agents (0 agents: undefined). */

@@ -12,14 +12,13 @@ test('an idle agent serves the next caller at once; the naive estimate says AHT 
   expect(naiveWaitS(i)).toBe(60);
 });
 
-test('busy agents free up by what their calls have left; calls ahead take them in turn', () => {
-  const agents = [busy(100), busy(20)]; // free in 20 s and 100 s (AHT 120)
-  expect(estimateWaitS({ now: NOW, callsAhead: 0, agents, handleTimeS: 120 })).toBe(20);
-  expect(estimateWaitS({ now: NOW, callsAhead: 1, agents, handleTimeS: 120 })).toBe(100);
-  // The first caller ahead takes the agent free at 20 s, who is free again at 140 s.
-  expect(estimateWaitS({ now: NOW, callsAhead: 2, agents, handleTimeS: 120 })).toBe(140);
-  // A call past the average needs half an average more; wrap-up counts.
-  expect(estimateWaitS({ now: NOW, callsAhead: 0, agents: [busy(300)], handleTimeS: 120, wrapUpS: 10 })).toBe(70);
+test('calls beyond the idle agents are served at the rate staffed agents finish calls; wrap-up counts', () => {
+  const agents = [busy(100), busy(20)];
+  expect(estimateWaitS({ now: NOW, callsAhead: 0, agents, handleTimeS: 120 })).toBe(60);
+  expect(estimateWaitS({ now: NOW, callsAhead: 2, agents, handleTimeS: 120 })).toBe(180);
+  expect(estimateWaitS({ now: NOW, callsAhead: 2, agents: [free, ...agents], handleTimeS: 120, wrapUpS: 30 })).toBe(
+    100,
+  );
   expect(estimateWaitS({ now: NOW, callsAhead: 0, agents: [], handleTimeS: 120 })).toBeUndefined();
 });
 
