@@ -17,6 +17,7 @@ import { latencyOptionsFromEnv, runLatencyBench } from './routing/latency-bench'
 import { qualityOptionsFromEnv, runQualityBench } from './routing/load-quality-bench';
 import { startRoutingSystem, type RoutingSystem } from './routing/routing-system';
 import { runTheoryBench } from './routing/theory-bench';
+import { runWaitEstimateBench } from './routing/wait-estimate-bench';
 
 type Section = (system: () => Promise<RoutingSystem>) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
@@ -26,6 +27,7 @@ export const SECTIONS: Record<string, Section> = {
     runTheoryBench(process.env.BENCH_ROUTING_SIM_CALLS ? { calls: Number(process.env.BENCH_ROUTING_SIM_CALLS) } : {}),
   latency: async (system) => runLatencyBench(await system(), latencyOptionsFromEnv()),
   quality: async (system) => runQualityBench(await system(), qualityOptionsFromEnv()),
+  waitEstimate: () => runWaitEstimateBench(),
 };
 
 export async function run(): Promise<Record<string, unknown>> {

@@ -29,7 +29,10 @@ import {
   type TenantUserDirectory,
 } from '../shared/callqueues';
 import {
+  CallAnnouncer,
   CallEventsQueue,
+  CallMenuFlow,
+  HandleTimeRepository,
   CallQueueRouterService,
   CallNotificationIntake,
   CallRepository,
@@ -38,13 +41,28 @@ import {
   GraphPresenceCache,
   type CallEndpointDirectory,
 } from '../shared/calls';
-import { decideOffers } from '../shared/routing';
+import { decideOffers, estimateWaitS, ewma } from '../shared/routing';
+import {
+  AzureSpeechTextToSpeech,
+  EspeakTextToSpeech,
+  MenuNavigator,
+  MenuRepository,
+  MenuService,
+  positionAndWaitPrompts,
+  PromptRepository,
+  PromptService,
+  espeakAvailable,
+  type TextToSpeech,
+} from '../shared/menus';
 import { autoRemediates, loadConfig, ratesFor, type AppConfig } from '../shared/config';
 import { DriftFindingsRepository, DriftScansRepository, DriftService } from '../shared/drift';
 import {
   EndpointService,
   EndpointStepsRepository,
   EndpointsRepository,
+  rebindEndpoint,
+  toView,
+  type EndpointBinding,
   readConsent,
   type ConsentReport,
 } from '../shared/provisioning';
@@ -92,6 +110,26 @@ export interface AppRoot {
   readonly agents: AgentService;
   /** Which call queues a caller may see and manage (token claim + supervisor assignments). */
   readonly callQueueScopes: CallQueueScopes;
+  /** Prompts (blob `prompts`, table `prompts`) and menus (table `menus`). */
+  readonly prompts: PromptService;
+  readonly menus: MenuService;
+  /** Points an endpoint at a menu or a call queue (which must exist); no reprovisioning. */
+  rebindEndpoint(
+    tenantId: string,
+    upn: string,
+    binding: EndpointBinding,
+  ): Promise<
+    | { kind: 'rebound'; endpoint: ReturnType<typeof toView> }
+    | { kind: 'notFound' }
+    | { kind: 'invalid'; errors: { field: string; message: string }[] }
+  >;
+}
+
+/** `{text}` prompts: Azure AI Speech when configured, else espeak-ng when on PATH (local), else none. */
+function textToSpeech(config: AppConfig): TextToSpeech | undefined {
+  const speech = config.menus.speech;
+  if (speech) return new AzureSpeechTextToSpeech(speech);
+  return espeakAvailable() ? new EspeakTextToSpeech() : undefined;
 }
 
 /** How long a tenant found serving (with endpoints) is believed without asking the table again. */
@@ -122,10 +160,12 @@ export function endpointDirectory(
       );
       if (!found) return undefined;
       const callQueueId = found.actual?.queueId ?? found.desired.queueId;
+      const menuId = found.actual?.menuId ?? found.desired.menuId;
       return {
         userPrincipalName: found.desired.userPrincipalName,
         status: found.status,
         ...(callQueueId ? { callQueueId } : {}),
+        ...(menuId ? { menuId } : {}),
       };
     },
   };
@@ -180,8 +220,33 @@ export function createAppRoot(config: AppConfig): AppRoot {
     },
   };
 
+  const prompts = new PromptService({
+    repo: new PromptRepository(connection),
+    tts: textToSpeech(config),
+    baseUrl: config.menus.promptsBaseUrl,
+  });
+  const menuRecords = new MenuRepository(connection);
+  const menus = new MenuService({
+    menus: menuRecords,
+    prompts,
+    directory: {
+      callQueueExists: async (tenantId, queueId) => !!(await callQueueRecords.get(tenantId, queueId)),
+      resolveUsers: (tenantId, upns) => users.resolveUsers(tenantId, upns),
+    },
+  });
+  const handleTimes = new HandleTimeRepository(connection);
+  const navigator = new MenuNavigator({ menus: menuRecords, prompts, clockAt: config.menus.clockAt });
+
   /** The call router and the call queue router of one invocation (each needs the other). */
   const callRouting = (log?: (line: string) => void): CallRoutingService => {
+    const menuFlow = new CallMenuFlow({
+      calls,
+      menus: { step: (tenantId, q) => navigator.step(tenantId, q) },
+      apply: (tenantId, callId, input) => service.applyRouterInput(tenantId, callId, input),
+      timers: callEventsQueue,
+      callbackUri: () => service.callbackUri,
+      log,
+    });
     const router = new CallQueueRouterService({
       callQueues: callQueueRecords,
       agents,
@@ -192,11 +257,32 @@ export function createAppRoot(config: AppConfig): AppRoot {
       presence: (tenantId, ids) => presence.presence(tenantId, ids),
       log,
     });
+    const announcer = new CallAnnouncer({
+      calls,
+      callQueue: (tenantId, queueId) => callQueueRecords.get(tenantId, queueId),
+      agents,
+      estimate: estimateWaitS,
+      prompts: (tenantId, position, estimateS, callbackUri) =>
+        prompts.urls(
+          tenantId,
+          positionAndWaitPrompts(position, estimateS).map((prompt) => ({ prompt })),
+          callbackUri ? new URL(callbackUri).origin : undefined,
+        ),
+      handleTimes: {
+        get: (tenantId, queueId) => handleTimes.get(tenantId, queueId),
+        record: (tenantId, queueId, sampleS) => handleTimes.record(tenantId, queueId, sampleS, ewma),
+      },
+      apply: (tenantId, callId, input) => service.applyRouterInput(tenantId, callId, input),
+      timers: callEventsQueue,
+      callbackUri: () => service.callbackUri,
+    });
     const service: CallRoutingService = new CallRoutingService({
       calls,
       directory,
       callControl,
       router,
+      menuFlow,
+      announcer,
       log,
       callbackUri: config.calls.callbackUrl,
     });
@@ -271,6 +357,22 @@ export function createAppRoot(config: AppConfig): AppRoot {
     callQueues: callQueueService,
     agents: agentService,
     callQueueScopes: new CallQueueScopes(supervisors),
+    prompts,
+    menus,
+    async rebindEndpoint(tenantId, upn, binding) {
+      const exists =
+        'menuId' in binding
+          ? !!(await menuRecords.get(tenantId, binding.menuId))
+          : !!(await callQueueRecords.get(tenantId, binding.queueId));
+      if (!exists) {
+        const [field, id] = 'menuId' in binding ? ['menuId', binding.menuId] : ['queueId', binding.queueId];
+        const what = field === 'menuId' ? 'menu' : 'call queue';
+        return { kind: 'invalid', errors: [{ field, message: `no ${what} ${id} in this tenant` }] };
+      }
+      const record = await rebindEndpoint(endpoints, tenantId, upn, binding);
+      if (!record) return { kind: 'notFound' };
+      return { kind: 'rebound', endpoint: toView(record, await steps.list(tenantId, upn)) };
+    },
     calls,
     callEventsQueue,
     autoRemediates: (tenantId) => autoRemediates(config, tenantId),

@@ -67,6 +67,15 @@ export const callQueueBodySchema = z
       .max(10)
       .optional(),
     missedOffersBeforeOptOut: z.number().int().min(1).max(100).optional(),
+    /** Issue 14 item 4: "you are caller number 3; your expected wait is about 4 minutes", every `everyS`. */
+    announcements: z
+      .object({
+        positionAndWait: z.boolean().default(true),
+        everyS: z.number().int().min(30).max(300).default(60),
+        firstAfterS: z.number().int().min(0).max(300).default(0),
+      })
+      .strict()
+      .optional(),
     agents: z
       .array(
         z

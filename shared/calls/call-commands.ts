@@ -53,6 +53,20 @@ export async function executeCallCommand(cc: CallControl, cmd: CallCommand): Pro
           outcome: 'done',
           operation: await cc.stopHoldMusic(cmd.callId, cmd.participantId, cmd.clientContext),
         };
+      case 'playPrompt':
+        return {
+          op: cmd.op,
+          outcome: 'done',
+          operation: await cc.playPrompt(cmd.callId, { promptUris: cmd.promptUris, clientContext: cmd.clientContext }),
+        };
+      case 'subscribeToTone':
+        return { op: cmd.op, outcome: 'done', operation: await cc.subscribeToTone(cmd.callId, cmd.clientContext) };
+      case 'cancelMediaProcessing':
+        return {
+          op: cmd.op,
+          outcome: 'done',
+          operation: await cc.cancelMediaProcessing(cmd.callId, cmd.clientContext),
+        };
       case 'hangUp':
         return { op: cmd.op, outcome: (await cc.hangUp(cmd.callId)) === 'gone' ? 'gone' : 'done' };
     }

@@ -35,6 +35,8 @@ export interface OfferDecisionInput {
   calls: {
     callId: string;
     priority: number;
+    /** The call's own requirement (from a menu option); absent: the call queue's. */
+    requiredSkills?: Record<string, number>;
     arrivedAt: number;
     enqueuedAt?: number;
     liveOfferAgentIds?: string[];
@@ -91,7 +93,8 @@ export class CallQueueRouterService implements CallQueueRouter {
         ? [
             {
               callId: c.record.callId,
-              priority: 3,
+              priority: c.record.routing?.priority ?? 3,
+              ...(c.record.routing?.requiredSkills ? { requiredSkills: c.record.routing.requiredSkills } : {}),
               arrivedAt: c.record.arrival?.at ?? c.record.enqueuedAt ?? now,
               enqueuedAt: c.record.enqueuedAt,
               missedByAgentIds: c.record.offers

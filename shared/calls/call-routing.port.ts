@@ -4,6 +4,8 @@
  * engine). shared/calls never imports those capabilities.
  */
 
+import type { CallMenuStep } from './call.record';
+
 /** The endpoint a call arrived on, as far as routing cares. */
 export interface CallEndpoint {
   userPrincipalName: string;
@@ -11,6 +13,8 @@ export interface CallEndpoint {
   status: string;
   /** The call queue the endpoint is bound to (absent: none). */
   callQueueId?: string;
+  /** The menu callers hear first (wins over callQueueId). */
+  menuId?: string;
 }
 
 export interface CallEndpointDirectory {
@@ -41,4 +45,19 @@ export interface CallAgentChange {
   offerId?: string;
   result: 'connected' | 'missed' | 'declined' | 'ended';
   at: number;
+}
+
+/** What a caller in a menu did (call-menu-flow.ts). */
+export type CallMenuEvent =
+  { kind: 'enter' } | { kind: 'tone'; tone: string } | { kind: 'promptDone' } | { kind: 'timeout' };
+
+/**
+ * The menus, as the call side needs them (filled from shared/menus by the composition root): the next step of a
+ * caller in `menuId`, given the menu state kept on the call and an event.
+ */
+export interface CallMenus {
+  step(
+    tenantId: string,
+    q: { menuId: string; state: unknown; event: CallMenuEvent; at: number; callbackUri?: string },
+  ): Promise<Omit<CallMenuStep, 'fromVisit' | 'usedTone' | 'handledPrompt'> & { waitInputS?: number }>;
 }

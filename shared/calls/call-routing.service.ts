@@ -11,12 +11,18 @@ import type { CallControlFactory } from './call-control.port';
 import type { CallRepository, CallTransitionResult } from './call.repository';
 import type { CallAgentChange, CallEndpointDirectory, CallQueueRouter } from './call-routing.port';
 import { CallNotificationError, parseNotification, type IncomingCallEvent } from './notification.parser';
+import type { CallMenuFlow } from './call-menu-flow';
+import type { CallAnnouncer } from './call-announcements';
 
 export interface CallRoutingDeps {
   calls: Pick<CallRepository, 'apply' | 'get'>;
   directory: Pick<CallEndpointDirectory, 'findByApplicationInstance'>;
   callControl: CallControlFactory;
   router?: CallQueueRouter;
+  /** Leads callers through menus (absent: an endpoint bound to a menu rejects its calls). */
+  menuFlow?: Pick<CallMenuFlow, 'after' | 'timeout'>;
+  /** Position and wait announcements (absent: none). */
+  announcer?: Pick<CallAnnouncer, 'after' | 'announce'>;
   log?: (line: string) => void;
   now?: () => number;
   /** CALLS_CALLBACK_URL, for the router's inputs; absent: the last webhook URL a notification came through. */
@@ -65,6 +71,11 @@ export class CallRoutingService {
     return { kind: 'handled', transitions };
   }
 
+  /** Our webhook as Graph reaches it: CALLS_CALLBACK_URL, else the last URL a notification came through. */
+  get callbackUri(): string | undefined {
+    return this.deps.callbackUri ?? this.lastCallbackUri;
+  }
+
   /** Applies a router input (an offer, an expiry, a call queue action) to a call and carries out its commands. */
   async applyRouterInput(tenantId: string, callId: string, input: CallInput): Promise<CallTransitionResult> {
     const callbackUri = this.deps.callbackUri ?? this.lastCallbackUri ?? '';
@@ -76,6 +87,14 @@ export class CallRoutingService {
   private async handleTimer(message: Extract<CallQueueMessage, { kind: 'timer' }>): Promise<HandleOutcome> {
     const tenantId = message.tenantId.toLowerCase();
     const [purpose, arg] = message.purpose.split(':');
+    if (purpose === 'menuTimeout' && message.callId && arg && this.deps.menuFlow) {
+      await this.deps.menuFlow.timeout(tenantId, message.callId, Number(arg));
+      return { kind: 'handled', transitions: 0 };
+    }
+    if (purpose === 'announce' && message.callId && arg && this.deps.announcer) {
+      await this.deps.announcer.announce(tenantId, message.callId, Number(arg));
+      return { kind: 'handled', transitions: 0 };
+    }
     if (purpose === 'offerExpired' && message.callId && arg) {
       const r = await this.applyRouterInput(tenantId, message.callId, {
         kind: 'offerExpired',
@@ -100,6 +119,8 @@ export class CallRoutingService {
     if (!endpoint) return { action: 'reject', reason: 'none', why: `resource account ${objectId} is not an endpoint` };
     if (endpoint.status !== 'Provisioned')
       return { action: 'reject', reason: 'busy', why: `endpoint ${endpoint.userPrincipalName} is ${endpoint.status}` };
+    if (endpoint.menuId && this.deps.menuFlow)
+      return { action: 'menu', menuId: endpoint.menuId, endpoint: endpoint.userPrincipalName };
     if (!endpoint.callQueueId)
       return { action: 'reject', reason: 'none', why: `endpoint ${endpoint.userPrincipalName} has no call queue` };
     return { action: 'answer', callQueueId: endpoint.callQueueId, endpoint: endpoint.userPrincipalName };
@@ -111,6 +132,8 @@ export class CallRoutingService {
     o: { routeAgain?: boolean } = {},
   ): Promise<void> {
     const record = result.record;
+    // A redelivered notification changes nothing, but a menu step it once led to may have failed: take it now.
+    if (record && !result.changed && !result.refused) await this.deps.menuFlow?.after(tenantId, record);
     if (!result.changed || !record) return;
     const cc = this.deps.callControl.forTenant(tenantId);
     for (const command of result.commands) {
@@ -121,6 +144,8 @@ export class CallRoutingService {
         this.deps.log?.(`call ${record.callId}: ${command.op} failed: ${(e as Error).message}`);
       }
     }
+    await this.deps.menuFlow?.after(tenantId, record);
+    await this.deps.announcer?.after(tenantId, record, result.log);
     const router = this.deps.router;
     if (!router) return;
     for (const change of agentChanges(record, result.log)) await router.callChanged(tenantId, change);

@@ -8,6 +8,7 @@ import type { GraphCallState, ResultInfo } from './notification.schema';
 import { ANSWERED_STATES, ArrivalRoute, STATE_RANK } from './call.record';
 import { describeAction, isHandOver, openOffer } from './call.outcome';
 import type { Step } from './call.step';
+import { menuPromptFinished } from './call.menu-inputs';
 
 export function applyGraphEvent(t: Step, e: CallEvent, at: number, route: ArrivalRoute | undefined): void {
   switch (e.type) {
@@ -161,6 +162,7 @@ function operationFinished(
   if (!pending || r.end || !clientContext) return; // unknown or finished operation: ignored
   delete r.pendingOps[clientContext];
   if (pending.purpose === 'holdMusic') return t.holdMusicFinished(pending.hold, status);
+  if (pending.purpose === 'menuPrompt') return menuPromptFinished(t, clientContext);
   if (pending.purpose !== 'offer') return;
   const offer = r.offers.find((o) => o.offerId === pending.offerId);
   if (!offer || offer.result) return;

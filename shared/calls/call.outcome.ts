@@ -35,6 +35,8 @@ export function callOutcome(r: CallRecord): CallOutcome | undefined {
     return offer && offer.via !== 'invite' ? 'transferred' : 'completed';
   }
   if (r.disposition && r.disposition.action.kind !== 'callQueue') return r.disposition.reason;
+  // Left the menus by transfer (handed over 0/7015) or by the menu's hang-up.
+  if (r.menu?.left && !r.callQueueId) return r.hangUpAt !== undefined ? 'endedByMenu' : 'transferred';
   if (!r.arrival) return undefined;
   if (r.arrival.route.action === 'reject') return 'rejected';
   const code = r.end.resultInfo?.code;

@@ -37,7 +37,9 @@ export type CallOutcome =
   | 'timedOut'
   | 'noAgent'
   | 'unanswered'
-  | 'failed';
+  | 'failed'
+  /** A menu ended the call (its disconnect action: closed hours, no input). */
+  | 'endedByMenu';
 
 /** api/call-reject.md: `none`, `busy`, `forbidden`. */
 export type RejectReason = 'none' | 'busy' | 'forbidden';
@@ -47,6 +49,8 @@ export type CallTarget = { kind: 'user'; userId: string; tenantId?: string } | {
 /** What to do with a call that arrives on a resource account (decided by the caller of the machine from storage). */
 export type ArrivalRoute =
   | { action: 'answer'; callQueueId: string; endpoint?: string }
+  /** Answered into a menu (IVR): the menu flow (call-menu-flow.ts) leads the caller on. */
+  | { action: 'menu'; menuId: string; endpoint?: string }
   | { action: 'reject'; reason: RejectReason; why: string };
 
 /** A call queue's overflow / timeout / no-agent action (issue 13: `{kind, target?}`). */
@@ -115,10 +119,21 @@ export interface CallRecord {
   hold?: { participantId: string; state: HoldState };
   /** When the bot asked Graph to end the call (asked once; Graph answers `terminating`, then `deleted` 200/7000). */
   hangUpAt?: number;
+  /** Where the caller is in the menus (call.menu-inputs.ts); absent until the first menu step. */
+  menu?: CallMenuProgress;
+  /** How the call queue routes this call (from the menu option that chose the call queue). */
+  routing?: { requiredSkills?: Record<string, number>; priority?: number };
   /** DTMF by sequence id (callers type ahead; order restored by sequenceId). */
   tones: { sequenceId: number; tone: Tone }[];
   /** Operations we started and wait for, by clientContext. */
-  pendingOps: Record<string, { purpose: 'offer' | 'holdMusic' | 'action'; offerId?: string; hold?: 'start' | 'stop' }>;
+  pendingOps: Record<
+    string,
+    {
+      purpose: 'offer' | 'holdMusic' | 'action' | 'menuPrompt' | 'announcement';
+      offerId?: string;
+      hold?: 'start' | 'stop';
+    }
+  >;
   /** Keys of the inputs applied (bounded, newest last). */
   seen: string[];
   /** Log entries written so far (the next entry's seq is logSeq + 1). */
@@ -177,7 +192,10 @@ export type CallCommand =
   | { op: 'invite'; callId: string; targets: CallTarget[]; clientContext: string }
   | { op: 'startHoldMusic'; callId: string; participantId: string; clientContext: string }
   | { op: 'stopHoldMusic'; callId: string; participantId: string; clientContext: string }
-  | { op: 'hangUp'; callId: string };
+  | { op: 'hangUp'; callId: string }
+  | { op: 'playPrompt'; callId: string; promptUris: string[]; clientContext: string }
+  | { op: 'subscribeToTone'; callId: string; clientContext: string }
+  | { op: 'cancelMediaProcessing'; callId: string; clientContext: string };
 
 interface InputBase {
   /** When it happened: the webhook's receive time for a notification, the decision time for the router's inputs. */
@@ -198,12 +216,63 @@ export type CallInput =
       timeoutS?: number;
     })
   | (InputBase & { kind: 'offerExpired'; key: string; offerId: string })
+  | (InputBase & { kind: 'menuStep'; key: string; step: CallMenuStep })
+  | (InputBase & {
+      kind: 'announce';
+      key: string;
+      promptUris: string[];
+      position: number;
+      /** The estimated wait (s); absent: no agent staffed, the position only. */
+      estimateS?: number;
+    })
   | (InputBase & {
       kind: 'callQueueAction';
       key: string;
       reason: 'overflowed' | 'timedOut' | 'noAgent';
       action: CallQueueAction;
     });
+
+/**
+ * The caller's place in the menus. `visit` counts the steps taken: a step computed from an older visit is refused
+ * (two workers deciding on one call), and the input timer names the visit it was armed for.
+ */
+export interface CallMenuProgress {
+  menuId: string;
+  visit: number;
+  /** The menu rules' own state (opaque here). */
+  state: unknown;
+  /** Tones with a sequenceId up to this one have been used. */
+  toneCursor: number;
+  /** subscribeToTone was asked for. */
+  listening: boolean;
+  /** The prompts playing now (by clientContext): finished when Graph says so; handled when a step took note. */
+  prompt?: { clientContext: string; finished: boolean; handled: boolean };
+  /** The caller left the menus (to a call queue, a transfer or a hang-up). */
+  left?: boolean;
+  /** Menus the caller went through, in order. */
+  path: string[];
+}
+
+/** Where a menu sends a caller (the menu flow resolves users and call queues). */
+export type CallMenuExit =
+  | { kind: 'callQueue'; callQueueId: string; requiredSkills?: Record<string, number>; priority?: number }
+  | { kind: 'transfer'; target: CallTarget }
+  | { kind: 'disconnect' };
+
+/** One step of the menu flow, decided from the record at `fromVisit`. */
+export interface CallMenuStep {
+  fromVisit: number;
+  menuId: string;
+  state: unknown;
+  /** The tone this step used (its sequenceId), or the prompt whose end it handled. */
+  usedTone?: number;
+  handledPrompt?: string;
+  cancel: boolean;
+  promptUris: string[];
+  listen: boolean;
+  exit?: CallMenuExit;
+  notes: { kind: CallLogKind; detail: string }[];
+}
 
 export interface CallEnv {
   /** Our webhook: where Graph sends this call's later notifications. */

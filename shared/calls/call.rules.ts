@@ -18,6 +18,8 @@ import {
   newCallRecord,
 } from './call.record';
 import { applyCallQueueAction, applyOffer, applyOfferExpired } from './call.router-inputs';
+import { applyMenuStep } from './call.menu-inputs';
+import { applyAnnounce } from './call.announce-inputs';
 import { Step } from './call.step';
 
 export * from './call.record';
@@ -84,5 +86,9 @@ function dispatch(t: Step, input: CallInput): string | undefined {
       return applyOfferExpired(t, input.offerId, input.at);
     case 'callQueueAction':
       return applyCallQueueAction(t, input.reason, input.action, input.at);
+    case 'menuStep':
+      return applyMenuStep(t, input);
+    case 'announce':
+      return applyAnnounce(t, input);
   }
 }

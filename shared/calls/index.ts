@@ -11,3 +11,6 @@ export * from './call-notifications.service';
 export * from './call-routing.service';
 export * from './call-queue-router';
 export * from './presence.graph';
+export * from './call-menu-flow';
+export * from './call-announcements';
+export * from './handle-time.repository';

@@ -42,6 +42,13 @@ export interface AppConfig {
     readonly callbackUrl?: string;
     readonly extraTenants: readonly string[];
   };
+  /** Prompts and menus: the public origin of prompt WAVs, Azure AI Speech, the menus' clock (tests). */
+  readonly menus: {
+    readonly promptsBaseUrl?: string;
+    readonly speech?: { readonly region: string; readonly key: string; readonly voice: string };
+    /** MENUS_CLOCK as epoch ms. */
+    readonly clockAt?: number;
+  };
   /** Request budgets: `*` (every tenant) and per-tenant overrides, tenant ids lower-cased. */
   readonly tenantRates: Readonly<Record<string, Partial<TenantRates>>>;
 }
@@ -219,6 +226,19 @@ const schema = z.object({
         .map((t) => t.trim().toLowerCase())
         .filter((t) => t !== ''),
     ),
+  PROMPTS_BASE_URL: z.string().url({ message: 'must be an absolute http(s) URL' }).optional(),
+  SPEECH_REGION: z
+    .string()
+    .regex(/^[a-z0-9]+$/, { message: 'must be an Azure region name, e.g. westeurope' })
+    .optional(),
+  SPEECH_KEY: z.string().optional(),
+  SPEECH_VOICE: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}-[A-Za-z]{2,4}-\w+$/, { message: 'must be a voice name, e.g. en-US-JennyNeural' }),
+  MENUS_CLOCK: z
+    .string()
+    .refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO 8601 instant, e.g. 2026-12-05T22:00:00Z' })
+    .optional(),
   TENANT_RATES: z
     .string()
     .optional()
@@ -333,6 +353,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       eventsQueueName: e.CALL_EVENTS_QUEUE_NAME,
       callbackUrl: e.CALLS_CALLBACK_URL,
       extraTenants: e.CALLS_TENANTS,
+    },
+    menus: {
+      promptsBaseUrl: e.PROMPTS_BASE_URL ? trimSlash(e.PROMPTS_BASE_URL) : undefined,
+      speech:
+        e.SPEECH_KEY && e.SPEECH_REGION
+          ? { region: e.SPEECH_REGION, key: e.SPEECH_KEY, voice: e.SPEECH_VOICE }
+          : undefined,
+      clockAt: e.MENUS_CLOCK ? Date.parse(e.MENUS_CLOCK) : undefined,
     },
   });
 }

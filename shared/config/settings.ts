@@ -188,6 +188,32 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
       '`{graphPerSecond, bridgePerSecond, bulkStartsPerSecond}` (0 = unpaced). Defaults: Graph 20/s (3,000 writes per ' +
       '2.5 min per app and tenant), bridge 5/s, bulk starts Graph ÷ 8.',
   },
+  {
+    name: 'PROMPTS_BASE_URL',
+    doc:
+      'Public origin Graph fetches prompt WAVs from (`{base}/api/media/prompts/…`); Graph must reach it over the ' +
+      'internet. Default: the origin of the calling webhook (CALLS_CALLBACK_URL, else the URL notifications arrive on).',
+  },
+  {
+    name: 'SPEECH_REGION',
+    doc: 'Azure AI Speech region (e.g. `westeurope`) for `{text}` prompts; with SPEECH_KEY it selects Azure AI Speech.',
+  },
+  {
+    name: 'SPEECH_KEY',
+    doc: 'Azure AI Speech resource key. Unset: `{text}` prompts are rendered by `espeak-ng` when on PATH, else refused.',
+    secret: true,
+  },
+  {
+    name: 'SPEECH_VOICE',
+    doc: 'Azure AI Speech voice for `{text}` prompts.',
+    default: 'en-US-JennyNeural',
+  },
+  {
+    name: 'MENUS_CLOCK',
+    doc:
+      'Tests and demos only: an ISO 8601 instant at which menus judge business hours instead of the real clock ' +
+      '(e.g. `2026-12-05T22:00:00Z` to hear the closed greeting). Empty = the real clock.',
+  },
 ] satisfies SettingDefinition[]);
 
 /** Looks a setting up by name (throws on a typo, so docs and code cannot drift silently). */

@@ -16,4 +16,12 @@ export type CallLogKind =
   | 'timedOut'
   | 'noAgent'
   | 'abandoned'
-  | 'ended';
+  | 'ended'
+  /** Menus (IVR): entered (greeting plays), closed (closed greeting), a key taken, an invalid key, no input. */
+  | 'menuEntered'
+  | 'menuClosed'
+  | 'menuKey'
+  | 'menuInvalid'
+  | 'menuNoInput'
+  /** A position and wait announcement to a waiting caller (detail: position, estimate). */
+  | 'announced';

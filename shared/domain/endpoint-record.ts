@@ -12,6 +12,8 @@ export interface DesiredEndpoint {
   phoneNumber?: string;
   numberType?: NumberType;
   queueId?: string;
+  /** The menu callers hear first (instead of a call queue): set by `PATCH …/endpoints/{upn}`. */
+  menuId?: string;
   keepPartial?: boolean;
 }
 
@@ -24,6 +26,7 @@ export interface ActualEndpoint {
   phoneNumber?: string;
   numberType?: NumberType;
   queueId?: string;
+  menuId?: string;
   /** ISO time the actual state was read. */
   observedAt?: string;
 }

@@ -14,6 +14,7 @@ export interface EndpointView {
   numberType?: string;
   usageLocation?: string;
   queueId?: string;
+  menuId?: string;
   status: EndpointStatus;
   error?: string;
   createdAt: string;

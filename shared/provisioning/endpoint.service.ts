@@ -231,6 +231,7 @@ export function toView(record: EndpointRecord, steps: StepRecord[]): EndpointVie
     numberType: d.numberType,
     usageLocation: d.usageLocation,
     queueId: d.queueId,
+    menuId: d.menuId,
     status: record.status,
     error: record.lastError,
     createdAt: record.createdAt,

@@ -7,3 +7,4 @@ export * from './workflows.port';
 export * from './consent.service';
 export * from './endpoints.repository';
 export * from './endpoint-steps.repository';
+export * from './endpoint-binding';

@@ -5,3 +5,4 @@ export * from './routing-engine';
 export * from './call-queue.rules';
 export * from './agent-state.machine';
 export * from './erlang';
+export * from './wait-estimate';

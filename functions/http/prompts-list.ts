@@ -1,0 +1,17 @@
+/**
+ * `GET /api/tenants/{tenantId}/prompts` (Admin, Supervisor): `{items: [{name, source: upload|tts|default, sha256?,
+ * bytes, durationMs, text?, updatedAt?}]}` — the tenant's prompts, then the default set's names not replaced.
+ */
+import { app } from '@azure/functions';
+import { api, authorizeTenant, json } from '../lib/api-handler';
+import { appRoot } from '../composition-root';
+
+app.http('promptsList', {
+  route: 'tenants/{tenantId}/prompts',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: api(async (request, _context) => {
+    const { tenantId } = await authorizeTenant(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
+    return json(200, { items: await appRoot().prompts.list(tenantId) });
+  }),
+});

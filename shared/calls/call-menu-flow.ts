@@ -1,0 +1,105 @@
+/**
+ * The menu flow: after each transition of a call that arrived on a menu, finds the one thing the menus must answer
+ * next — the call was answered (enter the endpoint's menu), a tone not yet used (callers type ahead; one key per
+ * step, in sequenceId order), the prompt that ended — asks the menus (the `CallMenus` port) for the step and applies
+ * it to the call (state machine, ETag). Applying triggers this again, so typed-ahead keys are used one after another.
+ * The input timer is a delayed `call-events` message `menuTimeout:{visit}`; a timer for an older visit changes nothing.
+ */
+import type { CallQueueMessage } from './call-events.queue';
+import { isEnding, type CallInput, type CallMenuStep, type CallRecord } from './call.rules';
+import type { CallRepository, CallTransitionResult } from './call.repository';
+import type { CallMenuEvent, CallMenus } from './call-routing.port';
+
+export interface CallMenuFlowDeps {
+  calls: Pick<CallRepository, 'get'>;
+  menus: CallMenus;
+  apply(tenantId: string, callId: string, input: CallInput): Promise<CallTransitionResult>;
+  timers: { send(messages: readonly CallQueueMessage[], o?: { delayMs?: number }): Promise<void> };
+  /** Our webhook URL (prompt URLs default to its origin). */
+  callbackUri(): string | undefined;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+/** What the menus must answer next for this call, with the step's idempotency key; undefined: nothing. */
+export function nextMenuEvent(
+  r: CallRecord,
+): { event: CallMenuEvent; key: string; usedTone?: number; handledPrompt?: string } | undefined {
+  if (r.arrival?.route.action !== 'menu' || r.answeredAt === undefined || isEnding(r) || r.menu?.left) return undefined;
+  const m = r.menu;
+  if (!m) return { event: { kind: 'enter' }, key: 'enter' };
+  const tone = r.tones.find((t) => t.sequenceId > m.toneCursor);
+  if (tone)
+    return { event: { kind: 'tone', tone: tone.tone }, key: `tone:${tone.sequenceId}`, usedTone: tone.sequenceId };
+  if (m.prompt?.finished && !m.prompt.handled)
+    return {
+      event: { kind: 'promptDone' },
+      key: `done:${m.prompt.clientContext}`,
+      handledPrompt: m.prompt.clientContext,
+    };
+  return undefined;
+}
+
+export class CallMenuFlow {
+  constructor(private readonly deps: CallMenuFlowDeps) {}
+
+  private get now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  /** After a transition: takes the menu's next step if one is due. */
+  async after(tenantId: string, record: CallRecord): Promise<void> {
+    const next = nextMenuEvent(record);
+    if (!next) return;
+    await this.take(tenantId, record, next.event, next.key, next);
+  }
+
+  /** The input timer of `visit` fired. */
+  async timeout(tenantId: string, callId: string, visit: number): Promise<void> {
+    const row = await this.deps.calls.get(tenantId, callId);
+    const r = row?.record;
+    if (!r || !r.menu || r.menu.left || r.menu.visit !== visit || isEnding(r)) return;
+    await this.take(tenantId, r, { kind: 'timeout' }, 'timeout', {});
+  }
+
+  private async take(
+    tenantId: string,
+    r: CallRecord,
+    event: CallMenuEvent,
+    key: string,
+    used: { usedTone?: number; handledPrompt?: string },
+  ): Promise<void> {
+    const fromVisit = r.menu?.visit ?? 0;
+    const menuId = r.menu?.menuId ?? (r.arrival?.route.action === 'menu' ? r.arrival.route.menuId : '');
+    const at = this.now;
+    const decided = await this.deps.menus.step(tenantId, {
+      menuId,
+      state: r.menu?.state,
+      event,
+      at,
+      callbackUri: this.deps.callbackUri(),
+    });
+    const { waitInputS, ...rest } = decided;
+    const step: CallMenuStep = { ...rest, fromVisit, ...used };
+    const result = await this.deps.apply(tenantId, r.callId, {
+      kind: 'menuStep',
+      key: `${fromVisit}:${key}`,
+      at,
+      step,
+    });
+    if (result.refused) this.deps.log?.(`call ${r.callId}: menu step refused (${result.refused})`);
+    if (!result.changed || !waitInputS) return;
+    await this.deps.timers.send(
+      [
+        {
+          kind: 'timer',
+          tenantId,
+          callId: r.callId,
+          purpose: `menuTimeout:${fromVisit + 1}`,
+          dueAt: at + waitInputS * 1000,
+        },
+      ],
+      { delayMs: waitInputS * 1000 },
+    );
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The call machine's menu steps and what the menu flow answers next, pure: a call answered on a menu asks to enter
+ * it; typed-ahead tones are used one per step in sequenceId order; a prompt's end is handled once; a step decided from
+ * an older visit is refused; leaving into a call queue carries the option's skills and priority and starts the music.
+ */
+import {
+  applyCallInput,
+  nextMenuEvent,
+  type CallInput,
+  type CallMenuStep,
+  type CallRecord,
+} from '../../../../shared/calls';
+
+const env = { callbackUri: 'https://app.example/api/calls/notifications' };
+
+function answeredOnMenu(): CallRecord {
+  const r: CallRecord = {
+    callId: 'c1',
+    tenantId: 't1',
+    arrival: { at: 1000, route: { action: 'menu', menuId: 'main' }, callerParticipantId: 'p-caller' },
+    answeredAt: 1200,
+    offers: [],
+    tones: [],
+    pendingOps: {},
+    seen: [],
+    logSeq: 2,
+    opSeq: 0,
+  };
+  return r;
+}
+
+const step = (fromVisit: number, extra: Partial<CallMenuStep> = {}): CallMenuStep => ({
+  fromVisit,
+  menuId: 'main',
+  state: { phase: 'prompting' },
+  cancel: true,
+  promptUris: ['https://app.example/api/media/prompts/default/closed.wav'],
+  listen: true,
+  notes: [{ kind: 'menuEntered', detail: 'main' }],
+  ...extra,
+});
+
+const input = (key: string, s: CallMenuStep, at = 2000): CallInput => ({ kind: 'menuStep', key, at, step: s });
+
+test('entering: subscribe once, play, log; the next event is the prompt end, then nothing', () => {
+  let r = answeredOnMenu();
+  expect(nextMenuEvent(r)).toEqual({ event: { kind: 'enter' }, key: 'enter' });
+  const t = applyCallInput(r, input('0:enter', step(0)), env);
+  expect(t.commands.map((c) => c.op)).toEqual(['subscribeToTone', 'playPrompt']);
+  expect(t.log.map((e) => e.kind)).toEqual(['menuEntered']);
+  r = t.record;
+  expect(nextMenuEvent(r)).toBeUndefined();
+  const ctx = r.menu!.prompt!.clientContext;
+  r = applyCallInput(
+    r,
+    {
+      kind: 'graph',
+      at: 2500,
+      event: { type: 'operationFinished', key: 'op1', callId: 'c1', clientContext: ctx, status: 'completed' },
+    } as CallInput,
+    env,
+  ).record;
+  expect(nextMenuEvent(r)).toEqual({ event: { kind: 'promptDone' }, key: `done:${ctx}`, handledPrompt: ctx });
+  r = applyCallInput(r, input(`1:done:${ctx}`, step(1, { promptUris: [], handledPrompt: ctx, notes: [] })), env).record;
+  expect(nextMenuEvent(r)).toBeUndefined();
+  // A second step from the same visit (another worker) is refused.
+  expect(applyCallInput(r, input('1:other', step(1)), env).refused).toMatch(/stale menu step/);
+});
+
+test('typed-ahead tones are used one at a time in sequence order; leaving for a call queue keeps skills, priority', () => {
+  let r = applyCallInput(answeredOnMenu(), input('0:enter', step(0)), env).record;
+  // Graph delivers the second tone first: the machine orders tones by sequenceId.
+  for (const [sequenceId, tone] of [
+    [2, 'tone5'],
+    [1, 'tone2'],
+  ] as const)
+    r = applyCallInput(
+      r,
+      {
+        kind: 'graph',
+        at: 2100,
+        event: { type: 'toneReceived', key: `tone${sequenceId}`, callId: 'c1', sequenceId, tone },
+      },
+      env,
+    ).record;
+  expect(nextMenuEvent(r)).toMatchObject({ event: { kind: 'tone', tone: 'tone2' }, usedTone: 1 });
+  const t = applyCallInput(
+    r,
+    input(
+      '1:tone:1',
+      step(1, {
+        promptUris: [],
+        usedTone: 1,
+        notes: [{ kind: 'menuKey', detail: 'key 2: callQueue support' }],
+        exit: { kind: 'callQueue', callQueueId: 'support', requiredSkills: { spanish: 3 }, priority: 2 },
+      }),
+    ),
+    env,
+  );
+  expect(t.commands.map((c) => c.op)).toEqual(['cancelMediaProcessing', 'startHoldMusic']);
+  expect(t.record.callQueueId).toBe('support');
+  expect(t.record.routing).toEqual({ requiredSkills: { spanish: 3 }, priority: 2 });
+  expect(t.log.map((e) => e.kind)).toEqual(['menuKey', 'enqueued']);
+  // Left the menus: the second tone belongs to nobody now.
+  expect(nextMenuEvent(t.record)).toBeUndefined();
+});
+
+test('leaving by hang-up ends the call as endedByMenu; by transfer as transferred', () => {
+  const r = applyCallInput(answeredOnMenu(), input('0:enter', step(0)), env).record;
+  const bye = applyCallInput(r, input('1:timeout', step(1, { promptUris: [], exit: { kind: 'disconnect' } })), env);
+  expect(bye.commands.map((c) => c.op)).toEqual(['cancelMediaProcessing', 'hangUp']);
+  const ended = applyCallInput(
+    bye.record,
+    {
+      kind: 'graph',
+      at: 9000,
+      event: { type: 'callTerminated', key: 'end', callId: 'c1', resultInfo: { code: 200, subcode: 7000 } },
+    } as CallInput,
+    env,
+  );
+  expect(ended.record.outcome).toBe('endedByMenu');
+  const away = applyCallInput(
+    r,
+    input(
+      '1:tone:1',
+      step(1, { promptUris: [], exit: { kind: 'transfer', target: { kind: 'phone', number: '+15550001111' } } }),
+    ),
+    env,
+  );
+  expect(away.commands.map((c) => c.op)).toEqual(['cancelMediaProcessing', 'transfer']);
+});
+
+test('an announcement plays only to a waiting call and logs the estimate with the wait so far', () => {
+  const queued: CallRecord = {
+    ...answeredOnMenu(),
+    arrival: { at: 1000, route: { action: 'answer', callQueueId: 'support' }, callerParticipantId: 'p-caller' },
+    callQueueId: 'support',
+    enqueuedAt: 1200,
+  };
+  const announce = (key: string, estimateS?: number): CallInput => ({
+    kind: 'announce',
+    key,
+    at: 31_000,
+    promptUris: ['https://app.example/api/media/prompts/default/caller-number.wav'],
+    position: 2,
+    ...(estimateS === undefined ? {} : { estimateS }),
+  });
+  const t = applyCallInput(queued, announce('1', 180), env);
+  expect(t.commands.map((c) => c.op)).toEqual(['playPrompt']);
+  expect(t.log).toEqual([
+    expect.objectContaining({
+      kind: 'announced',
+      waitMs: 30_000,
+      callQueueId: 'support',
+      detail: 'position 2, estimated wait 180 s',
+    }),
+  ]);
+  expect(applyCallInput(t.record, announce('1', 180), env).changed).toBe(false); // the same timer twice
+  const offered = applyCallInput(
+    queued,
+    { kind: 'offer', key: 'o1', offerId: 'o1', agentId: 'a1', userId: 'a1', via: 'invite', at: 20_000 },
+    env,
+  ).record;
+  expect(applyCallInput(offered, announce('2'), env).refused).toBe('a call offered is not waiting');
+});
