@@ -1,0 +1,271 @@
+// The call queue form's state (text as typed), its body for the API, and its parts: an action, the agents with order.
+import {
+  Button,
+  Field,
+  Input,
+  Select,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  makeStyles,
+} from '@fluentui/react-components';
+import {
+  ACTION_KINDS,
+  ACTION_LABELS,
+  type ActionKind,
+  type CallQueue,
+  type CallQueueAction,
+  type RoutingMethod,
+} from '../contact-center';
+import { fieldMessage, numberOrText, parseSkills, skillsText } from '../form';
+
+export const NUMBER_FIELDS = [
+  'agentAlertTimeS',
+  'wrapUpS',
+  'maxCalls',
+  'maxWaitS',
+  'serviceLevelThresholdS',
+  'missedOffersBeforeOptOut',
+] as const;
+type NumberField = (typeof NUMBER_FIELDS)[number];
+export const ACTION_FIELDS = ['overflowAction', 'timeoutAction', 'noAgentAction'] as const;
+type ActionField = (typeof ACTION_FIELDS)[number];
+
+export interface CallQueueForm {
+  name: string;
+  routingMethod: RoutingMethod;
+  presenceBasedRouting: boolean;
+  numbers: Record<NumberField, string>;
+  actions: Record<ActionField, { kind: ActionKind; target: string }>;
+  requiredSkills: string;
+  agents: { userPrincipalName: string; order: string }[];
+  /** Fields the form does not edit (relaxation, later settings): sent back as they were. */
+  rest: Record<string, unknown>;
+}
+
+const EDITED = new Set<string>([
+  'name',
+  'routingMethod',
+  'presenceBasedRouting',
+  ...NUMBER_FIELDS,
+  ...ACTION_FIELDS,
+  'requiredSkills',
+  'agents',
+]);
+/** What GET adds that PUT does not take. */
+const SERVER_ONLY = new Set(['tenantId', 'queueId', 'updatedAt', 'createdAt', 'etag', 'supervisors']);
+
+export function formOf(q: CallQueue): CallQueueForm {
+  const numbers = {} as Record<NumberField, string>;
+  for (const f of NUMBER_FIELDS) numbers[f] = q[f] === undefined ? '' : String(q[f]);
+  const actions = {} as CallQueueForm['actions'];
+  for (const f of ACTION_FIELDS) {
+    const a = (q[f] ?? { kind: 'disconnect' }) as CallQueueAction;
+    actions[f] = { kind: a.kind, target: a.target ?? '' };
+  }
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(q)) if (!EDITED.has(k) && !SERVER_ONLY.has(k)) rest[k] = v;
+  return {
+    name: q.name ?? '',
+    routingMethod: q.routingMethod ?? 'attendant',
+    presenceBasedRouting: q.presenceBasedRouting !== false,
+    numbers,
+    actions,
+    requiredSkills: skillsText(q.requiredSkills),
+    agents: (q.agents ?? []).map((a) => ({
+      userPrincipalName: a.userPrincipalName,
+      order: a.order === undefined ? '' : String(a.order),
+    })),
+    rest,
+  };
+}
+
+/** The PUT body, or the form's own problems by field (only what the API cannot be sent at all). */
+export function bodyOf(f: CallQueueForm): { body: Record<string, unknown> } | { errors: Record<string, string> } {
+  const skills = parseSkills(f.requiredSkills);
+  if (!skills.ok) return { errors: { requiredSkills: skills.error } };
+  const body: Record<string, unknown> = {
+    ...f.rest,
+    name: f.name,
+    routingMethod: f.routingMethod,
+    presenceBasedRouting: f.presenceBasedRouting,
+  };
+  for (const k of NUMBER_FIELDS) {
+    const v = numberOrText(f.numbers[k]);
+    if (v !== undefined) body[k] = v;
+  }
+  for (const k of ACTION_FIELDS) {
+    const a = f.actions[k];
+    body[k] = a.kind === 'disconnect' ? { kind: a.kind } : { kind: a.kind, target: a.target.trim() || undefined };
+  }
+  if (Object.keys(skills.value).length) body.requiredSkills = skills.value;
+  body.agents = f.agents
+    .filter((a) => a.userPrincipalName.trim())
+    .map((a) => {
+      const order = numberOrText(a.order);
+      return { userPrincipalName: a.userPrincipalName.trim(), ...(order === undefined ? {} : { order }) };
+    });
+  return { body };
+}
+
+const useStyles = makeStyles({
+  action: { display: 'grid', gridTemplateColumns: 'minmax(160px, 1fr) minmax(160px, 1.4fr)', gap: '8px' },
+  agentActions: { display: 'flex', gap: '4px' },
+  upn: { width: '45%' },
+  order: { width: '120px' },
+});
+
+const TARGET_HINTS: Record<ActionKind, string> = {
+  disconnect: '',
+  callQueue: 'Call queue id',
+  user: 'user@contoso.com',
+  number: '+14255550100',
+};
+
+export function ActionInput({
+  field,
+  label,
+  value,
+  onChange,
+  error,
+}: {
+  field: ActionField;
+  label: string;
+  value: { kind: ActionKind; target: string };
+  onChange: (v: { kind: ActionKind; target: string }) => void;
+  error: unknown;
+}) {
+  const styles = useStyles();
+  const message = fieldMessage(error, field);
+  return (
+    <Field label={label} validationMessage={message} validationState={message ? 'error' : 'none'}>
+      <div className={styles.action} role="group" aria-label={label}>
+        <Select
+          aria-label={`${label}: action`}
+          name={`${field}.kind`}
+          value={value.kind}
+          onChange={(_, d) => onChange({ ...value, kind: d.value as ActionKind })}
+        >
+          {ACTION_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {ACTION_LABELS[k]}
+            </option>
+          ))}
+        </Select>
+        {value.kind !== 'disconnect' && (
+          <Input
+            aria-label={`${label}: target`}
+            name={`${field}.target`}
+            value={value.target}
+            placeholder={TARGET_HINTS[value.kind]}
+            onChange={(_, d) => onChange({ ...value, target: d.value })}
+          />
+        )}
+      </div>
+    </Field>
+  );
+}
+
+/** The call queue's agents in order (serial routing rings them top to bottom); `order` overrides the position. */
+export function AgentsEditor({
+  agents,
+  onChange,
+  error,
+  skills,
+}: {
+  agents: CallQueueForm['agents'];
+  onChange: (a: CallQueueForm['agents']) => void;
+  error: unknown;
+  skills?: (upn: string) => React.ReactNode;
+}) {
+  const styles = useStyles();
+  const set = (i: number, patch: Partial<CallQueueForm['agents'][number]>) =>
+    onChange(agents.map((a, j) => (j === i ? { ...a, ...patch } : a)));
+  const move = (i: number, by: number) => {
+    const next = [...agents];
+    const [a] = next.splice(i, 1);
+    next.splice(i + by, 0, a);
+    onChange(next);
+  };
+  return (
+    <>
+      <Table aria-label="Agents" size="small">
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell className={styles.upn}>Agent (user principal name)</TableHeaderCell>
+            <TableHeaderCell className={styles.order}>Order</TableHeaderCell>
+            <TableHeaderCell>Skills</TableHeaderCell>
+            <TableHeaderCell>Move / remove</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {agents.length === 0 && (
+            <TableRow>
+              <TableCell colSpan={4}>No agents yet.</TableCell>
+            </TableRow>
+          )}
+          {agents.map((a, i) => {
+            const upnMessage = fieldMessage(error, `agents[${i}].userPrincipalName`);
+            const orderMessage = fieldMessage(error, `agents[${i}].order`);
+            return (
+              <TableRow key={i}>
+                <TableCell>
+                  <Field validationMessage={upnMessage} validationState={upnMessage ? 'error' : 'none'}>
+                    <Input
+                      aria-label={`Agent ${i + 1}`}
+                      name={`agents[${i}].userPrincipalName`}
+                      value={a.userPrincipalName}
+                      onChange={(_, d) => set(i, { userPrincipalName: d.value })}
+                    />
+                  </Field>
+                </TableCell>
+                <TableCell>
+                  <Field validationMessage={orderMessage} validationState={orderMessage ? 'error' : 'none'}>
+                    <Input
+                      aria-label={`Agent ${i + 1} order`}
+                      name={`agents[${i}].order`}
+                      value={a.order}
+                      onChange={(_, d) => set(i, { order: d.value })}
+                    />
+                  </Field>
+                </TableCell>
+                <TableCell>{skills?.(a.userPrincipalName.trim().toLowerCase())}</TableCell>
+                <TableCell>
+                  <div className={styles.agentActions}>
+                    <Button
+                      size="small"
+                      disabled={i === 0}
+                      onClick={() => move(i, -1)}
+                      aria-label={`Move agent ${i + 1} up`}
+                    >
+                      ↑
+                    </Button>
+                    <Button
+                      size="small"
+                      disabled={i === agents.length - 1}
+                      onClick={() => move(i, 1)}
+                      aria-label={`Move agent ${i + 1} down`}
+                    >
+                      ↓
+                    </Button>
+                    <Button
+                      size="small"
+                      onClick={() => onChange(agents.filter((_, j) => j !== i))}
+                      aria-label={`Remove agent ${i + 1}`}
+                    >
+                      Remove
+                    </Button>
+                  </div>
+                </TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+      <Button onClick={() => onChange([...agents, { userPrincipalName: '', order: '' }])}>Add agent</Button>
+    </>
+  );
+}
