@@ -20,7 +20,7 @@ async function withBrowser(
   fn: (b: TestBrowser) => Promise<void>,
   viewport?: { width: number; height: number },
 ): Promise<void> {
-  const browser = await launch(viewport);
+  const browser = await launch(system.simulator.ca, viewport);
   try {
     await fn(browser);
     expect(browser.cspViolations).toEqual([]);
