@@ -20,8 +20,11 @@ import {
   type BulkPacer,
 } from '../shared/bulk';
 import {
+  AgentService,
   AgentsRepository,
+  CallQueueScopes,
   CallQueueService,
+  CallQueueSupervisorsRepository,
   CallQueuesRepository,
   type TenantUserDirectory,
 } from '../shared/callqueues';
@@ -83,8 +86,12 @@ export interface AppRoot {
   callRouting(log?: (line: string) => void): CallRoutingService;
   readonly calls: CallRepository;
   readonly callEventsQueue: CallEventsQueue;
-  /** Call queues and agents (tables `callQueues`, `agents`). */
+  /** Call queues and their supervisors (tables `callQueues`, `callQueueSupervisors`). */
   readonly callQueues: CallQueueService;
+  /** Agents: skills, live state with presence, opt in / out (table `agents`). */
+  readonly agents: AgentService;
+  /** Which call queues a caller may see and manage (token claim + supervisor assignments). */
+  readonly callQueueScopes: CallQueueScopes;
 }
 
 /** How long a tenant found serving (with endpoints) is believed without asking the table again. */
@@ -195,6 +202,26 @@ export function createAppRoot(config: AppConfig): AppRoot {
     return service;
   };
 
+  const supervisors = new CallQueueSupervisorsRepository(connection);
+  const callQueueService = new CallQueueService({
+    callQueues: callQueueRecords,
+    agents,
+    users,
+    supervisors,
+    calls: { activeCalls: (tenantId, queueId) => calls.listActive(tenantId, queueId) },
+  });
+  const agentService = new AgentService({
+    callQueues: callQueueRecords,
+    agents,
+    users,
+    presence,
+    // A routing pass is a timer message with no deadline: CallRoutingService.handleTimer routes the call queue.
+    routing: {
+      routingPass: (tenantId, queueId, reason) =>
+        callEventsQueue.send([{ kind: 'timer', tenantId, callQueueId: queueId, purpose: reason, dueAt: Date.now() }]),
+    },
+  });
+
   const consentLinks = { authorityHost: config.authorityHost, redirectUri: config.adminConsentRedirectUri };
 
   const endpointService = (client: df.DurableClient): EndpointService =>
@@ -238,7 +265,9 @@ export function createAppRoot(config: AppConfig): AppRoot {
       callbackUrl: config.calls.callbackUrl,
     }),
     callRouting,
-    callQueues: new CallQueueService({ callQueues: callQueueRecords, agents, users }),
+    callQueues: callQueueService,
+    agents: agentService,
+    callQueueScopes: new CallQueueScopes(supervisors),
     calls,
     callEventsQueue,
     autoRemediates: (tenantId) => autoRemediates(config, tenantId),

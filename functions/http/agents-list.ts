@@ -1,6 +1,11 @@
-/** `GET /api/tenants/{tenantId}/agents[?callQueueId=]` (Admin, Supervisor): agents with their live state. */
+/**
+ * `GET /api/tenants/{tenantId}/agents[?callQueueId=]` (Admin, Supervisor, Agent): agents with their live state
+ * (state joined with Teams presence, since, current call). A Supervisor sees the agents of the call queues they
+ * supervise (404 for a `callQueueId` outside them), an Agent only themself.
+ */
 import { app } from '@azure/functions';
-import { api, authorize, json } from '../lib/api-handler';
+import { api, json } from '../lib/api-handler';
+import { callQueueCaller, callQueueNotFound } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
 
 app.http('agentsList', {
@@ -8,11 +13,15 @@ app.http('agentsList', {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: api(async (request, _context) => {
-    const { tenantId } = request.params;
-    await authorize(request, tenantId, 'Switchboard.Admin', 'Switchboard.Supervisor');
-    const agents = await appRoot().callQueues.listAgents(tenantId, request.query.get('callQueueId') ?? undefined);
-    return json(200, {
-      items: agents.map(({ etag: _etag, tenantId: _t, ...a }) => ({ ...a, since: new Date(a.since).toISOString() })),
-    });
+    const { tenantId, scope } = await callQueueCaller(
+      request,
+      'Switchboard.Admin',
+      'Switchboard.Supervisor',
+      'Switchboard.Agent',
+    );
+    const callQueueId = request.query.get('callQueueId') || undefined;
+    const items = await appRoot().agents.list(tenantId, scope, callQueueId);
+    if (!items) throw callQueueNotFound(tenantId, callQueueId ?? '');
+    return json(200, { items });
   }),
 });

@@ -1,7 +1,10 @@
-/** `GET /api/tenants/{tenantId}/callQueues/{queueId}` (Admin, Supervisor): one call queue. */
+/**
+ * `GET /api/tenants/{tenantId}/callQueues/{queueId}` (Admin, Supervisor of it): one call queue, with its `ETag`.
+ * 404 when unknown, or not one a Supervisor supervises.
+ */
 import { app } from '@azure/functions';
-import { notFound } from '../../shared/http/problem';
-import { HttpProblem, api, authorize, json } from '../lib/api-handler';
+import { api, json } from '../lib/api-handler';
+import { callQueueCaller, callQueueNotFound, requireCallQueueInScope } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
 
 app.http('callQueueGet', {
@@ -9,10 +12,11 @@ app.http('callQueueGet', {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: api(async (request, _context) => {
-    const { tenantId, queueId } = request.params;
-    await authorize(request, tenantId, 'Switchboard.Admin', 'Switchboard.Supervisor');
-    const record = await appRoot().callQueues.get(tenantId, queueId);
-    if (!record) throw new HttpProblem(notFound(`No call queue ${queueId} in tenant ${tenantId}.`));
-    return json(200, record);
+    const caller = await callQueueCaller(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
+    const { queueId } = request.params;
+    requireCallQueueInScope(caller, queueId);
+    const found = await appRoot().callQueues.read(caller.tenantId, queueId);
+    if (!found) throw callQueueNotFound(caller.tenantId, queueId);
+    return json(200, found.record, { etag: found.etag });
   }),
 });

@@ -1,10 +1,12 @@
 /**
  * `PUT /api/tenants/{tenantId}/callQueues/{queueId}` (Admin): creates or replaces a call queue. 400 names every field
- * at fault, agents that are not users of the tenant included; 201 when created, 200 when replaced.
+ * at fault, agents that are not users of the tenant included; 201 when created, 200 when replaced; `If-Match`
+ * honoured (412), the new `ETag` returned.
  */
 import { app } from '@azure/functions';
 import { CALL_QUEUE_ID_RE, parseCallQueueBody } from '../../shared/callqueues';
-import { api, authorize, json, jsonBody, validationProblem } from '../lib/api-handler';
+import { api, json, jsonBody, validationProblem } from '../lib/api-handler';
+import { callQueueCaller, callQueueNotFound, ifMatchOf, preconditionFailed } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
 
 app.http('callQueuePut', {
@@ -12,14 +14,16 @@ app.http('callQueuePut', {
   methods: ['PUT'],
   authLevel: 'anonymous',
   handler: api(async (request, _context) => {
-    const { tenantId, queueId } = request.params;
-    await authorize(request, tenantId, 'Switchboard.Admin');
+    const { tenantId } = await callQueueCaller(request, 'Switchboard.Admin');
+    const { queueId } = request.params;
     if (!CALL_QUEUE_ID_RE.test(queueId))
       throw validationProblem([{ field: 'queueId', message: 'must be 1-64 lower-case letters, digits or dashes' }]);
     const parsed = parseCallQueueBody(await jsonBody(request));
     if (!parsed.ok) throw validationProblem(parsed.errors);
-    const outcome = await appRoot().callQueues.put(tenantId, queueId, parsed.value);
+    const outcome = await appRoot().callQueues.put(tenantId, queueId, parsed.value, { ifMatch: ifMatchOf(request) });
     if (outcome.kind === 'invalid') throw validationProblem(outcome.errors);
-    return json(outcome.created ? 201 : 200, outcome.record);
+    if (outcome.kind === 'preconditionFailed') throw preconditionFailed(queueId);
+    if (outcome.kind === 'notFound') throw callQueueNotFound(tenantId, queueId);
+    return json(outcome.created ? 201 : 200, outcome.record, { etag: outcome.etag });
   }),
 });

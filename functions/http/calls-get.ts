@@ -2,7 +2,9 @@
 import { app } from '@azure/functions';
 import { callSummary } from '../../shared/calls';
 import { notFound } from '../../shared/http/problem';
-import { HttpProblem, api, authorize, json } from '../lib/api-handler';
+import { supervises } from '../../shared/callqueues';
+import { HttpProblem, api, json } from '../lib/api-handler';
+import { callQueueCaller } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
 
 app.http('callGet', {
@@ -10,10 +12,12 @@ app.http('callGet', {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: api(async (request, _context) => {
-    const { tenantId, callId } = request.params;
-    await authorize(request, tenantId, 'Switchboard.Admin', 'Switchboard.Supervisor');
+    const { callId } = request.params;
+    const { tenantId, scope } = await callQueueCaller(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
     const stored = await appRoot().calls.get(tenantId, callId);
-    if (!stored) throw new HttpProblem(notFound(`No call ${callId} in tenant ${tenantId}.`));
+    // A call of a call queue the Supervisor does not supervise is not theirs to see (404, as if unknown).
+    if (!stored || !supervises(scope, stored.record.callQueueId ?? ''))
+      throw new HttpProblem(notFound(`No call ${callId} in tenant ${tenantId}.`));
     const events = await appRoot().calls.listEvents(tenantId, callId);
     return json(200, { ...callSummary(stored.record), events });
   }),

@@ -3,7 +3,9 @@
  * with their position in their call queue and their wait so far.
  */
 import { app } from '@azure/functions';
-import { api, authorize, json, validationProblem } from '../lib/api-handler';
+import { supervises } from '../../shared/callqueues';
+import { api, json, validationProblem } from '../lib/api-handler';
+import { callQueueCaller } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
 
 app.http('callsList', {
@@ -11,12 +13,14 @@ app.http('callsList', {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: api(async (request, _context) => {
-    const { tenantId } = request.params;
-    await authorize(request, tenantId, 'Switchboard.Admin', 'Switchboard.Supervisor');
+    // A Supervisor sees the calls of the call queues they supervise.
+    const { tenantId, scope } = await callQueueCaller(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
     const state = request.query.get('state') ?? 'active';
     if (state !== 'active') throw validationProblem([{ field: 'state', message: 'must be active' }]);
     const now = Date.now();
-    const calls = await appRoot().calls.listActive(tenantId, request.query.get('callQueueId') ?? undefined);
+    const calls = (await appRoot().calls.listActive(tenantId, request.query.get('callQueueId') ?? undefined)).filter(
+      (c) => supervises(scope, c.callQueueId ?? ''),
+    );
     const waiting = calls
       .filter((c) => c.phase === 'queued' || c.phase === 'offered')
       .sort((a, b) => (a.arrivedAt ?? 0) - (b.arrivedAt ?? 0));

@@ -16,19 +16,27 @@ export function requireTenant(principal: Principal, tenantId: string): void {
   }
 }
 
-/** Admins may manage every queue; supervisors only the queues in their `queues` claim. */
-export function canManageQueue(principal: Principal, queueId: string): boolean {
+/**
+ * Admins may manage every call queue; supervisors those in their `queues` claim and those assigned to them
+ * (`assigned`, from the supervisor assignments table: shared/callqueues CallQueueScopes looks them up).
+ */
+export function canManageQueue(principal: Principal, queueId: string, assigned: readonly string[] = []): boolean {
   if (principal.roles.includes('Switchboard.Admin')) return true;
-  return principal.roles.includes('Switchboard.Supervisor') && principal.queues.includes(queueId);
+  return (
+    principal.roles.includes('Switchboard.Supervisor') &&
+    (principal.queues.includes(queueId) || assigned.includes(queueId))
+  );
 }
 
-export function requireQueueScope(principal: Principal, queueId: string): void {
-  if (!canManageQueue(principal, queueId)) {
+export function requireQueueScope(principal: Principal, queueId: string, assigned: readonly string[] = []): void {
+  if (!canManageQueue(principal, queueId, assigned)) {
     throw new AuthError(403, 'queue_not_in_scope', `Queue ${queueId} is not one of the queues you supervise.`);
   }
 }
 
-/** Queues a caller may see in lists: all (undefined) for admins, else their scope. */
-export function visibleQueues(principal: Principal): readonly string[] | undefined {
-  return principal.roles.includes('Switchboard.Admin') ? undefined : principal.queues;
+/** Queues a caller may see in lists: all (undefined) for admins, else their scope (claim and assignments). */
+export function visibleQueues(principal: Principal, assigned: readonly string[] = []): readonly string[] | undefined {
+  if (principal.roles.includes('Switchboard.Admin')) return undefined;
+  if (!principal.roles.includes('Switchboard.Supervisor')) return [];
+  return [...new Set([...principal.queues, ...assigned])];
 }

@@ -4,7 +4,7 @@
  */
 import { TableClient, odata } from '@azure/data-tables';
 import type { AgentRecord } from '../domain';
-import { deleteEntityIfExists, ensureTable, readEntity, tableClient, updateWithEtag } from '../storage';
+import { deleteEntityIfExists, ensureTable, readEntity, statusOf, tableClient, updateWithEtag } from '../storage';
 import type { CallQueueBody } from './callqueue.schema';
 
 /** A stored call queue: the body as the API took it, its agents with their object ids. */
@@ -22,9 +22,68 @@ export class CallQueuesRepository {
   }
 
   async get(tenantId: string, queueId: string): Promise<CallQueueRecord | undefined> {
+    return (await this.read(tenantId, queueId))?.record;
+  }
+
+  /** The call queue with its row's ETag (for a conditional write). */
+  async read(tenantId: string, queueId: string): Promise<{ record: CallQueueRecord; etag: string } | undefined> {
     await ensureTable(this.client);
     const e = await readEntity(this.client, tenantId.toLowerCase(), queueId);
-    return e ? (JSON.parse(String(e.config)) as CallQueueRecord) : undefined;
+    return e ? { record: JSON.parse(String(e.config)) as CallQueueRecord, etag: e.etag } : undefined;
+  }
+
+  /**
+   * Writes the call queue only if its row is still the one read (`etag`), or still absent (`etag` undefined).
+   * Answers the new ETag, or undefined when someone else wrote (or created) it first.
+   */
+  async putIfMatch(record: CallQueueRecord, etag: string | undefined): Promise<string | undefined> {
+    await ensureTable(this.client);
+    const entity = {
+      partitionKey: record.tenantId.toLowerCase(),
+      rowKey: record.queueId,
+      config: JSON.stringify(record),
+    };
+    try {
+      const r = etag
+        ? await this.client.updateEntity(entity, 'Replace', { etag })
+        : await this.client.createEntity(entity);
+      return r.etag ?? '';
+    } catch (e) {
+      if (statusOf(e) === 412 || statusOf(e) === 409 || statusOf(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** Deletes the call queue if its row is still the one read; false when it changed or is gone. */
+  async deleteIfMatch(tenantId: string, queueId: string, etag: string): Promise<boolean> {
+    await ensureTable(this.client);
+    try {
+      await this.client.deleteEntity(tenantId.toLowerCase(), queueId, { etag });
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 412 || statusOf(e) === 404) return false;
+      throw e;
+    }
+  }
+
+  /** One page of the tenant's call queues, in id order (`top` 1–1000, default 100). */
+  async listPage(
+    tenantId: string,
+    o: { top?: number; continuationToken?: string } = {},
+  ): Promise<{ items: CallQueueRecord[]; continuationToken?: string }> {
+    await ensureTable(this.client);
+    const top = Math.min(1000, Math.max(1, Math.floor(o.top ?? 100)));
+    const filter = odata`PartitionKey eq ${tenantId.toLowerCase()}`;
+    const pages = this.client
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+      .byPage({ maxPageSize: top, continuationToken: o.continuationToken || undefined });
+    const { value } = await pages.next();
+    if (!value) return { items: [] };
+    const page = value as Record<string, unknown>[] & { continuationToken?: string };
+    return {
+      items: page.map((e) => JSON.parse(String(e.config)) as CallQueueRecord),
+      continuationToken: page.continuationToken || undefined,
+    };
   }
 
   async put(record: CallQueueRecord): Promise<void> {

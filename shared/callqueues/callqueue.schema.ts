@@ -7,21 +7,38 @@ import { z } from 'zod';
 export const CALL_QUEUE_ID_RE = /^[a-z0-9-]{1,64}$/;
 export const MAX_CALL_QUEUE_AGENTS = 2000;
 
+const E164_RE = /^\+[1-9]\d{6,14}$/;
+const UPN_OR_ID_RE = /^([^@\s]+@[^@\s]+\.[^@\s]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** What `target` must be for each kind of overflow / timeout / no-agent action. */
+const TARGET_RULES: Record<string, { re: RegExp; message: string }> = {
+  callQueue: { re: CALL_QUEUE_ID_RE, message: 'must be a call queue id (1-64 lower-case letters, digits or dashes)' },
+  user: { re: UPN_OR_ID_RE, message: "must be a user's principal name or object id" },
+  number: { re: E164_RE, message: 'must be an E.164 phone number, e.g. +14255550100' },
+};
+
 const actionSchema = z
   .object({
     kind: z.enum(['disconnect', 'callQueue', 'user', 'number']),
     target: z.string().min(1).max(256).optional(),
   })
   .strict()
-  .refine((a) => a.kind === 'disconnect' || a.target !== undefined, {
-    message: 'target is required unless kind is disconnect',
-    path: ['target'],
+  .superRefine((a, ctx) => {
+    if (a.kind === 'disconnect') {
+      if (a.target !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['target'], message: 'must be absent when kind is disconnect' });
+      return;
+    }
+    const rule = TARGET_RULES[a.kind];
+    if (a.target === undefined)
+      ctx.addIssue({ code: 'custom', path: ['target'], message: 'target is required unless kind is disconnect' });
+    else if (!rule.re.test(a.target)) ctx.addIssue({ code: 'custom', path: ['target'], message: rule.message });
   });
 
 const skillName = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be a skill name (letters, digits, _.-)' });
-const skillLevels = z.record(skillName, z.number().int().min(1).max(5));
+export const skillLevels = z.record(skillName, z.number().int().min(1).max(5));
 
 export const callQueueBodySchema = z
   .object({
@@ -86,15 +103,17 @@ export function parseCallQueueBody(
     });
     return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data };
   }
-  return {
-    ok: false,
-    errors: parsed.error.issues.map((i) => ({
-      field:
-        i.path.reduce<string>(
-          (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
-          '',
-        ) || 'body',
-      message: i.message,
-    })),
-  };
+  return { ok: false, errors: zodProblems(parsed.error) };
+}
+
+/** Every issue of a failed parse with its field as a path (`agents[3].userPrincipalName`, `skills.sales`). */
+export function zodProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((i) => ({
+    field:
+      i.path.reduce<string>(
+        (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+        '',
+      ) || 'body',
+    message: i.message,
+  }));
 }

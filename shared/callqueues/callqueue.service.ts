@@ -1,14 +1,64 @@
 /**
- * Call queues and agents: create / replace a call queue (its agents must be users of the tenant: resolved to object
- * ids, each agent gets an `agents` row), read them, set an agent's skills, opt in / out.
+ * Call queues: create / replace (its agents must be users of the tenant: resolved to object ids, each agent gets an
+ * `agents` row), merge-patch, delete (refused while calls wait in it), read, list; and who supervises each.
+ * Writes are conditional on the row's ETag — two admins editing at once never lose an edit silently, and a client's
+ * `If-Match` is honoured.
  */
-import { newAgentRecord, type AgentRecord } from '../domain';
+import { newAgentRecord } from '../domain';
+import { applyMergePatch } from '../http/merge-patch';
 import type { TenantUserDirectory } from './callqueue-directory.port';
+import type { CallQueueCalls } from './callqueue.ports';
 import { AgentsRepository, CallQueuesRepository, type CallQueueRecord } from './callqueue.repository';
-import type { CallQueueBody, FieldProblem } from './callqueue.schema';
+import { parseCallQueueBody, type CallQueueBody, type FieldProblem } from './callqueue.schema';
+import type { CallQueueSupervisorsRepository, SupervisorAssignment } from './supervisors.repository';
 
 export type PutOutcome =
-  { kind: 'saved'; record: CallQueueRecord; created: boolean } | { kind: 'invalid'; errors: FieldProblem[] };
+  | { kind: 'saved'; record: CallQueueRecord; created: boolean; etag: string }
+  | { kind: 'invalid'; errors: FieldProblem[] }
+  | { kind: 'notFound' }
+  | { kind: 'preconditionFailed' };
+
+export type DeleteOutcome =
+  | { kind: 'deleted' }
+  | { kind: 'notFound' }
+  | { kind: 'preconditionFailed' }
+  | { kind: 'callsWaiting'; callIds: string[] };
+
+export type AssignOutcome =
+  | { kind: 'assigned'; assignment: SupervisorAssignment; created: boolean }
+  | { kind: 'noCallQueue' }
+  | { kind: 'notAUser' };
+
+/** Phases of a call that still waits in its call queue (waiting, or being offered to an agent). */
+const WAITING_PHASES = new Set(['queued', 'offered']);
+/** Lost ETag races retried before giving up (an admin's write, not a hot row). */
+const MAX_ATTEMPTS = 8;
+
+export class ConcurrentEditError extends Error {
+  constructor(queueId: string) {
+    super(`call queue ${queueId} kept changing while it was written`);
+    this.name = 'ConcurrentEditError';
+  }
+}
+
+/** The body of a stored call queue, as the API takes it (what a merge patch applies to). */
+export function callQueueBodyOf(record: CallQueueRecord): CallQueueBody {
+  const { tenantId: _t, queueId: _q, updatedAt: _u, agents, ...rest } = record;
+  return {
+    ...rest,
+    agents: agents.map((a) => ({
+      userPrincipalName: a.userPrincipalName,
+      ...(a.order !== undefined ? { order: a.order } : {}),
+    })),
+  };
+}
+
+/** `If-Match` against the row read: `*` matches any existing row; otherwise the ETag must be the same. */
+function matches(ifMatch: string | undefined, etag: string | undefined): boolean {
+  if (ifMatch === undefined) return true;
+  if (!etag) return false;
+  return ifMatch.trim() === '*' || ifMatch.split(',').some((t) => t.trim() === etag);
+}
 
 export class CallQueueService {
   constructor(
@@ -16,16 +66,25 @@ export class CallQueueService {
       callQueues: CallQueuesRepository;
       agents: AgentsRepository;
       users: TenantUserDirectory;
+      calls?: CallQueueCalls;
+      supervisors?: CallQueueSupervisorsRepository;
       now?: () => number;
     },
   ) {}
 
-  async put(tenantId: string, queueId: string, body: CallQueueBody): Promise<PutOutcome> {
-    const t = tenantId.toLowerCase();
-    const ids = await this.deps.users.resolveUsers(
-      t,
-      body.agents.map((a) => a.userPrincipalName),
-    );
+  private get nowIso(): string {
+    return new Date((this.deps.now ?? Date.now)()).toISOString();
+  }
+
+  /** Resolves the agents' UPNs (reusing ids already known), or names each one that is not a user of the tenant. */
+  private async resolveAgents(
+    t: string,
+    body: CallQueueBody,
+    known: ReadonlyMap<string, string> = new Map(),
+  ): Promise<{ ok: true; agents: CallQueueRecord['agents'] } | { ok: false; errors: FieldProblem[] }> {
+    const unknown = body.agents.map((a) => a.userPrincipalName).filter((u) => !known.has(u));
+    const ids = new Map(known);
+    if (unknown.length) for (const [u, id] of await this.deps.users.resolveUsers(t, unknown)) ids.set(u, id);
     const errors: FieldProblem[] = [];
     body.agents.forEach((a, i) => {
       if (!ids.has(a.userPrincipalName))
@@ -34,50 +93,154 @@ export class CallQueueService {
           message: `${a.userPrincipalName} is not a user of the tenant`,
         });
     });
-    if (errors.length) return { kind: 'invalid', errors };
-    const existing = await this.deps.callQueues.get(t, queueId);
-    const record: CallQueueRecord = {
-      ...body,
-      tenantId: t,
-      queueId,
-      agents: body.agents.map((a) => ({ ...a, agentId: ids.get(a.userPrincipalName)! })),
-      updatedAt: new Date((this.deps.now ?? Date.now)()).toISOString(),
-    };
+    if (errors.length) return { ok: false, errors };
+    return { ok: true, agents: body.agents.map((a) => ({ ...a, agentId: ids.get(a.userPrincipalName)! })) };
+  }
+
+  /** Writes the record if the row is still `etag`; makes the agents' rows first (never touching existing ones). */
+  private async write(record: CallQueueRecord, etag: string | undefined): Promise<string | undefined> {
     for (const a of record.agents) {
-      await this.deps.agents.update(t, a.agentId, (cur) =>
-        cur ? undefined : newAgentRecord(t, a.agentId, a.userPrincipalName),
+      await this.deps.agents.update(record.tenantId, a.agentId, (cur) =>
+        cur ? undefined : newAgentRecord(record.tenantId, a.agentId, a.userPrincipalName),
       );
     }
-    await this.deps.callQueues.put(record);
-    return { kind: 'saved', record, created: !existing };
+    return this.deps.callQueues.putIfMatch(record, etag);
+  }
+
+  /** Creates or replaces a call queue (`ifMatch`: only if the row is still that one). */
+  async put(tenantId: string, queueId: string, body: CallQueueBody, o: { ifMatch?: string } = {}): Promise<PutOutcome> {
+    const t = tenantId.toLowerCase();
+    const resolved = await this.resolveAgents(t, body);
+    if (!resolved.ok) return { kind: 'invalid', errors: resolved.errors };
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const existing = await this.deps.callQueues.read(t, queueId);
+      if (!matches(o.ifMatch, existing?.etag)) return { kind: 'preconditionFailed' };
+      const record: CallQueueRecord = {
+        ...body,
+        tenantId: t,
+        queueId,
+        agents: resolved.agents,
+        updatedAt: this.nowIso,
+      };
+      const etag = await this.write(record, existing?.etag);
+      if (etag !== undefined) return { kind: 'saved', record, created: !existing, etag };
+      if (o.ifMatch !== undefined) return { kind: 'preconditionFailed' };
+    }
+    throw new ConcurrentEditError(queueId);
+  }
+
+  /**
+   * Applies a JSON merge patch (RFC 7396) to the call queue's body and validates the result as a whole, as PUT
+   * does: errors name the fields of the merged body. Agents already resolved keep their object ids.
+   */
+  async patch(tenantId: string, queueId: string, patch: unknown, o: { ifMatch?: string } = {}): Promise<PutOutcome> {
+    const t = tenantId.toLowerCase();
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
+      return { kind: 'invalid', errors: [{ field: 'body', message: 'must be a JSON object (a merge patch)' }] };
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const existing = await this.deps.callQueues.read(t, queueId);
+      if (!existing) return { kind: 'notFound' };
+      if (!matches(o.ifMatch, existing.etag)) return { kind: 'preconditionFailed' };
+      const parsed = parseCallQueueBody(applyMergePatch(callQueueBodyOf(existing.record), patch));
+      if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
+      const known = new Map(existing.record.agents.map((a) => [a.userPrincipalName, a.agentId]));
+      const resolved = await this.resolveAgents(t, parsed.value, known);
+      if (!resolved.ok) return { kind: 'invalid', errors: resolved.errors };
+      const record: CallQueueRecord = {
+        ...parsed.value,
+        tenantId: t,
+        queueId,
+        agents: resolved.agents,
+        updatedAt: this.nowIso,
+      };
+      const etag = await this.write(record, existing.etag);
+      if (etag !== undefined) return { kind: 'saved', record, created: false, etag };
+      if (o.ifMatch !== undefined) return { kind: 'preconditionFailed' };
+    }
+    throw new ConcurrentEditError(queueId);
+  }
+
+  /**
+   * Deletes a call queue — refused while calls wait or are being offered in it (they would be stranded). Its
+   * supervisor assignments go with it; agents' rows stay (they may serve other call queues).
+   */
+  async delete(tenantId: string, queueId: string, o: { ifMatch?: string } = {}): Promise<DeleteOutcome> {
+    const t = tenantId.toLowerCase();
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const existing = await this.deps.callQueues.read(t, queueId);
+      if (!existing) return { kind: 'notFound' };
+      if (!matches(o.ifMatch, existing.etag)) return { kind: 'preconditionFailed' };
+      const waiting = ((await this.deps.calls?.activeCalls(t, queueId)) ?? []).filter((c) =>
+        WAITING_PHASES.has(c.phase),
+      );
+      if (waiting.length) return { kind: 'callsWaiting', callIds: waiting.map((c) => c.callId) };
+      if (await this.deps.callQueues.deleteIfMatch(t, queueId, existing.etag)) {
+        for (const s of (await this.deps.supervisors?.ofQueue(t, queueId)) ?? [])
+          await this.deps.supervisors?.delete(t, queueId, s.supervisorId);
+        return { kind: 'deleted' };
+      }
+      if (o.ifMatch !== undefined) return { kind: 'preconditionFailed' };
+    }
+    throw new ConcurrentEditError(queueId);
   }
 
   get(tenantId: string, queueId: string): Promise<CallQueueRecord | undefined> {
     return this.deps.callQueues.get(tenantId, queueId);
   }
 
+  read(tenantId: string, queueId: string): Promise<{ record: CallQueueRecord; etag: string } | undefined> {
+    return this.deps.callQueues.read(tenantId, queueId);
+  }
+
   list(tenantId: string): Promise<CallQueueRecord[]> {
     return this.deps.callQueues.list(tenantId);
   }
 
-  /** Sets an agent's skills (the agent must be a user of the tenant); undefined when not a user. */
-  async putSkills(tenantId: string, upn: string, skills: Record<string, number>): Promise<AgentRecord | undefined> {
-    const t = tenantId.toLowerCase();
-    const ids = await this.deps.users.resolveUsers(t, [upn.toLowerCase()]);
-    const agentId = ids.get(upn.toLowerCase());
-    if (!agentId) return undefined;
-    return this.deps.agents.update(t, agentId, (cur) => ({
-      ...(cur ?? newAgentRecord(t, agentId, upn)),
-      skills,
-    }));
+  /**
+   * One page of call queues. `only` (a supervisor's scope) reads just those call queues, in id order, as one page.
+   */
+  async listPage(
+    tenantId: string,
+    o: { top?: number; continuationToken?: string; only?: ReadonlySet<string> } = {},
+  ): Promise<{ items: CallQueueRecord[]; continuationToken?: string }> {
+    if (!o.only) return this.deps.callQueues.listPage(tenantId, o);
+    const found = await Promise.all([...o.only].sort().map((q) => this.deps.callQueues.get(tenantId, q)));
+    return { items: found.filter((r): r is CallQueueRecord => r !== undefined) };
   }
 
-  /** Agents of the tenant (of one call queue when named), with their live state. */
-  async listAgents(tenantId: string, callQueueId?: string): Promise<AgentRecord[]> {
-    const all = await this.deps.agents.list(tenantId);
-    if (!callQueueId) return all;
-    const q = await this.deps.callQueues.get(tenantId, callQueueId);
-    const ids = new Set(q?.agents.map((a) => a.agentId) ?? []);
-    return all.filter((a) => ids.has(a.agentId));
+  /** Assigns a supervisor (a user of the tenant, by UPN) to an existing call queue. */
+  async assignSupervisor(tenantId: string, queueId: string, upn: string): Promise<AssignOutcome> {
+    const t = tenantId.toLowerCase();
+    if (!(await this.deps.callQueues.get(t, queueId))) return { kind: 'noCallQueue' };
+    const u = upn.toLowerCase();
+    const id = (await this.deps.users.resolveUsers(t, [u])).get(u);
+    if (!id) return { kind: 'notAUser' };
+    const assignment: SupervisorAssignment = {
+      tenantId: t,
+      queueId,
+      supervisorId: id,
+      userPrincipalName: u,
+      assignedAt: this.nowIso,
+    };
+    const created = await this.supervisors().put(assignment);
+    return { kind: 'assigned', assignment, created };
+  }
+
+  /** Removes an assignment (by the supervisor's UPN as recorded); false when there was none. */
+  async unassignSupervisor(tenantId: string, queueId: string, upn: string): Promise<boolean> {
+    const t = tenantId.toLowerCase();
+    const u = upn.toLowerCase();
+    const found = (await this.supervisors().ofQueue(t, queueId)).filter((s) => s.userPrincipalName === u);
+    for (const s of found) await this.supervisors().delete(t, queueId, s.supervisorId);
+    return found.length > 0;
+  }
+
+  listSupervisors(tenantId: string, queueId: string): Promise<SupervisorAssignment[]> {
+    return this.supervisors().ofQueue(tenantId, queueId);
+  }
+
+  private supervisors(): CallQueueSupervisorsRepository {
+    if (!this.deps.supervisors) throw new Error('CallQueueService was built without supervisor assignments');
+    return this.deps.supervisors;
   }
 }

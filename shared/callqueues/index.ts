@@ -1,5 +1,10 @@
-/** Call queues and agents: the API's schema, the `callQueues` and `agents` tables, the service. */
+/** Call queues and agents: the API's schema, the `callQueues`, `agents` and `callQueueSupervisors` tables, the services. */
 export * from './callqueue.schema';
 export * from './callqueue.repository';
 export * from './callqueue-directory.port';
+export * from './callqueue.ports';
 export * from './callqueue.service';
+export * from './supervisors.repository';
+export * from './callqueue-scope';
+export * from './agent.service';
+export * from './agent-skills.schema';

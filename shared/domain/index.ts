@@ -13,4 +13,5 @@ export * from './endpoint-record';
 export * from './endpoint-view';
 export * from './consent-view';
 export * from './agent';
+export * from './agent-view';
 export * from './call-log';

@@ -1,0 +1,26 @@
+/**
+ * `GET /api/tenants/{tenantId}/callQueues?top=&continuationToken=` (Admin, Supervisor): one page of call queues —
+ * a Supervisor's page holds just the call queues they supervise.
+ */
+import { app } from '@azure/functions';
+import { api, continuationTokenParam, json, topParam } from '../lib/api-handler';
+import { callQueueCaller } from '../lib/callqueue-access';
+import { appRoot } from '../composition-root';
+
+app.http('callQueuesList', {
+  route: 'tenants/{tenantId}/callQueues',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: api(async (request, _context) => {
+    const { tenantId, scope } = await callQueueCaller(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
+    const page = await appRoot().callQueues.listPage(tenantId, {
+      top: topParam(request),
+      continuationToken: continuationTokenParam(request),
+      ...(scope.all ? {} : { only: scope.queues }),
+    });
+    return json(200, {
+      value: page.items,
+      ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+    });
+  }),
+});
