@@ -193,7 +193,8 @@ function Signed({ auth, api }: { auth: Auth; api: Api }) {
   const pages = PAGES.filter((p) => auth.has(...p.roles));
   const home = pages[0]?.path;
   const canEdit = auth.has(ADMIN);
-  // A supervisor's call queues (the token's `queues` claim); an admin's are the whole tenant (undefined).
+  // A supervisor's call queues as the token's `queues` claim names them (for hints: the API decides what each sees,
+  // assignments included); an admin's are the whole tenant (undefined).
   const scope = canEdit ? undefined : auth.person?.queues;
   const staff = auth.has(ADMIN, SUPERVISOR);
   return (
@@ -226,13 +227,13 @@ function Signed({ auth, api }: { auth: Auth; api: Api }) {
                   <Route path="/endpoints" element={<EndpointsPage api={api} canEdit={canEdit} />} />
                   <Route path="/endpoints/:upn" element={<EndpointPage api={api} canEdit={canEdit} />} />
                   <Route path="/drift" element={<DriftPage api={api} canEdit={canEdit} />} />
-                  <Route path="/callqueues" element={<CallQueuesPage api={api} admin={canEdit} scope={scope} />} />
+                  <Route path="/callqueues" element={<CallQueuesPage api={api} admin={canEdit} />} />
                   <Route
                     path="/callqueues/:queueId"
                     element={<CallQueuePage api={api} admin={canEdit} scope={scope} />}
                   />
-                  <Route path="/wallboard" element={<WallboardPage api={api} scope={scope} />} />
-                  <Route path="/calls" element={<CallsPage api={api} scope={scope} />} />
+                  <Route path="/wallboard" element={<WallboardPage api={api} />} />
+                  <Route path="/calls" element={<CallsPage api={api} />} />
                   <Route path="/calls/:callId" element={<CallPage api={api} />} />
                   <Route path="/reports" element={<ReportsPage api={api} scope={scope} />} />
                 </>

@@ -1,5 +1,6 @@
 // The contact-center API's shapes as the portal reads them (docs/api.md, issues 13 and 15), and small helpers.
 import type { AgentLiveState } from '../../shared/domain/agent';
+import type { AgentView } from '../../shared/domain/agent-view';
 import type { CallLogKind } from '../../shared/domain/call-log';
 
 export type { AgentLiveState, CallLogKind };
@@ -73,21 +74,8 @@ export function newCallQueue(): CallQueue {
   };
 }
 
-export interface AgentView {
-  agentId: string;
-  userPrincipalName: string;
-  skills: Record<string, number>;
-  state: AgentLiveState;
-  since: string | number;
-  callId?: string;
-  callQueueId?: string;
-  missedOffers?: Record<string, number>;
-  optedOut?: string[];
-  /** Where the API says which call queues the agent serves (the agent's own view). */
-  callQueues?: ({ callQueueId: string; name?: string; optedIn?: boolean } | string)[];
-  callerPhone?: string;
-  [k: string]: unknown;
-}
+/** An agent as `GET …/agents` shows it (state joined with Teams presence, current call, call queues served). */
+export type { AgentView };
 
 export const AGENT_STATES: AgentLiveState[] = ['available', 'offered', 'busy', 'wrapUp', 'away', 'offline'];
 export const STATE_LABELS: Record<AgentLiveState, string> = {

@@ -1,5 +1,5 @@
 // The agent's own view: state and time in state, opt in / out per call queue, and the call being offered or connected
-// with the caller's number. Reads `GET …/agents/{upn}` (the signed-in agent) every 2 s.
+// with the caller's number. Reads `GET …/agents` (for an Agent: their own row only) every 2 s.
 import {
   Badge,
   Button,
@@ -20,7 +20,7 @@ import { useState } from 'react';
 import { ApiProblem, type Api } from '../api';
 import type { Auth } from '../auth';
 import { ProblemBar, useLoad } from '../components';
-import { STATE_LABELS, duration, enc, epochMs, type AgentView, type LiveCall } from '../contact-center';
+import { STATE_LABELS, duration, enc, epochMs, itemsOf, type AgentView, type LiveCall } from '../contact-center';
 
 const useStyles = makeStyles({
   state: { display: 'flex', gap: '16px', alignItems: 'center', margin: '12px 0 24px' },
@@ -36,45 +36,40 @@ const useStyles = makeStyles({
 
 interface Membership {
   callQueueId: string;
-  name?: string;
   optedIn: boolean;
 }
 
-/** The call queues the agent serves, as the agent's own record lists them. */
+/** The call queues the agent serves (the API lists them on the agent's own row) and whether they take its calls. */
 export function memberships(a: AgentView): Membership[] {
-  const out = new Map<string, Membership>();
-  for (const q of a.callQueues ?? []) {
-    const m = typeof q === 'string' ? { callQueueId: q } : q;
-    out.set(m.callQueueId, {
-      callQueueId: m.callQueueId,
-      name: 'name' in m ? m.name : undefined,
-      optedIn: 'optedIn' in m && typeof m.optedIn === 'boolean' ? m.optedIn : !a.optedOut?.includes(m.callQueueId),
-    });
-  }
-  // A record without the list still names the call queues it was opted out of or missed offers in.
-  for (const id of [...(a.optedOut ?? []), ...Object.keys(a.missedOffers ?? {})]) {
-    if (!out.has(id)) out.set(id, { callQueueId: id, optedIn: !a.optedOut?.includes(id) });
-  }
-  return [...out.values()].sort((x, y) => x.callQueueId.localeCompare(y.callQueueId));
+  const ids = new Set([...(a.callQueues ?? []), ...a.optedOut]);
+  return [...ids].sort().map((id) => ({ callQueueId: id, optedIn: !a.optedOut.includes(id) }));
 }
 
 export function AgentPage({ api, auth }: { api: Api; auth: Auth }) {
   const styles = useStyles();
   const upn = auth.person?.username ?? '';
-  const me = useLoad(() => api.json<AgentView>('GET', api.tenantPath(`/agents/${enc(upn)}`)), [upn], {
-    everyMs: 2000,
-  });
+  const me = useLoad(
+    async () => {
+      const rows = itemsOf<AgentView>(await api.json('GET', api.tenantPath('/agents')));
+      const own = rows.find((r) => r.userPrincipalName.toLowerCase() === upn.toLowerCase()) ?? rows[0];
+      if (!own) throw new Error(`Switchboard has no agent ${upn}: an administrator adds you to a call queue.`);
+      return own;
+    },
+    [upn],
+    { everyMs: 2000 },
+  );
   const a = me.data;
+  const callId = a?.currentCall?.callId ?? a?.callId;
   const call = useLoad(async () => {
-    if (!a?.callId || a.callerPhone) return undefined;
+    if (!callId) return undefined;
     try {
-      return await api.json<LiveCall>('GET', api.tenantPath(`/calls/${enc(a.callId)}`));
+      return await api.json<LiveCall>('GET', api.tenantPath(`/calls/${enc(callId)}`));
     } catch (err) {
-      // The call's details may be for supervisors only; the agent still sees the call.
+      // The call's details (and the caller's number) are for admins and supervisors; the agent still sees the call.
       if (err instanceof ApiProblem && [403, 404].includes(err.problem.status)) return undefined;
       throw err;
     }
-  }, [a?.callId]);
+  }, [callId]);
   const [error, setError] = useState<unknown>();
   const [pending, setPending] = useState<string>();
   const opt = async (callQueueId: string, action: 'optIn' | 'optOut') => {
@@ -90,8 +85,9 @@ export function AgentPage({ api, auth }: { api: Api; auth: Auth }) {
     }
   };
   const since = epochMs(a?.since);
-  const caller = a?.callerPhone ?? call.data?.callerPhone;
-  const onCall = a && (a.state === 'offered' || a.state === 'busy') && a.callId;
+  const caller = call.data?.callerPhone;
+  const onCall = a && (a.state === 'offered' || a.state === 'busy') && callId;
+  const callQueueId = a?.currentCall?.callQueueId ?? a?.callQueueId;
   return (
     <section aria-labelledby="agent-title">
       <Title2 block as="h1" id="agent-title">
@@ -114,7 +110,7 @@ export function AgentPage({ api, auth }: { api: Api; auth: Auth }) {
             <div className={styles.call} aria-label={a.state === 'offered' ? 'Call offered' : 'Call connected'}>
               <Text weight="semibold">
                 {a.state === 'offered' ? 'Incoming call — answer it in Teams' : 'On a call'}
-                {a.callQueueId ? ` from call queue ${a.callQueueId}` : ''}
+                {callQueueId ? ` from call queue ${callQueueId}` : ''}
               </Text>
               <Text className={styles.number}>{caller ?? 'Caller number withheld'}</Text>
             </div>
@@ -141,7 +137,7 @@ export function AgentPage({ api, auth }: { api: Api; auth: Auth }) {
               )}
               {memberships(a).map((m) => (
                 <TableRow key={m.callQueueId}>
-                  <TableCell>{m.name ? `${m.name} (${m.callQueueId})` : m.callQueueId}</TableCell>
+                  <TableCell>{m.callQueueId}</TableCell>
                   <TableCell>{m.optedIn ? 'Yes (opted in)' : 'No (opted out)'}</TableCell>
                   <TableCell>{a.missedOffers?.[m.callQueueId] ?? 0}</TableCell>
                   <TableCell>

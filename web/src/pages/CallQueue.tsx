@@ -5,6 +5,7 @@ import {
   Field,
   MessageBar,
   MessageBarBody,
+  MessageBarTitle,
   Select,
   Spinner,
   Switch,
@@ -29,7 +30,7 @@ import {
 } from '../contact-center';
 import { allShown, fieldMessage, TextField } from '../form';
 import { ActionInput, AgentsEditor, bodyOf, formOf, NUMBER_FIELDS, type CallQueueForm } from './callqueue-form';
-import { AgentSkills } from './agent-skills';
+import { CallQueueAgents } from './callqueue-agents';
 
 const useStyles = makeStyles({
   grid: {
@@ -41,6 +42,7 @@ const useStyles = makeStyles({
   },
   actions: { display: 'flex', gap: '8px', alignItems: 'center', margin: '16px 0' },
   section: { marginTop: '16px' },
+  fieldset: { border: 'none', margin: 0, padding: 0, minWidth: 0 },
 });
 
 const NUMBER_LABELS: Record<(typeof NUMBER_FIELDS)[number], [string, string]> = {
@@ -70,10 +72,12 @@ const FORM_FIELDS = [
 export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean; scope?: string[] }) {
   const styles = useStyles();
   const queueId = useParams().queueId ?? '';
-  const outOfScope = scope !== undefined && !scope.includes(queueId);
+  const [etag, setEtag] = useState<string>();
   const loaded = useLoad(async () => {
     try {
-      return await api.json<CallQueue>('GET', api.tenantPath(`/callQueues/${enc(queueId)}`));
+      const res = await api.request('GET', api.tenantPath(`/callQueues/${enc(queueId)}`));
+      setEtag(res.headers.get('etag') ?? undefined);
+      return (await res.json()) as CallQueue;
     } catch (err) {
       // An unknown call queue is one an admin may create here.
       if (admin && err instanceof ApiProblem && err.problem.status === 404) return null;
@@ -81,8 +85,11 @@ export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean;
     }
   }, [queueId]);
   const agents = useLoad(
-    async () => itemsOf<AgentView>(await api.json('GET', api.tenantPath(`/agents?callQueueId=${enc(queueId)}`))),
-    [queueId],
+    async () =>
+      loaded.data
+        ? itemsOf<AgentView>(await api.json('GET', api.tenantPath(`/agents?callQueueId=${enc(queueId)}`)))
+        : [],
+    [queueId, loaded.data],
   );
   const [form, setForm] = useState<CallQueueForm>();
   const [local, setLocal] = useState<Record<string, string>>({});
@@ -94,6 +101,8 @@ export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean;
   }, [loaded.data]);
 
   const creating = loaded.data === null;
+  // The API answers 404 for a call queue a supervisor does not supervise (its existence is not theirs to know).
+  const refused = !admin && loaded.error instanceof ApiProblem && [403, 404].includes(loaded.error.problem.status);
   const message = (k: string) => local[k] ?? fieldMessage(error, k);
   const set = (patch: Partial<CallQueueForm>) => setForm((f) => (f ? { ...f, ...patch } : f));
 
@@ -110,7 +119,12 @@ export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean;
     setLocal({});
     setBusy(true);
     try {
-      const res = await api.request('PUT', api.tenantPath(`/callQueues/${enc(queueId)}`), { body: out.body });
+      // If-Match: a change someone saved since this page read the call queue is not overwritten (412).
+      const res = await api.request('PUT', api.tenantPath(`/callQueues/${enc(queueId)}`), {
+        body: out.body,
+        headers: etag ? { 'if-match': etag } : {},
+      });
+      setEtag(res.headers.get('etag') ?? undefined);
       const stored = (await res.json()) as CallQueue;
       setForm(formOf(stored));
       setSaved(res.status === 201 ? 'Call queue created.' : 'Saved.');
@@ -122,22 +136,26 @@ export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean;
     }
   };
 
-  const skillsOf = (upn: string) => {
-    const agent = agents.data?.find((a) => a.userPrincipalName.toLowerCase() === upn);
-    return agent ? <AgentSkills api={api} agent={agent} onSaved={agents.reload} /> : <Text size={200}>—</Text>;
-  };
-
   return (
     <section aria-labelledby="cq-title">
       <PageLink to="/callqueues">← Call queues</PageLink>
       <Title2 block as="h1" id="cq-title">
         {creating ? `New call queue ${queueId}` : `Call queue ${form?.name || queueId}`}
       </Title2>
-      {outOfScope && (
-        <MessageBar intent="warning">
+      {refused && (
+        <MessageBar intent="error" role="alert">
           <MessageBarBody>
-            You supervise {scope.length ? scope.join(', ') : 'no call queue'}; {queueId} is not one of them, so
-            Switchboard will refuse changes to it.
+            <MessageBarTitle>Not one of your call queues</MessageBarTitle>
+            Switchboard shows and changes only the call queues you supervise
+            {scope?.length ? ` (${scope.join(', ')})` : ''}; {queueId} is not one of them, or does not exist.
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {!admin && form && (
+        <MessageBar intent="info">
+          <MessageBarBody>
+            Administrators change a call queue&apos;s settings. As its supervisor you set its agents&apos; skills and
+            opt them in or out below.
           </MessageBarBody>
         </MessageBar>
       )}
@@ -145,115 +163,121 @@ export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean;
       {loaded.loading && !form && !loaded.error && <Spinner label="Loading…" />}
       {form && (
         <form onSubmit={(ev) => void save(ev)} aria-labelledby="cq-title" noValidate>
-          <div className={styles.grid}>
-            <TextField
-              label="Name"
-              name="name"
-              required
-              value={form.name}
-              onChange={(name) => set({ name })}
-              message={message('name')}
-            />
-            <Field
-              label="Routing method"
-              validationMessage={message('routingMethod')}
-              validationState={message('routingMethod') ? 'error' : 'none'}
-            >
-              <Select
-                name="routingMethod"
-                value={form.routingMethod}
-                onChange={(_, d) => set({ routingMethod: d.value as RoutingMethod })}
-              >
-                {ROUTING_METHODS.map((m) => (
-                  <option key={m} value={m}>
-                    {ROUTING_LABELS[m]}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <Field
-              label="Presence-based routing"
-              validationMessage={message('presenceBasedRouting')}
-              validationState={message('presenceBasedRouting') ? 'error' : 'none'}
-            >
-              <Switch
-                checked={form.presenceBasedRouting}
-                onChange={(_, d) => set({ presenceBasedRouting: d.checked })}
-                label={form.presenceBasedRouting ? 'On: only agents Available in Teams' : 'Off'}
-              />
-            </Field>
-            {NUMBER_FIELDS.map((k) => (
+          <fieldset disabled={!admin} className={styles.fieldset}>
+            <div className={styles.grid}>
               <TextField
-                key={k}
-                label={NUMBER_LABELS[k][0]}
-                hint={NUMBER_LABELS[k][1]}
-                name={k}
-                value={form.numbers[k]}
-                onChange={(v) => set({ numbers: { ...form.numbers, [k]: v } })}
-                message={message(k)}
-                inputProps={{ inputMode: 'numeric' }}
+                label="Name"
+                name="name"
+                required
+                value={form.name}
+                onChange={(name) => set({ name })}
+                message={message('name')}
               />
-            ))}
-            <TextField
-              label="Required skills"
-              hint="name=minimum level (1–5), comma separated: french=3, billing=2"
-              name="requiredSkills"
-              value={form.requiredSkills}
-              onChange={(requiredSkills) => set({ requiredSkills })}
-              message={message('requiredSkills')}
-            />
-          </div>
-          <Title3 block as="h2" className={styles.section}>
-            When calls cannot be answered
-          </Title3>
-          <div className={styles.grid}>
-            <ActionInput
-              field="overflowAction"
-              label="Overflow (maximum calls reached)"
-              value={form.actions.overflowAction}
-              onChange={(v) => set({ actions: { ...form.actions, overflowAction: v } })}
-              error={error}
-            />
-            <ActionInput
-              field="timeoutAction"
-              label="Timeout (maximum wait reached)"
-              value={form.actions.timeoutAction}
-              onChange={(v) => set({ actions: { ...form.actions, timeoutAction: v } })}
-              error={error}
-            />
-            <ActionInput
-              field="noAgentAction"
-              label="No agent (nobody opted in and signed in)"
-              value={form.actions.noAgentAction}
-              onChange={(v) => set({ actions: { ...form.actions, noAgentAction: v } })}
-              error={error}
-            />
-          </div>
-          <Title3 block as="h2" className={styles.section}>
-            Agents
-          </Title3>
-          {message('agents') && (
-            <Text role="alert" weight="semibold">
-              {message('agents')}
-            </Text>
-          )}
-          <AgentsEditor agents={form.agents} onChange={(a) => set({ agents: a })} error={error} skills={skillsOf} />
-          <ProblemBar error={agents.error} />
-          <ProblemBar error={allShown(error, FORM_FIELDS) ? undefined : error} />
-          <div className={styles.actions}>
-            <Button type="submit" appearance="primary" disabled={busy}>
-              {busy ? 'Saving…' : creating ? 'Create call queue' : 'Save'}
-            </Button>
-            {saved && (
-              <Text role="status" weight="semibold">
-                {saved}
+              <Field
+                label="Routing method"
+                validationMessage={message('routingMethod')}
+                validationState={message('routingMethod') ? 'error' : 'none'}
+              >
+                <Select
+                  name="routingMethod"
+                  value={form.routingMethod}
+                  onChange={(_, d) => set({ routingMethod: d.value as RoutingMethod })}
+                >
+                  {ROUTING_METHODS.map((m) => (
+                    <option key={m} value={m}>
+                      {ROUTING_LABELS[m]}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+              <Field
+                label="Presence-based routing"
+                validationMessage={message('presenceBasedRouting')}
+                validationState={message('presenceBasedRouting') ? 'error' : 'none'}
+              >
+                <Switch
+                  checked={form.presenceBasedRouting}
+                  onChange={(_, d) => set({ presenceBasedRouting: d.checked })}
+                  label={form.presenceBasedRouting ? 'On: only agents Available in Teams' : 'Off'}
+                />
+              </Field>
+              {NUMBER_FIELDS.map((k) => (
+                <TextField
+                  key={k}
+                  label={NUMBER_LABELS[k][0]}
+                  hint={NUMBER_LABELS[k][1]}
+                  name={k}
+                  value={form.numbers[k]}
+                  onChange={(v) => set({ numbers: { ...form.numbers, [k]: v } })}
+                  message={message(k)}
+                  inputProps={{ inputMode: 'numeric' }}
+                />
+              ))}
+              <TextField
+                label="Required skills"
+                hint="name=minimum level (1–5), comma separated: french=3, billing=2"
+                name="requiredSkills"
+                value={form.requiredSkills}
+                onChange={(requiredSkills) => set({ requiredSkills })}
+                message={message('requiredSkills')}
+              />
+            </div>
+            <Title3 block as="h2" className={styles.section}>
+              When calls cannot be answered
+            </Title3>
+            <div className={styles.grid}>
+              <ActionInput
+                field="overflowAction"
+                label="Overflow (maximum calls reached)"
+                value={form.actions.overflowAction}
+                onChange={(v) => set({ actions: { ...form.actions, overflowAction: v } })}
+                error={error}
+              />
+              <ActionInput
+                field="timeoutAction"
+                label="Timeout (maximum wait reached)"
+                value={form.actions.timeoutAction}
+                onChange={(v) => set({ actions: { ...form.actions, timeoutAction: v } })}
+                error={error}
+              />
+              <ActionInput
+                field="noAgentAction"
+                label="No agent (nobody opted in and signed in)"
+                value={form.actions.noAgentAction}
+                onChange={(v) => set({ actions: { ...form.actions, noAgentAction: v } })}
+                error={error}
+              />
+            </div>
+            <Title3 block as="h2" className={styles.section}>
+              Agents
+            </Title3>
+            {message('agents') && (
+              <Text role="alert" weight="semibold">
+                {message('agents')}
               </Text>
             )}
-            {error !== undefined && allShown(error, FORM_FIELDS) && (
-              <Text role="alert">Fix the fields marked in red and save again.</Text>
-            )}
-          </div>
+            <AgentsEditor agents={form.agents} onChange={(a) => set({ agents: a })} error={error} />
+          </fieldset>
+          <ProblemBar error={allShown(error, FORM_FIELDS) ? undefined : error} />
+          {admin && (
+            <div className={styles.actions}>
+              <Button type="submit" appearance="primary" disabled={busy}>
+                {busy ? 'Saving…' : creating ? 'Create call queue' : 'Save'}
+              </Button>
+              {saved && (
+                <Text role="status" weight="semibold">
+                  {saved}
+                </Text>
+              )}
+              {error !== undefined && allShown(error, FORM_FIELDS) && (
+                <Text role="alert">Fix the fields marked in red and save again.</Text>
+              )}
+            </div>
+          )}
         </form>
+      )}
+      {loaded.data && (
+        <CallQueueAgents api={api} queueId={queueId} agents={agents.data} error={agents.error} reload={agents.reload} />
       )}
     </section>
   );

@@ -8,7 +8,6 @@ import {
   TableHeader,
   TableHeaderCell,
   TableRow,
-  Text,
   Title2,
   Title3,
   makeStyles,
@@ -26,16 +25,16 @@ const useStyles = makeStyles({
   create: { display: 'flex', gap: '8px', alignItems: 'end', margin: '12px 0 24px', maxWidth: '560px' },
   grow: { flex: 1 },
   heading: { marginTop: '16px' },
-  list: { margin: '8px 0', display: 'flex', gap: '16px', flexWrap: 'wrap' },
 });
 
-export function CallQueuesPage({ api, admin, scope }: { api: Api; admin: boolean; scope?: string[] }) {
+export function CallQueuesPage({ api, admin }: { api: Api; admin: boolean }) {
   const styles = useStyles();
   const navigate = useNavigate();
   const [newId, setNewId] = useState('');
   const [idError, setIdError] = useState<string>();
   const list = useLoad(async () => itemsOf<CallQueue>(await api.json('GET', api.tenantPath('/callQueues'))), []);
-  const shown = (list.data ?? []).filter((q) => !scope || scope.includes(q.queueId ?? ''));
+  // The API lists a supervisor's own call queues only.
+  const shown = list.data ?? [];
   const start = (ev: React.FormEvent) => {
     ev.preventDefault();
     if (!ID_RE.test(newId)) {
@@ -68,21 +67,8 @@ export function CallQueuesPage({ api, admin, scope }: { api: Api; admin: boolean
           </Button>
         </form>
       )}
-      {scope && (
-        <>
-          <Text block>Your call queues:</Text>
-          <div className={styles.list}>
-            {scope.length === 0 && <Text>none assigned to you yet.</Text>}
-            {scope.map((id) => (
-              <PageLink key={id} to={`/callqueues/${enc(id)}`}>
-                {id}
-              </PageLink>
-            ))}
-          </div>
-        </>
-      )}
       <Title3 block as="h2" className={styles.heading}>
-        All call queues{scope ? ' you supervise' : ''}
+        {admin ? 'All call queues' : 'The call queues you supervise'}
       </Title3>
       <ProblemBar error={list.error} />
       {list.loading && !list.data && <Spinner label="Loading call queues…" />}

@@ -100,7 +100,7 @@ function CallsTable({
 
 const SEARCH_FIELDS = ['from', 'to', 'callQueueId', 'agent', 'result', 'caller'] as const;
 
-export function CallsPage({ api, scope }: { api: Api; scope?: string[] }) {
+export function CallsPage({ api }: { api: Api }) {
   const styles = useStyles();
   const agentName = useAgentNames(api);
   const live = useLoad(
@@ -108,7 +108,6 @@ export function CallsPage({ api, scope }: { api: Api; scope?: string[] }) {
     [],
     { everyMs: 2000 },
   );
-  const inScope = (cs: LiveCall[]) => (scope ? cs.filter((c) => scope.includes(c.callQueueId ?? '')) : cs);
   const [query, setQuery] = useState<Record<(typeof SEARCH_FIELDS)[number], string>>({
     from: new Date(Date.now() - 86_400_000).toISOString().slice(0, 16),
     to: '',
@@ -153,7 +152,7 @@ export function CallsPage({ api, scope }: { api: Api; scope?: string[] }) {
       </Title3>
       <ProblemBar error={live.error} />
       {live.loading && !live.data && <Spinner label="Loading calls…" />}
-      {live.data && <CallsTable label="Live calls" calls={inScope(live.data)} agentName={agentName} />}
+      {live.data && <CallsTable label="Live calls" calls={live.data} agentName={agentName} />}
 
       <Title3 block as="h2" className={styles.heading} id="search-title">
         Search
@@ -176,24 +175,13 @@ export function CallsPage({ api, scope }: { api: Api; scope?: string[] }) {
             onChange={set('to')}
             message={fieldMessage(error, 'to')}
           />
-          {scope ? (
-            <TextField
-              label="Call queue"
-              name="callQueueId"
-              value={query.callQueueId}
-              onChange={set('callQueueId')}
-              message={fieldMessage(error, 'callQueueId')}
-              hint={scope.join(', ')}
-            />
-          ) : (
-            <TextField
-              label="Call queue"
-              name="callQueueId"
-              value={query.callQueueId}
-              onChange={set('callQueueId')}
-              message={fieldMessage(error, 'callQueueId')}
-            />
-          )}
+          <TextField
+            label="Call queue"
+            name="callQueueId"
+            value={query.callQueueId}
+            onChange={set('callQueueId')}
+            message={fieldMessage(error, 'callQueueId')}
+          />
           <TextField
             label="Agent (UPN)"
             name="agent"
@@ -204,11 +192,13 @@ export function CallsPage({ api, scope }: { api: Api; scope?: string[] }) {
           <Field label="Result" validationMessage={fieldMessage(error, 'result')}>
             <Select name="result" value={query.result} onChange={(_, d) => set('result')(d.value)}>
               <option value="">any</option>
-              {['answered', 'abandoned', 'overflowed', 'timedOut', 'noAgent', 'rejected', 'transferred'].map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
+              {['answered', 'abandoned', 'overflowed', 'timedOut', 'noAgent', 'callback', 'rejected', 'ended'].map(
+                (r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ),
+              )}
             </Select>
           </Field>
           <TextField
@@ -229,7 +219,7 @@ export function CallsPage({ api, scope }: { api: Api; scope?: string[] }) {
           )}
         </div>
       </form>
-      {found && <CallsTable label="Found calls" calls={inScope(found.items)} agentName={agentName} />}
+      {found && <CallsTable label="Found calls" calls={found.items} agentName={agentName} />}
     </section>
   );
 }

@@ -34,12 +34,18 @@ export type Level = 'ok' | 'amber' | 'red';
  * with no agent available or in wrap-up to take them; amber when the longest wait reaches the threshold, or more calls
  * wait than agents are available; otherwise ok.
  */
-export function tileLevel(t: QueueTile): Level {
+export function tileLevel(t: QueueTile, now: number): Level {
   const threshold = t.serviceLevelThresholdS ?? 20;
+  const wait = longestWait(t, now);
   const free = t.agents.available + t.agents.wrapUp;
-  if (t.waiting > 0 && (t.longestWaitS >= 2 * threshold || free === 0)) return 'red';
-  if (t.waiting > 0 && (t.longestWaitS >= threshold || t.waiting > t.agents.available)) return 'amber';
+  if (t.waiting > 0 && (wait >= 2 * threshold || free === 0)) return 'red';
+  if (t.waiting > 0 && (wait >= threshold || t.waiting > t.agents.available)) return 'amber';
   return 'ok';
+}
+
+/** The longest wait now, in seconds: counted up from the oldest waiting call's arrival when the data says it. */
+export function longestWait(t: QueueTile, now: number): number {
+  return t.oldestArrivedAt !== undefined ? Math.max(0, (now - t.oldestArrivedAt) / 1000) : t.longestWaitS;
 }
 
 const LEVEL_TEXT: Record<Level, string> = { ok: 'On target', amber: 'Attention', red: 'Alert' };
@@ -91,9 +97,9 @@ function Figure({ label, value, wall }: { label: string; value: string; wall: bo
   );
 }
 
-function Tile({ t, wall }: { t: QueueTile; wall: boolean }) {
+function Tile({ t, wall, now }: { t: QueueTile; wall: boolean; now: number }) {
   const styles = useStyles();
-  const level = tileLevel(t);
+  const level = tileLevel(t, now);
   const today = (v: number | undefined, unit = '') => (v === undefined ? '—' : `${Math.round(v)}${unit}`);
   return (
     <article
@@ -113,7 +119,7 @@ function Tile({ t, wall }: { t: QueueTile; wall: boolean }) {
       </div>
       <dl className={styles.big}>
         <Figure label="Waiting" value={String(t.waiting)} wall={wall} />
-        <Figure label="Longest wait" value={duration(t.longestWaitS)} wall={wall} />
+        <Figure label="Longest wait" value={t.waiting ? duration(longestWait(t, now)) : '—'} wall={wall} />
         <Figure label="Service level today" value={today(t.serviceLevelToday, ' %')} wall={wall} />
         <Figure label="Abandoned today" value={today(t.abandonedToday)} wall={wall} />
       </dl>
@@ -142,11 +148,11 @@ const SOURCE_TEXT = {
   derived: 'Live (refreshed every 2 s from calls and agents)',
 };
 
-export function WallboardPage({ api, scope }: { api: Api; scope?: string[] }) {
+export function WallboardPage({ api }: { api: Api }) {
   const styles = useStyles();
   const [params, setParams] = useSearchParams();
   const wall = params.get('wall') === '1';
-  const { board, missing, error } = useLiveBoard(api, scope);
+  const { board, missing, error } = useLiveBoard(api);
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     const t = window.setInterval(() => setNow(Date.now()), 1000);
@@ -185,7 +191,7 @@ export function WallboardPage({ api, scope }: { api: Api; scope?: string[] }) {
           <div className={mergeClasses(styles.tiles, wall && styles.wallTiles)}>
             {board.callQueues.length === 0 && <Text>No call queues to show.</Text>}
             {board.callQueues.map((t) => (
-              <Tile key={t.callQueueId} t={t} wall={wall} />
+              <Tile key={t.callQueueId} t={t} wall={wall} now={now} />
             ))}
           </div>
           <Table aria-label="Agents" size={wall ? 'medium' : 'small'} className={wall ? styles.wallText : undefined}>

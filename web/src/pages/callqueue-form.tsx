@@ -174,12 +174,10 @@ export function AgentsEditor({
   agents,
   onChange,
   error,
-  skills,
 }: {
   agents: CallQueueForm['agents'];
   onChange: (a: CallQueueForm['agents']) => void;
   error: unknown;
-  skills?: (upn: string) => React.ReactNode;
 }) {
   const styles = useStyles();
   const set = (i: number, patch: Partial<CallQueueForm['agents'][number]>) =>
@@ -192,19 +190,18 @@ export function AgentsEditor({
   };
   return (
     <>
-      <Table aria-label="Agents" size="small">
+      <Table aria-label="Agents in routing order" size="small">
         <TableHeader>
           <TableRow>
             <TableHeaderCell className={styles.upn}>Agent (user principal name)</TableHeaderCell>
             <TableHeaderCell className={styles.order}>Order</TableHeaderCell>
-            <TableHeaderCell>Skills</TableHeaderCell>
             <TableHeaderCell>Move / remove</TableHeaderCell>
           </TableRow>
         </TableHeader>
         <TableBody>
           {agents.length === 0 && (
             <TableRow>
-              <TableCell colSpan={4}>No agents yet.</TableCell>
+              <TableCell colSpan={3}>No agents yet.</TableCell>
             </TableRow>
           )}
           {agents.map((a, i) => {
@@ -232,7 +229,6 @@ export function AgentsEditor({
                     />
                   </Field>
                 </TableCell>
-                <TableCell>{skills?.(a.userPrincipalName.trim().toLowerCase())}</TableCell>
                 <TableCell>
                   <div className={styles.agentActions}>
                     <Button

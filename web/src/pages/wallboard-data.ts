@@ -20,11 +20,14 @@ export interface QueueTile {
   callQueueId: string;
   name?: string;
   waiting: number;
+  /** epoch ms the longest-waiting call arrived (the page counts its wait up from it) */
+  oldestArrivedAt?: number;
+  /** when the data was read (the wait then, when the arrival is not known) */
   longestWaitS: number;
   agents: Record<AgentLiveState, number>;
   answeredToday?: number;
   abandonedToday?: number;
-  /** 0–100 */
+  /** 0–100: answered within the threshold ÷ offered today (Teams' fourth variant, docs/metrics.md) */
   serviceLevelToday?: number;
   serviceLevelThresholdS?: number;
 }
@@ -60,52 +63,51 @@ function stateCounts(v: unknown): Record<AgentLiveState, number> {
   return Object.fromEntries(AGENT_STATES.map((s) => [s, num(o[s]) ?? 0])) as Record<AgentLiveState, number>;
 }
 
-/** The real-time API's answer (one snapshot; the stream's events carry the same) as tiles and agent rows. */
-export function boardOf(body: unknown, source: BoardSource): Board {
+/**
+ * The real-time API's snapshot (`GET …/realtime`; each stream event carries the same) as tiles and agent rows:
+ * `{at, callQueues: [{callQueueId, name, waiting, oldestArrivedAt, longestWaitS, agents: {state: n}, today: {offered,
+ * answered, abandoned, serviceLevel: {…five}}}], agents: [{agentId, userPrincipalName, state, since, timeInStateS,
+ * callQueueIds}]}`. `thresholds` adds each call queue's service-level threshold (the snapshot does not carry it).
+ */
+export function boardOf(body: unknown, source: BoardSource, thresholds?: Map<string, number>): Board {
   const b = obj(body);
-  const queues = (b.callQueues ?? b.queues ?? []) as Json[];
+  const queues = (b.callQueues ?? []) as Json[];
   const agents = (b.agents ?? []) as Json[];
-  const at = epochMs((b.at ?? b.asOf ?? b.generatedAt) as string | number | undefined) ?? Date.now();
+  const at = epochMs(b.at as string | number | undefined) ?? Date.now();
   return {
     at,
     source,
     callQueues: queues.map((q) => {
       const today = obj(q.today);
-      const sl = num(q.serviceLevelToday, q.serviceLevel, today.serviceLevel, obj(q.serviceLevel).percent);
+      const sl = num(obj(today.serviceLevel).teamsAnsweredOverOffered);
+      const id = String(q.callQueueId);
       return {
-        callQueueId: String(q.callQueueId ?? q.queueId ?? q.id),
+        callQueueId: id,
         name: typeof q.name === 'string' ? q.name : undefined,
-        waiting: num(q.waiting, q.waitingNow, q.callsWaiting) ?? 0,
-        longestWaitS: num(q.longestWaitS, (num(q.longestWaitMs) ?? NaN) / 1000) ?? 0,
-        agents: stateCounts(q.agents ?? q.agentsByState),
-        answeredToday: num(q.answeredToday, today.answered),
-        abandonedToday: num(q.abandonedToday, today.abandoned),
-        // A fraction (0–1) is shown as a percentage.
-        serviceLevelToday: sl !== undefined && sl <= 1 ? sl * 100 : sl,
-        serviceLevelThresholdS: num(q.serviceLevelThresholdS),
+        waiting: num(q.waiting) ?? 0,
+        oldestArrivedAt: epochMs((q.oldestArrivedAt ?? undefined) as string | undefined),
+        longestWaitS: num(q.longestWaitS) ?? 0,
+        agents: stateCounts(q.agents),
+        answeredToday: num(today.answered),
+        abandonedToday: num(today.abandoned),
+        serviceLevelToday: sl === undefined ? undefined : sl * 100,
+        serviceLevelThresholdS: thresholds?.get(id),
       };
     }),
     agents: agents.map((a) => ({
       agentId: typeof a.agentId === 'string' ? a.agentId : undefined,
       userPrincipalName: String(a.userPrincipalName ?? a.agentId ?? ''),
       state: (a.state ?? 'offline') as AgentLiveState,
-      since:
-        epochMs((a.since ?? a.stateSince) as string | number | undefined) ??
-        (num(a.timeInStateS) !== undefined ? at - num(a.timeInStateS)! * 1000 : undefined),
+      since: epochMs((a.since ?? undefined) as string | undefined),
       callQueueIds: Array.isArray(a.callQueueIds) ? (a.callQueueIds as string[]) : undefined,
     })),
   };
 }
 
 /** Tiles from the call queue, agents and live calls API (what exists before the real-time API). */
-export async function derivedBoard(
-  api: Api,
-  scope: string[] | undefined,
-  known: CallQueue[] | undefined,
-): Promise<Board> {
+export async function derivedBoard(api: Api, known: CallQueue[]): Promise<Board> {
   const calls = itemsOf<LiveCall>(await api.json('GET', api.tenantPath('/calls?state=active')));
-  const ids = new Set<string>(scope ?? known?.map((q) => q.queueId ?? '') ?? []);
-  if (!scope && !known) for (const c of calls) if (c.callQueueId) ids.add(c.callQueueId);
+  const ids = new Set<string>(known.map((q) => q.queueId ?? ''));
   const now = Date.now();
   const agentRows = new Map<string, AgentRow>();
   const tiles = await Promise.all(
@@ -123,11 +125,13 @@ export async function derivedBoard(
         agentRows.set(a.agentId, row);
       }
       const waiting = calls.filter((c) => c.callQueueId === id && !c.connectedAt && c.phase !== 'connected');
-      const q = known?.find((k) => k.queueId === id);
+      const q = known.find((k) => k.queueId === id);
+      const oldest = Math.min(...waiting.map((c) => epochMs(c.arrivedAt) ?? now));
       return {
         callQueueId: id,
         name: q?.name,
         waiting: waiting.length,
+        oldestArrivedAt: waiting.length ? oldest : undefined,
         longestWaitS: Math.max(0, ...waiting.map((c) => c.waitS ?? (now - (epochMs(c.arrivedAt) ?? now)) / 1000)),
         agents: Object.fromEntries(AGENT_STATES.map((s) => [s, members.filter((m) => m.state === s).length])) as Record<
           AgentLiveState,
@@ -150,34 +154,32 @@ export interface LiveBoard {
 const POLL_MS = 2000;
 
 /** Keeps the board live for as long as the page shows it. */
-export function useLiveBoard(api: Api, scope: string[] | undefined): LiveBoard {
+export function useLiveBoard(api: Api): LiveBoard {
   const [live, setLive] = useState<LiveBoard>({});
   useEffect(() => {
     const abort = new AbortController();
     let timer: number | undefined;
     let known: CallQueue[] | undefined;
     let missing: unknown;
-    const inScope = (b: Board): Board =>
-      scope ? { ...b, callQueues: b.callQueues.filter((q) => scope.includes(q.callQueueId)) } : b;
+    // The call queues the caller may see (the API scopes the list): names and service-level thresholds.
+    const callQueues = async (): Promise<CallQueue[]> =>
+      (known ??= itemsOf<CallQueue>(await api.json('GET', api.tenantPath('/callQueues?top=1000'))));
+    const thresholds = () =>
+      new Map((known ?? []).map((q) => [q.queueId ?? '', q.serviceLevelThresholdS] as [string, number]));
     const show = (b: Board) => {
-      if (!abort.signal.aborted) setLive({ board: inScope(b), missing });
+      if (!abort.signal.aborted) setLive({ board: b, missing });
     };
 
     const poll = async () => {
       if (abort.signal.aborted) return;
       try {
+        await callQueues().catch(() => undefined);
         try {
-          show(boardOf(await api.json('GET', api.tenantPath('/realtime')), 'realtime'));
+          show(boardOf(await api.json('GET', api.tenantPath('/realtime')), 'realtime', thresholds()));
         } catch (err) {
           if (!(err instanceof ApiProblem) || ![404, 405, 501].includes(err.problem.status)) throw err;
           missing ??= err;
-          if (!scope && known === undefined) {
-            known = await api
-              .json('GET', api.tenantPath('/callQueues'))
-              .then((b) => itemsOf<CallQueue>(b))
-              .catch(() => undefined);
-          }
-          show(await derivedBoard(api, scope, known));
+          show(await derivedBoard(api, await callQueues()));
         }
       } catch (err) {
         if (!abort.signal.aborted) setLive((l) => ({ ...l, error: err, missing }));
@@ -186,21 +188,22 @@ export function useLiveBoard(api: Api, scope: string[] | undefined): LiveBoard {
     };
 
     const stream = async (): Promise<boolean> => {
+      await callQueues().catch(() => undefined);
       const res = await api.request('GET', api.tenantPath('/realtime/stream'), {
         headers: { accept: 'text/event-stream' },
+        signal: abort.signal,
       });
       if (!res.body || !(res.headers.get('content-type') ?? '').includes('text/event-stream')) return false;
       const parser = createParser({
         onEvent: (e) => {
           try {
-            show(boardOf(JSON.parse(e.data), 'stream'));
+            show(boardOf(JSON.parse(e.data), 'stream', thresholds()));
           } catch {
             // a keep-alive or an event of another kind
           }
         },
       });
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      abort.signal.addEventListener('abort', () => void reader.cancel());
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return true;
@@ -215,6 +218,7 @@ export function useLiveBoard(api: Api, scope: string[] | undefined): LiveBoard {
           await new Promise((r) => setTimeout(r, 1000));
         }
       } catch (err) {
+        if (abort.signal.aborted) return;
         missing = err;
       }
       void poll();
@@ -224,6 +228,6 @@ export function useLiveBoard(api: Api, scope: string[] | undefined): LiveBoard {
       abort.abort();
       if (timer) window.clearTimeout(timer);
     };
-  }, [api, scope?.join(',')]);
+  }, [api]);
   return live;
 }
