@@ -13,12 +13,14 @@ import {
   Title2,
   Title3,
   makeStyles,
+  tokens,
 } from '@fluentui/react-components';
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { ApiProblem, type Api } from '../api';
 import { PageLink, ProblemBar, useLoad } from '../components';
 import {
+  ACTION_LABELS,
   ROUTING_LABELS,
   ROUTING_METHODS,
   enc,
@@ -28,7 +30,7 @@ import {
   type CallQueue,
   type RoutingMethod,
 } from '../contact-center';
-import { allShown, fieldMessage, TextField } from '../form';
+import { allShown, fieldMessage, skillsText, TextField } from '../form';
 import { ActionInput, AgentsEditor, bodyOf, formOf, NUMBER_FIELDS, type CallQueueForm } from './callqueue-form';
 import { CallQueueAgents } from './callqueue-agents';
 
@@ -42,7 +44,9 @@ const useStyles = makeStyles({
   },
   actions: { display: 'flex', gap: '8px', alignItems: 'center', margin: '16px 0' },
   section: { marginTop: '16px' },
-  fieldset: { border: 'none', margin: 0, padding: 0, minWidth: 0 },
+  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: '4px 24px', margin: '12px 0 24px' },
+  term: { fontWeight: tokens.fontWeightSemibold },
+  value: { margin: 0 },
 });
 
 const NUMBER_LABELS: Record<(typeof NUMBER_FIELDS)[number], [string, string]> = {
@@ -68,6 +72,38 @@ const FORM_FIELDS = [
   'requiredSkills',
   'agents',
 ];
+
+const action = (a: CallQueue['overflowAction'] | undefined) =>
+  !a ? '—' : a.kind === 'disconnect' ? ACTION_LABELS.disconnect : `${ACTION_LABELS[a.kind]}: ${a.target ?? ''}`;
+
+/** The settings as a supervisor reads them (administrators change them). */
+function SettingsSummary({ q }: { q: CallQueue }) {
+  const styles = useStyles();
+  const rows: [string, string][] = [
+    ['Routing method', ROUTING_LABELS[q.routingMethod] ?? q.routingMethod],
+    ['Presence-based routing', q.presenceBasedRouting === false ? 'Off' : 'On'],
+    ...NUMBER_FIELDS.map((k): [string, string] => [NUMBER_LABELS[k][0], q[k] === undefined ? '—' : String(q[k])]),
+    ['Required skills', skillsText(q.requiredSkills) || 'none'],
+    ['Overflow action', action(q.overflowAction)],
+    ['Timeout action', action(q.timeoutAction)],
+    ['No-agent action', action(q.noAgentAction)],
+    [
+      'Agents in routing order',
+      q.agents.map((a) => `${a.userPrincipalName}${a.order === undefined ? '' : ` (order ${a.order})`}`).join(', ') ||
+        'none',
+    ],
+  ];
+  return (
+    <dl className={styles.facts} aria-label="Settings">
+      {rows.map(([k, v]) => (
+        <Fragment key={k}>
+          <dt className={styles.term}>{k}</dt>
+          <dd className={styles.value}>{v}</dd>
+        </Fragment>
+      ))}
+    </dl>
+  );
+}
 
 export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean; scope?: string[] }) {
   const styles = useStyles();
@@ -161,103 +197,102 @@ export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean;
       )}
       <ProblemBar error={loaded.error} />
       {loaded.loading && !form && !loaded.error && <Spinner label="Loading…" />}
-      {form && (
+      {!admin && loaded.data && <SettingsSummary q={loaded.data} />}
+      {admin && form && (
         <form onSubmit={(ev) => void save(ev)} aria-labelledby="cq-title" noValidate>
-          <fieldset disabled={!admin} className={styles.fieldset}>
-            <div className={styles.grid}>
-              <TextField
-                label="Name"
-                name="name"
-                required
-                value={form.name}
-                onChange={(name) => set({ name })}
-                message={message('name')}
-              />
-              <Field
-                label="Routing method"
-                validationMessage={message('routingMethod')}
-                validationState={message('routingMethod') ? 'error' : 'none'}
+          <div className={styles.grid}>
+            <TextField
+              label="Name"
+              name="name"
+              required
+              value={form.name}
+              onChange={(name) => set({ name })}
+              message={message('name')}
+            />
+            <Field
+              label="Routing method"
+              validationMessage={message('routingMethod')}
+              validationState={message('routingMethod') ? 'error' : 'none'}
+            >
+              <Select
+                name="routingMethod"
+                value={form.routingMethod}
+                onChange={(_, d) => set({ routingMethod: d.value as RoutingMethod })}
               >
-                <Select
-                  name="routingMethod"
-                  value={form.routingMethod}
-                  onChange={(_, d) => set({ routingMethod: d.value as RoutingMethod })}
-                >
-                  {ROUTING_METHODS.map((m) => (
-                    <option key={m} value={m}>
-                      {ROUTING_LABELS[m]}
-                    </option>
-                  ))}
-                </Select>
-              </Field>
-              <Field
-                label="Presence-based routing"
-                validationMessage={message('presenceBasedRouting')}
-                validationState={message('presenceBasedRouting') ? 'error' : 'none'}
-              >
-                <Switch
-                  checked={form.presenceBasedRouting}
-                  onChange={(_, d) => set({ presenceBasedRouting: d.checked })}
-                  label={form.presenceBasedRouting ? 'On: only agents Available in Teams' : 'Off'}
-                />
-              </Field>
-              {NUMBER_FIELDS.map((k) => (
-                <TextField
-                  key={k}
-                  label={NUMBER_LABELS[k][0]}
-                  hint={NUMBER_LABELS[k][1]}
-                  name={k}
-                  value={form.numbers[k]}
-                  onChange={(v) => set({ numbers: { ...form.numbers, [k]: v } })}
-                  message={message(k)}
-                  inputProps={{ inputMode: 'numeric' }}
-                />
-              ))}
+                {ROUTING_METHODS.map((m) => (
+                  <option key={m} value={m}>
+                    {ROUTING_LABELS[m]}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field
+              label="Presence-based routing"
+              validationMessage={message('presenceBasedRouting')}
+              validationState={message('presenceBasedRouting') ? 'error' : 'none'}
+            >
+              <Switch
+                checked={form.presenceBasedRouting}
+                onChange={(_, d) => set({ presenceBasedRouting: d.checked })}
+                label={form.presenceBasedRouting ? 'On: only agents Available in Teams' : 'Off'}
+              />
+            </Field>
+            {NUMBER_FIELDS.map((k) => (
               <TextField
-                label="Required skills"
-                hint="name=minimum level (1–5), comma separated: french=3, billing=2"
-                name="requiredSkills"
-                value={form.requiredSkills}
-                onChange={(requiredSkills) => set({ requiredSkills })}
-                message={message('requiredSkills')}
+                key={k}
+                label={NUMBER_LABELS[k][0]}
+                hint={NUMBER_LABELS[k][1]}
+                name={k}
+                value={form.numbers[k]}
+                onChange={(v) => set({ numbers: { ...form.numbers, [k]: v } })}
+                message={message(k)}
+                inputProps={{ inputMode: 'numeric' }}
               />
-            </div>
-            <Title3 block as="h2" className={styles.section}>
-              When calls cannot be answered
-            </Title3>
-            <div className={styles.grid}>
-              <ActionInput
-                field="overflowAction"
-                label="Overflow (maximum calls reached)"
-                value={form.actions.overflowAction}
-                onChange={(v) => set({ actions: { ...form.actions, overflowAction: v } })}
-                error={error}
-              />
-              <ActionInput
-                field="timeoutAction"
-                label="Timeout (maximum wait reached)"
-                value={form.actions.timeoutAction}
-                onChange={(v) => set({ actions: { ...form.actions, timeoutAction: v } })}
-                error={error}
-              />
-              <ActionInput
-                field="noAgentAction"
-                label="No agent (nobody opted in and signed in)"
-                value={form.actions.noAgentAction}
-                onChange={(v) => set({ actions: { ...form.actions, noAgentAction: v } })}
-                error={error}
-              />
-            </div>
-            <Title3 block as="h2" className={styles.section}>
-              Agents
-            </Title3>
-            {message('agents') && (
-              <Text role="alert" weight="semibold">
-                {message('agents')}
-              </Text>
-            )}
-            <AgentsEditor agents={form.agents} onChange={(a) => set({ agents: a })} error={error} />
-          </fieldset>
+            ))}
+            <TextField
+              label="Required skills"
+              hint="name=minimum level (1–5), comma separated: french=3, billing=2"
+              name="requiredSkills"
+              value={form.requiredSkills}
+              onChange={(requiredSkills) => set({ requiredSkills })}
+              message={message('requiredSkills')}
+            />
+          </div>
+          <Title3 block as="h2" className={styles.section}>
+            When calls cannot be answered
+          </Title3>
+          <div className={styles.grid}>
+            <ActionInput
+              field="overflowAction"
+              label="Overflow (maximum calls reached)"
+              value={form.actions.overflowAction}
+              onChange={(v) => set({ actions: { ...form.actions, overflowAction: v } })}
+              error={error}
+            />
+            <ActionInput
+              field="timeoutAction"
+              label="Timeout (maximum wait reached)"
+              value={form.actions.timeoutAction}
+              onChange={(v) => set({ actions: { ...form.actions, timeoutAction: v } })}
+              error={error}
+            />
+            <ActionInput
+              field="noAgentAction"
+              label="No agent (nobody opted in and signed in)"
+              value={form.actions.noAgentAction}
+              onChange={(v) => set({ actions: { ...form.actions, noAgentAction: v } })}
+              error={error}
+            />
+          </div>
+          <Title3 block as="h2" className={styles.section}>
+            Agents
+          </Title3>
+          {message('agents') && (
+            <Text role="alert" weight="semibold">
+              {message('agents')}
+            </Text>
+          )}
+          <AgentsEditor agents={form.agents} onChange={(a) => set({ agents: a })} error={error} />
           <ProblemBar error={allShown(error, FORM_FIELDS) ? undefined : error} />
           {admin && (
             <div className={styles.actions}>

@@ -114,8 +114,9 @@ export function bodyOf(f: CallQueueForm): { body: Record<string, unknown> } | { 
 const useStyles = makeStyles({
   action: { display: 'grid', gridTemplateColumns: 'minmax(160px, 1fr) minmax(160px, 1.4fr)', gap: '8px' },
   agentActions: { display: 'flex', gap: '4px' },
-  upn: { width: '45%' },
-  order: { width: '120px' },
+  upn: { width: '50%' },
+  order: { width: '140px' },
+  input: { width: '100%', minWidth: 0 },
 });
 
 const TARGET_HINTS: Record<ActionKind, string> = {
@@ -212,6 +213,7 @@ export function AgentsEditor({
                 <TableCell>
                   <Field validationMessage={upnMessage} validationState={upnMessage ? 'error' : 'none'}>
                     <Input
+                      className={styles.input}
                       aria-label={`Agent ${i + 1}`}
                       name={`agents[${i}].userPrincipalName`}
                       value={a.userPrincipalName}
@@ -222,6 +224,7 @@ export function AgentsEditor({
                 <TableCell>
                   <Field validationMessage={orderMessage} validationState={orderMessage ? 'error' : 'none'}>
                     <Input
+                      className={styles.input}
                       aria-label={`Agent ${i + 1} order`}
                       name={`agents[${i}].order`}
                       value={a.order}
