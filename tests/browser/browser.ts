@@ -55,6 +55,8 @@ export interface TestBrowser {
   context: BrowserContext;
   /** Content-Security-Policy violations Chromium reported on any page. */
   cspViolations: string[];
+  /** Uncaught errors thrown in any page (a crashed render leaves a blank page that axe would pass). */
+  pageErrors: string[];
   close(): Promise<void>;
 }
 
@@ -80,12 +82,15 @@ export async function launch(caPem: string, viewport = { width: 1280, height: 80
     ],
   });
   const cspViolations: string[] = [];
+  const pageErrors: string[] = [];
+  context.on('weberror', (e) => pageErrors.push(e.error().stack ?? e.error().message));
   context.on('console', (msg) => {
     if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
   });
   return {
     context,
     cspViolations,
+    pageErrors,
     close: async () => {
       await context.close();
       rmSync(dir, { recursive: true, force: true });

@@ -59,6 +59,7 @@ async function withBrowser(
   try {
     await fn(await browser.context.newPage());
     expect(browser.cspViolations).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   } finally {
     await browser.close();
   }

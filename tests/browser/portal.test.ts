@@ -25,6 +25,7 @@ async function withBrowser(
   try {
     await fn(browser);
     expect(browser.cspViolations).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   } finally {
     await browser.close();
   }

@@ -142,3 +142,7 @@ export function duration(seconds: number | undefined): string {
 }
 
 export const enc = encodeURIComponent;
+
+/** A time as a datetime-local input shows it (local time, to the minute). */
+export const localInput = (ms: number) =>
+  new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);

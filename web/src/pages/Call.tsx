@@ -1,5 +1,6 @@
 // One call's story as a timeline: each event of its log in order, with its time, the time since arrival and who.
 import { Spinner, Text, Title2, Title3, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { Fragment } from 'react';
 import { useParams } from 'react-router';
 import type { Api } from '../api';
 import { PageLink, ProblemBar, StatusBadge, useLoad } from '../components';
@@ -23,7 +24,18 @@ const LABELS: Record<string, string> = {
   ended: 'Ended',
 };
 const BAD = new Set(['rejected', 'offerMissed', 'offerDeclined', 'overflowed', 'timedOut', 'noAgent', 'abandoned']);
-const SHOWN = new Set(['seq', 'kind', 'at', 'callQueueId', 'agentId', 'waitMs', 'detail', 'offerId', 'resultInfo']);
+const SHOWN = new Set([
+  'seq',
+  'kind',
+  'at',
+  'elapsedMs',
+  'callQueueId',
+  'agentId',
+  'waitMs',
+  'detail',
+  'offerId',
+  'resultInfo',
+]);
 
 const useStyles = makeStyles({
   facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: '4px 16px', margin: '12px 0 24px' },
@@ -50,14 +62,74 @@ function extra(e: CallEvent): string {
     .join(' · ');
 }
 
+/** The finished call's contact record, as `GET …/calls/{callId}` adds it once the call has ended (docs/metrics.md). */
+interface ContactStory {
+  outcome?: string;
+  caller?: string;
+  callQueues?: { callQueueId: string; waitMs: number; dequeueReason: string; movedTo?: string }[];
+  offers?: { offerId: string; agentId: string; callQueueId?: string; result: string; ringMs: number }[];
+  durations?: Record<'totalMs' | 'ringMs' | 'talkMs' | 'holdMs' | 'wrapUpMs' | 'handleMs', number>;
+}
+
+const DURATIONS: [keyof NonNullable<ContactStory['durations']>, string][] = [
+  ['totalMs', 'Total'],
+  ['ringMs', 'Ringing agents'],
+  ['talkMs', 'Talk'],
+  ['holdMs', 'Hold'],
+  ['wrapUpMs', 'Wrap-up'],
+  ['handleMs', 'Handle (talk + hold + wrap-up)'],
+];
+
+function Summary({ story, agentName }: { story: ContactStory; agentName: (id?: string) => string }) {
+  const styles = useStyles();
+  return (
+    <>
+      <Title3 block as="h2">
+        Summary
+      </Title3>
+      <div className={styles.facts}>
+        <Text weight="semibold">Outcome</Text>
+        <Text>{story.outcome ?? '—'}</Text>
+        {DURATIONS.map(([k, label]) => (
+          <Fragment key={k}>
+            <Text weight="semibold">{label}</Text>
+            <Text>{duration((story.durations?.[k] ?? NaN) / 1000)}</Text>
+          </Fragment>
+        ))}
+        {(story.callQueues ?? []).map((q, i) => (
+          <Fragment key={`q${i}`}>
+            <Text weight="semibold">In call queue {q.callQueueId}</Text>
+            <Text>
+              waited {duration(q.waitMs / 1000)}, then {q.dequeueReason}
+              {q.movedTo ? ` → ${q.movedTo}` : ''}
+            </Text>
+          </Fragment>
+        ))}
+        {(story.offers ?? []).map((o) => (
+          <Fragment key={o.offerId}>
+            <Text weight="semibold">Offer to {agentName(o.agentId)}</Text>
+            <Text>
+              rang {duration(o.ringMs / 1000)}, {o.result}
+            </Text>
+          </Fragment>
+        ))}
+      </div>
+    </>
+  );
+}
+
 export function CallPage({ api }: { api: Api }) {
   const styles = useStyles();
   const callId = decodeURIComponent(useParams().callId ?? '');
   const agentName = useAgentNames(api);
-  const story = useLoad(() => api.json<CallStory>('GET', api.tenantPath(`/calls/${enc(callId)}`)), [callId], {
-    everyMs: 2000,
-    until: (s) => s.phase === 'ended' || !!s.endedAt,
-  });
+  const story = useLoad(
+    () => api.json<CallStory & { story?: ContactStory | null }>('GET', api.tenantPath(`/calls/${enc(callId)}`)),
+    [callId],
+    {
+      everyMs: 2000,
+      until: (s) => s.phase === 'ended' || !!s.endedAt,
+    },
+  );
   const s = story.data;
   const start = epochMs(s?.arrivedAt) ?? epochMs(s?.events?.[0]?.at);
   return (
@@ -82,6 +154,7 @@ export function CallPage({ api }: { api: Api }) {
             <Text weight="semibold">Agent</Text>
             <Text>{agentName(s.agentId)}</Text>
           </div>
+          {s.story && <Summary story={s.story} agentName={agentName} />}
           <Title3 block as="h2">
             Story
           </Title3>

@@ -18,7 +18,7 @@ import {
 import { useState } from 'react';
 import type { Api } from '../api';
 import { PageLink, ProblemBar, StatusBadge, useLoad, when } from '../components';
-import { duration, enc, epochMs, itemsOf, type AgentView, type LiveCall } from '../contact-center';
+import { duration, enc, epochMs, itemsOf, localInput, type AgentView, type LiveCall } from '../contact-center';
 import { allShown, fieldMessage, TextField } from '../form';
 
 const useStyles = makeStyles({
@@ -109,7 +109,7 @@ export function CallsPage({ api }: { api: Api }) {
     { everyMs: 2000 },
   );
   const [query, setQuery] = useState<Record<(typeof SEARCH_FIELDS)[number], string>>({
-    from: new Date(Date.now() - 86_400_000).toISOString().slice(0, 16),
+    from: localInput(Date.now() - 86_400_000),
     to: '',
     callQueueId: '',
     agent: '',

@@ -13,13 +13,12 @@ import {
   TableHeaderCell,
   TableRow,
   Title2,
-  Tooltip,
   makeStyles,
 } from '@fluentui/react-components';
-import { lazy, Suspense, useState } from 'react';
+import { Fragment, lazy, Suspense, useState } from 'react';
 import type { Api } from '../api';
 import { ProblemBar } from '../components';
-import { itemsOf } from '../contact-center';
+import { itemsOf, localInput } from '../contact-center';
 import { allShown, fieldMessage, TextField } from '../form';
 import type { ChartPoint } from './report-chart';
 
@@ -84,6 +83,10 @@ const useStyles = makeStyles({
   },
   actions: { display: 'flex', gap: '8px', margin: '8px 0 16px' },
   scroll: { overflowX: 'auto' },
+  abbr: { textDecorationLine: 'underline', textDecorationStyle: 'dotted', cursor: 'help' },
+  legend: { display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: '2px 16px', margin: '16px 0' },
+  term: { fontWeight: 600 },
+  def: { margin: 0 },
 });
 
 const cell = (v: unknown): string =>
@@ -116,14 +119,12 @@ function chartPoints(rows: Row[], interval: string): ChartPoint[] {
     });
 }
 
-const local = (ms: number) => new Date(ms - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-
 export function ReportsPage({ api, scope }: { api: Api; scope?: string[] }) {
   const styles = useStyles();
   const [kind, setKind] = useState<Kind>('callQueues');
   const [q, setQ] = useState({
-    from: local(Date.now() - 86_400_000),
-    to: local(Date.now()),
+    from: localInput(Date.now() - 86_400_000),
+    to: localInput(Date.now()),
     interval: '1h',
     callQueueId: scope?.[0] ?? '',
   });
@@ -242,9 +243,9 @@ export function ReportsPage({ api, scope }: { api: Api; scope?: string[] }) {
                   {shown.kind === 'callQueues' &&
                     SERVICE_LEVELS.map(([k, label, help]) => (
                       <TableHeaderCell key={k}>
-                        <Tooltip content={help} relationship="description">
-                          <span tabIndex={0}>{label}</span>
-                        </Tooltip>
+                        <abbr title={help} className={styles.abbr}>
+                          {label}
+                        </abbr>
                       </TableHeaderCell>
                     ))}
                 </TableRow>
@@ -273,6 +274,16 @@ export function ReportsPage({ api, scope }: { api: Api; scope?: string[] }) {
               </TableBody>
             </Table>
           </div>
+          {shown.kind === 'callQueues' && (
+            <dl className={styles.legend} aria-label="Service level definitions">
+              {SERVICE_LEVELS.map(([k, label, help]) => (
+                <Fragment key={k}>
+                  <dt className={styles.term}>{label}</dt>
+                  <dd className={styles.def}>{help} T is the call queue&apos;s service-level threshold.</dd>
+                </Fragment>
+              ))}
+            </dl>
+          )}
         </>
       )}
     </section>

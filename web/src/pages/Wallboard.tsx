@@ -30,16 +30,17 @@ import { useLiveBoard, type QueueTile } from './wallboard-data';
 export type Level = 'ok' | 'amber' | 'red';
 
 /**
- * A tile's level: red when the longest wait reaches twice the call queue's service-level threshold, or calls wait
- * with no agent available or in wrap-up to take them; amber when the longest wait reaches the threshold, or more calls
- * wait than agents are available; otherwise ok.
+ * A tile's level. Calls waiting that no agent is being offered are "unserved". Red when the longest wait reaches
+ * twice the call queue's service-level threshold, or unserved calls wait with no agent available or in wrap-up;
+ * amber when the longest wait reaches the threshold, or unserved calls outnumber available agents; else on target.
  */
 export function tileLevel(t: QueueTile, now: number): Level {
+  if (t.waiting === 0) return 'ok';
   const threshold = t.serviceLevelThresholdS ?? 20;
   const wait = longestWait(t, now);
-  const free = t.agents.available + t.agents.wrapUp;
-  if (t.waiting > 0 && (wait >= 2 * threshold || free === 0)) return 'red';
-  if (t.waiting > 0 && (wait >= threshold || t.waiting > t.agents.available)) return 'amber';
+  const unserved = Math.max(0, t.waiting - t.agents.offered);
+  if (wait >= 2 * threshold || (unserved > 0 && t.agents.available + t.agents.wrapUp === 0)) return 'red';
+  if (wait >= threshold || unserved > t.agents.available) return 'amber';
   return 'ok';
 }
 
