@@ -69,29 +69,3 @@ export function TextField({
     </Field>
   );
 }
-
-/** "french=3, sales=2" → {french: 3, sales: 2}; a part that is not name=level is an error naming it. */
-export function parseSkills(text: string): { ok: true; value: Record<string, number> } | { ok: false; error: string } {
-  const value: Record<string, number> = {};
-  for (const part of text.split(/[,;\n]/).map((p) => p.trim())) {
-    if (!part) continue;
-    const m = /^([^=\s]+)\s*=\s*(-?\d+)$/.exec(part);
-    if (!m) return { ok: false, error: `"${part}" is not name=level (like french=3).` };
-    value[m[1]] = Number(m[2]);
-  }
-  return { ok: true, value };
-}
-
-export function skillsText(skills: Record<string, number> | undefined): string {
-  return Object.entries(skills ?? {})
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
-}
-
-/** A number field's text as the API should get it: a number when it is one, else the text (the API names it). */
-export function numberOrText(text: string): number | string | undefined {
-  const t = text.trim();
-  if (!t) return undefined;
-  const n = Number(t);
-  return Number.isFinite(n) ? n : t;
-}

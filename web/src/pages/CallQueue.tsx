@@ -30,8 +30,9 @@ import {
   type CallQueue,
   type RoutingMethod,
 } from '../contact-center';
-import { allShown, fieldMessage, skillsText, TextField } from '../form';
-import { ActionInput, AgentsEditor, bodyOf, formOf, NUMBER_FIELDS, type CallQueueForm } from './callqueue-form';
+import { allShown, fieldMessage, TextField } from '../form';
+import { bodyOf, formOf, NUMBER_FIELDS, skillsText, type CallQueueForm } from '../callqueue-body';
+import { ActionInput, AgentsEditor } from './callqueue-form';
 import { CallQueueAgents } from './callqueue-agents';
 
 const useStyles = makeStyles({

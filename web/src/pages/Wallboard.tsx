@@ -25,29 +25,8 @@ import { useSearchParams } from 'react-router';
 import { ApiProblem, type Api } from '../api';
 import { ProblemBar } from '../components';
 import { AGENT_STATES, STATE_LABELS, duration } from '../contact-center';
-import { useLiveBoard, type QueueTile } from './wallboard-data';
-
-export type Level = 'ok' | 'amber' | 'red';
-
-/**
- * A tile's level. Calls waiting that no agent is being offered are "unserved". Red when the longest wait reaches
- * twice the call queue's service-level threshold, or unserved calls wait with no agent available or in wrap-up;
- * amber when the longest wait reaches the threshold, or unserved calls outnumber available agents; else on target.
- */
-export function tileLevel(t: QueueTile, now: number): Level {
-  if (t.waiting === 0) return 'ok';
-  const threshold = t.serviceLevelThresholdS ?? 20;
-  const wait = longestWait(t, now);
-  const unserved = Math.max(0, t.waiting - t.agents.offered);
-  if (wait >= 2 * threshold || (unserved > 0 && t.agents.available + t.agents.wrapUp === 0)) return 'red';
-  if (wait >= threshold || unserved > t.agents.available) return 'amber';
-  return 'ok';
-}
-
-/** The longest wait now, in seconds: counted up from the oldest waiting call's arrival when the data says it. */
-export function longestWait(t: QueueTile, now: number): number {
-  return t.oldestArrivedAt !== undefined ? Math.max(0, (now - t.oldestArrivedAt) / 1000) : t.longestWaitS;
-}
+import { useLiveBoard } from './wallboard-data';
+import { longestWait, tileLevel, type Level, type QueueTile } from './wallboard-rules';
 
 const LEVEL_TEXT: Record<Level, string> = { ok: 'On target', amber: 'Attention', red: 'Alert' };
 

@@ -4,7 +4,8 @@ import { useState } from 'react';
 import type { Api } from '../api';
 import { ProblemBar } from '../components';
 import { enc, type AgentView } from '../contact-center';
-import { allShown, fieldMessage, parseSkills, skillsText } from '../form';
+import { parseSkills, skillsText } from '../callqueue-body';
+import { allShown, fieldMessage } from '../form';
 
 const useStyles = makeStyles({
   row: { display: 'flex', gap: '4px', alignItems: 'start', flexWrap: 'wrap' },

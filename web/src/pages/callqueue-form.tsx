@@ -1,4 +1,4 @@
-// The call queue form's state (text as typed), its body for the API, and its parts: an action, the agents with order.
+// The call queue form's parts: an overflow / timeout / no-agent action, the agents in routing order.
 import {
   Button,
   Field,
@@ -12,104 +12,11 @@ import {
   TableRow,
   makeStyles,
 } from '@fluentui/react-components';
-import {
-  ACTION_KINDS,
-  ACTION_LABELS,
-  type ActionKind,
-  type CallQueue,
-  type CallQueueAction,
-  type RoutingMethod,
-} from '../contact-center';
-import { fieldMessage, numberOrText, parseSkills, skillsText } from '../form';
+import { ACTION_KINDS, ACTION_LABELS, type ActionKind } from '../contact-center';
+import { fieldMessage } from '../form';
+import type { ACTION_FIELDS, CallQueueForm } from '../callqueue-body';
 
-export const NUMBER_FIELDS = [
-  'agentAlertTimeS',
-  'wrapUpS',
-  'maxCalls',
-  'maxWaitS',
-  'serviceLevelThresholdS',
-  'missedOffersBeforeOptOut',
-] as const;
-type NumberField = (typeof NUMBER_FIELDS)[number];
-export const ACTION_FIELDS = ['overflowAction', 'timeoutAction', 'noAgentAction'] as const;
 type ActionField = (typeof ACTION_FIELDS)[number];
-
-export interface CallQueueForm {
-  name: string;
-  routingMethod: RoutingMethod;
-  presenceBasedRouting: boolean;
-  numbers: Record<NumberField, string>;
-  actions: Record<ActionField, { kind: ActionKind; target: string }>;
-  requiredSkills: string;
-  agents: { userPrincipalName: string; order: string }[];
-  /** Fields the form does not edit (relaxation, later settings): sent back as they were. */
-  rest: Record<string, unknown>;
-}
-
-const EDITED = new Set<string>([
-  'name',
-  'routingMethod',
-  'presenceBasedRouting',
-  ...NUMBER_FIELDS,
-  ...ACTION_FIELDS,
-  'requiredSkills',
-  'agents',
-]);
-/** What GET adds that PUT does not take. */
-const SERVER_ONLY = new Set(['tenantId', 'queueId', 'updatedAt', 'createdAt', 'etag', 'supervisors']);
-
-export function formOf(q: CallQueue): CallQueueForm {
-  const numbers = {} as Record<NumberField, string>;
-  for (const f of NUMBER_FIELDS) numbers[f] = q[f] === undefined ? '' : String(q[f]);
-  const actions = {} as CallQueueForm['actions'];
-  for (const f of ACTION_FIELDS) {
-    const a = (q[f] ?? { kind: 'disconnect' }) as CallQueueAction;
-    actions[f] = { kind: a.kind, target: a.target ?? '' };
-  }
-  const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(q)) if (!EDITED.has(k) && !SERVER_ONLY.has(k)) rest[k] = v;
-  return {
-    name: q.name ?? '',
-    routingMethod: q.routingMethod ?? 'attendant',
-    presenceBasedRouting: q.presenceBasedRouting !== false,
-    numbers,
-    actions,
-    requiredSkills: skillsText(q.requiredSkills),
-    agents: (q.agents ?? []).map((a) => ({
-      userPrincipalName: a.userPrincipalName,
-      order: a.order === undefined ? '' : String(a.order),
-    })),
-    rest,
-  };
-}
-
-/** The PUT body, or the form's own problems by field (only what the API cannot be sent at all). */
-export function bodyOf(f: CallQueueForm): { body: Record<string, unknown> } | { errors: Record<string, string> } {
-  const skills = parseSkills(f.requiredSkills);
-  if (!skills.ok) return { errors: { requiredSkills: skills.error } };
-  const body: Record<string, unknown> = {
-    ...f.rest,
-    name: f.name,
-    routingMethod: f.routingMethod,
-    presenceBasedRouting: f.presenceBasedRouting,
-  };
-  for (const k of NUMBER_FIELDS) {
-    const v = numberOrText(f.numbers[k]);
-    if (v !== undefined) body[k] = v;
-  }
-  for (const k of ACTION_FIELDS) {
-    const a = f.actions[k];
-    body[k] = a.kind === 'disconnect' ? { kind: a.kind } : { kind: a.kind, target: a.target.trim() || undefined };
-  }
-  if (Object.keys(skills.value).length) body.requiredSkills = skills.value;
-  body.agents = f.agents
-    .filter((a) => a.userPrincipalName.trim())
-    .map((a) => {
-      const order = numberOrText(a.order);
-      return { userPrincipalName: a.userPrincipalName.trim(), ...(order === undefined ? {} : { order }) };
-    });
-  return { body };
-}
 
 const useStyles = makeStyles({
   action: { display: 'grid', gridTemplateColumns: 'minmax(160px, 1fr) minmax(160px, 1.4fr)', gap: '8px' },
