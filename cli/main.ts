@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 /**
- * `switchboard` — the command line for Switchboard's HTTP API: endpoints, consent, drift, and a dev login against the
- * local tenant simulator. Output is a readable table, or JSON with `--json`.
+ * `switchboard` — the command line for Switchboard's HTTP API: endpoints, consent, drift, call queues, agents, calls,
+ * and a dev login against the local tenant simulator. Output is a readable table, or JSON with `--json`.
  */
 import { Command } from 'commander';
 import { ApiError } from './api-client';
+import { registerAgentCommands } from './commands/agents.command';
 import { registerBulkCommands } from './commands/bulk.command';
+import { registerCallQueueCommands } from './commands/callqueues.command';
+import { registerCallCommands } from './commands/calls.command';
 import { registerConsentCommand } from './commands/consent.command';
 import { registerDriftCommand } from './commands/drift.command';
 import { registerEndpointCommands } from './commands/endpoints.command';
@@ -23,6 +26,9 @@ program
 // One file per command group under commands/; the order is the order `--help` lists them in.
 registerEndpointCommands(program);
 registerBulkCommands(program);
+registerCallQueueCommands(program);
+registerAgentCommands(program);
+registerCallCommands(program);
 registerConsentCommand(program);
 registerDriftCommand(program);
 registerLoginCommand(program);

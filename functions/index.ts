@@ -25,6 +25,7 @@ import './http/callqueue-supervisor-delete';
 import './http/callqueue-supervisors-list';
 import './http/agents-list';
 import './http/agent-put';
+import './http/agent-get';
 import './http/agent-opt';
 import './http/calls-list';
 import './http/calls-get';

@@ -5,7 +5,7 @@
  */
 import { newAgentRecord, shownAgentState, type AgentRecord, type AgentView } from '../domain';
 import type { TenantUserDirectory } from './callqueue-directory.port';
-import type { AgentPresenceReader, CallQueueRoutingTrigger } from './callqueue.ports';
+import type { AgentPresenceReader, CallQueueRoutingTrigger } from './callqueue-calls.port';
 import type { AgentsRepository, CallQueueRecord, CallQueuesRepository } from './callqueue.repository';
 import { mayOptAgent, maySetSkills, supervises, type CallQueueScope } from './callqueue-scope';
 
@@ -98,6 +98,27 @@ export class AgentService {
       const serves = shown.filter((q) => q.agents.some((x) => x.agentId === a.agentId)).map((q) => q.queueId);
       return agentView(a, presence.get(a.agentId), serves);
     });
+  }
+
+  /**
+   * One agent with live state: an Admin any agent row, a Supervisor an agent of their call queues (else "not found"),
+   * an Agent their own row (else forbidden, whoever it is).
+   */
+  async get(tenantId: string, upn: string, scope: CallQueueScope): Promise<AgentWriteOutcome> {
+    const t = tenantId.toLowerCase();
+    const u = upn.toLowerCase();
+    const row = (await this.deps.agents.list(t)).find((a) => a.userPrincipalName === u);
+    const queues = await this.deps.callQueues.list(t);
+    const serving = queues.filter((q) => q.agents.some((a) => a.userPrincipalName === u)).map((q) => q.queueId);
+    const self = row !== undefined && scope.isAgent && row.agentId === scope.oid;
+    if (!scope.all && !self && !serving.some((q) => scope.queues.has(q))) {
+      if (scope.isAgent && !scope.isSupervisor)
+        return { kind: 'forbidden', detail: 'An agent may only read their own state.' };
+      return { kind: 'notFound', detail: `No agent ${upn} in the call queues you supervise.` };
+    }
+    if (!row) return { kind: 'notFound', detail: `No agent ${upn} in tenant ${tenantId}.` };
+    const shown = scope.all || self ? queues : queues.filter((q) => scope.queues.has(q.queueId));
+    return { kind: 'saved', agent: await this.view(t, row, shown) };
   }
 
   /**

@@ -15,6 +15,27 @@ export interface CallQueueRecord extends CallQueueBody {
   updatedAt: string;
 }
 
+/**
+ * A table string property holds at most 64 KiB (32K UTF-16 characters); a call queue of 2,000 agents is ~200 KB of
+ * JSON. So the JSON is split over `config`, `config1`, `config2`, … (`configParts` of them; an entity holds 1 MiB).
+ */
+const PART_CHARS = 30_000;
+
+function configEntity(record: CallQueueRecord): Record<string, unknown> {
+  const json = JSON.stringify(record);
+  const e: Record<string, unknown> = { configParts: Math.max(1, Math.ceil(json.length / PART_CHARS)) };
+  for (let i = 0, n = 0; n === 0 || i < json.length; i += PART_CHARS, n++)
+    e[n === 0 ? 'config' : `config${n}`] = json.slice(i, i + PART_CHARS);
+  return e;
+}
+
+function recordOf(e: Record<string, unknown>): CallQueueRecord {
+  const parts = Number(e.configParts ?? 1);
+  let json = String(e.config);
+  for (let n = 1; n < parts; n++) json += String(e[`config${n}`]);
+  return JSON.parse(json) as CallQueueRecord;
+}
+
 export class CallQueuesRepository {
   readonly client: TableClient;
   constructor(connectionString: string, tableName = 'callQueues') {
@@ -29,7 +50,7 @@ export class CallQueuesRepository {
   async read(tenantId: string, queueId: string): Promise<{ record: CallQueueRecord; etag: string } | undefined> {
     await ensureTable(this.client);
     const e = await readEntity(this.client, tenantId.toLowerCase(), queueId);
-    return e ? { record: JSON.parse(String(e.config)) as CallQueueRecord, etag: e.etag } : undefined;
+    return e ? { record: recordOf(e), etag: e.etag } : undefined;
   }
 
   /**
@@ -41,7 +62,7 @@ export class CallQueuesRepository {
     const entity = {
       partitionKey: record.tenantId.toLowerCase(),
       rowKey: record.queueId,
-      config: JSON.stringify(record),
+      ...configEntity(record),
     };
     try {
       const r = etag
@@ -81,7 +102,7 @@ export class CallQueuesRepository {
     if (!value) return { items: [] };
     const page = value as Record<string, unknown>[] & { continuationToken?: string };
     return {
-      items: page.map((e) => JSON.parse(String(e.config)) as CallQueueRecord),
+      items: page.map(recordOf),
       continuationToken: page.continuationToken || undefined,
     };
   }
@@ -89,7 +110,7 @@ export class CallQueuesRepository {
   async put(record: CallQueueRecord): Promise<void> {
     await ensureTable(this.client);
     await this.client.upsertEntity(
-      { partitionKey: record.tenantId.toLowerCase(), rowKey: record.queueId, config: JSON.stringify(record) },
+      { partitionKey: record.tenantId.toLowerCase(), rowKey: record.queueId, ...configEntity(record) },
       'Replace',
     );
   }
@@ -99,7 +120,7 @@ export class CallQueuesRepository {
     const out: CallQueueRecord[] = [];
     const filter = odata`PartitionKey eq ${tenantId.toLowerCase()}`;
     for await (const e of this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
-      out.push(JSON.parse(String(e.config)) as CallQueueRecord);
+      out.push(recordOf(e));
     return out;
   }
 

@@ -71,7 +71,13 @@ export const callQueueBodySchema = z
       .array(
         z
           .object({
-            userPrincipalName: z.string().trim().toLowerCase().email({ message: 'must be a user principal name' }),
+            // Entra caps a UPN at 113 characters (which also keeps 2,000 agents inside one table entity).
+            userPrincipalName: z
+              .string()
+              .trim()
+              .toLowerCase()
+              .max(113)
+              .email({ message: 'must be a user principal name' }),
             order: z.number().int().min(0).max(100_000).optional(),
           })
           .strict(),

@@ -43,6 +43,8 @@ export interface TenantGateway {
    * 300 users per HTTP request (drift scans). Ids in neither `users` nor `failed` do not exist.
    */
   findUsersByIds(ids: readonly string[], select?: readonly string[]): Promise<UsersByIds>;
+  /** Users by UPN, the same way (`userPrincipalName in (…)`): UPNs in neither `users` nor `failed` are no users. */
+  findUsersByUpns(upns: readonly string[], select?: readonly string[]): Promise<UsersByIds>;
   updateUsageLocation(userId: string, usageLocation: string): Promise<void>;
   assignLicense(userId: string, skuId: string, disabledPlans?: readonly string[]): Promise<void>;
   removeLicense(userId: string, skuId: string): Promise<void>;
@@ -96,6 +98,7 @@ export class CompositeTenantGateway implements TenantGateway {
   getUser = (idOrUpn: string, select?: readonly string[]) => this.graph.getUser(idOrUpn, select);
   getUsers = (ids: readonly string[], select?: readonly string[]) => this.graph.getUsers(ids, select);
   findUsersByIds = (ids: readonly string[], select?: readonly string[]) => this.graph.findUsersByIds(ids, select);
+  findUsersByUpns = (upns: readonly string[], select?: readonly string[]) => this.graph.findUsersByUpns(upns, select);
   updateUsageLocation = (userId: string, usageLocation: string) =>
     this.graph.updateUsageLocation(userId, usageLocation);
   assignLicense = (userId: string, skuId: string, disabledPlans?: readonly string[]) =>

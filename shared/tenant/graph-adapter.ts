@@ -179,11 +179,28 @@ export class GraphTenantAdapter {
    * request reads up to 300 users. A failed sub-request makes its ids `failed`; ids not returned do not exist.
    */
   async findUsersByIds(ids: readonly string[], select: readonly string[] = DEFAULT_USER_SELECT): Promise<UsersByIds> {
+    return this.findUsersWhereIn('id', ids, select);
+  }
+
+  /**
+   * Users by UPN, as {@link findUsersByIds} (`userPrincipalName in (…)`, which user's `userPrincipalName` supports):
+   * a call queue's 2,000 agents are 134 sub-requests in 7 `$batch` requests. `select` must include
+   * `userPrincipalName` to match the answers to the UPNs asked.
+   */
+  async findUsersByUpns(upns: readonly string[], select: readonly string[] = DEFAULT_USER_SELECT): Promise<UsersByIds> {
+    return this.findUsersWhereIn('userPrincipalName', upns, select);
+  }
+
+  private async findUsersWhereIn(
+    property: 'id' | 'userPrincipalName',
+    ids: readonly string[],
+    select: readonly string[],
+  ): Promise<UsersByIds> {
     const groups: string[][] = [];
     for (let i = 0; i < ids.length; i += FILTER_IN_LIMIT) groups.push(ids.slice(i, i + FILTER_IN_LIMIT));
     const items = groups.map((g, n) => ({
       id: String(n),
-      url: `/users?$filter=${encodeURIComponent(`id in (${g.map(odataString).join(',')})`)}&$select=${select.join(',')}&$top=${FILTER_IN_LIMIT}`,
+      url: `/users?$filter=${encodeURIComponent(`${property} in (${g.map(odataString).join(',')})`)}&$select=${select.join(',')}&$top=${FILTER_IN_LIMIT}`,
     }));
     const results = await this.batchGet<{ value?: DirectoryUser[] }>(items);
     const out: UsersByIds = { users: [], failed: [] };

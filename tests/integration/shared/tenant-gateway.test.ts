@@ -246,6 +246,26 @@ describe('$batch reads', () => {
     expect(results[24]).toMatchObject({ id: unknown, status: 404 });
     expect(results[24].error).toMatchObject({ kind: 'notFound' });
   });
+
+  it('finds 40 users by UPN (any case) with `userPrincipalName in (…)`: 3 sub-requests in one $batch', async () => {
+    const agents = (
+      await simJson<{ tenants: { users: { id: string; userPrincipalName: string }[] }[] }>(
+        sim,
+        'GET',
+        `/_sim/state?tenantId=${sim.tenantId}`,
+      )
+    ).tenants[0].users
+      .filter((u) => u.userPrincipalName.startsWith('agent'))
+      .slice(0, 39);
+    const fresh = factory.forTenant(sim.tenantId);
+    const found = await fresh.findUsersByUpns(
+      [...agents.map((a) => a.userPrincipalName.toUpperCase()), 'nobody@contoso.com'],
+      ['id', 'userPrincipalName'],
+    );
+    expect(fresh.requestCounts().graph).toBe(1);
+    expect(found.failed).toEqual([]);
+    expect(found.users.map((u) => u.id).sort()).toEqual(agents.map((a) => a.id).sort());
+  });
 });
 
 describe('$batch under throttling', () => {

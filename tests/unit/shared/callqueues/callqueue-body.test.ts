@@ -4,6 +4,7 @@ import {
   callQueueBodyOf,
   parseAgentSkillsBody,
   parseCallQueueBody,
+  type CallQueueBody,
   type CallQueueRecord,
 } from '../../../../shared/callqueues';
 import { applyMergePatch } from '../../../../shared/http/merge-patch';
@@ -131,7 +132,7 @@ describe('merge patch (RFC 7396)', () => {
       ...(
         parseCallQueueBody({ name: 'Sales', agents: [{ userPrincipalName: 'a@contoso.com', order: 1 }] }) as {
           ok: true;
-          value: never;
+          value: CallQueueBody;
         }
       ).value,
       tenantId: 't',
