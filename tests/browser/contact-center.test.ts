@@ -1,10 +1,11 @@
 /**
  * The portal's contact-center pages in a real browser against the whole system (simulator + devhost), signed in
  * through the simulator's Entra page: a supervisor edits their call queue (an agent's skills, a bad level refused
- * field by field) and is refused another; an admin creates a call queue (field errors inline), watches calls placed
- * through the simulator change the wallboard's tiles in wall mode, follows a live call to its story, and opens the
- * reports; an agent opts out of a call queue. Every page passes axe-core (no serious or critical violation) without
- * Content-Security-Policy violations; screenshots land in test-results/.
+ * field by field) and is refused another; an admin creates a call queue and assigns it a supervisor (field errors
+ * inline), watches calls placed through the simulator change the wallboard's tiles in wall mode, follows a live call
+ * to its story, and opens the reports; an agent opts out of a call queue. Every page passes axe-core (no serious or
+ * critical violation) without Content-Security-Policy violations or uncaught page errors; screenshots land in
+ * test-results/.
  */
 import type { Page } from 'playwright-core';
 import { startSystem, type System } from '../../scripts/lib/system';
@@ -151,6 +152,13 @@ test('an admin creates a call queue, and calls placed through the simulator chan
         overflowAction: { kind: 'callQueue', target: 'sales' },
         agents: [{ userPrincipalName: 'agent05@contoso.com' }],
       });
+      const supervisor = page.getByLabel('Supervisor (user principal name)');
+      await supervisor.fill('nobody@contoso.com');
+      await page.getByRole('button', { name: 'Assign supervisor' }).click();
+      await page.locator('input[name="supervisor"][aria-invalid="true"]').waitFor();
+      await supervisor.fill('supervisor@contoso.com');
+      await page.getByRole('button', { name: 'Assign supervisor' }).click();
+      await page.getByRole('table', { name: 'Supervisors' }).getByText('supervisor@contoso.com').waitFor();
       await checked(page, 'admin-callqueue-created');
 
       await page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Wallboard' }).click();

@@ -34,6 +34,7 @@ import { allShown, fieldMessage, TextField } from '../form';
 import { bodyOf, formOf, NUMBER_FIELDS, skillsText, type CallQueueForm } from '../callqueue-body';
 import { ActionInput, AgentsEditor } from './callqueue-form';
 import { CallQueueAgents } from './callqueue-agents';
+import { CallQueueSupervisors } from './callqueue-supervisors';
 
 const useStyles = makeStyles({
   grid: {
@@ -165,7 +166,9 @@ export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean;
       const stored = (await res.json()) as CallQueue;
       setForm(formOf(stored));
       setSaved(res.status === 201 ? 'Call queue created.' : 'Saved.');
-      agents.reload();
+      // A created call queue now has agents and supervisors to show.
+      if (res.status === 201) loaded.reload();
+      else agents.reload();
     } catch (err) {
       setError(err);
     } finally {
@@ -315,6 +318,7 @@ export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean;
       {loaded.data && (
         <CallQueueAgents api={api} queueId={queueId} agents={agents.data} error={agents.error} reload={agents.reload} />
       )}
+      {loaded.data && <CallQueueSupervisors api={api} queueId={queueId} admin={admin} />}
     </section>
   );
 }
