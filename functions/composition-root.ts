@@ -204,23 +204,25 @@ export function createAppRoot(config: AppConfig): AppRoot {
   };
 
   const supervisors = new CallQueueSupervisorsRepository(connection);
+  // A routing pass is a timer message with no deadline: CallRoutingService.handleTimer routes the call queue.
+  const routingPasses = {
+    routingPass: (tenantId: string, queueId: string, reason: string) =>
+      callEventsQueue.send([{ kind: 'timer', tenantId, callQueueId: queueId, purpose: reason, dueAt: Date.now() }]),
+  };
   const callQueueService = new CallQueueService({
     callQueues: callQueueRecords,
     agents,
     users,
     supervisors,
     calls: { activeCalls: (tenantId, queueId) => calls.listActive(tenantId, queueId) },
+    routing: routingPasses,
   });
   const agentService = new AgentService({
     callQueues: callQueueRecords,
     agents,
     users,
     presence,
-    // A routing pass is a timer message with no deadline: CallRoutingService.handleTimer routes the call queue.
-    routing: {
-      routingPass: (tenantId, queueId, reason) =>
-        callEventsQueue.send([{ kind: 'timer', tenantId, callQueueId: queueId, purpose: reason, dueAt: Date.now() }]),
-    },
+    routing: routingPasses,
   });
 
   const consentLinks = { authorityHost: config.authorityHost, redirectUri: config.adminConsentRedirectUri };

@@ -123,3 +123,10 @@ export function zodProblems(error: z.ZodError): FieldProblem[] {
     message: i.message,
   }));
 }
+
+/** Rules that need the call queue's own id: an action may not send a call back into the call queue it leaves. */
+export function ownIdProblems(queueId: string, body: CallQueueBody): FieldProblem[] {
+  return (['overflowAction', 'timeoutAction', 'noAgentAction'] as const)
+    .filter((f) => body[f].kind === 'callQueue' && body[f].target === queueId)
+    .map((f) => ({ field: `${f}.target`, message: `must be another call queue than ${queueId} itself` }));
+}

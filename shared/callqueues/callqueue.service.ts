@@ -8,9 +8,9 @@ import { newAgentRecord } from '../domain';
 import { applyMergePatch } from '../http/merge-patch';
 import { forEachLimited } from '../storage';
 import type { TenantUserDirectory } from './callqueue-directory.port';
-import type { CallQueueCalls } from './callqueue-calls.port';
+import type { CallQueueCalls, CallQueueRoutingTrigger } from './callqueue-calls.port';
 import { AgentsRepository, CallQueuesRepository, type CallQueueRecord } from './callqueue.repository';
-import { parseCallQueueBody, type CallQueueBody, type FieldProblem } from './callqueue.schema';
+import { ownIdProblems, parseCallQueueBody, type CallQueueBody, type FieldProblem } from './callqueue.schema';
 import type { CallQueueSupervisorsRepository, SupervisorAssignment } from './supervisors.repository';
 
 export type PutOutcome =
@@ -70,6 +70,8 @@ export class CallQueueService {
       agents: AgentsRepository;
       users: TenantUserDirectory;
       calls?: CallQueueCalls;
+      /** Asked for a routing pass after a change (new agents, another method): calls waiting may be offered now. */
+      routing?: CallQueueRoutingTrigger;
       supervisors?: CallQueueSupervisorsRepository;
       now?: () => number;
     },
@@ -100,19 +102,26 @@ export class CallQueueService {
     return { ok: true, agents: body.agents.map((a) => ({ ...a, agentId: ids.get(a.userPrincipalName)! })) };
   }
 
-  /** Writes the record if the row is still `etag`; makes the agents' rows first (never touching existing ones). */
+  /**
+   * Writes the record if the row is still `etag`; makes the agents' rows first (never touching existing ones); then
+   * asks for a routing pass, so calls already waiting meet the new configuration.
+   */
   private async write(record: CallQueueRecord, etag: string | undefined): Promise<string | undefined> {
     await forEachLimited(record.agents, AGENT_ROW_WRITES, async (a) => {
       await this.deps.agents.update(record.tenantId, a.agentId, (cur) =>
         cur ? undefined : newAgentRecord(record.tenantId, a.agentId, a.userPrincipalName),
       );
     });
-    return this.deps.callQueues.putIfMatch(record, etag);
+    const written = await this.deps.callQueues.putIfMatch(record, etag);
+    if (written !== undefined) await this.deps.routing?.routingPass(record.tenantId, record.queueId, 'configChanged');
+    return written;
   }
 
   /** Creates or replaces a call queue (`ifMatch`: only if the row is still that one). */
   async put(tenantId: string, queueId: string, body: CallQueueBody, o: { ifMatch?: string } = {}): Promise<PutOutcome> {
     const t = tenantId.toLowerCase();
+    const own = ownIdProblems(queueId, body);
+    if (own.length) return { kind: 'invalid', errors: own };
     const resolved = await this.resolveAgents(t, body);
     if (!resolved.ok) return { kind: 'invalid', errors: resolved.errors };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -146,6 +155,8 @@ export class CallQueueService {
       if (!matches(o.ifMatch, existing.etag)) return { kind: 'preconditionFailed' };
       const parsed = parseCallQueueBody(applyMergePatch(callQueueBodyOf(existing.record), patch));
       if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
+      const own = ownIdProblems(queueId, parsed.value);
+      if (own.length) return { kind: 'invalid', errors: own };
       const known = new Map(existing.record.agents.map((a) => [a.userPrincipalName, a.agentId]));
       const resolved = await this.resolveAgents(t, parsed.value, known);
       if (!resolved.ok) return { kind: 'invalid', errors: resolved.errors };

@@ -10,7 +10,8 @@ import { defaultSeedTenant } from '../../../simulator/seed';
 import { callsTenant, eventually, placeCall, provisionedEndpoint, simCall } from '../../support/calls-system';
 
 const NUMBER = '+14255550110';
-const tenant = callsTenant([NUMBER]);
+const LATE = '+14255550111';
+const tenant = callsTenant([NUMBER, LATE]);
 // 2,000 agents, the most a call queue takes.
 tenant.seed.tenants[0].generateAgents = { count: 2000, domain: 'contoso.com', usageLocation: 'US' };
 const otherTenantId = randomUUID();
@@ -327,6 +328,39 @@ test('a waiting call blocks deletion; an auto-opted-out agent opts in, missed of
   expect((await call('DELETE', `${T}/callQueues/line`, admin)).status).toBe(204);
   await system.sim('POST', `/_sim/calls/${callId}/hangup`);
 }, 120_000);
+
+test('a call waiting with nobody to take it reaches an agent the moment an admin adds one', async () => {
+  await system.sim('POST', '/_sim/agents/agent23@contoso.com/presence', { availability: 'Away', activity: 'Away' });
+  expect(
+    (
+      await call('PUT', `${T}/callQueues/late`, admin, {
+        name: 'Late',
+        agents: [{ userPrincipalName: 'agent23@contoso.com' }],
+      })
+    ).status,
+  ).toBe(201);
+  await provisionedEndpoint(tenant, LATE, { callQueueId: 'late' });
+  const { callId } = await placeCall(system, tenant.tenantId, LATE, { handleTimeS: 3, patienceS: 600 });
+  await eventually(async () => {
+    const r = await call<{ items: { callId: string; phase: string }[] }>('GET', `${T}/calls?callQueueId=late`, admin);
+    return r.body.items.some((c) => c.callId === callId && c.phase === 'queued') ? true : undefined;
+  });
+  const patched = await call<{ agents: { userPrincipalName: string; agentId: string }[] }>(
+    'PATCH',
+    `${T}/callQueues/late`,
+    admin,
+    { agents: [{ userPrincipalName: 'agent23@contoso.com' }, { userPrincipalName: 'agent24@contoso.com' }] },
+  );
+  expect(patched.status).toBe(200);
+  const agent24 = patched.body.agents.find((a) => a.userPrincipalName === 'agent24@contoso.com')!.agentId;
+  // The change asks for a routing pass. (Not proof of it alone: a late notification of the call routes it too; the
+  // opt-in test above is the one where nothing else would.)
+  const view = await eventually(async () => {
+    const v = await simCall(system, callId);
+    return v.participants.some((p) => p.kind === 'agent') ? v : undefined;
+  }, 30_000);
+  expect(view.participants.find((p) => p.kind === 'agent')?.userId?.toLowerCase()).toBe(agent24);
+}, 60_000);
 
 test('a call queue takes 2,000 agents (and no more), stored and read back whole', async () => {
   const upns = Array.from({ length: 2000 }, (_, i) => `agent${String(i + 1).padStart(2, '0')}@contoso.com`);

@@ -2,6 +2,7 @@
 import {
   MAX_CALL_QUEUE_AGENTS,
   callQueueBodyOf,
+  ownIdProblems,
   parseAgentSkillsBody,
   parseCallQueueBody,
   type CallQueueBody,
@@ -99,6 +100,21 @@ describe('call queue body', () => {
     expect(
       fields({ name: 'q', agents: [{ userPrincipalName: 'A@contoso.com' }, { userPrincipalName: 'a@contoso.com' }] }),
     ).toEqual(['agents[1].userPrincipalName']);
+  });
+
+  it('an action may not send a call back into its own call queue', () => {
+    const r = parseCallQueueBody({
+      name: 'q',
+      overflowAction: { kind: 'callQueue', target: 'sales' },
+      timeoutAction: { kind: 'callQueue', target: 'support' },
+      noAgentAction: { kind: 'callQueue', target: 'sales' },
+    });
+    if (!r.ok) throw new Error('valid body expected');
+    expect(ownIdProblems('sales', r.value).map((e) => e.field)).toEqual([
+      'overflowAction.target',
+      'noAgentAction.target',
+    ]);
+    expect(ownIdProblems('billing', r.value)).toEqual([]);
   });
 
   it('a body that is not an object is named as the body', () => {
