@@ -1,19 +1,22 @@
 /**
  * A real Chromium for the portal's tests: Debian's `chromium` found on PATH (CHROMIUM_PATH overrides), driven by
- * playwright-core, headless with a fresh profile. Helpers sign in through the simulator's Entra sign-in page, check a
- * page with axe-core and save screenshots under test-results/.
+ * playwright-core, headless with a fresh profile. Chromium trusts the simulator's CA the way a person's browser would
+ * trust a company CA: it is added to the NSS certificate database Chromium reads on Linux ($HOME/.pki/nssdb, with a
+ * HOME of the profile's own), with `certutil` from Debian's `libnss3-tools` — no certificate errors are ignored.
+ * Helpers sign in through the simulator's Entra sign-in page, check a page with axe-core and save screenshots under
+ * test-results/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const RESULTS_DIR = path.resolve(__dirname, '..', '..', 'test-results');
 
-export function findChromium(): string {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+function onPath(names: string[]): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    for (const name of ['chromium', 'chromium-browser']) {
+    for (const name of names) {
       const file = path.join(dir, name);
       try {
         if (statSync(file).isFile()) return file;
@@ -22,25 +25,52 @@ export function findChromium(): string {
       }
     }
   }
+  return undefined;
+}
+
+export function findChromium(): string {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  const found = onPath(['chromium', 'chromium-browser']);
+  if (found) return found;
   throw new Error('chromium is not on PATH: apt-get install -y chromium (or set CHROMIUM_PATH)');
+}
+
+/** A HOME whose NSS database trusts `caPem` as a root for TLS servers (what Chromium on Linux reads). */
+export function homeTrusting(dir: string, caPem: string): string {
+  const certutil = onPath(['certutil']);
+  if (!certutil) throw new Error('certutil is not on PATH: apt-get install -y libnss3-tools');
+  const home = path.join(dir, 'home');
+  const db = path.join(home, '.pki', 'nssdb');
+  mkdirSync(db, { recursive: true });
+  const caFile = path.join(dir, 'simulator-ca.pem');
+  writeFileSync(caFile, caPem);
+  execFileSync(certutil, ['-N', '-d', `sql:${db}`, '--empty-password'], { stdio: 'pipe' });
+  execFileSync(certutil, ['-A', '-d', `sql:${db}`, '-n', 'Switchboard simulator CA', '-t', 'C,,', '-i', caFile], {
+    stdio: 'pipe',
+  });
+  return home;
 }
 
 export interface TestBrowser {
   context: BrowserContext;
   /** Content-Security-Policy violations Chromium reported on any page. */
   cspViolations: string[];
+  /** Uncaught errors thrown in any page (a crashed render leaves a blank page that axe would pass). */
+  pageErrors: string[];
   close(): Promise<void>;
 }
 
-/** A fresh browser profile (own user-data-dir) at the given window size. */
-export async function launch(viewport = { width: 1280, height: 800 }): Promise<TestBrowser> {
-  const userDataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-chromium-'));
+/** A fresh browser profile (own user-data-dir and HOME) trusting `caPem` (the simulator's CA), at the given size. */
+export async function launch(caPem: string, viewport = { width: 1280, height: 800 }): Promise<TestBrowser> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'switchboard-chromium-'));
+  const userDataDir = path.join(dir, 'profile');
+  // The simulator's Entra speaks HTTPS with its own local CA: trusted, not ignored.
+  const home = homeTrusting(dir, caPem);
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: findChromium(),
     headless: true,
     viewport,
-    // The simulator's Entra speaks HTTPS with its own local CA.
-    ignoreHTTPSErrors: true,
+    env: { ...process.env, HOME: home } as Record<string, string>,
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -52,15 +82,18 @@ export async function launch(viewport = { width: 1280, height: 800 }): Promise<T
     ],
   });
   const cspViolations: string[] = [];
+  const pageErrors: string[] = [];
+  context.on('weberror', (e) => pageErrors.push(e.error().stack ?? e.error().message));
   context.on('console', (msg) => {
     if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
   });
   return {
     context,
     cspViolations,
+    pageErrors,
     close: async () => {
       await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -5,6 +5,7 @@ import {
   makeStyles,
   MessageBar,
   MessageBarBody,
+  Spinner,
   Switch,
   Text,
   Title2,
@@ -12,16 +13,27 @@ import {
   webDarkTheme,
   webLightTheme,
 } from '@fluentui/react-components';
-import { useMemo, useState } from 'react';
-import { BrowserRouter, Navigate, NavLink, Route, Routes } from 'react-router';
+import { lazy, Suspense, useMemo, useState } from 'react';
+import { BrowserRouter, Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { Api } from './api';
 import type { Auth, Role } from './auth';
-import { AgentPage } from './pages/Agent';
-import { BulkPage } from './pages/Bulk';
-import { DriftPage } from './pages/Drift';
-import { EndpointPage } from './pages/Endpoint';
-import { EndpointsPage } from './pages/Endpoints';
-import { OverviewPage } from './pages/Overview';
+
+// Each page is its own chunk, loaded when first visited (the shell, React and Fluent's core load up front).
+function page<P extends object>(load: () => Promise<React.ComponentType<P>>) {
+  return lazy(async () => ({ default: await load() }));
+}
+const OverviewPage = page(() => import('./pages/Overview').then((m) => m.OverviewPage));
+const EndpointsPage = page(() => import('./pages/Endpoints').then((m) => m.EndpointsPage));
+const EndpointPage = page(() => import('./pages/Endpoint').then((m) => m.EndpointPage));
+const BulkPage = page(() => import('./pages/Bulk').then((m) => m.BulkPage));
+const DriftPage = page(() => import('./pages/Drift').then((m) => m.DriftPage));
+const AgentPage = page(() => import('./pages/Agent').then((m) => m.AgentPage));
+const CallQueuesPage = page(() => import('./pages/CallQueues').then((m) => m.CallQueuesPage));
+const CallQueuePage = page(() => import('./pages/CallQueue').then((m) => m.CallQueuePage));
+const WallboardPage = page(() => import('./pages/Wallboard').then((m) => m.WallboardPage));
+const CallsPage = page(() => import('./pages/Calls').then((m) => m.CallsPage));
+const CallPage = page(() => import('./pages/Call').then((m) => m.CallPage));
+const ReportsPage = page(() => import('./pages/Reports').then((m) => m.ReportsPage));
 
 const useStyles = makeStyles({
   app: { minHeight: '100vh', display: 'flex', flexDirection: 'column' },
@@ -62,8 +74,8 @@ const useStyles = makeStyles({
     ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}` },
   },
   navActive: { backgroundColor: tokens.colorNeutralBackground1Selected, fontWeight: tokens.fontWeightSemibold },
-  navLater: { padding: '16px 12px 0', color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200 },
   main: { flex: 1, padding: '24px 32px', overflow: 'auto', backgroundColor: tokens.colorNeutralBackground1 },
+  wall: { flex: 1, padding: '16px 24px', overflow: 'auto', backgroundColor: tokens.colorNeutralBackground1 },
   center: { maxWidth: '480px', margin: '96px auto', display: 'flex', flexDirection: 'column', gap: '16px' },
 });
 
@@ -82,6 +94,10 @@ export const PAGES: Page[] = [
   { path: 'endpoints', label: 'Endpoints', roles: [ADMIN, SUPERVISOR] },
   { path: 'bulk', label: 'Bulk import', roles: [ADMIN] },
   { path: 'drift', label: 'Drift', roles: [ADMIN, SUPERVISOR] },
+  { path: 'callqueues', label: 'Call queues', roles: [ADMIN, SUPERVISOR] },
+  { path: 'wallboard', label: 'Wallboard', roles: [ADMIN, SUPERVISOR] },
+  { path: 'calls', label: 'Calls', roles: [ADMIN, SUPERVISOR] },
+  { path: 'reports', label: 'Reports', roles: [ADMIN, SUPERVISOR] },
   { path: 'agent', label: 'Agent view', roles: [AGENT] },
 ];
 
@@ -161,53 +177,74 @@ export function App({ auth }: { auth: Auth }) {
       </Shell>
     );
   }
-  const pages = PAGES.filter((p) => auth.has(...p.roles));
-  const home = pages[0]?.path;
-  const canEdit = auth.has(ADMIN);
   return (
     <BrowserRouter basename="/api/portal">
       <Shell auth={auth}>
-        <div className={styles.body}>
-          <nav className={styles.nav} aria-label="Portal">
-            {pages.map((p) => (
-              <NavLink
-                key={p.path}
-                to={`/${p.path}`}
-                className={({ isActive }) => `${styles.navLink} ${isActive ? styles.navActive : ''}`}
-              >
-                {p.label}
-              </NavLink>
-            ))}
-            {!auth.has(AGENT) || auth.has(ADMIN, SUPERVISOR) ? (
-              <Text className={styles.navLater}>
-                Call queues, wallboard, calls and reports arrive with call routing.
-              </Text>
-            ) : null}
-          </nav>
-          <main className={styles.main}>
-            {pages.length === 0 ? (
-              <MessageBar intent="warning">
-                <MessageBarBody>Your account holds no Switchboard role. Ask an administrator for one.</MessageBarBody>
-              </MessageBar>
-            ) : (
-              <Routes>
-                <Route path="/" element={<Navigate to={`/${home}`} replace />} />
-                {auth.has(ADMIN, SUPERVISOR) && (
-                  <>
-                    <Route path="/overview" element={<OverviewPage api={api} admin={canEdit} />} />
-                    <Route path="/endpoints" element={<EndpointsPage api={api} canEdit={canEdit} />} />
-                    <Route path="/endpoints/:upn" element={<EndpointPage api={api} canEdit={canEdit} />} />
-                    <Route path="/drift" element={<DriftPage api={api} canEdit={canEdit} />} />
-                  </>
-                )}
-                {canEdit && <Route path="/bulk" element={<BulkPage api={api} />} />}
-                {auth.has(AGENT) && <Route path="/agent" element={<AgentPage />} />}
-                <Route path="*" element={<Navigate to={`/${home}`} replace />} />
-              </Routes>
-            )}
-          </main>
-        </div>
+        <Signed auth={auth} api={api} />
       </Shell>
     </BrowserRouter>
+  );
+}
+
+/** The signed-in layout: navigation by role and the pages; the wallboard's wall mode shows the page alone. */
+function Signed({ auth, api }: { auth: Auth; api: Api }) {
+  const styles = useStyles();
+  const wall = new URLSearchParams(useLocation().search).get('wall') === '1';
+  const pages = PAGES.filter((p) => auth.has(...p.roles));
+  const home = pages[0]?.path;
+  const canEdit = auth.has(ADMIN);
+  // A supervisor's call queues as the token's `queues` claim names them (for hints: the API decides what each sees,
+  // assignments included); an admin's are the whole tenant (undefined).
+  const scope = canEdit ? undefined : auth.person?.queues;
+  const staff = auth.has(ADMIN, SUPERVISOR);
+  return (
+    <div className={styles.body}>
+      {!wall && (
+        <nav className={styles.nav} aria-label="Portal">
+          {pages.map((p) => (
+            <NavLink
+              key={p.path}
+              to={`/${p.path}`}
+              className={({ isActive }) => `${styles.navLink} ${isActive ? styles.navActive : ''}`}
+            >
+              {p.label}
+            </NavLink>
+          ))}
+        </nav>
+      )}
+      <main className={wall ? styles.wall : styles.main}>
+        {pages.length === 0 ? (
+          <MessageBar intent="warning">
+            <MessageBarBody>Your account holds no Switchboard role. Ask an administrator for one.</MessageBarBody>
+          </MessageBar>
+        ) : (
+          <Suspense fallback={<Spinner label="Loading…" />}>
+            <Routes>
+              <Route path="/" element={<Navigate to={`/${home}`} replace />} />
+              {staff && (
+                <>
+                  <Route path="/overview" element={<OverviewPage api={api} admin={canEdit} />} />
+                  <Route path="/endpoints" element={<EndpointsPage api={api} canEdit={canEdit} />} />
+                  <Route path="/endpoints/:upn" element={<EndpointPage api={api} canEdit={canEdit} />} />
+                  <Route path="/drift" element={<DriftPage api={api} canEdit={canEdit} />} />
+                  <Route path="/callqueues" element={<CallQueuesPage api={api} admin={canEdit} />} />
+                  <Route
+                    path="/callqueues/:queueId"
+                    element={<CallQueuePage api={api} admin={canEdit} scope={scope} />}
+                  />
+                  <Route path="/wallboard" element={<WallboardPage api={api} />} />
+                  <Route path="/calls" element={<CallsPage api={api} />} />
+                  <Route path="/calls/:callId" element={<CallPage api={api} />} />
+                  <Route path="/reports" element={<ReportsPage api={api} scope={scope} />} />
+                </>
+              )}
+              {canEdit && <Route path="/bulk" element={<BulkPage api={api} />} />}
+              {auth.has(AGENT) && <Route path="/agent" element={<AgentPage api={api} auth={auth} />} />}
+              <Route path="*" element={<Navigate to={`/${home}`} replace />} />
+            </Routes>
+          </Suspense>
+        )}
+      </main>
+    </div>
   );
 }

@@ -44,7 +44,13 @@ export class Api {
   async request(
     method: string,
     path: string,
-    o: { body?: unknown; contentType?: string; headers?: Record<string, string>; anonymous?: boolean } = {},
+    o: {
+      body?: unknown;
+      contentType?: string;
+      headers?: Record<string, string>;
+      anonymous?: boolean;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json', ...o.headers };
     if (!o.anonymous && this.auth) headers.authorization = `Bearer ${await this.auth.token()}`;
@@ -53,7 +59,7 @@ export class Api {
       headers['content-type'] = o.contentType ?? 'application/json';
       body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
     }
-    const res = await fetch(path, { method, headers, body });
+    const res = await fetch(path, { method, headers, body, signal: o.signal });
     if (res.status >= 400 && !(method === 'GET' && path === '/api/health' && res.status === 503)) {
       throw new ApiProblem(await problemOf(res));
     }
