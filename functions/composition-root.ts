@@ -45,6 +45,7 @@ import {
   readConsent,
   type ConsentReport,
 } from '../shared/provisioning';
+import { OnboardingService, TenantsRepository, TenantUsageRepository } from '../shared/onboarding';
 import { RateBuckets } from '../shared/storage';
 import { TenantGatewayFactory, type TenantGateway } from '../shared/tenant';
 import { createDriftActivities, type DriftActivities } from '../orchestrations/drift/drift.activities';
@@ -60,8 +61,10 @@ export const BULK_STARTS_BUCKET = 'bulkStarts';
 
 export interface AppRoot {
   readonly config: AppConfig;
-  /** Validates bearer tokens for Switchboard's API (keys cached per issuer). */
+  /** Validates bearer tokens for Switchboard's API (onboarded tenants only; keys cached per issuer). */
   readonly apiTokens: ApiTokenValidator;
+  /** The tenants Switchboard serves (table `tenants`) and their daily quotas. */
+  readonly onboarding: OnboardingService;
   /** DRIFT_AUTO_REMEDIATE for a tenant. */
   autoRemediates(tenantId: string): boolean;
   /** What the tenant granted the contact-center bot, and the admin-consent links. */
@@ -145,6 +148,11 @@ export function createAppRoot(config: AppConfig): AppRoot {
   const driftGateway = (tenantId: string): TenantGateway =>
     gateways.forTenant(tenantId, { retry: { maxAttempts: 3, maxWaitMs: 5_000 } });
 
+  const onboarding = new OnboardingService({
+    tenants: new TenantsRepository(connection),
+    usage: new TenantUsageRepository(connection),
+    operatorTenantId: config.operatorTenantId,
+  });
   const endpoints = new EndpointsRepository(connection);
   const steps = new EndpointStepsRepository(connection);
   const bulkRows = new BulkRowsRepository(connection);
@@ -230,7 +238,8 @@ export function createAppRoot(config: AppConfig): AppRoot {
 
   return {
     config,
-    apiTokens: new ApiTokenValidator(config),
+    apiTokens: new ApiTokenValidator(config, undefined, onboarding),
+    onboarding,
     callNotificationIntake: new CallNotificationIntake({
       tokens: new BotNotificationTokenValidator(config),
       directory,
@@ -250,6 +259,8 @@ export function createAppRoot(config: AppConfig): AppRoot {
       queue: provisionQueue,
       endpoints,
       gateway: tenantGateway,
+      // The tenant's bulk rows per day (onboarding quota), taken once per new batch for its accepted rows.
+      admit: (tenantId, accepted) => onboarding.take(tenantId, 'bulkRowsPerDay', accepted),
     }),
     bulkStatus: new BulkStatusService({ rows: bulkRows, batches: bulkBatches, endpoints }),
     bulkQueue: (client) =>

@@ -4,6 +4,7 @@
  */
 import './startup';
 import './http/health';
+import './http/admin-tenants';
 import './http/portal';
 import './http/endpoints-list';
 import './http/endpoints-create';

@@ -103,6 +103,19 @@ async function upload(request: HttpRequest, service: BulkUploadService, tenantId
         }),
         { 'retry-after': String(outcome.retryAfterSeconds) },
       );
+    case 'quotaExceeded':
+      return problemResponse(
+        problem(
+          429,
+          'tenant-quota',
+          'Daily quota reached',
+          `This upload has ${outcome.accepted} importable rows; the tenant may import ${outcome.limit} bulk rows a day ` +
+            `and has used ${outcome.used} today (UTC). Nothing was imported; try again after midnight UTC or ask ` +
+            `the operator for a larger quota.`,
+          { quota: 'bulkRowsPerDay', limit: outcome.limit, used: outcome.used, retryAfter: outcome.retryAfterSeconds },
+        ),
+        { 'retry-after': String(outcome.retryAfterSeconds) },
+      );
     case 'queueFailed':
       return problemResponse(
         problem(

@@ -21,7 +21,10 @@ import { appRoot } from '../composition-root';
 
 /** Thrown by handlers to answer with a problem. */
 export class HttpProblem extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(problem.detail ?? problem.title);
   }
 }
@@ -153,7 +156,7 @@ export function api<A extends [...unknown[], InvocationContext]>(handler: Handle
     try {
       return await handler(request, ...rest);
     } catch (err) {
-      if (err instanceof HttpProblem) return problemResponse(err.problem);
+      if (err instanceof HttpProblem) return problemResponse(err.problem, err.headers);
       if (err instanceof AuthError) {
         const p = err.status === 401 ? unauthorized(err.message) : forbidden(err.message);
         return problemResponse(p, err.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
