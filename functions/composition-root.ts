@@ -65,6 +65,8 @@ export interface AppRoot {
   readonly apiTokens: ApiTokenValidator;
   /** The tenants Switchboard serves (table `tenants`) and their daily quotas. */
   readonly onboarding: OnboardingService;
+  /** Each endpoint's call queue (`queueId` asked for), by lower-cased UPN: a supervisor's scope over drift findings. */
+  endpointCallQueues(tenantId: string): Promise<Map<string, string>>;
   /** DRIFT_AUTO_REMEDIATE for a tenant. */
   autoRemediates(tenantId: string): boolean;
   /** What the tenant granted the contact-center bot, and the admin-consent links. */
@@ -251,6 +253,12 @@ export function createAppRoot(config: AppConfig): AppRoot {
     calls,
     callEventsQueue,
     autoRemediates: (tenantId) => autoRemediates(config, tenantId),
+    endpointCallQueues: async (tenantId) =>
+      new Map(
+        (await endpoints.listAll(tenantId))
+          .filter((e) => e.desired.queueId)
+          .map((e) => [e.desired.userPrincipalName.toLowerCase(), e.desired.queueId as string]),
+      ),
     consent: (tenantId) => readConsent(tenantGateway(tenantId), { appId: config.bot.appId, ...consentLinks }),
     endpointService,
     bulkUpload: new BulkUploadService({
