@@ -1,7 +1,7 @@
 // Contract: an inbound PSTN call reaches the bot's webhook as a signed commsNotification; the bot drives it with the
 // real Graph client (answer, tones, prompts, transfer to an agent) and sees the lifecycle notifications in order.
 import { Client } from '@microsoft/microsoft-graph-client';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SeedFile } from '../../../simulator';
@@ -154,7 +154,9 @@ test('incoming call: signed notification, answer, established, DTMF, prompt, tra
     'GET',
     '/botframework/v1/.well-known/OpenIdConfiguration',
   );
-  const jwks = createRemoteJWKSet(new URL(oidc.body.jwks_uri), { agent: t.httpsAgent });
+  // jose 6 fetches with global fetch (no https agent option): read the key set through the test's own client.
+  const keySet = await call<JSONWebKeySet>(t, 'GET', new URL(oidc.body.jwks_uri).pathname);
+  const jwks = createLocalJWKSet(keySet.body);
   const token = incoming.authorization.replace(/^Bearer /, '');
   const { payload } = await jwtVerify(token, jwks, { issuer: 'https://api.botframework.com', audience: BOT });
   expect(payload.tid).toBe(TENANT);
