@@ -11,7 +11,17 @@ const restrict = (...patterns) => ({
 });
 
 /** The capabilities inside shared/ (DESIGN.md "Folders"), those there today and those the contact center adds. */
-const CAPABILITIES = ['provisioning', 'bulk', 'drift', 'calls', 'routing', 'callqueues', 'menus', 'reporting'];
+const CAPABILITIES = [
+  'provisioning',
+  'bulk',
+  'drift',
+  'calls',
+  'routing',
+  'callqueues',
+  'menus',
+  'reporting',
+  'onboarding',
+];
 /** What the capabilities share: never a capability's own code. */
 const INFRASTRUCTURE = ['domain', 'tenant', 'storage', 'config', 'auth', 'http', 'health'];
 /** What nothing in shared/ imports. */

@@ -3,6 +3,18 @@
  * One Azurite serves the whole run (tests/support/global-setup.ts); test files isolate by unique names.
  */
 const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }];
+/**
+ * jose 6 ships ES modules only. Node (20.19+) requires them natively; Jest's module system cannot before Node 24.9,
+ * so its files are compiled to CommonJS for the tests (they are plain JavaScript; ts-jest only transpiles them).
+ */
+const esmOnly = ['jose'];
+const esmTransform = {
+  [`node_modules/(?:${esmOnly.join('|')})/.+\\.js$`]: [
+    'ts-jest',
+    { isolatedModules: true, tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' } },
+  ],
+};
+const transformIgnorePatterns = [`/node_modules/(?!(?:${esmOnly.join('|')})/)`];
 module.exports = {
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
@@ -14,20 +26,23 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       roots: ['<rootDir>/tests/unit'],
-      transform: { '^.+\\.ts$': tsJest },
+      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
+      transformIgnorePatterns,
     },
     {
       displayName: 'integration',
       testEnvironment: 'node',
       roots: ['<rootDir>/tests/integration'],
-      transform: { '^.+\\.ts$': tsJest },
+      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
+      transformIgnorePatterns,
     },
     {
       // The portal in Debian's Chromium (playwright-core), against the whole system.
       displayName: 'browser',
       testEnvironment: 'node',
       roots: ['<rootDir>/tests/browser'],
-      transform: { '^.+\\.ts$': tsJest },
+      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
+      transformIgnorePatterns,
     },
   ],
 };

@@ -66,6 +66,7 @@ import {
   readConsent,
   type ConsentReport,
 } from '../shared/provisioning';
+import { OnboardingService, TenantsRepository, TenantUsageRepository } from '../shared/onboarding';
 import { RateBuckets } from '../shared/storage';
 import { TenantGatewayFactory, type TenantGateway } from '../shared/tenant';
 import { createDriftActivities, type DriftActivities } from '../orchestrations/drift/drift.activities';
@@ -81,8 +82,12 @@ export const BULK_STARTS_BUCKET = 'bulkStarts';
 
 export interface AppRoot {
   readonly config: AppConfig;
-  /** Validates bearer tokens for Switchboard's API (keys cached per issuer). */
+  /** Validates bearer tokens for Switchboard's API (onboarded tenants only; keys cached per issuer). */
   readonly apiTokens: ApiTokenValidator;
+  /** The tenants Switchboard serves (table `tenants`) and their daily quotas. */
+  readonly onboarding: OnboardingService;
+  /** Each endpoint's call queue (`queueId` asked for), by lower-cased UPN: a supervisor's scope over drift findings. */
+  endpointCallQueues(tenantId: string): Promise<Map<string, string>>;
   /** DRIFT_AUTO_REMEDIATE for a tenant. */
   autoRemediates(tenantId: string): boolean;
   /** What the tenant granted the contact-center bot, and the admin-consent links. */
@@ -192,6 +197,11 @@ export function createAppRoot(config: AppConfig): AppRoot {
   const driftGateway = (tenantId: string): TenantGateway =>
     gateways.forTenant(tenantId, { retry: { maxAttempts: 3, maxWaitMs: 5_000 } });
 
+  const onboarding = new OnboardingService({
+    tenants: new TenantsRepository(connection),
+    usage: new TenantUsageRepository(connection),
+    operatorTenantId: config.operatorTenantId,
+  });
   const endpoints = new EndpointsRepository(connection);
   const steps = new EndpointStepsRepository(connection);
   const bulkRows = new BulkRowsRepository(connection);
@@ -346,7 +356,8 @@ export function createAppRoot(config: AppConfig): AppRoot {
 
   return {
     config,
-    apiTokens: new ApiTokenValidator(config),
+    apiTokens: new ApiTokenValidator(config, undefined, onboarding),
+    onboarding,
     callNotificationIntake: new CallNotificationIntake({
       tokens: new BotNotificationTokenValidator(config),
       directory,
@@ -376,6 +387,12 @@ export function createAppRoot(config: AppConfig): AppRoot {
     calls,
     callEventsQueue,
     autoRemediates: (tenantId) => autoRemediates(config, tenantId),
+    endpointCallQueues: async (tenantId) =>
+      new Map(
+        (await endpoints.listAll(tenantId))
+          .filter((e) => e.desired.queueId)
+          .map((e) => [e.desired.userPrincipalName.toLowerCase(), e.desired.queueId as string]),
+      ),
     consent: (tenantId) => readConsent(tenantGateway(tenantId), { appId: config.bot.appId, ...consentLinks }),
     endpointService,
     bulkUpload: new BulkUploadService({
@@ -384,6 +401,8 @@ export function createAppRoot(config: AppConfig): AppRoot {
       queue: provisionQueue,
       endpoints,
       gateway: tenantGateway,
+      // The tenant's bulk rows per day (onboarding quota), taken once per new batch for its accepted rows.
+      admit: (tenantId, accepted) => onboarding.take(tenantId, 'bulkRowsPerDay', accepted),
     }),
     bulkStatus: new BulkStatusService({ rows: bulkRows, batches: bulkBatches, endpoints }),
     bulkQueue: (client) =>

@@ -4,6 +4,8 @@
  */
 import './startup';
 import './http/health';
+import './http/admin-tenants';
+import './http/openapi';
 import './http/portal';
 import './http/endpoints-list';
 import './http/endpoints-create';

@@ -96,6 +96,10 @@ export function handleEntra(core: SimCore, req: SimRequest, segs: string[]): Sim
   const tenant = core.tenantByIdOrDomain(tenantSeg);
   // Browsers (MSAL.js) read the metadata and keys cross-origin: Entra allows any origin there.
   const anyOrigin = { 'access-control-allow-origin': '*' };
+  if (rest.startsWith('discovery') || rest.endsWith('openid-configuration')) {
+    const counts = core.guard.stats.discoveryByTenant;
+    counts[tenantSeg] = (counts[tenantSeg] ?? 0) + 1;
+  }
   if (rest.startsWith('discovery')) return json(200, jwks(core), anyOrigin);
   if (!tenant) {
     return aadError(
@@ -288,7 +292,7 @@ export const MANAGED_IDENTITY_HEADER = `sim-identity-${uuidFrom('managed-identit
 /** POST /_sim/tokens: a user token for Switchboard's own API with its app roles and optional queue scope. */
 export function mintApiToken(core: SimCore, body: unknown): SimResponse {
   if (!isRecord(body) || typeof body.tenantId !== 'string')
-    return json(400, { error: 'body must be {tenantId, roles:[…], queues?, oid?}' });
+    return json(400, { error: "body must be {tenantId, roles:[…], queues?, oid?, kind?: 'access'|'id'}" });
   const tenant = core.tenants.get(body.tenantId);
   if (!tenant) return json(404, { error: `unknown tenant ${body.tenantId}` });
   const roles = Array.isArray(body.roles) ? body.roles.filter((r): r is string => typeof r === 'string') : [];
@@ -306,6 +310,11 @@ export function mintApiToken(core: SimCore, body: unknown): SimResponse {
     ver: '2.0',
   };
   if (Array.isArray(body.queues)) claims.queues = body.queues.filter((q): q is string => typeof q === 'string');
+  if (body.kind === 'id') {
+    // What Entra's ID token of a sign-in looks like (id-token-claims-reference): a nonce, no azp/scp.
+    delete claims.azp;
+    claims.nonce = newId();
+  }
   const lifetime = 3600;
   return json(200, { access_token: core.mintToken(claims, lifetime), expires_in: lifetime, token_type: 'Bearer' });
 }

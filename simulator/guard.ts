@@ -13,6 +13,8 @@ export interface Stats {
   notificationsRetried: number;
   /** Requests per service (`graph` — each $batch sub-request counts —, `bridge`, `token`), throttled ones included. */
   requestsByService: Record<string, number>;
+  /** OpenID discovery (configuration and keys) requests per tenant path segment, as clients wrote it. */
+  discoveryByTenant: Record<string, number>;
 }
 
 export type Decision =
@@ -169,5 +171,6 @@ function zeroStats(): Stats {
     notificationsFailed: 0,
     notificationsRetried: 0,
     requestsByService: { graph: 0, bridge: 0, token: 0 },
+    discoveryByTenant: {},
   };
 }

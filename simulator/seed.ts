@@ -20,7 +20,7 @@ import { isRecord, uuidFrom } from './util';
 
 export const DEFAULT_TENANT_ID = '8f2c2a5e-5b8e-4f0e-9a43-0c5b1d3e7a11';
 export const DEFAULT_DOMAINS = ['contoso.onmicrosoft.com', 'contoso.com'];
-export const API_ROLES = ['Switchboard.Admin', 'Switchboard.Supervisor', 'Switchboard.Agent'];
+export const API_ROLES = ['Switchboard.Admin', 'Switchboard.Supervisor', 'Switchboard.Agent', 'Switchboard.Operator'];
 
 export const PROVISIONING_PERMISSIONS = [
   'User.ReadWrite.All',

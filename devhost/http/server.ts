@@ -233,6 +233,16 @@ export class HttpHost {
             res.setHeader(name, value);
           }
         }
+        // Answered before the client finished sending (the function refused the body, e.g. 413): like Kestrel, close
+        // the connection after the answer instead of reading the rest — the unread bytes would otherwise be taken for
+        // the next request on this keep-alive connection.
+        if (!req.complete) {
+          res.setHeader('connection', 'close');
+          res.once('finish', () => {
+            req.unpipe(proxyReq);
+            req.socket.destroy();
+          });
+        }
         proxyRes.pipe(res);
         proxyRes.once('end', resolve);
         proxyRes.once('error', reject);

@@ -13,13 +13,16 @@ import {
   topParam,
   validationProblem,
 } from '../lib/api-handler';
+import { visibleQueues } from '../../shared/auth';
 import { checkBatchId, unknownBatch } from './bulk-batch-ref';
 
 app.http('bulkBatch', {
   route: 'tenants/{tenantId}/bulk/{batchId}',
   methods: ['GET'],
   handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
-    const { tenantId } = await authorizeTenant(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
+    const { tenantId, principal } = await authorizeTenant(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
+    // A supervisor reads only the rows of their call queues (and a batch without any is unknown to them).
+    const scope = visibleQueues(principal);
     const batchId = pathParam(request, 'batchId');
     checkBatchId(tenantId, batchId);
     const format = (request.query.get('format') ?? '').toLowerCase();
@@ -28,7 +31,7 @@ app.http('bulkBatch', {
     }
     const service = appRoot().bulkStatus;
     if (format === 'csv') {
-      const csv = await service.resultsCsv(tenantId, batchId);
+      const csv = await service.resultsCsv(tenantId, batchId, scope);
       if (csv === undefined) throw unknownBatch(tenantId, batchId);
       return {
         status: 200,
@@ -48,6 +51,7 @@ app.http('bulkBatch', {
       rows,
       top,
       continuationToken,
+      scope,
     });
     if (!view) throw unknownBatch(tenantId, batchId);
     return json(200, view);

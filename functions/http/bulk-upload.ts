@@ -10,9 +10,10 @@ import {
   type RejectedRow,
   type SubmitReply,
 } from '../../shared/bulk';
+import { BodyTooLargeError } from '../../shared/http/bounded-body';
 import { problem, problemResponse } from '../../shared/http/problem';
 import { appRoot } from '../composition-root';
-import { api, authorizeTenant, json, validationProblem } from '../lib/api-handler';
+import { api, authorizeTenant, boundedBytes, json, validationProblem } from '../lib/api-handler';
 import { batchPath } from './bulk-batch-ref';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
@@ -64,14 +65,18 @@ async function upload(request: HttpRequest, service: BulkUploadService, tenantId
       message: `Content-Type "${contentType}" is not accepted: send text/csv or application/json.`,
     });
   }
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > service.maxBytes) {
+  let body: Uint8Array;
+  try {
+    // Capped while read: a declared length over the limit is refused unread, a chunked one as soon as it passes it.
+    body = await boundedBytes(request, service.maxBytes);
+  } catch (err) {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    const size = err.declared !== undefined ? `is ${err.declared} bytes` : `is larger than ${service.maxBytes} bytes`;
     return fileProblem({
       code: 'tooLarge',
-      message: `The upload is ${declared} bytes; the limit is ${service.maxBytes} bytes. Split it into smaller files.`,
+      message: `The upload ${size}; the limit is ${service.maxBytes} bytes. Split it into smaller files.`,
     });
   }
-  const body = new Uint8Array(await request.arrayBuffer());
   const outcome = await service.submit({ tenantId, createdBy: oid, contentType, body, idempotencyKey: key });
   switch (outcome.kind) {
     case 'fileError':
@@ -101,6 +106,19 @@ async function upload(request: HttpRequest, service: BulkUploadService, tenantId
         problem(503, 'tenant-unavailable', 'Tenant unavailable', outcome.detail, {
           retryAfter: outcome.retryAfterSeconds,
         }),
+        { 'retry-after': String(outcome.retryAfterSeconds) },
+      );
+    case 'quotaExceeded':
+      return problemResponse(
+        problem(
+          429,
+          'tenant-quota',
+          'Daily quota reached',
+          `This upload has ${outcome.accepted} importable rows; the tenant may import ${outcome.limit} bulk rows a day ` +
+            `and has used ${outcome.used} today (UTC). Nothing was imported; try again after midnight UTC or ask ` +
+            `the operator for a larger quota.`,
+          { quota: 'bulkRowsPerDay', limit: outcome.limit, used: outcome.used, retryAfter: outcome.retryAfterSeconds },
+        ),
         { 'retry-after': String(outcome.retryAfterSeconds) },
       );
     case 'queueFailed':

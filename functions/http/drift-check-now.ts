@@ -5,7 +5,15 @@
 import type { HttpRequest } from '@azure/functions';
 import { startDriftCheck } from '../../orchestrations/drift/drift-check.client';
 import { appRoot } from '../composition-root';
-import { authorizeTenant, json, optionalJsonBody, validationProblem, durableApi } from '../lib/api-handler';
+import { problem } from '../../shared/http/problem';
+import {
+  authorizeTenant,
+  HttpProblem,
+  json,
+  optionalJsonBody,
+  validationProblem,
+  durableApi,
+} from '../lib/api-handler';
 
 const driftUrl = (request: HttpRequest, tenantId: string) =>
   new URL(`/api/tenants/${encodeURIComponent(tenantId)}/drift`, request.url).toString();
@@ -38,6 +46,22 @@ durableApi('driftCheckNow', 'tenants/{tenantId}/drift/check', 'POST', async (req
     trigger: 'api',
     remediate,
     autoRemediates: (tid) => appRoot().autoRemediates(tid),
+    // On-demand checks count against the tenant's daily quota (the timer's do not); one already running is free.
+    beforeStart: async () => {
+      const q = await appRoot().onboarding.take(tenantId, 'driftScansPerDay', 1);
+      if (q.granted) return;
+      throw new HttpProblem(
+        problem(
+          429,
+          'tenant-quota',
+          'Daily quota reached',
+          `The tenant may run ${q.limit} drift checks a day on demand and has used ${q.used} today (UTC); the ` +
+            'scheduled checks go on. Try again after midnight UTC.',
+          { quota: q.kind, limit: q.limit, used: q.used, retryAfter: q.retryAfterSeconds },
+        ),
+        { 'retry-after': String(q.retryAfterSeconds) },
+      );
+    },
   });
   return json(
     202,

@@ -7,8 +7,10 @@ import * as df from 'durable-functions';
 import { AuthError, requireRole, requireTenant, type ApiRole, type Principal } from '../../shared/auth';
 import { ConfigError } from '../../shared/config';
 import { normalizeGuid } from '../../shared/domain';
+import { BodyTooLargeError, JSON_BODY_MAX_BYTES, readBoundedBody } from '../../shared/http/bounded-body';
 import {
   badRequest,
+  payloadTooLarge,
   forbidden,
   internalError,
   problem,
@@ -21,7 +23,10 @@ import { appRoot } from '../composition-root';
 
 /** Thrown by handlers to answer with a problem. */
 export class HttpProblem extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(problem.detail ?? problem.title);
   }
 }
@@ -102,6 +107,16 @@ export function continuationTokenParam(request: HttpRequest): string | undefined
   return token;
 }
 
+/** The body as text, at most `limit` bytes (413 beyond, without reading the rest). */
+export async function boundedText(request: HttpRequest, limit = JSON_BODY_MAX_BYTES): Promise<string> {
+  return new TextDecoder().decode(await boundedBytes(request, limit));
+}
+
+/** The body's bytes, at most `limit` (413 beyond, without reading the rest). */
+export async function boundedBytes(request: HttpRequest, limit: number): Promise<Uint8Array> {
+  return readBoundedBody(request.body, limit, request.headers.get('content-length'));
+}
+
 /** Reads a JSON body, or answers 400 saying what is wrong with it. */
 export async function jsonBody(request: HttpRequest): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
@@ -110,14 +125,14 @@ export async function jsonBody(request: HttpRequest): Promise<unknown> {
       badRequest(`Send the body as JSON with Content-Type: application/json (got '${type || 'none'}').`),
     );
   }
-  const text = await request.text();
+  const text = await boundedText(request);
   if (!text.trim()) throw new HttpProblem(badRequest('The request body is empty; send a JSON object.'));
   return parseJson(text, (detail) => new HttpProblem(badRequest(`The request body is not valid JSON: ${detail}`)));
 }
 
 /** Reads a body that may be absent (any content type): undefined when empty, else its JSON, or 400 on field `body`. */
 export async function optionalJsonBody(request: HttpRequest): Promise<unknown> {
-  const text = await request.text();
+  const text = await boundedText(request);
   if (!text.trim()) return undefined;
   return parseJson(text, (detail) => validationProblem([{ field: 'body', message: `is not valid JSON: ${detail}` }]));
 }
@@ -153,7 +168,8 @@ export function api<A extends [...unknown[], InvocationContext]>(handler: Handle
     try {
       return await handler(request, ...rest);
     } catch (err) {
-      if (err instanceof HttpProblem) return problemResponse(err.problem);
+      if (err instanceof HttpProblem) return problemResponse(err.problem, err.headers);
+      if (err instanceof BodyTooLargeError) return problemResponse(payloadTooLarge(err.message, err.limit));
       if (err instanceof AuthError) {
         const p = err.status === 401 ? unauthorized(err.message) : forbidden(err.message);
         return problemResponse(p, err.status === 401 ? { 'www-authenticate': 'Bearer' } : {});

@@ -37,7 +37,13 @@ export async function driftCheckStatus(
 export async function startDriftCheck(
   client: DurableClient,
   tenantId: string,
-  o: { trigger: 'timer' | 'api'; remediate?: boolean; autoRemediates: (tenantId: string) => boolean },
+  o: {
+    trigger: 'timer' | 'api';
+    remediate?: boolean;
+    autoRemediates: (tenantId: string) => boolean;
+    /** Asked only when a new check would start (a quota): throw to refuse it. */
+    beforeStart?: () => Promise<void>;
+  },
 ): Promise<DriftCheckRun> {
   const tid = tenantId.trim().toLowerCase();
   const instanceId = driftInstanceId(tid);
@@ -50,6 +56,7 @@ export async function startDriftCheck(
   });
   const running = await driftCheckStatus(client, tid);
   if (running && isActiveStatus(running.runtimeStatus)) return reportRunning(running);
+  await o.beforeStart?.();
   const input: DriftCheckInput = {
     tenantId: tid,
     scanId: randomUUID(),

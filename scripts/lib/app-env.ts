@@ -16,6 +16,8 @@ export function appEnvForSimulator(s: LocalSettings): Record<string, string> {
     BRIDGE_URL: s.bridgeUrl,
     BRIDGE_SCOPE: s.bridgeScope,
     API_AUDIENCE: s.api.audience,
+    // The simulator's tenant is the operator's own: always served; its Switchboard.Operator onboards other tenants.
+    OPERATOR_TENANT_ID: s.tenantId,
     API_ISSUER_TEMPLATE: s.api.issuer.replace(s.tenantId, '{tenantId}'),
     BOT_TOKEN_ISSUER: s.botIssuer,
     BOT_OPENID_CONFIG_URL: s.botOpenIdConfigurationUrl,

@@ -2,7 +2,8 @@
 export class AuthError extends Error {
   constructor(
     readonly status: 401 | 403,
-    readonly code: 'missing_token' | 'invalid_token' | 'forbidden' | 'wrong_tenant' | 'queue_not_in_scope',
+    readonly code:
+      'missing_token' | 'invalid_token' | 'forbidden' | 'wrong_tenant' | 'queue_not_in_scope' | 'tenant_not_onboarded',
     message: string,
   ) {
     super(message);

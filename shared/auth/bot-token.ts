@@ -5,7 +5,7 @@
  */
 import { jwtVerify } from 'jose';
 import type { AppConfig } from '../config';
-import { bearerToken, describeJoseError } from './api-token';
+import { bearerToken, describeJoseError, TOKEN_ALGORITHMS } from './api-token';
 import { AuthError } from './auth.errors';
 import { OpenIdKeySets } from './jwks';
 
@@ -44,6 +44,7 @@ export class BotNotificationTokenValidator {
         audience: this.config.bot.appId,
         clockTolerance: 60,
         requiredClaims: ['exp'],
+        algorithms: TOKEN_ALGORITHMS,
       });
       return {
         tenantId: typeof payload.tid === 'string' ? payload.tid : undefined,

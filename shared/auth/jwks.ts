@@ -7,22 +7,36 @@
  * must refresh the set at once. Within 30 s of the last fetch jose would refuse it, and Graph's redeliveries of that
  * callback (seconds apart) would all be refused too — a lost notification. One fetch a second at most still bounds
  * what tokens with made-up `kid`s can make us fetch.
+ *
+ * The cache is bounded (an LRU of {@link MAX_KEY_SETS} configurations): one per onboarded tenant's issuer at most, and
+ * the least recently used goes first, so no stream of tokens can grow it without limit.
  */
 import { createRemoteJWKSet } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 
 interface Entry {
   keys: Promise<JWTVerifyGetKey>;
   at: number;
 }
 
+export const MAX_KEY_SETS = 1000;
+
 export class OpenIdKeySets {
-  private readonly cache = new Map<string, Entry>();
+  private readonly cache: LRUCache<string, Entry>;
   constructor(
     private readonly maxAgeMs = 2 * 60 * 60 * 1000,
     private readonly now: () => number = Date.now,
     private readonly cooldownMs = 1_000,
-  ) {}
+    maxKeySets = MAX_KEY_SETS,
+  ) {
+    this.cache = new LRUCache({ max: maxKeySets });
+  }
+
+  /** How many configurations are cached now. */
+  get size(): number {
+    return this.cache.size;
+  }
 
   forConfiguration(configUrl: string): Promise<JWTVerifyGetKey> {
     const hit = this.cache.get(configUrl);

@@ -22,6 +22,19 @@ export interface BulkStatusDependencies {
 /** A Running row that joined a run it did not start is checked against its endpoint once it is this old. */
 const RECONCILE_AFTER_MS = 5_000;
 
+/**
+ * Rows a caller may see: every row without a scope (admins), else the rows whose call queue (`queueId`) is in it
+ * (a supervisor's call queues). Rows without a call queue belong to no supervisor.
+ */
+function scopeFilter(scope: readonly string[] | undefined): (r: BulkRowRecord) => boolean {
+  if (!scope) return () => true;
+  const ids = new Set(scope);
+  return (r) => {
+    const q = rowView(r).queueId;
+    return q !== undefined && ids.has(q);
+  };
+}
+
 export class BulkStatusService {
   private readonly now: () => Date;
 
@@ -32,12 +45,16 @@ export class BulkStatusService {
   async status(
     tenantId: string,
     batchId: string,
-    o: { rows?: boolean; top?: number; continuationToken?: string } = {},
+    o: { rows?: boolean; top?: number; continuationToken?: string; scope?: readonly string[] } = {},
   ): Promise<BulkStatusView | undefined> {
     const batch = await this.d.batches.get(tenantId, batchId);
     if (!batch) return undefined;
     let rows = await this.d.rows.listAll(batchId);
     rows = await this.reconcile(rows);
+    const inScope = scopeFilter(o.scope);
+    rows = rows.filter(inScope);
+    // A supervisor sees a batch only through its rows in their call queues: none there, no batch.
+    if (o.scope && rows.length === 0) return undefined;
     const counted = rows.filter((r) => r.status !== 'Rejected');
     const progress = batchProgress(
       counted.map((r) => ({
@@ -57,8 +74,8 @@ export class BulkStatusService {
             : batch.state;
     const view: BulkStatusView = {
       batchId,
-      total: batch.total,
-      accepted: batch.accepted,
+      total: o.scope ? rows.length : batch.total,
+      accepted: o.scope ? counted.length : batch.accepted,
       pending: progress.pending,
       running: progress.running,
       succeeded: progress.succeeded,
@@ -79,7 +96,7 @@ export class BulkStatusService {
       if (o.top !== undefined || o.continuationToken) {
         const page = await this.d.rows.list(batchId, { top: o.top, continuationToken: o.continuationToken });
         const fresh = new Map(rows.map((r) => [r.row, r]));
-        view.rows = page.items.map((r) => rowView(fresh.get(r.row) ?? r));
+        view.rows = page.items.filter(inScope).map((r) => rowView(fresh.get(r.row) ?? r));
         if (page.continuationToken) view.continuationToken = page.continuationToken;
       } else {
         view.rows = rows.sort((a, b) => a.row - b.row).map(rowView);
@@ -89,10 +106,13 @@ export class BulkStatusService {
   }
 
   /** The batch's rows (all of them, rejected ones included) as spreadsheet-safe CSV; undefined for an unknown batch. */
-  async resultsCsv(tenantId: string, batchId: string): Promise<string | undefined> {
+  async resultsCsv(tenantId: string, batchId: string, scope?: readonly string[]): Promise<string | undefined> {
     const batch = await this.d.batches.get(tenantId, batchId);
     if (!batch) return undefined;
-    const rows = (await this.reconcile(await this.d.rows.listAll(batchId))).sort((a, b) => a.row - b.row);
+    const rows = (await this.reconcile(await this.d.rows.listAll(batchId)))
+      .filter(scopeFilter(scope))
+      .sort((a, b) => a.row - b.row);
+    if (scope && rows.length === 0) return undefined;
     return bulkResultsCsv(
       rows.map((r): BulkResultRow => {
         const v = rowView(r);

@@ -29,7 +29,15 @@ export interface BulkUploadDependencies {
   gateway: (tenantId: string) => TenantGateway;
   limits?: Partial<BulkLimits>;
   now?: () => Date;
+  /**
+   * The tenant's daily quota of bulk rows: asked once per new batch (never for a replay) with its accepted rows, before
+   * anything is written. Undefined = no quota.
+   */
+  admit?: (tenantId: string, accepted: number) => Promise<BulkAdmission>;
 }
+
+export type BulkAdmission =
+  { granted: true } | { granted: false; limit: number; used: number; retryAfterSeconds: number };
 
 export interface SubmitRequest {
   tenantId: string;
@@ -48,6 +56,7 @@ export type SubmitOutcome =
   | { kind: 'accepted'; reply: SubmitReply; replayed: boolean }
   | { kind: 'keyReused'; batchId: string }
   | { kind: 'inventoryUnavailable'; detail: string; retryAfterSeconds: number }
+  | { kind: 'quotaExceeded'; accepted: number; limit: number; used: number; retryAfterSeconds: number }
   | { kind: 'queueFailed'; batchId: string; detail: string };
 
 function uploadHash(contentType: string | undefined, body: Uint8Array): string {
@@ -98,6 +107,14 @@ export class BulkUploadService {
     const validation = validateBulkRows(read.rows, context);
     if (validation.accepted.length === 0) {
       return { kind: 'nothingAccepted', total: validation.total, rejected: validation.rejected };
+    }
+
+    if (this.d.admit) {
+      const admission = await this.d.admit(tenantId, validation.accepted.length);
+      if (!admission.granted) {
+        const { limit, used, retryAfterSeconds } = admission;
+        return { kind: 'quotaExceeded', accepted: validation.accepted.length, limit, used, retryAfterSeconds };
+      }
     }
 
     const bodies = new Map(read.rows.map((r) => [r.row, r.body]));

@@ -311,6 +311,9 @@ function toRow(cells: string[], header: HeaderMap, row: number, line: number): B
   return { row, line, body, errors };
 }
 
+/** Thrown from csv-parse's on_record hook to stop parsing at the row limit. */
+class TooManyRows extends Error {}
+
 /** Reads a bulk CSV upload. Never throws. */
 export function readBulkCsv(upload: UploadBody, options: CsvReadOptions = {}): BulkReadResult {
   const limits = bulkLimits(options.limits);
@@ -320,9 +323,18 @@ export function readBulkCsv(upload: UploadBody, options: CsvReadOptions = {}): B
   const text = decoded.text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const delimiter = options.delimiter ?? detectDelimiter(text);
 
+  // The parser stops at the row limit: the header and maxRows data rows, and one more to know the file is too long.
+  // Blank records do not count (they are skipped below), so they are counted out here too.
+  let kept = 0;
+  const keepAtMost = limits.maxRows + 2;
   let records: Raw[];
   try {
     records = parse(text, {
+      // With info and raw on, csv-parse hands the hook the {record, info, raw} object its types do not describe.
+      on_record: ((r: Raw) => {
+        if (r.record.some((c) => c !== '') && ++kept >= keepAtMost) throw new TooManyRows();
+        return r;
+      }) as unknown as (record: string[]) => string[],
       delimiter,
       record_delimiter: '\n',
       bom: true,
@@ -334,6 +346,12 @@ export function readBulkCsv(upload: UploadBody, options: CsvReadOptions = {}): B
       raw: true,
     }) as unknown as Raw[];
   } catch (e) {
+    if (e instanceof TooManyRows) {
+      return fileError(
+        'tooManyRows',
+        `The file has more than ${limits.maxRows.toLocaleString('en-US')} data rows; one import takes at most ${limits.maxRows.toLocaleString('en-US')}. Split it into smaller files.`,
+      );
+    }
     const { message, line } = describeParseError(e, text, delimiter);
     return fileError('malformed', message, line !== undefined ? { line } : {});
   }
@@ -347,12 +365,6 @@ export function readBulkCsv(upload: UploadBody, options: CsvReadOptions = {}): B
   if (!header.ok) return { ok: false, error: header.error };
   if (data.length === 0) {
     return fileError('empty', 'The file has a header but no data rows: add one line per endpoint below the header.');
-  }
-  if (data.length > limits.maxRows) {
-    return fileError(
-      'tooManyRows',
-      `The file has ${data.length.toLocaleString('en-US')} data rows; one import takes at most ${limits.maxRows.toLocaleString('en-US')}. Split it into smaller files.`,
-    );
   }
   const rows = data.map((r, i) => toRow(r.record, header.header, i + 1, startLine(r)));
   return { ok: true, format: 'csv', rows };

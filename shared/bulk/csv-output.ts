@@ -1,13 +1,14 @@
 /**
- * A tiny CSV writer for exporting results: RFC 4180 quoting (a cell with a comma, quote, CR or LF is quoted and its
- * quotes doubled; lines end in CRLF) and spreadsheet formula-injection defence (OWASP "CSV Injection"): a text cell
- * starting with = + - @ (or tab / CR, which some spreadsheets skip before a formula) gets a leading apostrophe, so
- * Excel, LibreOffice and Sheets show it as text instead of evaluating it. Cell text comes from users and from Graph
- * error messages, so it must never run as a formula in the admin's spreadsheet.
+ * Writing exports as CSV with csv-stringify (the csv-parse project's writer): every cell quoted (an empty one too),
+ * quotes doubled, lines ended with CRLF (RFC 4180), and a spreadsheet formula-injection defence (OWASP "CSV
+ * Injection"): a text cell starting with = + - @ (or tab / CR, which some spreadsheets skip before a formula) gets a
+ * leading apostrophe, so Excel, LibreOffice and Sheets show it as text instead of evaluating it. Cell text comes from
+ * users and from Graph error messages, so it must never run as a formula in the admin's spreadsheet.
  *
  * Phone numbers start with "+" and are therefore written as `'+14255550100`; the bulk CSV reader removes that
- * apostrophe again, so an exported file can be corrected and imported back. (csv-stringify is not installed.)
+ * apostrophe again, so an exported file can be corrected and imported back.
  */
+import { stringify } from 'csv-stringify/sync';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -26,10 +27,11 @@ function cellText(value: unknown): string {
   return neutraliseFormula(text);
 }
 
-/** One cell: neutralised, then quoted when RFC 4180 requires it. */
+const STRINGIFY_OPTIONS = { quoted: true, quoted_empty: true, record_delimiter: 'windows' } as const;
+
+/** One cell as the export writes it: neutralised, then quoted. */
 export function csvCell(value: unknown): string {
-  const text = cellText(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return stringify([[cellText(value)]], { ...STRINGIFY_OPTIONS, record_delimiter: '' });
 }
 
 export interface CsvWriteOptions {
@@ -37,14 +39,14 @@ export interface CsvWriteOptions {
   bom?: boolean;
 }
 
-/** A whole CSV document: header line, then one line per row, each ended with CRLF. */
+/** A whole CSV document: header line, then one line per row, every cell quoted, each line ended with CRLF. */
 export function toCsv(
   header: readonly string[],
   rows: readonly (readonly unknown[])[],
   options: CsvWriteOptions = {},
 ): string {
-  const lines = [header, ...rows].map((cells) => cells.map(csvCell).join(','));
-  return (options.bom ? '\uFEFF' : '') + lines.map((l) => `${l}\r\n`).join('');
+  const cells = [header, ...rows].map((r) => r.map(cellText));
+  return stringify(cells, { ...STRINGIFY_OPTIONS, bom: !!options.bom });
 }
 
 /** One row of a batch's results, as `GET …/bulk/{batchId}` rows and the bulkRows table hold them. */

@@ -22,6 +22,8 @@ export interface AppConfig {
   readonly bot: { readonly appId: string; readonly clientSecret?: string };
   readonly bridge: { readonly url: string; readonly scope: string };
   readonly api: { readonly audience: string; readonly issuerTemplate: string };
+  /** OPERATOR_TENANT_ID: Switchboard's own tenant (always served; its operators onboard tenants), lower-cased. */
+  readonly operatorTenantId?: string;
   readonly botToken: { readonly issuer: string; readonly openIdConfigUrl: string };
   readonly resourceAccountLicenseRule: LicenseRule;
   readonly adminConsentRedirectUri?: string;
@@ -146,7 +148,8 @@ const schema = z.object({
   BOT_CLIENT_SECRET: z.string().optional(),
   BRIDGE_URL: z.string({ message: 'is required' }).pipe(httpUrl),
   BRIDGE_SCOPE: z.string(),
-  API_AUDIENCE: z.string(),
+  API_AUDIENCE: z.string({ message: 'is required' }),
+  OPERATOR_TENANT_ID: guid.optional(),
   API_ISSUER_TEMPLATE: httpUrl,
   BOT_TOKEN_ISSUER: httpUrl,
   BOT_OPENID_CONFIG_URL: httpUrl,
@@ -335,6 +338,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     bot: { appId: e.BOT_APP_ID.toLowerCase(), clientSecret: e.BOT_CLIENT_SECRET },
     bridge: { url: trimSlash(e.BRIDGE_URL), scope: e.BRIDGE_SCOPE },
     api: { audience: e.API_AUDIENCE, issuerTemplate: e.API_ISSUER_TEMPLATE },
+    operatorTenantId: e.OPERATOR_TENANT_ID?.toLowerCase(),
     botToken: { issuer: e.BOT_TOKEN_ISSUER, openIdConfigUrl: e.BOT_OPENID_CONFIG_URL },
     resourceAccountLicenseRule: e.RESOURCE_ACCOUNT_LICENSE_RULE,
     adminConsentRedirectUri: e.ADMIN_CONSENT_REDIRECT_URI,

@@ -85,8 +85,16 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
   },
   {
     name: 'API_AUDIENCE',
-    doc: "Expected `aud` of bearer tokens presented to Switchboard's HTTP API.",
-    default: 'api://switchboard',
+    doc:
+      "Expected `aud` of bearer tokens presented to Switchboard's HTTP API: the API app registration's client id " +
+      '(v2 access tokens) or its identifier URI. No default: a wrong audience would accept tokens meant for another app.',
+    required: true,
+  },
+  {
+    name: 'OPERATOR_TENANT_ID',
+    doc:
+      "Switchboard's own tenant: always served, and the only tenant whose `Switchboard.Operator` role may onboard " +
+      'tenants (`PUT /api/admin/tenants/{tenantId}`). Unset = no operator; tenants are onboarded in the `tenants` table.',
   },
   {
     name: 'API_ISSUER_TEMPLATE',

@@ -78,6 +78,16 @@ const FIELDS = {
   keepPartial: z.boolean({ message: 'must be true or false' }),
 } as const;
 
+/**
+ * The same fields as one zod object, for the OpenAPI document (`GET /api/openapi.json`): what
+ * {@link validateEndpointRequest} checks field by field (it names every bad field rather than stopping at the first).
+ */
+export const endpointRequestSchema = z
+  .object(FIELDS)
+  .partial()
+  .required({ userPrincipalName: true, displayName: true })
+  .strict();
+
 type FieldName = keyof typeof FIELDS;
 const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
 const REQUIRED: readonly FieldName[] = ['userPrincipalName', 'displayName'];

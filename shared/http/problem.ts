@@ -56,6 +56,8 @@ export const unauthorized = (detail = 'A valid bearer token is required.'): Prob
 export const forbidden = (detail: string): Problem => problem(403, 'forbidden', 'Not allowed', detail);
 export const notFound = (detail: string): Problem => problem(404, 'not-found', 'Not found', detail);
 export const conflict = (detail: string): Problem => problem(409, 'conflict', 'Conflict', detail);
+export const payloadTooLarge = (detail: string, limit: number): Problem =>
+  problem(413, 'too-large', 'Request body too large', detail, { limit });
 export const tooManyRequests = (detail: string, retryAfterSeconds?: number): Problem =>
   problem(
     429,

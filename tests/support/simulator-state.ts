@@ -49,6 +49,7 @@ export interface SimState {
     faulted: number;
     retryAfterViolations: number;
     requestsByService: Record<string, number>;
+    discoveryByTenant: Record<string, number>;
   };
 }
 

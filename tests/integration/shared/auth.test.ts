@@ -45,6 +45,7 @@ beforeAll(async () => {
     PROVISIONING_CLIENT_ID: sim.settings.provisioningApp.appId,
     PROVISIONING_CLIENT_SECRET: sim.settings.provisioningApp.clientSecret,
     BOT_APP_ID: sim.settings.botApp.appId,
+    API_AUDIENCE: sim.settings.api.audience,
     BRIDGE_URL: sim.settings.bridgeUrl,
     API_ISSUER_TEMPLATE: `${sim.url}/{tenantId}/v2.0`,
     BOT_OPENID_CONFIG_URL: sim.settings.botOpenIdConfigurationUrl,
@@ -127,6 +128,25 @@ describe('API bearer tokens', () => {
     const bad = `${sim.url}/no-such-tenant/v2.0/.well-known/openid-configuration-missing`;
     await expect(sets.forConfiguration(bad)).rejects.toThrow();
     await expect(sets.forConfiguration(bad)).rejects.toThrow();
+  });
+
+  it('bounds the key-set cache: the least recently used configuration goes first (issue 17 item 6)', async () => {
+    const sets = new OpenIdKeySets(undefined, undefined, undefined, 2);
+    const api = `${sim.url}/${sim.tenantId}/v2.0/.well-known/openid-configuration`;
+    const v1 = `${sim.url}/${sim.tenantId}/.well-known/openid-configuration`;
+    const first = await sets.forConfiguration(api);
+    await sets.forConfiguration(v1);
+    await sets.forConfiguration(sim.settings.botOpenIdConfigurationUrl);
+    expect(sets.size).toBe(2);
+    expect(await sets.forConfiguration(api)).not.toBe(first);
+  });
+
+  it('refuses a tenant that is not admitted with 403 before looking for its keys', async () => {
+    const sets = new OpenIdKeySets();
+    const v = new ApiTokenValidator(config, sets, { isOnboarded: async () => false });
+    const e = await authFailure(v.validate(await apiToken({ roles: ['Switchboard.Admin'] })));
+    expect(e).toMatchObject({ status: 403, code: 'tenant_not_onboarded' });
+    expect(sets.size).toBe(0);
   });
 });
 

@@ -35,6 +35,7 @@ function certificateGateway(certificatePath: string) {
     PROVISIONING_CLIENT_ID: sim.settings.provisioningApp.appId,
     PROVISIONING_CERTIFICATE_PATH: certificatePath,
     BOT_APP_ID: sim.settings.botApp.appId,
+    API_AUDIENCE: sim.settings.api.audience,
     BRIDGE_URL: sim.settings.bridgeUrl,
   });
   return new TenantGatewayFactory(config).forTenant(sim.tenantId);
@@ -77,6 +78,7 @@ describe('PROVISIONING_CREDENTIAL=managedIdentity (App Service identity endpoint
       AUTHORITY_HOST: sim.url,
       PROVISIONING_CREDENTIAL: 'managedIdentity',
       BOT_APP_ID: sim.settings.botApp.appId,
+      API_AUDIENCE: sim.settings.api.audience,
       BRIDGE_URL: sim.settings.bridgeUrl,
     });
     return new TenantGatewayFactory(config).forTenant(sim.tenantId);

@@ -98,6 +98,7 @@ describe('a paced tenant gateway', () => {
       PROVISIONING_CLIENT_ID: sim.settings.provisioningApp.appId,
       PROVISIONING_CLIENT_SECRET: sim.settings.provisioningApp.clientSecret,
       BOT_APP_ID: sim.settings.botApp.appId,
+      API_AUDIENCE: sim.settings.api.audience,
       BRIDGE_URL: sim.settings.bridgeUrl,
     });
 

@@ -32,6 +32,7 @@ function configFor(app: { appId: string; clientSecret: string }): AppConfig {
     PROVISIONING_CLIENT_ID: app.appId,
     PROVISIONING_CLIENT_SECRET: app.clientSecret,
     BOT_APP_ID: sim.settings.botApp.appId,
+    API_AUDIENCE: sim.settings.api.audience,
     BRIDGE_URL: sim.settings.bridgeUrl,
   });
 }

@@ -21,6 +21,7 @@ const config = (secret?: string) =>
     PROVISIONING_CLIENT_ID: sim.settings.provisioningApp.appId,
     PROVISIONING_CLIENT_SECRET: secret ?? sim.settings.provisioningApp.clientSecret,
     BOT_APP_ID: sim.settings.botApp.appId,
+    API_AUDIENCE: sim.settings.api.audience,
     BRIDGE_URL: sim.settings.bridgeUrl,
   });
 

@@ -2,7 +2,7 @@
 // real Graph client (answer, tones, prompts, transfer to an agent) and sees the lifecycle notifications in order.
 // The tenant, webhook and media server are calls-fixture.ts's, as for the other calls-*.test.ts suites.
 import { Client } from '@microsoft/microsoft-graph-client';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import {
   BOT,
   Fixture,
@@ -81,7 +81,9 @@ test('incoming call: signed notification, answer, established, DTMF, prompt, tra
     'GET',
     '/botframework/v1/.well-known/OpenIdConfiguration',
   );
-  const jwks = createRemoteJWKSet(new URL(oidc.body.jwks_uri), { agent: t.httpsAgent });
+  // jose 6 fetches with global fetch (no https agent option): read the key set through the test's own client.
+  const keySet = await call<JSONWebKeySet>(t, 'GET', new URL(oidc.body.jwks_uri).pathname);
+  const jwks = createLocalJWKSet(keySet.body);
   const token = incoming.authorization.replace(/^Bearer /, '');
   const { payload } = await jwtVerify(token, jwks, { issuer: 'https://api.botframework.com', audience: BOT });
   expect(payload.tid).toBe(TENANT);

@@ -5,6 +5,7 @@ const minimal = {
   PROVISIONING_CLIENT_ID: '11111111-1111-1111-1111-111111111111',
   PROVISIONING_CLIENT_SECRET: 's3cret-value',
   BOT_APP_ID: '22222222-2222-2222-2222-222222222222',
+  API_AUDIENCE: 'api://switchboard',
   BRIDGE_URL: 'https://localhost:7075/bridge/',
 };
 
@@ -70,6 +71,7 @@ describe('loadConfig', () => {
     const problems = problemsOf({});
     expect(problems.map((p) => p.setting).sort()).toEqual(
       [
+        'API_AUDIENCE',
         'AzureWebJobsStorage',
         'BOT_APP_ID',
         'BRIDGE_URL',
@@ -77,6 +79,22 @@ describe('loadConfig', () => {
         'PROVISIONING_CLIENT_SECRET',
       ].sort(),
     );
+  });
+
+  it('the API audience has no default (issue 17 item 6): a wrong one would take tokens meant for another app', () => {
+    const { API_AUDIENCE: _omit, ...withoutAudience } = minimal;
+    expect(problemsOf(withoutAudience)).toEqual([{ setting: 'API_AUDIENCE', message: 'is required' }]);
+    expect(problemsOf({ ...minimal, API_AUDIENCE: '  ' })).toEqual([
+      { setting: 'API_AUDIENCE', message: 'is required' },
+    ]);
+  });
+
+  it('OPERATOR_TENANT_ID is a tenant id, lower-cased', () => {
+    const t = 'AAAAAAAA-1111-2222-3333-444444444444';
+    expect(loadConfig({ ...minimal, OPERATOR_TENANT_ID: t }).operatorTenantId).toBe(t.toLowerCase());
+    expect(problemsOf({ ...minimal, OPERATOR_TENANT_ID: 'contoso.com' }).map((p) => p.setting)).toEqual([
+      'OPERATOR_TENANT_ID',
+    ]);
   });
 
   it('requires what the chosen credential needs', () => {

@@ -83,8 +83,8 @@ describe('bulk properties', () => {
             ...grid.map((cells) => cells.map((c) => csvCell(c)).join(',')),
           ].join(eol);
           const r = validateBulkUpload('text/csv', csv, { inventory });
-          // A record is blank when every written cell is whitespace (the reader trims unquoted cells).
-          const nonBlank = grid.filter((cells) => cells.some((c) => csvCell(c).trim() !== '')).length;
+          // A record is blank when every cell is empty: the writer quotes every cell, so whitespace in one is kept.
+          const nonBlank = grid.filter((cells) => cells.some((c) => c !== '')).length;
           if (nonBlank === 0) {
             expect(r.ok).toBe(false);
             return;

@@ -197,10 +197,19 @@ describe('readBulkCsv: whole-file errors', () => {
     expect(rows(readBulkCsv(body(5000)))).toHaveLength(5000);
     const e = fileError(readBulkCsv(body(5001)));
     expect(e.code).toBe('tooManyRows');
-    expect(e.message).toContain('5,001 data rows');
+    expect(e.message).toContain('more than 5,000 data rows');
     expect(e.message).toContain('at most 5,000');
     expect(rows(readBulkCsv(body(3), { limits: { maxRows: 3 } }))).toHaveLength(3);
     expect(fileError(readBulkCsv(body(4), { limits: { maxRows: 3 } })).code).toBe('tooManyRows');
+    // Blank and all-empty records do not count toward the limit.
+    expect(rows(readBulkCsv(`${body(3)}\n\n,,,,,\n,,,,,\n`, { limits: { maxRows: 3 } }))).toHaveLength(3);
+  });
+
+  it('stops parsing at the row limit: a malformed line beyond it is never read (issue 17 item 7)', () => {
+    const body = `${HEADER}\n` + Array.from({ length: 5 }, (_, i) => `u${i}@contoso.com,U${i},,,,\n`).join('');
+    // An unclosed quote after the limit would be a parse error if the parser read that far.
+    const e = fileError(readBulkCsv(`${body}"unclosed,x,,,,\n`, { limits: { maxRows: 4 } }));
+    expect(e.code).toBe('tooManyRows');
   });
 
   it('enforces the size limit on UTF-8 bytes', () => {

@@ -9,7 +9,7 @@ import {
 } from '../../../../shared/bulk';
 
 describe('CSV writer', () => {
-  it('quotes per RFC 4180 only when needed and ends lines with CRLF', () => {
+  it('quotes every cell (csv-stringify), doubles quotes and ends lines with CRLF', () => {
     expect(
       toCsv(
         ['a', 'b'],
@@ -18,28 +18,28 @@ describe('CSV writer', () => {
           ['say "hi"', 'two\nlines'],
         ],
       ),
-    ).toBe('a,b\r\nplain,"with,comma"\r\n"say ""hi""","two\nlines"\r\n');
+    ).toBe('"a","b"\r\n"plain","with,comma"\r\n"say ""hi""","two\nlines"\r\n');
   });
 
   it.each([
     ['=HYPERLINK("http://x","y")', `"'=HYPERLINK(""http://x"",""y"")"`],
-    ['+14255550100', "'+14255550100"],
-    ['-2+3', "'-2+3"],
-    ['@SUM(A1)', "'@SUM(A1)"],
-    ['\t=1', "'\t=1"],
-    ['a=b', 'a=b'],
+    ['+14255550100', `"'+14255550100"`],
+    ['-2+3', `"'-2+3"`],
+    ['@SUM(A1)', `"'@SUM(A1)"`],
+    ['\t=1', `"'\t=1"`],
+    ['a=b', '"a=b"'],
   ])('neutralises formula starts: %j', (value, cell) => {
     expect(csvCell(value)).toBe(cell);
   });
 
   it('writes numbers, booleans, dates and empties as values', () => {
     expect(toCsv(['n', 'b', 'd', 'e', 'u'], [[-5, true, new Date(0), null, undefined]])).toBe(
-      'n,b,d,e,u\r\n-5,true,1970-01-01T00:00:00.000Z,,\r\n',
+      '"n","b","d","e","u"\r\n"-5","true","1970-01-01T00:00:00.000Z","",""\r\n',
     );
   });
 
   it('can start with a BOM', () => {
-    expect(toCsv(['a'], [], { bom: true })).toBe('\uFEFFa\r\n');
+    expect(toCsv(['a'], [], { bom: true })).toBe('\uFEFF"a"\r\n');
   });
 
   it('exports results that can be fixed and imported again', () => {

@@ -1,0 +1,65 @@
+/**
+ * The OpenAPI 3.1 document (issue 17 item 14), against the running system: `GET /api/openapi.json` answers without a
+ * token, every HTTP route the devhost registered (its start-up banner lists them) is in it with its methods, and the
+ * request bodies it describes are the validating zod schemas' own JSON Schema (the documented examples validate).
+ */
+import { startSystem, type System } from '../../../scripts/lib/system';
+import { callQueueBodySchema } from '../../../shared/callqueues';
+import { validateEndpointRequest } from '../../../shared/domain';
+import { tenantBodySchema } from '../../../shared/onboarding';
+
+jest.setTimeout(120_000);
+
+let system: System;
+type Doc = {
+  openapi: string;
+  paths: Record<
+    string,
+    Record<string, { requestBody?: { content: Record<string, { schema: unknown; example: unknown }> } }>
+  >;
+};
+let doc: Doc;
+
+beforeAll(async () => {
+  system = await startSystem();
+  const res = await system.api('GET', '/api/openapi.json');
+  expect(res.status).toBe(200);
+  doc = (await res.json()) as Doc;
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+/** A route template as the host prints it → the OpenAPI path: constraints dropped, the `admin` segment literal. */
+function openApiPath(template: string): string {
+  return `/${template}`
+    .replace('{area:regex(^admin$)}', 'admin')
+    .replace(/\{\*{1,2}([A-Za-z0-9_]+)\}/g, '{$1}')
+    .replace(/\{([A-Za-z0-9_]+)(?::[^}]*)?\??\}/g, '{$1}');
+}
+
+it('is OpenAPI 3.1 and names every registered route with its methods', () => {
+  expect(doc.openapi).toBe('3.1.0');
+  const registered = [...system.host.output().matchAll(/^\s*(\w+): \[([A-Z,]+)\] http:\/\/[^/]+\/(\S+)$/gm)];
+  expect(registered.length).toBeGreaterThan(15);
+  const missing: string[] = [];
+  for (const [, name, methods, template] of registered) {
+    const path = openApiPath(template);
+    for (const method of methods.split(',')) {
+      if (!doc.paths[path]?.[method.toLowerCase()]) missing.push(`${name}: ${method} ${path}`);
+    }
+  }
+  expect(missing).toEqual([]);
+});
+
+it('describes request bodies with the validating schemas, and their examples pass them', () => {
+  const body = (path: string, method: string) => doc.paths[path][method].requestBody!.content['application/json'];
+  const endpoint = body('/api/tenants/{tenantId}/endpoints', 'post');
+  expect(endpoint.schema).toMatchObject({ type: 'object', required: ['userPrincipalName', 'displayName'] });
+  expect(validateEndpointRequest(endpoint.example).ok).toBe(true);
+  expect(
+    callQueueBodySchema.safeParse(body('/api/tenants/{tenantId}/callQueues/{queueId}', 'put').example).success,
+  ).toBe(true);
+  expect(tenantBodySchema.safeParse(body('/api/admin/tenants/{tenantId}', 'put').example).success).toBe(true);
+  expect(JSON.stringify(body('/api/tenants/{tenantId}/callQueues/{queueId}', 'put').schema)).toContain('routingMethod');
+});
