@@ -36,6 +36,14 @@ import {
   type CallEndpointDirectory,
 } from '../shared/calls';
 import { decideOffers } from '../shared/routing';
+import {
+  ReportingFeed,
+  ReportingRepository,
+  ReportingService,
+  RealtimeService,
+  type FeedCall,
+  type ReportingFeedMessage,
+} from '../shared/reporting';
 import { autoRemediates, loadConfig, ratesFor, type AppConfig } from '../shared/config';
 import { DriftFindingsRepository, DriftScansRepository, DriftService } from '../shared/drift';
 import {
@@ -45,7 +53,7 @@ import {
   readConsent,
   type ConsentReport,
 } from '../shared/provisioning';
-import { RateBuckets } from '../shared/storage';
+import { JsonQueue, RateBuckets } from '../shared/storage';
 import { TenantGatewayFactory, type TenantGateway } from '../shared/tenant';
 import { createDriftActivities, type DriftActivities } from '../orchestrations/drift/drift.activities';
 import { durableWorkflows } from '../orchestrations/provisioning/durable-workflows';
@@ -85,6 +93,16 @@ export interface AppRoot {
   readonly callEventsQueue: CallEventsQueue;
   /** Call queues and agents (tables `callQueues`, `agents`). */
   readonly callQueues: CallQueueService;
+  /** The reporting feed (the `reporting` queue trigger): contact records and agent state time, once each. */
+  reportingFeed(log?: (line: string) => void): ReportingFeed;
+  /** Contact records and aggregate buckets; historical reports from the buckets. */
+  readonly reporting: ReportingRepository;
+  readonly reports: ReportingService;
+  /** The wallboard's figures (live rows + today's buckets). */
+  readonly realtime: RealtimeService;
+  /** Call queue configs and agents' live rows (real-time view). */
+  readonly callQueueRecords: CallQueuesRepository;
+  readonly agents: AgentsRepository;
 }
 
 /** How long a tenant found serving (with endpoints) is believed without asking the table again. */
@@ -153,13 +171,45 @@ export function createAppRoot(config: AppConfig): AppRoot {
   const driftFindings = new DriftFindingsRepository(connection);
   const driftScans = new DriftScansRepository(connection);
 
-  const calls = new CallRepository(connection);
+  // The reporting feed hears of ended calls from the calls' outbox and of agent state spans from the agents' rows.
+  const feedQueue = new JsonQueue<ReportingFeedMessage>(connection, config.reporting.queueName);
+  const calls = new CallRepository(connection, {
+    onLogged: async (tenantId, callId, entries) => {
+      if (entries.some((e) => e.kind === 'ended')) await feedQueue.send({ kind: 'callEnded', tenantId, callId });
+    },
+  });
+  const reporting = new ReportingRepository(connection);
+  const reports = new ReportingService(reporting);
   const callEventsQueue = new CallEventsQueue(connection, config.calls.eventsQueueName);
   const directory = endpointDirectory(endpoints, config.calls.extraTenants);
   const callControl = new GraphCallControlFactory(config);
   const presence = new GraphPresenceCache(config);
   const callQueueRecords = new CallQueuesRepository(connection);
-  const agents = new AgentsRepository(connection);
+  const agents = new AgentsRepository(connection, undefined, {
+    onStateChanged: (tenantId, agentId, spans) => feedQueue.send({ kind: 'agentSpans', tenantId, agentId, spans }),
+  });
+  const reportingFeed = (log?: (line: string) => void): ReportingFeed =>
+    new ReportingFeed({
+      async loadCall(tenantId, callId): Promise<FeedCall | undefined> {
+        const stored = await calls.get(tenantId, callId);
+        if (!stored) return undefined;
+        const r = stored.record;
+        const route = r.arrival?.route;
+        const caller = r.arrival?.callerPhone ?? r.arrival?.callerUserId;
+        return {
+          ended: r.end !== undefined,
+          ...(r.connected ? { connectedAgentId: r.connected.agentId } : {}),
+          ...(route?.action === 'answer' && route.endpoint ? { endpoint: route.endpoint } : {}),
+          ...(caller ? { caller } : {}),
+          story: await calls.listEvents(tenantId, callId),
+        };
+      },
+      thresholdS: async (tenantId, callQueueId) =>
+        (await callQueueRecords.get(tenantId, callQueueId))?.serviceLevelThresholdS,
+      repo: reporting,
+      requeue: (message, delayMs) => feedQueue.send(message, { delayMs }),
+      log,
+    });
   const users: TenantUserDirectory = {
     async resolveUsers(tenantId, upns) {
       const gateway = tenantGateway(tenantId);
@@ -241,6 +291,17 @@ export function createAppRoot(config: AppConfig): AppRoot {
     callQueues: new CallQueueService({ callQueues: callQueueRecords, agents, users }),
     calls,
     callEventsQueue,
+    reportingFeed,
+    reporting,
+    reports,
+    realtime: new RealtimeService({
+      callQueues: (tenantId) => callQueueRecords.list(tenantId),
+      agents: (tenantId) => agents.list(tenantId),
+      activeCalls: (tenantId) => calls.listActive(tenantId),
+      reports,
+    }),
+    callQueueRecords,
+    agents,
     autoRemediates: (tenantId) => autoRemediates(config, tenantId),
     consent: (tenantId) => readConsent(tenantGateway(tenantId), { appId: config.bot.appId, ...consentLinks }),
     endpointService,

@@ -5,6 +5,9 @@
 import { app } from '@azure/functions';
 import { ConfigError, loadConfig } from '../shared/config';
 
+// Responses may stream (the real-time server-sent events); the host then forwards raw HTTP to the library's proxy.
+app.setup({ enableHttpStream: true });
+
 app.hook.appStart(() => {
   try {
     loadConfig(process.env);

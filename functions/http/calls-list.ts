@@ -1,22 +1,47 @@
 /**
- * `GET /api/tenants/{tenantId}/calls?state=active[&callQueueId=]` (Admin, Supervisor): the live calls, waiting ones
- * with their position in their call queue and their wait so far.
+ * `GET /api/tenants/{tenantId}/calls` (Admin, Supervisor), two views:
+ * - `?state=active[&callQueueId=]` (the default): the live calls, waiting ones with their position in their call
+ *   queue and their wait so far;
+ * - `?from&to[&callQueueId][&agent][&result][&caller][&top][&continuationToken]`: finished calls (contact records)
+ *   that arrived in [from, to), paged — a page may hold fewer than `top`; follow `continuationToken`.
+ * A Supervisor sees only calls of their call queues, and callers' numbers masked (shared/auth/caller-privacy.ts).
  */
-import { app } from '@azure/functions';
-import { api, authorize, json, validationProblem } from '../lib/api-handler';
+import { app, type HttpRequest } from '@azure/functions';
+import { callerFor, requireQueueScope, visibleQueues, type Principal } from '../../shared/auth';
+import type { FieldProblem } from '../../shared/http/problem';
+import { parseInstant, type ContactOutcome, type ContactRecord } from '../../shared/reporting';
+import { api, authorizeTenant, continuationTokenParam, json, topParam, validationProblem } from '../lib/api-handler';
 import { appRoot } from '../composition-root';
+
+const SEARCH_PARAMS = ['from', 'to', 'agent', 'result', 'caller'];
+const RESULTS: readonly ContactOutcome[] = [
+  'answered',
+  'abandoned',
+  'overflowed',
+  'timedOut',
+  'noAgent',
+  'callback',
+  'rejected',
+  'ended',
+];
+const MAX_SEARCH_RANGE_MS = 31 * 86_400_000;
 
 app.http('callsList', {
   route: 'tenants/{tenantId}/calls',
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: api(async (request, _context) => {
-    const { tenantId } = request.params;
-    await authorize(request, tenantId, 'Switchboard.Admin', 'Switchboard.Supervisor');
-    const state = request.query.get('state') ?? 'active';
-    if (state !== 'active') throw validationProblem([{ field: 'state', message: 'must be active' }]);
+    const { principal, tenantId } = await authorizeTenant(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
+    const state = request.query.get('state');
+    if (state === null && SEARCH_PARAMS.some((p) => request.query.has(p))) return search(request, principal, tenantId);
+    if ((state ?? 'active') !== 'active') throw validationProblem([{ field: 'state', message: 'must be active' }]);
+    const callQueueId = request.query.get('callQueueId') ?? undefined;
+    if (callQueueId) requireQueueScope(principal, callQueueId);
+    const visible = visibleQueues(principal);
     const now = Date.now();
-    const calls = await appRoot().calls.listActive(tenantId, request.query.get('callQueueId') ?? undefined);
+    const calls = (await appRoot().calls.listActive(tenantId, callQueueId)).filter(
+      (c) => !visible || (c.callQueueId !== undefined && visible.includes(c.callQueueId)),
+    );
     const waiting = calls
       .filter((c) => c.phase === 'queued' || c.phase === 'offered')
       .sort((a, b) => (a.arrivedAt ?? 0) - (b.arrivedAt ?? 0));
@@ -30,9 +55,88 @@ app.http('callsList', {
     return json(200, {
       items: calls.map((c) => ({
         ...c,
+        ...(c.callerPhone ? { callerPhone: callerFor(principal, c.callerPhone) } : {}),
         ...(position.has(c.callId) ? { position: position.get(c.callId) } : {}),
         ...(c.arrivedAt && !c.connectedAt ? { waitS: Math.round((now - c.arrivedAt) / 1000) } : {}),
       })),
     });
   }),
 });
+
+async function search(request: HttpRequest, principal: Principal, tenantId: string) {
+  const get = (n: string) => request.query.get(n);
+  const errors: FieldProblem[] = [];
+  const from = parseInstant(get('from'));
+  const to = parseInstant(get('to'));
+  if (from === undefined) errors.push({ field: 'from', message: 'is required: an ISO 8601 date or time' });
+  if (to === undefined) errors.push({ field: 'to', message: 'is required: an ISO 8601 date or time' });
+  if (from !== undefined && to !== undefined) {
+    if (to <= from) errors.push({ field: 'to', message: 'must be after from' });
+    else if (to - from > MAX_SEARCH_RANGE_MS) errors.push({ field: 'to', message: 'a search covers at most 31 days' });
+  }
+  const result = get('result') ?? undefined;
+  if (result !== undefined && !RESULTS.includes(result as ContactOutcome))
+    errors.push({ field: 'result', message: `must be one of ${RESULTS.join(', ')}` });
+  const agent = get('agent') ?? undefined;
+  if (agent !== undefined && !/^[0-9a-f-]{36}$/i.test(agent) && !/^[^@\s]+@[^@\s]+$/.test(agent))
+    errors.push({ field: 'agent', message: "must be an agent's object id or user principal name" });
+  const caller = get('caller')?.replace(/[\s()-]/g, '') ?? undefined;
+  if (caller !== undefined && !/^\+?[0-9]{3,20}$/.test(caller))
+    errors.push({ field: 'caller', message: 'must be a phone number, e.g. +14255550100' });
+  const callQueueId = get('callQueueId') ?? undefined;
+  let top: number | undefined;
+  let continuationToken: string | undefined;
+  try {
+    top = topParam(request);
+  } catch {
+    errors.push({ field: 'top', message: 'must be a whole number from 1 to 1000' });
+  }
+  try {
+    continuationToken = continuationTokenParam(request);
+  } catch {
+    errors.push({ field: 'continuationToken', message: 'is not a token this API returned; ask for the first page again' });
+  }
+  if (errors.length > 0) throw validationProblem(errors);
+  if (callQueueId) requireQueueScope(principal, callQueueId);
+  let agentId = agent;
+  if (agent?.includes('@')) {
+    const upn = agent.toLowerCase();
+    agentId = (await appRoot().agents.list(tenantId)).find((a) => a.userPrincipalName === upn)?.agentId;
+    if (!agentId) return json(200, { items: [] });
+  }
+  const visible = visibleQueues(principal);
+  const inScope = (r: ContactRecord) =>
+    r.callQueues.some(
+      (s) => (!callQueueId || s.callQueueId === callQueueId) && (!visible || visible.includes(s.callQueueId)),
+    );
+  const page = await appRoot().reporting.searchContacts(
+    tenantId,
+    {
+      from: from!,
+      to: to!,
+      ...(result ? { outcome: result } : {}),
+      ...(agentId ? { agentId } : {}),
+      ...(caller ? { caller } : {}),
+    },
+    {
+      top: top ?? 100,
+      ...(continuationToken ? { continuationToken } : {}),
+      ...(callQueueId || visible ? { keep: inScope } : {}),
+    },
+  );
+  return json(200, {
+    items: page.items.map((r) => ({
+      callId: r.callId,
+      arrivedAt: new Date(r.arrivedAt).toISOString(),
+      endedAt: new Date(r.endedAt).toISOString(),
+      result: r.outcome,
+      ...(r.caller ? { caller: callerFor(principal, r.caller) } : {}),
+      ...(r.endpoint ? { endpoint: r.endpoint } : {}),
+      callQueueIds: r.callQueues.map((s) => s.callQueueId),
+      ...(r.connection ? { agentId: r.connection.agentId, waitS: r.connection.waitMs / 1000 } : {}),
+      durationS: r.durations.totalMs / 1000,
+      handleS: r.durations.handleMs / 1000,
+    })),
+    ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+  });
+}
