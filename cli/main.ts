@@ -10,6 +10,7 @@ import { registerConsentCommand } from './commands/consent.command';
 import { registerDriftCommand } from './commands/drift.command';
 import { registerEndpointCommands } from './commands/endpoints.command';
 import { registerLoginCommand } from './commands/login.command';
+import { registerReportCommand } from './commands/report.command';
 
 const program = new Command();
 program
@@ -25,6 +26,7 @@ registerEndpointCommands(program);
 registerBulkCommands(program);
 registerConsentCommand(program);
 registerDriftCommand(program);
+registerReportCommand(program);
 registerLoginCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -19,6 +19,10 @@
  * Times (waits, talk, wrap-up) depend on the clock: they are checked against the calls' own stories (ASA = mean wait
  * of the answered stays, AHT = mean handle time, longest wait = the longest stay), never against a duration.
  */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DIST } from '../../../scripts/lib/processes';
 import { reportingQueueName } from '../../../shared/config';
 import type { ContactRecord, ReportingFeedMessage } from '../../../shared/reporting';
 import { JsonQueue } from '../../../shared/storage';
@@ -368,6 +372,25 @@ test('stories, search and what a Supervisor of another call queue sees', async (
   expect(agentRows.every((r) => r.callQueueId === 'support')).toBe(true);
   const rt = await get<{ callQueues: { callQueueId: string }[] }>('/realtime', supervisor);
   expect(rt.body.callQueues.map((q) => q.callQueueId)).toEqual(['support']);
+
+  // The CLI reads the same report: a table, and the API's CSV with --csv.
+  const cli = (...args: string[]) =>
+    promisify(execFile)(process.execPath, [
+      path.join(DIST, 'cli', 'main.js'),
+      '--api',
+      `${system.origin}/api`,
+      '--tenant',
+      tenant.tenantId,
+      '--token',
+      admin,
+      ...args,
+    ]);
+  const tableOut = (await cli('report', 'callqueues', '--from', from, '--to', to)).stdout;
+  expect(tableOut).toMatch(/slTeams1/);
+  expect(tableOut.split('\n').filter((l) => /^(sales|support)\b/.test(l))).toHaveLength(2);
+  const csvOut = (await cli('report', 'agents', '--from', from, '--to', to, '--call-queue', 'sales', '--csv')).stdout;
+  expect(csvOut.split('\r\n')[0]).toMatch(/^"agentId","callQueueId"/);
+  expect(csvOut).toContain('"sales"');
 
   const badReport = await get<{ errors: { field: string }[] }>(`/reports/callQueues?from=x&interval=2h&format=xml`);
   expect(badReport.body.errors.map((e) => e.field).sort()).toEqual(['format', 'from', 'interval', 'to']);
