@@ -126,13 +126,13 @@ export function callEventsQueueName(env: Readonly<Record<string, string | undefi
 
 /**
  * The reporting feed's queue name straight from the environment (the trigger registers at module load):
- * REPORTING_QUEUE_NAME, else `<CALL_EVENTS_QUEUE_NAME>-reporting` (cut to 56 characters), so every system with its
+ * REPORTING_QUEUE_NAME, else `<CALL_EVENTS_QUEUE_NAME>-reporting` (that name cut to 46 characters), so every system with its
  * own call-events queue also has its own feed.
  */
 export function reportingQueueName(env: Readonly<Record<string, string | undefined>> = process.env): string {
   const set = env.REPORTING_QUEUE_NAME?.trim();
   if (set) return set;
-  return `${callEventsQueueName(env)}-reporting`.slice(0, 56).replace(/-+$/, '');
+  return `${callEventsQueueName(env).slice(0, 46).replace(/-+$/, '')}-reporting`;
 }
 
 export function bulkQueueName(env: Readonly<Record<string, string | undefined>> = process.env): string {

@@ -173,7 +173,7 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
     name: 'REPORTING_QUEUE_NAME',
     doc:
       'Storage queue of the reporting feed (ended calls and agent state spans → contact records and aggregates). ' +
-      'Default: `<CALL_EVENTS_QUEUE_NAME>-reporting`. Lower-case letters, digits and dashes, 3-56 characters.',
+      'Default: `<CALL_EVENTS_QUEUE_NAME>-reporting` (that name cut to 46 characters). Lower-case letters, digits and dashes, 3-56 characters.',
   },
   {
     name: 'CALLS_CALLBACK_URL',
