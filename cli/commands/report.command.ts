@@ -65,21 +65,23 @@ export function registerReportCommand(program: Command): void {
     .option('--interval <interval>', '15m, 1h or 1d', '1d')
     .option('--call-queue <id>', 'one call queue')
     .option('--csv', "print the API's CSV (every figure, the five service levels as named columns)")
-    .action(async (kind: string, o: { from: string; to: string; interval: string; callQueue?: string; csv?: boolean }) => {
-      const path = { callqueues: 'callQueues', agents: 'agents' }[kind.toLowerCase()];
-      if (!path) throw new Error(`report ${kind}: say callqueues or agents`);
-      const { client, tenant, json } = commandContext(program);
-      const q = new URLSearchParams({ from: o.from, to: o.to, interval: o.interval });
-      if (o.callQueue) q.set('callQueueId', o.callQueue);
-      if (o.csv) q.set('format', 'csv');
-      const url = `tenants/${tenant}/reports/${path}?${q.toString()}`;
-      if (o.csv) {
-        process.stdout.write((await client.send<string>('GET', url, { accept: 'text/csv' })).body);
-        return;
-      }
-      const body = await client.request<{ items: Row[] }>('GET', url);
-      if (json) return out(JSON.stringify(body, null, 2));
-      if (body.items.length === 0) return out('No calls in that range.');
-      out(table(body.items.map(flatten), path === 'agents' ? AGENT_COLUMNS : CALL_QUEUE_COLUMNS));
-    });
+    .action(
+      async (kind: string, o: { from: string; to: string; interval: string; callQueue?: string; csv?: boolean }) => {
+        const path = { callqueues: 'callQueues', agents: 'agents' }[kind.toLowerCase()];
+        if (!path) throw new Error(`report ${kind}: say callqueues or agents`);
+        const { client, tenant, json } = commandContext(program);
+        const q = new URLSearchParams({ from: o.from, to: o.to, interval: o.interval });
+        if (o.callQueue) q.set('callQueueId', o.callQueue);
+        if (o.csv) q.set('format', 'csv');
+        const url = `tenants/${tenant}/reports/${path}?${q.toString()}`;
+        if (o.csv) {
+          process.stdout.write((await client.send<string>('GET', url, { accept: 'text/csv' })).body);
+          return;
+        }
+        const body = await client.request<{ items: Row[] }>('GET', url);
+        if (json) return out(JSON.stringify(body, null, 2));
+        if (body.items.length === 0) return out('No calls in that range.');
+        out(table(body.items.map(flatten), path === 'agents' ? AGENT_COLUMNS : CALL_QUEUE_COLUMNS));
+      },
+    );
 }

@@ -94,7 +94,10 @@ async function search(request: HttpRequest, principal: Principal, tenantId: stri
   try {
     continuationToken = continuationTokenParam(request);
   } catch {
-    errors.push({ field: 'continuationToken', message: 'is not a token this API returned; ask for the first page again' });
+    errors.push({
+      field: 'continuationToken',
+      message: 'is not a token this API returned; ask for the first page again',
+    });
   }
   if (errors.length > 0) throw validationProblem(errors);
   if (callQueueId) requireQueueScope(principal, callQueueId);

@@ -16,9 +16,16 @@ app.http('reportsCallQueues', {
   handler: api(async (request, _context) => {
     const caller = await reportCaller(request);
     const q = reportRequest(request, caller);
-    let rows = await appRoot().reports.callQueues({ tenantId: caller.tenantId, ...q });
-    const visible = caller.visible;
-    if (visible) rows = rows.filter((r) => visible.includes(r.callQueueId));
+    const reports = appRoot().reports;
+    // A Supervisor's report reads their call queues only (never the others' buckets).
+    const scopes: readonly (string | undefined)[] = q.callQueueId ? [q.callQueueId] : (caller.visible ?? [undefined]);
+    const rows = (
+      await Promise.all(
+        scopes.map((callQueueId) =>
+          reports.callQueues({ tenantId: caller.tenantId, ...q, ...(callQueueId ? { callQueueId } : {}) }),
+        ),
+      )
+    ).flat();
     return reportResponse(q, rows, () => callQueueReportCsv(rows));
   }),
 });

@@ -142,7 +142,12 @@ export class AgentsRepository {
       const span = closedSpan(cur, next);
       spans = [previous, span].filter((s): s is AgentStateSpanChange => s !== undefined);
       const last = span ?? previous;
-      return { partitionKey: pk, rowKey: rk, ...toEntity(next), ...(last ? { [LAST_SPAN]: JSON.stringify(last) } : {}) };
+      return {
+        partitionKey: pk,
+        rowKey: rk,
+        ...toEntity(next),
+        ...(last ? { [LAST_SPAN]: JSON.stringify(last) } : {}),
+      };
     });
     if (changed && spans.length > 0) await this.onStateChanged?.(pk, rk, spans);
     return changed && r ? { ...fromEntity(r.entity), etag: r.etag } : undefined;

@@ -103,16 +103,14 @@ export class RealtimeService {
     );
     const shownAgents = agents
       .filter((a) => !visible || queuesOf.has(a.agentId.toLowerCase()))
-      .map(
-        (a): RealtimeAgent => ({
-          agentId: a.agentId,
-          userPrincipalName: a.userPrincipalName,
-          state: a.state,
-          since: a.since > 0 ? new Date(a.since).toISOString() : null,
-          timeInStateS: a.since > 0 ? Math.max(0, Math.round((now - a.since) / 1000)) : null,
-          callQueueIds: queuesOf.get(a.agentId.toLowerCase()) ?? [],
-        }),
-      )
+      .map((a): RealtimeAgent => ({
+        agentId: a.agentId,
+        userPrincipalName: a.userPrincipalName,
+        state: a.state,
+        since: a.since > 0 ? new Date(a.since).toISOString() : null,
+        timeInStateS: a.since > 0 ? Math.max(0, Math.round((now - a.since) / 1000)) : null,
+        callQueueIds: queuesOf.get(a.agentId.toLowerCase()) ?? [],
+      }))
       .sort((x, y) => x.userPrincipalName.localeCompare(y.userPrincipalName));
     return { at: new Date(now).toISOString(), callQueues, agents: shownAgents };
   }

@@ -34,7 +34,8 @@ export function parseReportRequest(
     if (t === undefined)
       errors.push({
         field: name,
-        message: raw === null ? 'is required (ISO 8601, e.g. 2026-12-03T00:00:00Z)' : 'must be an ISO 8601 date or time',
+        message:
+          raw === null ? 'is required (ISO 8601, e.g. 2026-12-03T00:00:00Z)' : 'must be an ISO 8601 date or time',
       });
     return t ?? NaN;
   };

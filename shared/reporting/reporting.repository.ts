@@ -365,7 +365,10 @@ export class ReportingRepository implements BucketReader {
     if (q.caller) parts.push(odata`caller eq ${q.caller}`);
     const pages = this.contacts
       .listEntities({ queryOptions: { filter: parts.join(' and ') } })
-      .byPage({ maxPageSize: page.top, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) });
+      .byPage({
+        maxPageSize: page.top,
+        ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+      });
     const next = await pages.next();
     this.requests += 1;
     if (next.done) return { items: [] };

@@ -25,7 +25,10 @@ export class JsonQueue<T> {
   readonly client: QueueClient;
   private ensured?: Promise<unknown>;
 
-  constructor(connectionString: string, readonly queueName: string) {
+  constructor(
+    connectionString: string,
+    readonly queueName: string,
+  ) {
     this.client = QueueServiceClient.fromConnectionString(queueConnectionString(connectionString)).getQueueClient(
       queueName,
     );

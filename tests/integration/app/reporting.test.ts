@@ -114,8 +114,9 @@ beforeAll(async () => {
   admin = await system.token(['Switchboard.Admin'], { tenantId: tenant.tenantId });
   supervisor = await system.token(['Switchboard.Supervisor'], { tenantId: tenant.tenantId, queues: ['support'] });
   const put = async (id: string, body: Record<string, unknown>) =>
-    expect((await system.api('PUT', `/api/tenants/${tenant.tenantId}/callQueues/${id}`, { token: admin, body })).status)
-      .toBe(201);
+    expect(
+      (await system.api('PUT', `/api/tenants/${tenant.tenantId}/callQueues/${id}`, { token: admin, body })).status,
+    ).toBe(201);
   await put('sales', {
     name: 'Sales',
     routingMethod: 'serial',
@@ -317,7 +318,12 @@ test('every ended call and agent span delivered again, and the host killed and r
     return staffed(rows) >= staffed(agentsBefore) + 60 ? rows : undefined;
   });
   // Give the redelivered call messages their turn: after a further marker write they must all have been consumed.
-  await queue.send({ kind: 'agentSpans', tenantId: tenant.tenantId, agentId: agent01, spans: [{ ...span, from: spanFrom + 120_000, to: spanFrom + 121_000 }] });
+  await queue.send({
+    kind: 'agentSpans',
+    tenantId: tenant.tenantId,
+    agentId: agent01,
+    spans: [{ ...span, from: spanFrom + 120_000, to: spanFrom + 121_000 }],
+  });
   await eventually(async () => {
     const rows = (await report('agents')).body.items;
     return staffed(rows) >= staffed(agentsBefore) + 61 ? true : undefined;

@@ -143,7 +143,10 @@ describe('reporting feed delivery', () => {
     });
     await feed.handle({ kind: 'callEnded', tenantId: TENANT, callId: 'c1' });
     expect(requeued).toEqual([
-      { message: { kind: 'callEnded', tenantId: TENANT.toLowerCase(), callId: 'c1', waits: 1 }, delayMs: FIRST_WAIT_MS },
+      {
+        message: { kind: 'callEnded', tenantId: TENANT.toLowerCase(), callId: 'c1', waits: 1 },
+        delayMs: FIRST_WAIT_MS,
+      },
     ]);
     expect(await repo.getContact(TENANT, 'c1', T0)).toBeUndefined();
     // wrapUp 65 s → 75 s releases the agent: the record is written with 10 s of wrap-up.
