@@ -172,10 +172,18 @@ export function createAppRoot(config: AppConfig): AppRoot {
   const driftScans = new DriftScansRepository(connection);
 
   // The reporting feed hears of ended calls from the calls' outbox and of agent state spans from the agents' rows.
+  // A send that fails (after the storage client's own retries) is logged, never thrown: the call's or agent's write
+  // has committed, and failing the router's message would skip the rest of its work on the retry (which finds the
+  // transition done). A killed process still repeats the send: the outbox is told again by the retried message (calls)
+  // or the agent's next change (spans). docs/metrics.md "The feed".
   const feedQueue = new JsonQueue<ReportingFeedMessage>(connection, config.reporting.queueName);
+  const tellFeed = (message: ReportingFeedMessage): Promise<void> =>
+    feedQueue.send(message).catch((e: unknown) => {
+      console.error(`reporting feed: ${message.kind} of ${message.tenantId} not sent: ${(e as Error).message}`);
+    });
   const calls = new CallRepository(connection, {
     onLogged: async (tenantId, callId, entries) => {
-      if (entries.some((e) => e.kind === 'ended')) await feedQueue.send({ kind: 'callEnded', tenantId, callId });
+      if (entries.some((e) => e.kind === 'ended')) await tellFeed({ kind: 'callEnded', tenantId, callId });
     },
   });
   const reporting = new ReportingRepository(connection);
@@ -186,7 +194,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
   const presence = new GraphPresenceCache(config);
   const callQueueRecords = new CallQueuesRepository(connection);
   const agents = new AgentsRepository(connection, undefined, {
-    onStateChanged: (tenantId, agentId, spans) => feedQueue.send({ kind: 'agentSpans', tenantId, agentId, spans }),
+    onStateChanged: (tenantId, agentId, spans) => tellFeed({ kind: 'agentSpans', tenantId, agentId, spans }),
   });
   const reportingFeed = (log?: (line: string) => void): ReportingFeed =>
     new ReportingFeed({

@@ -300,7 +300,7 @@ test('a scripted set of calls gives the hand-computed figures, in JSON and CSV',
   });
 }, 240_000);
 
-test('every ended call and agent span delivered again, and the host killed and restarted: nothing counts twice', async () => {
+test('the host restarted and every ended call and an agent span delivered again: nothing counts twice', async () => {
   const before = (await report('callQueues')).body.items;
   const agentsBefore = (await report('agents')).body.items;
   await system.restartHost();
