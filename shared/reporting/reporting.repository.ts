@@ -363,12 +363,10 @@ export class ReportingRepository implements BucketReader {
     if (q.outcome) parts.push(odata`outcome eq ${q.outcome}`);
     if (q.agentId) parts.push(odata`agentId eq ${q.agentId.toLowerCase()}`);
     if (q.caller) parts.push(odata`caller eq ${q.caller}`);
-    const pages = this.contacts
-      .listEntities({ queryOptions: { filter: parts.join(' and ') } })
-      .byPage({
-        maxPageSize: page.top,
-        ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
-      });
+    const pages = this.contacts.listEntities({ queryOptions: { filter: parts.join(' and ') } }).byPage({
+      maxPageSize: page.top,
+      ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+    });
     const next = await pages.next();
     this.requests += 1;
     if (next.done) return { items: [] };

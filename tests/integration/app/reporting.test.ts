@@ -76,6 +76,7 @@ interface AgentRow {
   staffedS: number | null;
   busyS: number | null;
   occupancy: number | null;
+  stateS: Record<'available' | 'offered' | 'busy' | 'wrapUp' | 'away' | 'offline', number>;
 }
 interface CallView {
   phase: string;
@@ -273,6 +274,11 @@ test('a scripted set of calls gives the hand-computed figures, in JSON and CSV',
   const a1 = agents.find((a) => a.agentId === agent01)!;
   expect(a1.busyS).toBeGreaterThan(0);
   expect(a1.occupancy).toBeCloseTo(a1.busyS! / a1.staffedS!, 3);
+  // Time by state adds up: staffed = available + offered + busy + wrap-up; busy = busy + wrap-up.
+  const st = a1.stateS;
+  expect(st.available + st.offered + st.busy + st.wrapUp).toBeCloseTo(a1.staffedS!, 3);
+  expect(st.busy + st.wrapUp).toBeCloseTo(a1.busyS!, 3);
+  expect(st.offered).toBeGreaterThan(0);
 
   // The same figures as CSV: the five service levels as five named columns.
   const csvRes = await system.api(
