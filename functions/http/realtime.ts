@@ -17,7 +17,11 @@ import { appRoot } from '../composition-root';
 
 export const POLL_MS = 500;
 const KEEPALIVE_MS = 15_000;
-export const MAX_STREAM_MS = 10 * 60_000;
+/**
+ * The @azure/functions library reads the body to its end even when the client has gone (it never cancels it), so a
+ * stream ends itself after this long; an EventSource reconnects (`retry: 2000`), so a live wallboard does not notice.
+ */
+export const MAX_STREAM_MS = 2 * 60_000;
 
 app.http('realtime', {
   route: 'tenants/{tenantId}/realtime',
