@@ -9,22 +9,9 @@
 import { app, type HttpRequest } from '@azure/functions';
 import { callerFor, requireQueueScope, visibleQueues, type Principal } from '../../shared/auth';
 import type { FieldProblem } from '../../shared/http/problem';
-import { parseInstant, type ContactOutcome, type ContactRecord } from '../../shared/reporting';
+import { CALL_SEARCH_PARAMS, parseCallSearch, type ContactRecord } from '../../shared/reporting';
 import { api, authorizeTenant, continuationTokenParam, json, topParam, validationProblem } from '../lib/api-handler';
 import { appRoot } from '../composition-root';
-
-const SEARCH_PARAMS = ['from', 'to', 'agent', 'result', 'caller'];
-const RESULTS: readonly ContactOutcome[] = [
-  'answered',
-  'abandoned',
-  'overflowed',
-  'timedOut',
-  'noAgent',
-  'callback',
-  'rejected',
-  'ended',
-];
-const MAX_SEARCH_RANGE_MS = 31 * 86_400_000;
 
 app.http('callsList', {
   route: 'tenants/{tenantId}/calls',
@@ -33,7 +20,8 @@ app.http('callsList', {
   handler: api(async (request, _context) => {
     const { principal, tenantId } = await authorizeTenant(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
     const state = request.query.get('state');
-    if (state === null && SEARCH_PARAMS.some((p) => request.query.has(p))) return search(request, principal, tenantId);
+    if (state === null && CALL_SEARCH_PARAMS.some((p) => request.query.has(p)))
+      return search(request, principal, tenantId);
     if ((state ?? 'active') !== 'active') throw validationProblem([{ field: 'state', message: 'must be active' }]);
     const callQueueId = request.query.get('callQueueId') ?? undefined;
     if (callQueueId) requireQueueScope(principal, callQueueId);
@@ -64,26 +52,8 @@ app.http('callsList', {
 });
 
 async function search(request: HttpRequest, principal: Principal, tenantId: string) {
-  const get = (n: string) => request.query.get(n);
-  const errors: FieldProblem[] = [];
-  const from = parseInstant(get('from'));
-  const to = parseInstant(get('to'));
-  if (from === undefined) errors.push({ field: 'from', message: 'is required: an ISO 8601 date or time' });
-  if (to === undefined) errors.push({ field: 'to', message: 'is required: an ISO 8601 date or time' });
-  if (from !== undefined && to !== undefined) {
-    if (to <= from) errors.push({ field: 'to', message: 'must be after from' });
-    else if (to - from > MAX_SEARCH_RANGE_MS) errors.push({ field: 'to', message: 'a search covers at most 31 days' });
-  }
-  const result = get('result') ?? undefined;
-  if (result !== undefined && !RESULTS.includes(result as ContactOutcome))
-    errors.push({ field: 'result', message: `must be one of ${RESULTS.join(', ')}` });
-  const agent = get('agent') ?? undefined;
-  if (agent !== undefined && !/^[0-9a-f-]{36}$/i.test(agent) && !/^[^@\s]+@[^@\s]+$/.test(agent))
-    errors.push({ field: 'agent', message: "must be an agent's object id or user principal name" });
-  const caller = get('caller')?.replace(/[\s()-]/g, '') ?? undefined;
-  if (caller !== undefined && !/^\+?[0-9]{3,20}$/.test(caller))
-    errors.push({ field: 'caller', message: 'must be a phone number, e.g. +14255550100' });
-  const callQueueId = get('callQueueId') ?? undefined;
+  const parsed = parseCallSearch((n) => request.query.get(n));
+  const errors: FieldProblem[] = parsed.ok ? [] : [...parsed.errors];
   let top: number | undefined;
   let continuationToken: string | undefined;
   try {
@@ -99,12 +69,12 @@ async function search(request: HttpRequest, principal: Principal, tenantId: stri
       message: 'is not a token this API returned; ask for the first page again',
     });
   }
-  if (errors.length > 0) throw validationProblem(errors);
+  if (!parsed.ok || errors.length > 0) throw validationProblem(errors);
+  const { from, to, result, agent, caller, callQueueId } = parsed.search;
   if (callQueueId) requireQueueScope(principal, callQueueId);
   let agentId = agent;
   if (agent?.includes('@')) {
-    const upn = agent.toLowerCase();
-    agentId = (await appRoot().agents.list(tenantId)).find((a) => a.userPrincipalName === upn)?.agentId;
+    agentId = (await appRoot().agents.list(tenantId)).find((a) => a.userPrincipalName === agent)?.agentId;
     if (!agentId) return json(200, { items: [] });
   }
   const visible = visibleQueues(principal);
@@ -115,8 +85,8 @@ async function search(request: HttpRequest, principal: Principal, tenantId: stri
   const page = await appRoot().reporting.searchContacts(
     tenantId,
     {
-      from: from!,
-      to: to!,
+      from,
+      to,
       ...(result ? { outcome: result } : {}),
       ...(agentId ? { agentId } : {}),
       ...(caller ? { caller } : {}),

@@ -9,3 +9,4 @@ export * from './reporting.service';
 export * from './reporting-feed';
 export * from './report-query';
 export * from './realtime';
+export * from './call-search';

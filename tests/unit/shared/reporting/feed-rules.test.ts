@@ -7,6 +7,7 @@ import { callerFor, maskPhone, type Principal } from '../../../../shared/auth';
 import { reportingQueueName } from '../../../../shared/config';
 import {
   changeKey,
+  parseCallSearch,
   parseReportRequest,
   parseReportingFeedMessage,
   releasesCall,
@@ -73,6 +74,38 @@ describe('parseReportRequest', () => {
     expect(!order.ok && order.errors).toEqual([{ field: 'to', message: 'must be after from' }]);
     const long = query({ from: '2026-01-01', to: '2026-12-31' });
     expect(!long.ok && long.errors).toEqual([{ field: 'to', message: 'a report covers at most 92 days' }]);
+  });
+});
+
+describe('parseCallSearch', () => {
+  const search = (q: Record<string, string>) => parseCallSearch((name) => q[name] ?? null);
+  it('reads the filters, the caller as digits, the agent lower-cased', () => {
+    expect(
+      search({
+        from: '2026-12-01',
+        to: '2026-12-02',
+        result: 'abandoned',
+        agent: 'Ann@Contoso.com',
+        caller: '+1 (425) 555-0100',
+        callQueueId: 'sales',
+      }),
+    ).toEqual({
+      ok: true,
+      search: {
+        from: Date.UTC(2026, 11, 1),
+        to: Date.UTC(2026, 11, 2),
+        result: 'abandoned',
+        agent: 'ann@contoso.com',
+        caller: '+14255550100',
+        callQueueId: 'sales',
+      },
+    });
+  });
+  it('names every bad field at once; a search covers at most 31 days', () => {
+    const r = search({ from: 'x', result: 'lost', agent: 'bob', caller: 'call me', callQueueId: 'a b' });
+    expect(!r.ok && r.errors.map((e) => e.field)).toEqual(['from', 'to', 'result', 'agent', 'caller', 'callQueueId']);
+    const long = search({ from: '2026-01-01', to: '2026-03-01' });
+    expect(!long.ok && long.errors).toEqual([{ field: 'to', message: 'a search covers at most 31 days' }]);
   });
 });
 
