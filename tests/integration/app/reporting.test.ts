@@ -7,7 +7,8 @@
  * - `sales` (serial, agent01 then agent02, wrap-up 2 s, T = 120 s so every answer is within T):
  *   A answered by agent01; D offered to agent01 who does not answer (a missed offer), then answered by agent02.
  * - `support` (agent03 only, whose Teams presence is Away: presence-based routing never offers them a call, T = 20 s):
- *   B hangs up after 4 s (a short abandon, < 5 s), C after 9 s (a long abandon, within T).
+ *   C hangs up after 6 s or more in the call queue (a long abandon, within T), B as soon as it is queued (a short
+ *   abandon, < 5 s).
  *
  * Hand-computed figures for the day:
  *   sales:   offered 2, answered 2, abandoned 0, offers 3, missed offers 1, handled 2,
@@ -107,6 +108,15 @@ const connected = (callId: string) =>
     const v = await simCall(system, callId);
     return v.participants.some((p) => p.kind === 'agent') ? v : undefined;
   }, 60_000);
+/** Hangs the caller up once the call waits in its call queue (our live view says queued), after `waitMs` there. */
+const hangUpInQueue = async (callId: string, waitMs: number) => {
+  await eventually(async () => {
+    const live = await get<{ items: { callId: string; phase: string }[] }>('/calls?state=active');
+    return live.body.items.some((c) => c.callId === callId && c.phase === 'queued') ? true : undefined;
+  }, 60_000);
+  await new Promise((r) => setTimeout(r, waitMs));
+  await system.sim('POST', `/_sim/calls/${callId}/hangup`);
+};
 const ended = (callId: string) =>
   eventually(async () => ((await simCall(system, callId)).state === 'terminated' ? true : undefined), 60_000);
 
@@ -165,8 +175,8 @@ test('the real-time stream pushes a change after a call arrives', async () => {
   };
   const first = await nextSnapshot();
   expect(first.callQueues.find((q) => q.callQueueId === 'support')?.waiting).toBe(0);
-  // C: waits in support (nobody there is Available) and hangs up after 9 s.
-  ids.C = (await placeCall(system, tenant.tenantId, SUPPORT, { from: CALLER, patienceS: 9 })).callId;
+  // C: waits in support (nobody there is Available); the caller hangs up in the next test.
+  ids.C = (await placeCall(system, tenant.tenantId, SUPPORT, { from: CALLER, patienceS: 600 })).callId;
   let pushed = await nextSnapshot();
   while (pushed.callQueues.find((q) => q.callQueueId === 'support')!.waiting === 0) pushed = await nextSnapshot();
   expect(pushed.callQueues.find((q) => q.callQueueId === 'support')!.waiting).toBe(1);
@@ -178,16 +188,19 @@ test('the real-time stream pushes a change after a call arrives', async () => {
 }, 60_000);
 
 test('a scripted set of calls gives the hand-computed figures, in JSON and CSV', async () => {
-  // B: a short abandon in support: the caller's patience (4 s) runs from the ring, so the wait in the call queue
-  // (from the answer) is shorter still — and long enough for the bot to have answered and enqueued the call.
-  ids.B = (await placeCall(system, tenant.tenantId, SUPPORT, { from: CALLER, patienceS: 4 })).callId;
+  // C hangs up after 6 s or more in support (a long abandon, within T = 20 s); B as soon as it is queued (short).
+  await hangUpInQueue(ids.C, 6_000);
+  ids.B = (await placeCall(system, tenant.tenantId, SUPPORT, { from: CALLER, patienceS: 600 })).callId;
+  await hangUpInQueue(ids.B, 0);
   // A: answered by agent01 (first in serial order), 3 s of talk.
   ids.A = (await placeCall(system, tenant.tenantId, SALES, { from: CALLER, handleTimeS: 3 })).callId;
   await connected(ids.A);
   await ended(ids.A);
   await recorded(ids.A);
-  // D: agent01 does not answer (a missed offer); agent02 takes it.
+  // D: agent01 does not answer (a missed offer); agent02 takes it. agent01 must be first in line again: Available in
+  // Teams after A (the router reads presence through a 5-second cache, shared/calls/presence.graph.ts).
   await system.sim('POST', '/_sim/agents/agent01@contoso.com/profile', { answerProbability: 0 });
+  await new Promise((r) => setTimeout(r, 6_000));
   ids.D = (await placeCall(system, tenant.tenantId, SALES, { from: CALLER, handleTimeS: 3 })).callId;
   await connected(ids.D);
   const stories = {
