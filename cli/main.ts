@@ -13,6 +13,7 @@ import { registerConsentCommand } from './commands/consent.command';
 import { registerDriftCommand } from './commands/drift.command';
 import { registerEndpointCommands } from './commands/endpoints.command';
 import { registerLoginCommand } from './commands/login.command';
+import { registerReportCommand } from './commands/report.command';
 
 const program = new Command();
 program
@@ -31,6 +32,7 @@ registerAgentCommands(program);
 registerCallCommands(program);
 registerConsentCommand(program);
 registerDriftCommand(program);
+registerReportCommand(program);
 registerLoginCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -54,6 +54,14 @@ import {
   espeakAvailable,
   type TextToSpeech,
 } from '../shared/menus';
+import {
+  ReportingFeed,
+  ReportingRepository,
+  ReportingService,
+  RealtimeService,
+  type FeedCall,
+  type ReportingFeedMessage,
+} from '../shared/reporting';
 import { autoRemediates, loadConfig, ratesFor, type AppConfig } from '../shared/config';
 import { DriftFindingsRepository, DriftScansRepository, DriftService } from '../shared/drift';
 import {
@@ -67,7 +75,7 @@ import {
   type ConsentReport,
 } from '../shared/provisioning';
 import { OnboardingService, TenantsRepository, TenantUsageRepository } from '../shared/onboarding';
-import { RateBuckets } from '../shared/storage';
+import { JsonQueue, RateBuckets } from '../shared/storage';
 import { TenantGatewayFactory, type TenantGateway } from '../shared/tenant';
 import { createDriftActivities, type DriftActivities } from '../orchestrations/drift/drift.activities';
 import { durableWorkflows } from '../orchestrations/provisioning/durable-workflows';
@@ -128,6 +136,16 @@ export interface AppRoot {
     | { kind: 'notFound' }
     | { kind: 'invalid'; errors: { field: string; message: string }[] }
   >;
+  /** The reporting feed (the `reporting` queue trigger): contact records and agent state time, once each. */
+  reportingFeed(log?: (line: string) => void): ReportingFeed;
+  /** Contact records and aggregate buckets; historical reports from the buckets. */
+  readonly reporting: ReportingRepository;
+  readonly reports: ReportingService;
+  /** The wallboard's figures (live rows + today's buckets). */
+  readonly realtime: RealtimeService;
+  /** Call queue configs and agents' live rows (real-time view). */
+  readonly callQueueRecords: CallQueuesRepository;
+  readonly agentRecords: AgentsRepository;
 }
 
 /** `{text}` prompts: Azure AI Speech when configured, else espeak-ng when on PATH (local), else none. */
@@ -210,13 +228,53 @@ export function createAppRoot(config: AppConfig): AppRoot {
   const driftFindings = new DriftFindingsRepository(connection);
   const driftScans = new DriftScansRepository(connection);
 
-  const calls = new CallRepository(connection);
+  // The reporting feed hears of ended calls from the calls' outbox and of agent state spans from the agents' rows.
+  // A send that fails (after the storage client's own retries) is logged, never thrown: the call's or agent's write
+  // has committed, and failing the router's message would skip the rest of its work on the retry (which finds the
+  // transition done). A killed process still repeats the send: the outbox is told again by the retried message (calls)
+  // or the agent's next change (spans). docs/metrics.md "The feed".
+  const feedQueue = new JsonQueue<ReportingFeedMessage>(connection, config.reporting.queueName);
+  const tellFeed = (message: ReportingFeedMessage): Promise<void> =>
+    feedQueue.send(message).catch((e: unknown) => {
+      console.error(`reporting feed: ${message.kind} of ${message.tenantId} not sent: ${(e as Error).message}`);
+    });
+  const calls = new CallRepository(connection, {
+    onLogged: async (tenantId, callId, entries) => {
+      if (entries.some((e) => e.kind === 'ended')) await tellFeed({ kind: 'callEnded', tenantId, callId });
+    },
+  });
+  const reporting = new ReportingRepository(connection);
+  const reports = new ReportingService(reporting);
   const callEventsQueue = new CallEventsQueue(connection, config.calls.eventsQueueName);
   const directory = endpointDirectory(endpoints, config.calls.extraTenants);
   const callControl = new GraphCallControlFactory(config);
   const presence = new GraphPresenceCache(config);
   const callQueueRecords = new CallQueuesRepository(connection);
-  const agents = new AgentsRepository(connection);
+  const agents = new AgentsRepository(connection, undefined, {
+    onStateChanged: (tenantId, agentId, spans) => tellFeed({ kind: 'agentSpans', tenantId, agentId, spans }),
+  });
+  const reportingFeed = (log?: (line: string) => void): ReportingFeed =>
+    new ReportingFeed({
+      async loadCall(tenantId, callId): Promise<FeedCall | undefined> {
+        const stored = await calls.get(tenantId, callId);
+        if (!stored) return undefined;
+        const r = stored.record;
+        const route = r.arrival?.route;
+        const caller = r.arrival?.callerPhone ?? r.arrival?.callerUserId;
+        return {
+          ended: r.end !== undefined,
+          ...(r.connected ? { connectedAgentId: r.connected.agentId } : {}),
+          ...(route?.action === 'answer' && route.endpoint ? { endpoint: route.endpoint } : {}),
+          ...(caller ? { caller } : {}),
+          story: await calls.listEvents(tenantId, callId),
+        };
+      },
+      thresholdS: async (tenantId, callQueueId) =>
+        (await callQueueRecords.get(tenantId, callQueueId))?.serviceLevelThresholdS,
+      repo: reporting,
+      requeue: (message, delayMs) => feedQueue.send(message, { delayMs }),
+      log,
+    });
   const users: TenantUserDirectory = {
     // `userPrincipalName in (15 UPNs)` × 20 per `$batch` (a 2,000-agent call queue: 134 sub-requests, 7 requests):
     // a UPN not returned is no user; a failed read fails the request rather than blame the UPN.
@@ -386,6 +444,17 @@ export function createAppRoot(config: AppConfig): AppRoot {
     },
     calls,
     callEventsQueue,
+    reportingFeed,
+    reporting,
+    reports,
+    realtime: new RealtimeService({
+      callQueues: (tenantId) => callQueueRecords.list(tenantId),
+      agents: (tenantId) => agents.list(tenantId),
+      activeCalls: (tenantId) => calls.listActive(tenantId),
+      reports,
+    }),
+    callQueueRecords,
+    agentRecords: agents,
     autoRemediates: (tenantId) => autoRemediates(config, tenantId),
     endpointCallQueues: async (tenantId) =>
       new Map(

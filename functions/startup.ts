@@ -6,9 +6,9 @@ import { app } from '@azure/functions';
 import { ConfigError, loadConfig } from '../shared/config';
 
 /**
- * HTTP streaming (Functions host 4.28+, @azure/functions 4.3+): the worker reads request bodies from the host as they
- * arrive instead of receiving them whole, so a body over a route's cap is refused after the cap's worth of bytes and
- * the rest is never read into memory (issue 17 item 7; functions/lib/api-handler.ts `boundedBytes`).
+ * HTTP streaming (Functions host 4.28+, @azure/functions 4.3+): responses may stream (the real-time server-sent
+ * events), and the worker reads request bodies as they arrive, so a body over a route's cap is refused after the cap's
+ * worth of bytes and the rest is never read into memory (functions/lib/api-handler.ts `boundedBytes`).
  */
 app.setup({ enableHttpStream: true });
 

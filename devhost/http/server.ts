@@ -226,7 +226,9 @@ export class HttpHost {
           'x-forwarded-proto': url.protocol.replace(':', ''),
         },
       });
+      let answered = false;
       proxyReq.once('response', (proxyRes) => {
+        answered = true;
         res.statusCode = proxyRes.statusCode ?? 200;
         for (const [name, value] of Object.entries(proxyRes.headers)) {
           if (value !== undefined && name !== 'x-ms-invocation-id' && name !== 'connection' && name !== 'keep-alive') {
@@ -244,10 +246,23 @@ export class HttpHost {
           });
         }
         proxyRes.pipe(res);
-        proxyRes.once('end', resolve);
+        proxyRes.once('end', () => {
+          if (!req.complete) {
+            req.unpipe(proxyReq);
+            proxyReq.destroy();
+            req.resume();
+          }
+          resolve();
+        });
         proxyRes.once('error', reject);
       });
-      proxyReq.once('error', reject);
+      // A function may answer before reading the whole body (a 413 on Content-Length): the library's proxy then
+      // drops the rest, and writing it fails. Like the host, the answer stands — stop forwarding, never crash.
+      proxyReq.on('error', (err) => {
+        if (!answered) reject(err);
+        req.unpipe(proxyReq);
+        req.resume();
+      });
       req.pipe(proxyReq);
     });
     const triggerMetadata: Record<string, RpcTypedData> = { Headers: { json: JSON.stringify(headers) } };

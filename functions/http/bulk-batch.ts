@@ -4,6 +4,7 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { appRoot } from '../composition-root';
+import { callQueueCaller, visibleCallQueues } from '../lib/callqueue-access';
 import {
   api,
   authorizeTenant,
@@ -13,7 +14,6 @@ import {
   topParam,
   validationProblem,
 } from '../lib/api-handler';
-import { visibleQueues } from '../../shared/auth';
 import { checkBatchId, unknownBatch } from './bulk-batch-ref';
 
 app.http('bulkBatch', {
@@ -22,7 +22,7 @@ app.http('bulkBatch', {
   handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
     const { tenantId, principal } = await authorizeTenant(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
     // A supervisor reads only the rows of their call queues (and a batch without any is unknown to them).
-    const scope = visibleQueues(principal);
+    const scope = visibleCallQueues(await callQueueCaller.of(principal, tenantId));
     const batchId = pathParam(request, 'batchId');
     checkBatchId(tenantId, batchId);
     const format = (request.query.get('format') ?? '').toLowerCase();

@@ -1,24 +1,62 @@
-/** `GET /api/tenants/{tenantId}/calls/{callId}` (Admin, Supervisor): a call's state and its ordered story. */
+/**
+ * `GET /api/tenants/{tenantId}/calls/{callId}` (Admin, Supervisor of one of the call's call queues): a call's state,
+ * its ordered log (`events`, each with `elapsedMs` since the arrival) and, once it has ended, its **story** — the
+ * contact record: arrival (caller, endpoint), each call queue stay with its wait, offers (agent, ring time,
+ * answered / missed / declined / cancelled), connection, transfer, abandonment, and durations (total, ring, talk, hold,
+ * wrap-up, handle). `storyComplete` is false until the reporting feed has recorded the call (wrap-up still running):
+ * the story is then built from the log as it stands. A Supervisor sees the caller's number masked; a call outside
+ * their call queues is 404.
+ */
 import { app } from '@azure/functions';
+import { callerFor } from '../../shared/auth';
 import { callSummary } from '../../shared/calls';
 import { notFound } from '../../shared/http/problem';
-import { supervises } from '../../shared/callqueues';
-import { HttpProblem, api, json } from '../lib/api-handler';
-import { callQueueCaller } from '../lib/callqueue-access';
+import { buildContactRecord, type ContactRecord } from '../../shared/reporting';
+import { HttpProblem, api, json, pathParam } from '../lib/api-handler';
 import { appRoot } from '../composition-root';
+import { callQueueCaller, visibleCallQueues } from '../lib/callqueue-access';
 
 app.http('callGet', {
   route: 'tenants/{tenantId}/calls/{callId}',
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: api(async (request, _context) => {
-    const { callId } = request.params;
-    const { tenantId, scope } = await callQueueCaller(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
-    const stored = await appRoot().calls.get(tenantId, callId);
-    // A call of a call queue the Supervisor does not supervise is not theirs to see (404, as if unknown).
-    if (!stored || !supervises(scope, stored.record.callQueueId ?? ''))
-      throw new HttpProblem(notFound(`No call ${callId} in tenant ${tenantId}.`));
-    const events = await appRoot().calls.listEvents(tenantId, callId);
-    return json(200, { ...callSummary(stored.record), events });
+    const who = await callQueueCaller(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
+    const { principal, tenantId } = who;
+    const callId = pathParam(request, 'callId');
+    const root = appRoot();
+    const stored = await root.calls.get(tenantId, callId);
+    const missing = () => new HttpProblem(notFound(`No call ${callId} in tenant ${tenantId}.`));
+    if (!stored) throw missing();
+    const events = await root.calls.listEvents(tenantId, callId);
+    const visible = visibleCallQueues(who);
+    if (visible) {
+      const queues = new Set(events.flatMap((e) => (e.callQueueId ? [e.callQueueId] : [])));
+      if (stored.record.callQueueId) queues.add(stored.record.callQueueId);
+      if (![...queues].some((q) => visible.includes(q))) throw missing();
+    }
+    const summary = callSummary(stored.record);
+    const arrivedAt = stored.record.arrival?.at;
+    let story: ContactRecord | undefined;
+    let storyComplete = false;
+    if (stored.record.end && arrivedAt !== undefined) {
+      story = await root.reporting.getContact(tenantId, callId, arrivedAt);
+      storyComplete = story !== undefined;
+      if (!story) {
+        try {
+          story = buildContactRecord({ callId, tenantId, story: events });
+        } catch {
+          story = undefined;
+        }
+      }
+    }
+    const caller = stored.record.arrival?.callerPhone ?? stored.record.arrival?.callerUserId;
+    return json(200, {
+      ...summary,
+      ...(summary.callerPhone ? { callerPhone: callerFor(principal, summary.callerPhone) } : {}),
+      events: events.map((e) => ({ ...e, ...(arrivedAt !== undefined ? { elapsedMs: e.at - arrivedAt } : {}) })),
+      story: story ? { ...story, ...(caller ? { caller: callerFor(principal, caller) } : {}) } : null,
+      storyComplete,
+    });
   }),
 });

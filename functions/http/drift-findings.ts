@@ -1,8 +1,8 @@
 /** `GET /api/tenants/{tenantId}/drift` (Admin, Supervisor): the last scan, the findings (`?status=`), the running check. */
-import { visibleQueues } from '../../shared/auth';
 import type { FindingStatusFilter } from '../../shared/drift';
 import { driftCheckStatus } from '../../orchestrations/drift/drift-check.client';
 import { appRoot } from '../composition-root';
+import { callQueueCaller, visibleCallQueues } from '../lib/callqueue-access';
 import { authorizeTenant, json, validationProblem, durableApi } from '../lib/api-handler';
 
 const STATUSES: readonly FindingStatusFilter[] = ['open', 'resolved', 'all'];
@@ -18,7 +18,7 @@ durableApi('drift', 'tenants/{tenantId}/drift', 'GET', async (request, client) =
     driftCheckStatus(client, tenantId),
   ]);
   // A supervisor sees the findings of their call queues' endpoints only (consent findings name no endpoint).
-  const scope = visibleQueues(principal);
+  const scope = visibleCallQueues(await callQueueCaller.of(principal, tenantId));
   if (scope) {
     const queues = await appRoot().endpointCallQueues(tenantId);
     view.findings = view.findings.filter((f) => {

@@ -1,7 +1,7 @@
 /** `GET /api/tenants/{tenantId}/endpoints` (Admin, Supervisor): one page of the tenant's endpoints (`top`, `continuationToken`). */
-import { visibleQueues } from '../../shared/auth';
 import { authorizeTenant, continuationTokenParam, json, topParam, durableApi } from '../lib/api-handler';
 import { endpointService } from './endpoint-ref';
+import { callQueueCaller, visibleCallQueues } from '../lib/callqueue-access';
 
 durableApi('endpointsList', 'tenants/{tenantId}/endpoints', 'GET', async (request, client) => {
   const { tenantId, principal } = await authorizeTenant(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
@@ -10,7 +10,7 @@ durableApi('endpointsList', 'tenants/{tenantId}/endpoints', 'GET', async (reques
     continuationToken: continuationTokenParam(request),
   });
   // A supervisor sees the endpoints of their call queues only (a page may then hold fewer than `top`).
-  const scope = visibleQueues(principal);
+  const scope = visibleCallQueues(await callQueueCaller.of(principal, tenantId));
   if (scope) page.value = page.value.filter((e) => e.queueId !== undefined && scope.includes(e.queueId));
   return json(200, page);
 });

@@ -23,6 +23,13 @@ export async function callQueueCaller(request: HttpRequest, ...roles: ApiRole[])
   return { principal, tenantId, scope: await appRoot().callQueueScopes.of(principal, tenantId) };
 }
 
+/** The scope of a caller already authenticated (routes that check the role themselves). */
+callQueueCaller.of = async (principal: Principal, tenantId: string): Promise<CallQueueCaller> => ({
+  principal,
+  tenantId,
+  scope: await appRoot().callQueueScopes.of(principal, tenantId),
+});
+
 export function callQueueNotFound(tenantId: string, queueId: string): HttpProblem {
   return new HttpProblem(notFound(`No call queue ${queueId} in tenant ${tenantId}.`));
 }
@@ -46,4 +53,9 @@ export function preconditionFailed(queueId: string): HttpProblem {
       `Call queue ${queueId} has changed since you read it (If-Match); read it again.`,
     ),
   );
+}
+
+/** The call queues the caller may see, or undefined for all of them (Admin). */
+export function visibleCallQueues(caller: CallQueueCaller): string[] | undefined {
+  return caller.scope.all ? undefined : [...caller.scope.queues];
 }

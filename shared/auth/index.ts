@@ -3,3 +3,4 @@ export * from './jwks';
 export * from './api-token';
 export * from './authorize';
 export * from './bot-token';
+export * from './caller-privacy';

@@ -3,7 +3,7 @@
  * ids) and `agents` (PartitionKey tenantId, RowKey agent object id: skills and live state, ETag-guarded).
  */
 import { TableClient, odata } from '@azure/data-tables';
-import type { AgentRecord } from '../domain';
+import type { AgentLiveState, AgentRecord } from '../domain';
 import { deleteEntityIfExists, ensureTable, readEntity, statusOf, tableClient, updateWithEtag } from '../storage';
 import type { CallQueueBody } from './callqueue.schema';
 
@@ -143,14 +143,45 @@ function toEntity(a: AgentRecord): Record<string, unknown> {
 function fromEntity(e: Record<string, unknown>): AgentRecord {
   const a = { ...e } as Record<string, unknown>;
   for (const f of JSON_FIELDS) a[f] = JSON.parse(String(e[f] ?? (f === 'optedOut' ? '[]' : '{}')));
-  for (const k of ['partitionKey', 'rowKey', 'timestamp', 'odata.etag', 'odata.metadata']) delete a[k];
+  for (const k of ['partitionKey', 'rowKey', 'timestamp', 'odata.etag', 'odata.metadata', LAST_SPAN]) delete a[k];
   return a as unknown as AgentRecord;
+}
+
+/** The row's copy of the last closed state span (the span outbox: sent again with the next change). */
+const LAST_SPAN = 'lastSpan';
+
+/** An agent's time in one state, closed by a change of state: [from, to), and the state it changed to. */
+export interface AgentStateSpanChange {
+  state: AgentLiveState;
+  from: number;
+  to: number;
+  next: AgentLiveState;
+  /** The call the agent was offered / on / wrapping up in that state. */
+  callId?: string;
+  callQueueId?: string;
+}
+
+/**
+ * Told after a committed change of an agent's state, with the span it closed and the previous closed span (kept in
+ * the row, so a crash between the write and this call loses nothing: the next change repeats it). At least once: the
+ * listener dedupes (reporting marks each span).
+ */
+export type AgentStateListener = (tenantId: string, agentId: string, spans: AgentStateSpanChange[]) => Promise<void>;
+
+function closedSpan(cur: AgentRecord | undefined, next: AgentRecord): AgentStateSpanChange | undefined {
+  if (!cur || cur.since <= 0 || (cur.state === next.state && cur.since === next.since)) return undefined;
+  const span: AgentStateSpanChange = { state: cur.state, from: cur.since, to: next.since, next: next.state };
+  if (cur.callId) span.callId = cur.callId;
+  if (cur.callQueueId) span.callQueueId = cur.callQueueId;
+  return span;
 }
 
 export class AgentsRepository {
   readonly client: TableClient;
-  constructor(connectionString: string, tableName = 'agents') {
+  private readonly onStateChanged?: AgentStateListener;
+  constructor(connectionString: string, tableName = 'agents', o: { onStateChanged?: AgentStateListener } = {}) {
     this.client = tableClient(connectionString, tableName);
+    this.onStateChanged = o.onStateChanged;
   }
 
   async get(tenantId: string, agentId: string): Promise<AgentRecord | undefined> {
@@ -181,11 +212,24 @@ export class AgentsRepository {
     const pk = tenantId.toLowerCase();
     const rk = agentId.toLowerCase();
     let changed = false;
+    let spans: AgentStateSpanChange[] = [];
     const r = await updateWithEtag(this.client, pk, rk, (e) => {
-      const next = mutate(e ? fromEntity(e) : undefined);
+      const cur = e ? fromEntity(e) : undefined;
+      const next = mutate(cur);
       changed = next !== undefined;
-      return next ? { partitionKey: pk, rowKey: rk, ...toEntity(next) } : undefined;
+      if (!next) return undefined;
+      const previous = e?.[LAST_SPAN] ? (JSON.parse(String(e[LAST_SPAN])) as AgentStateSpanChange) : undefined;
+      const span = closedSpan(cur, next);
+      spans = [previous, span].filter((s): s is AgentStateSpanChange => s !== undefined);
+      const last = span ?? previous;
+      return {
+        partitionKey: pk,
+        rowKey: rk,
+        ...toEntity(next),
+        ...(last ? { [LAST_SPAN]: JSON.stringify(last) } : {}),
+      };
     });
+    if (changed && spans.length > 0) await this.onStateChanged?.(pk, rk, spans);
     return changed && r ? { ...fromEntity(r.entity), etag: r.etag } : undefined;
   }
 }

@@ -52,20 +52,29 @@ export function utcDay(at: number): string {
   return new Date(at).toISOString().slice(0, 10).replace(/-/g, '');
 }
 
+/**
+ * Told after a transition's log entries reached `callEvents` — and again each time the outbox is flushed before a
+ * later transition — so a consumer (reporting's feed) hears of every entry at least once, never of an uncommitted
+ * one. It must be idempotent; a failure fails the transition's message, which the host retries.
+ */
+export type CallLogListener = (tenantId: string, callId: string, entries: readonly CallLogEntry[]) => Promise<void>;
+
 export class CallRepository {
   readonly calls: TableClient;
   readonly events: TableClient;
 
   constructor(
     connectionString: string,
-    o: { callsTable?: string; eventsTable?: string; etag?: EtagUpdateOptions } = {},
+    o: { callsTable?: string; eventsTable?: string; etag?: EtagUpdateOptions; onLogged?: CallLogListener } = {},
   ) {
     this.calls = tableClient(connectionString, o.callsTable ?? 'calls');
     this.events = tableClient(connectionString, o.eventsTable ?? 'callEvents');
     this.etag = o.etag ?? {};
+    this.onLogged = o.onLogged;
   }
 
   private readonly etag: EtagUpdateOptions;
+  private readonly onLogged?: CallLogListener;
 
   /**
    * Applies one input to a call under its ETag. `callId` and `tenantId` name the row (for a Graph event, the
@@ -152,6 +161,7 @@ export class CallRepository {
       'Replace',
     ]);
     await submitInGroups(this.events, actions);
+    await this.onLogged?.(tenantId, callId, entries);
   }
 }
 

@@ -51,6 +51,8 @@ export interface AppConfig {
     /** MENUS_CLOCK as epoch ms. */
     readonly clockAt?: number;
   };
+  /** Reporting: the feed's storage queue (REPORTING_QUEUE_NAME). */
+  readonly reporting: { readonly queueName: string };
   /** Request budgets: `*` (every tenant) and per-tenant overrides, tenant ids lower-cased. */
   readonly tenantRates: Readonly<Record<string, Partial<TenantRates>>>;
 }
@@ -129,6 +131,17 @@ const BULK_QUEUE_RE = /^(?=.{3,56}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
  */
 export function callEventsQueueName(env: Readonly<Record<string, string | undefined>> = process.env): string {
   return env.CALL_EVENTS_QUEUE_NAME?.trim() || (settingDefinition('CALL_EVENTS_QUEUE_NAME').default as string);
+}
+
+/**
+ * The reporting feed's queue name straight from the environment (the trigger registers at module load):
+ * REPORTING_QUEUE_NAME, else `<CALL_EVENTS_QUEUE_NAME>-reporting` (that name cut to 46 characters), so every system with its
+ * own call-events queue also has its own feed.
+ */
+export function reportingQueueName(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const set = env.REPORTING_QUEUE_NAME?.trim();
+  if (set) return set;
+  return `${callEventsQueueName(env).slice(0, 46).replace(/-+$/, '')}-reporting`;
 }
 
 export function bulkQueueName(env: Readonly<Record<string, string | undefined>> = process.env): string {
@@ -219,6 +232,12 @@ const schema = z.object({
   CALL_EVENTS_QUEUE_NAME: z.string().regex(BULK_QUEUE_RE, {
     message: 'must be 3-56 lower-case letters, digits or single dashes, starting and ending with a letter or digit',
   }),
+  REPORTING_QUEUE_NAME: z
+    .string()
+    .regex(BULK_QUEUE_RE, {
+      message: 'must be 3-56 lower-case letters, digits or single dashes, starting and ending with a letter or digit',
+    })
+    .optional(),
   CALLS_CALLBACK_URL: z.string().url({ message: 'must be an absolute http(s) URL' }).optional(),
   CALLS_TENANTS: z
     .string()
@@ -365,6 +384,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
           ? { region: e.SPEECH_REGION, key: e.SPEECH_KEY, voice: e.SPEECH_VOICE }
           : undefined,
       clockAt: e.MENUS_CLOCK ? Date.parse(e.MENUS_CLOCK) : undefined,
+    },
+    reporting: {
+      queueName: reportingQueueName({
+        REPORTING_QUEUE_NAME: e.REPORTING_QUEUE_NAME,
+        CALL_EVENTS_QUEUE_NAME: e.CALL_EVENTS_QUEUE_NAME,
+      }),
     },
   });
 }

@@ -178,6 +178,12 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
     default: 'call-events',
   },
   {
+    name: 'REPORTING_QUEUE_NAME',
+    doc:
+      'Storage queue of the reporting feed (ended calls and agent state spans → contact records and aggregates). ' +
+      'Default: `<CALL_EVENTS_QUEUE_NAME>-reporting` (that name cut to 46 characters). Lower-case letters, digits and dashes, 3-56 characters.',
+  },
+  {
     name: 'CALLS_CALLBACK_URL',
     doc:
       "Our calling webhook as Graph must reach it (the answer's callbackUri). Default: the URL the notification " +

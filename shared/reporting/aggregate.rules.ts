@@ -174,16 +174,31 @@ export interface AgentStateSpan {
 const STAFFED: ReadonlySet<AgentStateName> = new Set(['available', 'offered', 'busy', 'wrapUp']);
 const BUSY: ReadonlySet<AgentStateName> = new Set(['busy', 'wrapUp']);
 
-/** What an agent's time in a state adds: staffed / busy ms, split at 15-minute boundaries (scope `*`). */
+const STATE_COUNTER = {
+  available: 'stateAvailableMs',
+  offered: 'stateOfferedMs',
+  busy: 'stateBusyMs',
+  wrapUp: 'stateWrapUpMs',
+  away: 'stateAwayMs',
+  offline: 'stateOfflineMs',
+} as const satisfies Record<AgentStateName, keyof Metrics>;
+
+/**
+ * What an agent's time in a state adds: time in that state, and staffed / busy ms, split at 15-minute boundaries
+ * (scope `*`).
+ */
 export function stateSpanContribution(s: AgentStateSpan, out: Contribution = new Map()): Contribution {
-  if (!STAFFED.has(s.state) || s.to <= s.from) return out;
+  const counter = STATE_COUNTER[s.state];
+  if (!counter || s.to <= s.from) return out;
+  const staffed = STAFFED.has(s.state);
   const busy = BUSY.has(s.state);
   const d: Dimension = { kind: 'agent', agentId: s.agentId, scope: ALL_CALL_QUEUES };
   for (let t = bucketStart(s.from, 'm15'); t < s.to; t += BUCKET_MS) {
     const overlap = Math.min(s.to, t + BUCKET_MS) - Math.max(s.from, t);
     if (overlap <= 0) continue;
     cells(out, d, Math.max(s.from, t), (m) => {
-      m.staffedMs += overlap;
+      m[counter] += overlap;
+      if (staffed) m.staffedMs += overlap;
       if (busy) m.busyMs += overlap;
     });
   }

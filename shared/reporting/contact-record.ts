@@ -46,6 +46,8 @@ export interface FinishedCall {
   tenantId: string;
   /** The resource account (endpoint) the call arrived on. */
   endpoint?: string;
+  /** The caller's number (E.164) or Teams user id, as the arrival named it. */
+  caller?: string;
   /** Each call queue's service-level threshold T (s) when the call was in it; absent → {@link DEFAULT_SL_THRESHOLD_S}. */
   serviceLevelThresholdS?: Record<string, number>;
   story: readonly StoryEntry[];
@@ -91,6 +93,8 @@ export interface ContactRecord {
   callId: string;
   tenantId: string;
   endpoint?: string;
+  /** The caller's number or Teams user id (masked in the API for roles that do not need it). */
+  caller?: string;
   arrivedAt: number;
   endedAt: number;
   outcome: ContactOutcome;
@@ -296,6 +300,7 @@ export function buildContactRecord(call: FinishedCall): ContactRecord {
     },
   };
   if (call.endpoint) record.endpoint = call.endpoint;
+  if (call.caller) record.caller = call.caller;
   if (connection) record.connection = connection;
   if (transfer) record.transfer = transfer;
   if (callback) record.callback = callback;

@@ -6,3 +6,7 @@ export * from './aggregate.rules';
 export * from './memory-buckets';
 export * from './reporting.repository';
 export * from './reporting.service';
+export * from './reporting-feed';
+export * from './report-query';
+export * from './realtime';
+export * from './call-search';

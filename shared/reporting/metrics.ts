@@ -38,6 +38,13 @@ export interface Metrics {
   staffedMs: number;
   /** Agent time on calls or in wrap-up (busy, wrapUp). */
   busyMs: number;
+  /** Agent time in each state (available, offered, busy, wrapUp, away, offline). */
+  stateAvailableMs: number;
+  stateOfferedMs: number;
+  stateBusyMs: number;
+  stateWrapUpMs: number;
+  stateAwayMs: number;
+  stateOfflineMs: number;
   /** Service-level counts at the call queue's threshold T (as it was when each call left the call queue). */
   answeredWithinT: number;
   abandonedWithinT: number;
@@ -68,6 +75,12 @@ export const COUNTERS = [
   'wrapUpMs',
   'staffedMs',
   'busyMs',
+  'stateAvailableMs',
+  'stateOfferedMs',
+  'stateBusyMs',
+  'stateWrapUpMs',
+  'stateAwayMs',
+  'stateOfflineMs',
   'answeredWithinT',
   'abandonedWithinT',
   'removedWithinT',
@@ -190,6 +203,8 @@ export interface AgentFigures {
   busyS: number;
   /** busy ÷ staffed; null when the agent was not staffed (or for one call queue only: staffed time is per agent). */
   occupancy: number | null;
+  /** Time in each state (s), from the agent's state spans (all call queues only). */
+  stateS: { available: number; offered: number; busy: number; wrapUp: number; away: number; offline: number };
 }
 
 export function agentFigures(m: Metrics): AgentFigures {
@@ -206,5 +221,13 @@ export function agentFigures(m: Metrics): AgentFigures {
     staffedS: seconds(m.staffedMs),
     busyS: seconds(m.busyMs),
     occupancy: ratio(m.busyMs, m.staffedMs),
+    stateS: {
+      available: seconds(m.stateAvailableMs),
+      offered: seconds(m.stateOfferedMs),
+      busy: seconds(m.stateBusyMs),
+      wrapUp: seconds(m.stateWrapUpMs),
+      away: seconds(m.stateAwayMs),
+      offline: seconds(m.stateOfflineMs),
+    },
   };
 }

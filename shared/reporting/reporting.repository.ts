@@ -317,6 +317,66 @@ export class ReportingRepository implements BucketReader {
     return e ? (JSON.parse(String(e.record)) as ContactRecord) : undefined;
   }
 
+  /**
+   * Notes when the agent who took a call was released from it (left busy / wrap-up): the end of its wrap-up. The first
+   * note stands (the same span redelivered notes the same time). Partition `{tenantId}|released`, RowKey call id.
+   */
+  async noteAgentReleased(tenantId: string, callId: string, agentId: string, at: number): Promise<void> {
+    await this.ready();
+    this.requests += 1;
+    try {
+      await this.buckets.createEntity({
+        partitionKey: compositeKey(tenantId.toLowerCase(), 'released'),
+        rowKey: compositeKey(callId),
+        agentId,
+        at,
+      });
+    } catch (e) {
+      if (statusOf(e) !== 409) throw e;
+    }
+  }
+
+  async agentReleased(tenantId: string, callId: string): Promise<{ agentId: string; at: number } | undefined> {
+    await this.ready();
+    const e = await this.read(this.buckets, compositeKey(tenantId.toLowerCase(), 'released'), compositeKey(callId));
+    return e ? { agentId: String(e.agentId), at: Number(e.at) } : undefined;
+  }
+
+  /**
+   * One page of a tenant's contact records that arrived in [from, to), oldest day first, filtered by the table
+   * (outcome, answering agent, caller) and then by `keep` (e.g. a call queue among the stays). A page may hold fewer
+   * than `top` records; follow `continuationToken` until it is absent.
+   */
+  async searchContacts(
+    tenantId: string,
+    q: { from: number; to: number; outcome?: string; agentId?: string; caller?: string },
+    page: { top: number; continuationToken?: string; keep?: (r: ContactRecord) => boolean },
+  ): Promise<{ items: ContactRecord[]; continuationToken?: string }> {
+    await this.ready();
+    const t = tenantId.toLowerCase();
+    const lo = compositeKey(t, contactDay(q.from));
+    const hi = compositeKey(t, contactDay(q.to - 1)) + '~';
+    const parts = [
+      odata`PartitionKey ge ${lo} and PartitionKey lt ${hi}`,
+      odata`arrivedAt ge ${new Date(q.from).toISOString()} and arrivedAt lt ${new Date(q.to).toISOString()}`,
+    ];
+    if (q.outcome) parts.push(odata`outcome eq ${q.outcome}`);
+    if (q.agentId) parts.push(odata`agentId eq ${q.agentId.toLowerCase()}`);
+    if (q.caller) parts.push(odata`caller eq ${q.caller}`);
+    const pages = this.contacts.listEntities({ queryOptions: { filter: parts.join(' and ') } }).byPage({
+      maxPageSize: page.top,
+      ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+    });
+    const next = await pages.next();
+    this.requests += 1;
+    if (next.done) return { items: [] };
+    const items = next.value
+      .map((e) => JSON.parse(String(e.record)) as ContactRecord)
+      .filter((r) => !page.keep || page.keep(r));
+    const token = next.value.continuationToken;
+    return { items, ...(token ? { continuationToken: token } : {}) };
+  }
+
   /** Every contact record of the days [from, to) — the full scan reports avoid (kept for checks and the bench). */
   async *scanContacts(tenantId: string, from: number, to: number): AsyncGenerator<ContactRecord> {
     await this.ready();
@@ -403,5 +463,6 @@ function contactEntity(pk: string, r: ContactRecord): Entity {
     arrivedAt: new Date(r.arrivedAt).toISOString(),
     callQueueId: r.callQueues[0]?.callQueueId ?? '',
     agentId: r.connection?.agentId ?? '',
+    caller: r.caller ?? '',
   };
 }

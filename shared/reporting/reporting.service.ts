@@ -173,6 +173,12 @@ export const AGENT_CSV_COLUMNS = [
   'staffedS',
   'busyS',
   'occupancy',
+  'stateAvailableS',
+  'stateOfferedS',
+  'stateBusyS',
+  'stateWrapUpS',
+  'stateAwayS',
+  'stateOfflineS',
 ] as const;
 
 const cell = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
@@ -199,7 +205,18 @@ export function callQueueReportCsv(rows: readonly CallQueueReportRow[]): string 
 }
 
 export function agentReportCsv(rows: readonly AgentReportRow[]): string {
-  const records = rows.map((r) => AGENT_CSV_COLUMNS.map((c) => cell((r as unknown as Record<string, unknown>)[c])));
+  const records = rows.map((r) => {
+    const flat: Record<string, unknown> = {
+      ...r,
+      stateAvailableS: r.stateS.available,
+      stateOfferedS: r.stateS.offered,
+      stateBusyS: r.stateS.busy,
+      stateWrapUpS: r.stateS.wrapUp,
+      stateAwayS: r.stateS.away,
+      stateOfflineS: r.stateS.offline,
+    };
+    return AGENT_CSV_COLUMNS.map((c) => cell(flat[c]));
+  });
   return stringify([[...AGENT_CSV_COLUMNS], ...records], {
     quoted: true,
     quoted_empty: true,

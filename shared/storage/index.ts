@@ -3,3 +3,4 @@ export * from './keys';
 export * from './tables';
 export * from './rate-buckets';
 export * from './concurrency';
+export * from './queues';

@@ -38,6 +38,21 @@ describe('devhost HTTP streaming', () => {
     expect(await res.text()).toBe('4\n3\n2\n1\n');
   });
 
+  it('answers a function that refuses before reading the body, and the client goes on with its next requests', async () => {
+    const refused = await fetch(`${host.origin}/api/refuseUnread`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: randomBytes(4 * 1024 * 1024),
+    });
+    expect(refused.status).toBe(413);
+    expect(await refused.text()).toBe('too large');
+    // The connection that carried the unread body is closed, not reused: the next requests are answered.
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${host.origin}/api/upload/small.txt`, { method: 'POST', body: `row ${i}` });
+      expect(((await res.json()) as { bytes: number }).bytes).toBe(5);
+    }
+  });
+
   it('answers 500 when the function fails', async () => {
     expect((await fetch(`${host.origin}/api/streamFails`)).status).toBe(500);
     // The host keeps serving afterwards.

@@ -227,6 +227,7 @@ const zeroAgent = {
   staffedS: 0,
   busyS: 0,
   occupancy: null,
+  stateS: { available: 0, offered: 0, busy: 0, wrapUp: 0, away: 0, offline: 0 },
 };
 const agentRow = (agentId: string, start: number, end: number, figures: object, callQueueId = '*') => ({
   agentId,
@@ -242,7 +243,8 @@ const agentRow = (agentId: string, start: number, end: number, figures: object, 
  *   alice 09:00: offers A1 H1 = 2, answered A, missed H1 (declined); talk 162, hold 30, wrap 30 → AHT 222;
  *     staffed: available 8 + busy 192 + wrap-up 30 + available 570 + available 850–900 = 50 → 850 s (away 50 s is not
  *     staffed); busy 192 + 30 = 222 s; occupancy 222 / 850 = 0.2612
- *   alice 09:15: available 900–1000 → staffed 100 s, busy 0 → occupancy 0
+ *     by state: available 8 + 570 + 50 = 628, busy 192, wrap-up 30, away 50
+ *   alice 09:15: available 900–1000 → staffed 100 s, busy 0 → occupancy 0; by state available 100
  *   bob 09:00: offers B1 D1 = 2, missed B1 (D1 was withdrawn, not missed); no state time → occupancy undefined
  *   carol 09:00: offer B2 answered; talk 300, wrap 20 → AHT 320. 09:15: G's callback completed at 1500 s (09:25)
  *   dave 09:00: offers E1 H2, answered both; talk 100 + 90 = 190, wrap 10 → AHT 200 / 2 = 100
@@ -260,8 +262,13 @@ const AGENTS_15M = [
     staffedS: 850,
     busyS: 222,
     occupancy: 0.2612,
+    stateS: { available: 628, offered: 0, busy: 192, wrapUp: 30, away: 50, offline: 0 },
   }),
-  agentRow('alice', 900, 1800, { staffedS: 100, occupancy: 0 }),
+  agentRow('alice', 900, 1800, {
+    staffedS: 100,
+    occupancy: 0,
+    stateS: { available: 100, offered: 0, busy: 0, wrapUp: 0, away: 0, offline: 0 },
+  }),
   agentRow('bob', 0, 900, { offers: 2, missedOffers: 1 }),
   agentRow('carol', 0, 900, { offers: 1, answered: 1, handled: 1, talkS: 300, wrapUpS: 20, ahtS: 320 }),
   agentRow('carol', 900, 1800, { callbacksCompleted: 1 }),
@@ -301,6 +308,7 @@ describe('reports', () => {
         staffedS: 950,
         busyS: 222,
         occupancy: 0.2337,
+        stateS: { available: 728, offered: 0, busy: 192, wrapUp: 30, away: 50, offline: 0 },
       }),
     );
     // carol by hour: her call and her completed callback in one row
@@ -330,15 +338,17 @@ describe('reports', () => {
     const lines = agents.split('\r\n');
     expect(lines[0]).toBe(
       '"agentId","callQueueId","intervalStart","intervalEnd","offers","answered","missedOffers","callbacksCompleted",' +
-        '"handled","talkS","holdS","wrapUpS","ahtS","staffedS","busyS","occupancy"',
+        '"handled","talkS","holdS","wrapUpS","ahtS","staffedS","busyS","occupancy","stateAvailableS","stateOfferedS",' +
+        '"stateBusyS","stateWrapUpS","stateAwayS","stateOfflineS"',
     );
     expect(lines[1]).toBe(
       '"alice","*","2026-12-03T09:00:00.000Z","2026-12-03T09:15:00.000Z","2","1","1","0","1","162","30","30","222",' +
-        '"850","222","0.2612"',
+        '"850","222","0.2612","628","0","192","30","50","0"',
     );
     // bob: figures undefined in the interval (÷ 0) are empty cells, still quoted
     expect(lines[3]).toBe(
-      '"bob","*","2026-12-03T09:00:00.000Z","2026-12-03T09:15:00.000Z","2","0","1","0","0","0","0","0","","0","0",""',
+      '"bob","*","2026-12-03T09:00:00.000Z","2026-12-03T09:15:00.000Z","2","0","1","0","0","0","0","0","","0","0","",' +
+        '"0","0","0","0","0","0"',
     );
   });
 
