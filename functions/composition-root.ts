@@ -192,6 +192,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
       timers: callEventsQueue,
       presence: (tenantId, ids) => presence.presence(tenantId, ids),
       refreshPresence: (tenantId, ids) => presence.refresh(tenantId, ids),
+      forgetPresence: (tenantId, ids) => presence.forget(tenantId, ids),
       log,
     });
     const service: CallRoutingService = new CallRoutingService({

@@ -107,6 +107,8 @@ export interface CallQueueRouterDeps {
   rules?: CallQueueRules;
   /** Teams presence by agent id (absent: everyone Available). */
   presence?(tenantId: string, agentIds: readonly string[]): Promise<Map<string, string>>;
+  /** Forgets the agents' cached presence (read again before their next offer). */
+  forgetPresence?(tenantId: string, agentIds: readonly string[]): void;
   /** Reads the agents' presence now (batches of ≤ 650); the agents whose availability changed. */
   refreshPresence?(tenantId: string, agentIds: readonly string[]): Promise<string[]>;
   applyRouterInput(tenantId: string, callId: string, input: CallInput): Promise<CallTransitionResult>;
@@ -271,6 +273,8 @@ export class CallQueueRouterService implements CallQueueRouter {
     const queues = new Set<string>(callQueueId ? [callQueueId] : []);
     if (freedAgentIds.length > 0) {
       const freed = new Set(freedAgentIds.map((a) => a.toLowerCase()));
+      // The presence read during their call (Busy, InACall) is stale now: read it again before offering them.
+      this.deps.forgetPresence?.(t, [...freed]);
       for (const q of await this.deps.callQueues.list(t))
         if (q.agents.some((a) => freed.has(a.agentId.toLowerCase()))) queues.add(q.queueId);
     }

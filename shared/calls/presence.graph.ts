@@ -52,6 +52,15 @@ export class GraphPresenceCache {
   }
 
   /**
+   * Drops what is known of these agents' presence: read again before their next offer. For agents we just freed —
+   * the Busy (InACall) we read during their call is stale the moment the call ends.
+   */
+  forget(tenantId: string, agentIds: readonly string[]): void {
+    const t = tenantId.toLowerCase();
+    for (const id of agentIds) this.cache.delete(`${t}|${id.toLowerCase()}`);
+  }
+
+  /**
    * Reads every given agent's presence now (the refresh timer), in batches of ≤ 650, and returns the agents whose
    * availability changed from the last known (an agent read for the first time counts as changed).
    */
