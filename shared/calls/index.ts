@@ -11,3 +11,5 @@ export * from './call-notifications.service';
 export * from './call-routing.service';
 export * from './call-queue-router';
 export * from './presence.graph';
+export * from './call-queue-actions';
+export * from './call-command-outbox';
