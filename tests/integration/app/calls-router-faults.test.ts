@@ -7,7 +7,7 @@
  *   although it answered 503 is not carried out twice;
  * - an offer that expires cancels the ringing invitation (DELETE …/participants/{id}), so the agent's late answer
  *   joins nobody and the call goes to the next agent;
- * - a call that outlives the simulator's keepAlive timeout (8 s here) stays up: keepAlive every 2 s.
+ * - a call that outlives the simulator's keepAlive timeout (15 s here) stays up: keepAlive every 3 s.
  */
 import { startSystem, type System } from '../../../scripts/lib/system';
 import { callsTenant, eventually, placeCall, provisionedEndpoint, simCall } from '../../support/calls-system';
@@ -74,9 +74,9 @@ const fullView = (callId: string) => system.sim<SimCallFull>('GET', `/_sim/calls
 beforeAll(async () => {
   system = await startSystem({
     seed: tenant.seed,
-    // Agents ring up to 30 s (an agent may answer after the 15 s alert time); calls without keepAlive drop after 8 s.
-    faults: { incomingCallTimeoutMs: 30_000, keepAliveTimeoutMs: 8000 },
-    env: { PRESENCE_REFRESH_SCHEDULE: '0 0 0 1 1 *', CALLS_KEEPALIVE_INTERVAL_S: '2' },
+    // Agents ring up to 30 s (an agent may answer after the 15 s alert time); calls without keepAlive drop after 15 s.
+    faults: { incomingCallTimeoutMs: 30_000, keepAliveTimeoutMs: 15_000 },
+    env: { PRESENCE_REFRESH_SCHEDULE: '0 0 0 1 1 *', CALLS_KEEPALIVE_INTERVAL_S: '3' },
   });
   admin = await system.token(['Switchboard.Admin'], { tenantId: tenant.tenantId });
   await putQueue('alpha', { name: 'Alpha', agents: [{ userPrincipalName: 'agent20@contoso.com' }] });
@@ -103,6 +103,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
+  if (process.env.DUMP_HOST) require('node:fs').writeFileSync(process.env.DUMP_HOST, system.host.output());
   await system?.stop();
 });
 
@@ -177,15 +178,15 @@ test('an expired offer cancels the ringing invitation: the late answer joins nob
 test('a call longer than the keepAlive timeout stays up: keepAlive every interval', async () => {
   const { callId } = await placeCall(system, tenant.tenantId, EPSILON, { patienceS: 60 });
   await storyWith(callId, (x) => x.events.some((e) => e.kind === 'answered'));
-  // Five keepAlives at 2 s intervals span more than the simulator's 8 s timeout.
+  // keepAlives every 3 s until they span more than the simulator's 15 s timeout since the answer.
+  const answeredAt = (await story(callId)).events.find((e) => e.kind === 'answered')!.at;
   const keepAlives = await eventually(async () => {
     const k = (await faults()).requests.filter((r) => r.callId === callId && r.operation === 'keepAlive');
-    return k.length >= 5 ? k : undefined;
-  }, 30_000);
+    return k.length && k[k.length - 1].at - answeredAt > 15_000 ? k : undefined;
+  }, 45_000);
+  expect(keepAlives.length).toBeGreaterThanOrEqual(4);
   const s = await story(callId);
-  const answeredAt = s.events.find((e) => e.kind === 'answered')!.at;
-  expect(keepAlives[keepAlives.length - 1].at - answeredAt).toBeGreaterThan(8000);
   expect(s.phase).toBe('queued');
   expect((await simCall(system, callId)).state).toBe('established');
   await system.sim('POST', `/_sim/calls/${callId}/hangup`);
-}, 60_000);
+}, 90_000);
