@@ -63,3 +63,22 @@ export const TIMER_MAX_HOLD_MS = 6000;
 export function timerDelayMs(dueAt: number, now: number, leadMs = TIMER_LEAD_MS): number {
   return Math.max(0, Math.floor((dueAt - leadMs - now) / 1000) * 1000);
 }
+
+/**
+ * A timer handler's first step: a message seen up to TIMER_MAX_HOLD_MS before its due time waits out the rest in
+ * process; one seen earlier is armed again (`rearm`) and false is returned (nothing to do now).
+ */
+export async function waitUntilDue(
+  dueAt: number,
+  now: () => number,
+  rearm: () => Promise<void>,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<boolean> {
+  const early = dueAt - now();
+  if (early > TIMER_MAX_HOLD_MS) {
+    await rearm();
+    return false;
+  }
+  if (early > 0) await sleep(early);
+  return true;
+}

@@ -13,11 +13,11 @@ import type { AgentRecord } from '../domain';
 import type { CallQueueMessage } from './call-events.queue';
 import { CallInput, CallRecord, callPhase } from './call.rules';
 import {
-  TIMER_MAX_HOLD_MS,
   enteredCallQueueAt,
   signedInState,
   timerDelayMs,
   toCallQueueAction,
+  waitUntilDue,
   type StoredCallQueueAction,
 } from './call-queue-actions';
 import type { CallRepository, CallTransitionResult } from './call.repository';
@@ -175,12 +175,15 @@ export class CallQueueRouterService implements CallQueueRouter {
   async maxWaitDue(message: Extract<CallQueueMessage, { kind: 'timer' }>): Promise<'applied' | 'stale' | 'rearmed'> {
     const t = message.tenantId.toLowerCase();
     const moves = Number(message.purpose.split(':')[1] ?? 0);
-    const early = message.dueAt - this.now;
-    if (early > TIMER_MAX_HOLD_MS) {
-      await this.armTimer(message, this.now);
+    if (
+      !(await waitUntilDue(
+        message.dueAt,
+        () => this.now,
+        () => this.armTimer(message, this.now),
+        this.deps.sleep,
+      ))
+    )
       return 'rearmed';
-    }
-    if (early > 0) await (this.deps.sleep ?? sleep)(early);
     const q = message.callQueueId;
     const stored = message.callId ? await this.deps.calls.get(t, message.callId) : undefined;
     const r = stored?.record;
@@ -357,18 +360,17 @@ export class CallQueueRouterService implements CallQueueRouter {
       await this.release(t, agentId, (cur) => cur.offerId === offerId, now, false);
       return;
     }
-    await this.deps.timers.send(
-      [
-        {
-          kind: 'timer',
-          tenantId: t,
-          callId,
-          callQueueId: queue.queueId,
-          purpose: `offerExpired:${offerId}`,
-          dueAt: now + queue.agentAlertTimeS * 1000,
-        },
-      ],
-      { delayMs: queue.agentAlertTimeS * 1000 },
+    // The alert ends exactly agentAlertTimeS after the offer (seen early, waited out: see TIMER_LEAD_MS).
+    await this.armTimer(
+      {
+        kind: 'timer',
+        tenantId: t,
+        callId,
+        callQueueId: queue.queueId,
+        purpose: `offerExpired:${offerId}`,
+        dueAt: now + queue.agentAlertTimeS * 1000,
+      },
+      now,
     );
   }
 
@@ -455,8 +457,4 @@ function freed(cur: AgentRecord, at: number): AgentRecord {
     offerId: undefined,
     callQueueId: undefined,
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -15,7 +15,7 @@ import {
   type CallRecord,
 } from './call.rules';
 import { executeCallCommand } from './call-commands';
-import { CALL_QUEUE_ACTION_KINDS } from './call-queue-actions';
+import { CALL_QUEUE_ACTION_KINDS, timerDelayMs, waitUntilDue } from './call-queue-actions';
 import type { CallQueueMessage, CallTimerMessage } from './call-events.queue';
 import { COMMAND_MAX_ATTEMPTS, commandNoLongerWanted, isPassingFailure, retryDelayMs } from './call-command-outbox';
 import type { CallControlFactory } from './call-control.port';
@@ -108,6 +108,15 @@ export class CallRoutingService {
       return { kind: 'handled', transitions: 0 };
     }
     if (purpose === 'offerExpired' && message.callId && arg) {
+      const rearm = () => this.deps.timers?.send([message], { delayMs: timerDelayMs(message.dueAt, this.now) });
+      if (
+        !(await waitUntilDue(
+          message.dueAt,
+          () => this.now,
+          async () => void (await rearm()),
+        ))
+      )
+        return { kind: 'handled', transitions: 0 };
       const r = await this.applyRouterInput(tenantId, message.callId, {
         kind: 'offerExpired',
         key: arg,

@@ -45,6 +45,8 @@ const storyWith = (callId: string, ok: (s: Story) => boolean, timeoutMs = 30_000
     return ok(s) ? s : undefined;
   }, timeoutMs);
 
+/** Connected in the record and in the story (the API reads the two one after the other: wait for both). */
+const connectedIn = (s: Story): boolean => s.agentId !== undefined && s.events.some((e) => e.kind === 'connected');
 const putQueue = async (id: string, body: Record<string, unknown>) => {
   const res = await system.api('PUT', `/api/tenants/${tenant.tenantId}/callQueues/${id}`, { token: admin, body });
   expect(res.status).toBe(201);
@@ -125,7 +127,7 @@ test('the call queue API names a bad action target', async () => {
 
 test('maxWaitS: timed out within a second of arrival + maxWaitS, then served by the timeout call queue, arrival kept', async () => {
   const { callId } = await placeCall(system, tenant.tenantId, TIMEOUT_NO, { handleTimeS: 3 });
-  const s = await storyWith(callId, (x) => x.events.some((e) => e.kind === 'connected'), 40_000);
+  const s = await storyWith(callId, connectedIn, 40_000);
   const arrived = s.events.find((e) => e.kind === 'arrived')!;
   const timedOut = s.events.find((e) => e.kind === 'timedOut')!;
   expect(timedOut).toBeDefined();

@@ -20,6 +20,7 @@ import {
   signedInState,
   timerDelayMs,
   toCallQueueAction,
+  waitUntilDue,
   CallControlError,
   type CallCommand,
 } from '../../../../shared/calls';
@@ -151,6 +152,18 @@ describe('call queue actions', () => {
     expect(signedInState('available', 'Offline')).toBe('offline');
     expect(signedInState('busy', 'PresenceUnknown')).toBe('busy');
     expect(signedInState('offline', 'Available')).toBe('offline');
+  });
+
+  it('a timer seen a little early waits out the rest; one seen too early is armed again', async () => {
+    const slept: number[] = [];
+    let rearmed = 0;
+    const sleep = async (ms: number) => void slept.push(ms);
+    const rearm = async () => void rearmed++;
+    expect(await waitUntilDue(10_000, () => 7_500, rearm, sleep)).toBe(true);
+    expect(await waitUntilDue(10_000, () => 10_200, rearm, sleep)).toBe(true);
+    expect(await waitUntilDue(60_000, () => 10_000, rearm, sleep)).toBe(false);
+    expect(slept).toEqual([2500]);
+    expect(rearmed).toBe(1);
   });
 
   it('a timer is made visible TIMER_LEAD_MS early, in whole seconds, never negative', () => {
