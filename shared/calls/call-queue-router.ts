@@ -175,16 +175,9 @@ export class CallQueueRouterService implements CallQueueRouter {
   async maxWaitDue(message: Extract<CallQueueMessage, { kind: 'timer' }>): Promise<'applied' | 'stale' | 'rearmed'> {
     const t = message.tenantId.toLowerCase();
     const moves = Number(message.purpose.split(':')[1] ?? 0);
-    if (
-      !(await waitUntilDue(
-        message.dueAt,
-        () => this.now,
-        () => this.armTimer(message, this.now),
-        this.deps.sleep,
-      ))
-    )
-      return 'rearmed';
     const q = message.callQueueId;
+    // What can be checked is checked before the due time, so the action goes out the moment it is due; the machine
+    // checks again under the call row's ETag (still in call queue q, not moved since, still waiting).
     const stored = message.callId ? await this.deps.calls.get(t, message.callId) : undefined;
     const r = stored?.record;
     if (!r || !q || r.callQueueId !== q || (r.moves ?? 0) !== moves || r.disposition) return 'stale';
@@ -192,7 +185,15 @@ export class CallQueueRouterService implements CallQueueRouter {
     if (phase !== 'queued' && phase !== 'offered') return 'stale';
     const queue = await this.deps.callQueues.get(t, q);
     if (!queue) return 'stale';
-    return (await this.act(t, r.callId, queue, 'timedOut', `timedOut:${q}:${moves}`, this.now)) ? 'applied' : 'stale';
+    const due = await waitUntilDue(
+      message.dueAt,
+      () => this.now,
+      () => this.armTimer(message, this.now),
+      this.deps.sleep,
+    );
+    if (!due) return 'rearmed';
+    const applied = await this.act(t, r.callId, queue, 'timedOut', `timedOut:${q}:${moves}`, this.now, { moves });
+    return applied ? 'applied' : 'stale';
   }
 
   /** Applies a call queue's overflow / timeout / no-agent action to a call. */
@@ -203,6 +204,7 @@ export class CallQueueRouterService implements CallQueueRouter {
     reason: ActionReason,
     key: string,
     at: number,
+    expect: { moves?: number } = {},
   ): Promise<boolean> {
     const stored =
       reason === 'overflowed'
@@ -216,6 +218,8 @@ export class CallQueueRouterService implements CallQueueRouter {
       reason,
       action: toCallQueueAction(stored),
       at,
+      fromCallQueueId: queue.queueId,
+      ...(expect.moves !== undefined ? { moves: expect.moves } : {}),
     });
     if (result.refused) this.deps.log?.(`call ${callId}: ${reason} not applied (${result.refused})`);
     return result.changed && !result.refused;

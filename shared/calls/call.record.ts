@@ -222,6 +222,10 @@ export type CallInput =
       key: string;
       reason: 'overflowed' | 'timedOut' | 'noAgent';
       action: CallQueueAction;
+      /** Refused unless the call still waits in this call queue … */
+      fromCallQueueId?: string;
+      /** … and has been moved this many times (a timer armed before a move is stale after it). */
+      moves?: number;
     });
 
 export interface CallEnv {

@@ -65,9 +65,13 @@ export function applyCallQueueAction(
   reason: 'overflowed' | 'timedOut' | 'noAgent',
   action: CallQueueAction,
   at: number,
+  expect: { fromCallQueueId?: string; moves?: number } = {},
 ): string | undefined {
   const r = t.r;
   const phase = callPhase(r);
+  if (expect.fromCallQueueId !== undefined && r.callQueueId !== expect.fromCallQueueId)
+    return `the call is no longer in call queue ${expect.fromCallQueueId}`;
+  if (expect.moves !== undefined && (r.moves ?? 0) !== expect.moves) return 'the call has moved since';
   if (phase === 'ended' || phase === 'connected' || phase === 'unknown') return `the call is ${phase}`;
   if (r.disposition) return `the call is leaving already (${r.disposition.reason})`;
   if (isEnding(r)) return 'the call is ending';

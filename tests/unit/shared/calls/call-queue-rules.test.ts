@@ -126,6 +126,32 @@ describe('call queue actions', () => {
     expect(last.log[0].detail).toBe('disconnect');
   });
 
+  it('an action for a call queue the call has left, or armed before a move, is refused', () => {
+    const moved = applyCallInput(
+      queued(),
+      action(5000, 'm1', { kind: 'callQueue', callQueueId: 'backup' }),
+      env,
+    ).record;
+    const stale = applyCallInput(
+      moved,
+      { ...action(9000, 't-old', { kind: 'disconnect' }), fromCallQueueId: 'support' } as CallInput,
+      env,
+    );
+    expect(stale.refused).toBe('the call is no longer in call queue support');
+    const early = applyCallInput(
+      moved,
+      { ...action(9000, 't-early', { kind: 'disconnect' }), fromCallQueueId: 'backup', moves: 0 } as CallInput,
+      env,
+    );
+    expect(early.refused).toBe('the call has moved since');
+    const due = applyCallInput(
+      moved,
+      { ...action(9000, 't-due', { kind: 'disconnect' }), fromCallQueueId: 'backup', moves: 1 } as CallInput,
+      env,
+    );
+    expect(due.commands).toEqual([{ op: 'hangUp', callId: CALL }]);
+  });
+
   it('a call leaving its call queue (transfer to a number on its way) takes no offer', () => {
     const leaving = applyCallInput(queued(), action(5000, 'n1', { kind: 'number', number: '+12065550123' }), env);
     expect(leaving.commands[0]).toMatchObject({ op: 'transfer', target: { kind: 'phone', number: '+12065550123' } });
