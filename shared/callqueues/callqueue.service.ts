@@ -30,6 +30,11 @@ export type AssignOutcome =
   | { kind: 'noCallQueue' }
   | { kind: 'notAUser' };
 
+/** The call queue's actions; a `user` target may be a UPN (resolved to the object id, `targetId`) or an object id. */
+const ACTION_FIELDS = ['overflowAction', 'timeoutAction', 'noAgentAction'] as const;
+type ActionField = (typeof ACTION_FIELDS)[number];
+const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Phases of a call that still waits in its call queue (waiting, or being offered to an agent). */
 const WAITING_PHASES = new Set(['queued', 'offered']);
 /** Agent rows made at once when a call queue is written (2,000 agents one after another would take seconds). */
@@ -47,8 +52,15 @@ export class ConcurrentEditError extends Error {
 /** The body of a stored call queue, as the API takes it (what a merge patch applies to). */
 export function callQueueBodyOf(record: CallQueueRecord): CallQueueBody {
   const { tenantId: _t, queueId: _q, updatedAt: _u, agents, ...rest } = record;
+  const actions = Object.fromEntries(
+    ACTION_FIELDS.map((f) => {
+      const { targetId: _id, ...action } = record[f];
+      return [f, action];
+    }),
+  ) as Pick<CallQueueBody, ActionField>;
   return {
     ...rest,
+    ...actions,
     agents: agents.map((a) => ({
       userPrincipalName: a.userPrincipalName,
       ...(a.order !== undefined ? { order: a.order } : {}),
@@ -81,16 +93,34 @@ export class CallQueueService {
     return new Date((this.deps.now ?? Date.now)()).toISOString();
   }
 
-  /** Resolves the agents' UPNs (reusing ids already known), or names each one that is not a user of the tenant. */
+  /**
+   * Resolves the agents' UPNs (reusing ids already known) and the UPNs of `user` action targets (stored beside them as
+   * `targetId`), or names each one that is not a user of the tenant.
+   */
   private async resolveAgents(
     t: string,
     body: CallQueueBody,
     known: ReadonlyMap<string, string> = new Map(),
-  ): Promise<{ ok: true; agents: CallQueueRecord['agents'] } | { ok: false; errors: FieldProblem[] }> {
-    const unknown = body.agents.map((a) => a.userPrincipalName).filter((u) => !known.has(u));
+  ): Promise<
+    | { ok: true; agents: CallQueueRecord['agents']; actions: Partial<Pick<CallQueueRecord, ActionField>> }
+    | { ok: false; errors: FieldProblem[] }
+  > {
+    const userTargets = ACTION_FIELDS.flatMap((f) => {
+      const a = body[f];
+      return a.kind === 'user' && a.target && !GUID_RE.test(a.target) ? [a.target.toLowerCase()] : [];
+    });
+    const unknown = [...body.agents.map((a) => a.userPrincipalName), ...userTargets].filter((u) => !known.has(u));
     const ids = new Map(known);
     if (unknown.length) for (const [u, id] of await this.deps.users.resolveUsers(t, unknown)) ids.set(u, id);
     const errors: FieldProblem[] = [];
+    const actions: Partial<Pick<CallQueueRecord, ActionField>> = {};
+    for (const f of ACTION_FIELDS) {
+      const a = body[f];
+      if (a.kind !== 'user' || !a.target) continue;
+      const id = GUID_RE.test(a.target) ? a.target.toLowerCase() : ids.get(a.target.toLowerCase());
+      if (!id) errors.push({ field: `${f}.target`, message: `${a.target} is not a user of the tenant` });
+      else actions[f] = { ...a, targetId: id };
+    }
     body.agents.forEach((a, i) => {
       if (!ids.has(a.userPrincipalName))
         errors.push({
@@ -99,7 +129,7 @@ export class CallQueueService {
         });
     });
     if (errors.length) return { ok: false, errors };
-    return { ok: true, agents: body.agents.map((a) => ({ ...a, agentId: ids.get(a.userPrincipalName)! })) };
+    return { ok: true, agents: body.agents.map((a) => ({ ...a, agentId: ids.get(a.userPrincipalName)! })), actions };
   }
 
   /**
@@ -131,6 +161,7 @@ export class CallQueueService {
         ...body,
         tenantId: t,
         queueId,
+        ...resolved.actions,
         agents: resolved.agents,
         updatedAt: this.nowIso,
       };
@@ -164,6 +195,7 @@ export class CallQueueService {
         ...parsed.value,
         tenantId: t,
         queueId,
+        ...resolved.actions,
         agents: resolved.agents,
         updatedAt: this.nowIso,
       };

@@ -85,7 +85,7 @@ function dispatch(t: Step, input: CallInput): string | undefined {
     case 'offerExpired':
       return applyOfferExpired(t, input.offerId, input.at);
     case 'callQueueAction':
-      return applyCallQueueAction(t, input.reason, input.action, input.at);
+      return applyCallQueueAction(t, input.reason, input.action, input.at, input);
     case 'menuStep':
       return applyMenuStep(t, input);
     case 'announce':

@@ -14,3 +14,5 @@ export * from './presence.graph';
 export * from './call-menu-flow';
 export * from './call-announcements';
 export * from './handle-time.repository';
+export * from './call-queue-actions';
+export * from './call-command-outbox';

@@ -43,6 +43,8 @@ export interface AppConfig {
     readonly eventsQueueName: string;
     readonly callbackUrl?: string;
     readonly extraTenants: readonly string[];
+    /** CALLS_KEEPALIVE_INTERVAL_S: a call answered this long ago (and every interval after) gets a keepAlive. */
+    readonly keepAliveIntervalS: number;
   };
   /** Prompts and menus: the public origin of prompt WAVs, Azure AI Speech, the menus' clock (tests). */
   readonly menus: {
@@ -239,6 +241,18 @@ const schema = z.object({
     })
     .optional(),
   CALLS_CALLBACK_URL: z.string().url({ message: 'must be an absolute http(s) URL' }).optional(),
+  CALLS_KEEPALIVE_INTERVAL_S: z
+    .string()
+    .regex(/^\s*\d+\s*$/, { message: 'must be a whole number of seconds, e.g. 900' })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, { message: 'must be at least 1 second' })
+        .max(2700, { message: 'must be at most 2700 seconds (Graph drops a call after 45 minutes without one)' }),
+    ),
+  PRESENCE_REFRESH_SCHEDULE: cron,
   CALLS_TENANTS: z
     .string()
     .optional()
@@ -376,6 +390,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       eventsQueueName: e.CALL_EVENTS_QUEUE_NAME,
       callbackUrl: e.CALLS_CALLBACK_URL,
       extraTenants: e.CALLS_TENANTS,
+      keepAliveIntervalS: e.CALLS_KEEPALIVE_INTERVAL_S,
     },
     menus: {
       promptsBaseUrl: e.PROMPTS_BASE_URL ? trimSlash(e.PROMPTS_BASE_URL) : undefined,
