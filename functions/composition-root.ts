@@ -35,7 +35,7 @@ import {
   GraphPresenceCache,
   type CallEndpointDirectory,
 } from '../shared/calls';
-import { decideOffers } from '../shared/routing';
+import { decideOffers, noAgentActionApplies, overflowsAtArrival } from '../shared/routing';
 import { autoRemediates, loadConfig, ratesFor, type AppConfig } from '../shared/config';
 import { DriftFindingsRepository, DriftScansRepository, DriftService } from '../shared/drift';
 import {
@@ -83,6 +83,8 @@ export interface AppRoot {
   callRouting(log?: (line: string) => void): CallRoutingService;
   readonly calls: CallRepository;
   readonly callEventsQueue: CallEventsQueue;
+  /** Tenants whose calls we route: those with endpoints, and CALLS_TENANTS. */
+  callTenants(): Promise<string[]>;
   /** Call queues and agents (tables `callQueues`, `agents`). */
   readonly callQueues: CallQueueService;
 }
@@ -108,11 +110,8 @@ export function endpointDirectory(
       return true;
     },
     async findByApplicationInstance(tenantId, objectId) {
-      // One tenant's partition: a contact center has tens to hundreds of endpoints.
-      const id = objectId.toLowerCase();
-      const found = (await endpoints.listAll(tenantId)).find(
-        (e) => (e.objectId ?? e.actual?.objectId)?.toLowerCase() === id,
-      );
+      // The index row kept by the endpoints' write path: two point reads, never a scan of the tenant's partition.
+      const found = await endpoints.findByApplicationInstance(tenantId, objectId);
       if (!found) return undefined;
       const callQueueId = found.actual?.queueId ?? found.desired.queueId;
       return {
@@ -156,7 +155,13 @@ export function createAppRoot(config: AppConfig): AppRoot {
   const calls = new CallRepository(connection);
   const callEventsQueue = new CallEventsQueue(connection, config.calls.eventsQueueName);
   const directory = endpointDirectory(endpoints, config.calls.extraTenants);
-  const callControl = new GraphCallControlFactory(config);
+  /**
+   * The router's Graph calls: one quick retry in place, short waits, a 10 s timeout — beyond that the command goes to
+   * the outbox (a delayed call-events message), so a queue handler never sleeps long on Graph.
+   */
+  const callControl = new GraphCallControlFactory(config, {
+    retry: { maxAttempts: 2, maxWaitMs: 2000, timeoutMs: 10_000 },
+  });
   const presence = new GraphPresenceCache(config);
   const callQueueRecords = new CallQueuesRepository(connection);
   const agents = new AgentsRepository(connection);
@@ -179,15 +184,23 @@ export function createAppRoot(config: AppConfig): AppRoot {
       agents,
       calls,
       decide: (input) => decideOffers(input as Parameters<typeof decideOffers>[0]),
+      rules: {
+        overflowsAtArrival,
+        noAgentActionApplies: (list) => noAgentActionApplies(list as Parameters<typeof noAgentActionApplies>[0]),
+      },
       applyRouterInput: (tenantId, callId, input) => service.applyRouterInput(tenantId, callId, input),
       timers: callEventsQueue,
       presence: (tenantId, ids) => presence.presence(tenantId, ids),
+      refreshPresence: (tenantId, ids) => presence.refresh(tenantId, ids),
+      forgetPresence: (tenantId, ids) => presence.forget(tenantId, ids),
       log,
     });
     const service: CallRoutingService = new CallRoutingService({
       calls,
       directory,
       callControl,
+      timers: callEventsQueue,
+      keepAliveEveryMs: config.calls.keepAliveIntervalS * 1000,
       router,
       log,
       callbackUri: config.calls.callbackUrl,
@@ -241,6 +254,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
     callQueues: new CallQueueService({ callQueues: callQueueRecords, agents, users }),
     calls,
     callEventsQueue,
+    callTenants: async () => [...new Set([...(await endpoints.tenantIds()), ...config.calls.extraTenants])],
     autoRemediates: (tenantId) => autoRemediates(config, tenantId),
     consent: (tenantId) => readConsent(tenantGateway(tenantId), { appId: config.bot.appId, ...consentLinks }),
     endpointService,

@@ -26,5 +26,6 @@ import '../orchestrations/provisioning/deprovision-endpoint.orchestration';
 import './http/drift-findings';
 import './http/drift-check-now';
 import './timer/drift-check-timer';
+import './timer/presence-refresh-timer';
 import '../orchestrations/drift/drift-check.orchestration';
 import './register-activities';

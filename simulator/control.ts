@@ -102,6 +102,12 @@ export function handleControl(core: SimCore, req: SimRequest, segs: string[], se
         loads: [...core.loads.runs.values()],
       });
     }
+    if (a === 'faults' && b === 'calls' && m === 'POST') return json(201, core.callFaults.add(req.body));
+    if (a === 'faults' && b === 'calls' && m === 'GET') return json(200, core.callFaults.view());
+    if (a === 'faults' && b === 'calls' && m === 'DELETE') {
+      core.callFaults.reset();
+      return json(200, { reset: true });
+    }
     if (a === 'faults' && m === 'GET') return json(200, core.faults);
     if (a === 'faults' && m === 'POST') {
       core.setFaults(mergeFaults(core.faults, req.body ?? {}));

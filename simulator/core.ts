@@ -1,4 +1,5 @@
 // The simulator's state and shared services. Handlers get one SimCore; nothing here knows about sockets.
+import { CallFaults } from './calls/faults';
 import type { CallEngine } from './calls/engine';
 import { Guard } from './guard';
 import { SigningKey, signJwt, verifyJwt } from './jwt';
@@ -35,6 +36,8 @@ export class SimCore {
   tenants = new Map<string, Tenant>();
   faults: Faults;
   readonly guard: Guard;
+  /** Scripted faults of the calls API (POST /_sim/faults/calls) and its request log. */
+  readonly callFaults = new CallFaults();
   readonly timers = new Timers();
   readonly apiAudience: string;
   readonly entraKey: SigningKey;
@@ -79,6 +82,7 @@ export class SimCore {
     this.loads?.reset();
     this.faults = { ...this.baselineFaults };
     this.guard.reset();
+    this.callFaults.reset();
     this.tokenCache.clear();
     this.loadSeed();
   }

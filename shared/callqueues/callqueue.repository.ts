@@ -7,10 +7,16 @@ import type { AgentRecord } from '../domain';
 import { deleteEntityIfExists, ensureTable, readEntity, tableClient, updateWithEtag } from '../storage';
 import type { CallQueueBody } from './callqueue.schema';
 
+type StoredAction = CallQueueBody['overflowAction'] & { targetId?: string };
+
 /** A stored call queue: the body as the API took it, its agents with their object ids. */
-export interface CallQueueRecord extends CallQueueBody {
+export interface CallQueueRecord extends Omit<CallQueueBody, 'overflowAction' | 'timeoutAction' | 'noAgentAction'> {
   tenantId: string;
   queueId: string;
+  /** The call queue's actions as the body had them; a `user` target with its object id (`targetId`). */
+  overflowAction: StoredAction;
+  timeoutAction: StoredAction;
+  noAgentAction: StoredAction;
   agents: { userPrincipalName: string; order?: number; agentId: string }[];
   updatedAt: string;
 }

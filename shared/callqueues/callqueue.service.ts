@@ -5,7 +5,13 @@
 import { newAgentRecord, type AgentRecord } from '../domain';
 import type { TenantUserDirectory } from './callqueue-directory.port';
 import { AgentsRepository, CallQueuesRepository, type CallQueueRecord } from './callqueue.repository';
-import type { CallQueueBody, FieldProblem } from './callqueue.schema';
+import { CALL_QUEUE_ID_RE, type CallQueueBody, type FieldProblem } from './callqueue.schema';
+
+/** The call queue's actions; a `user` target may be a UPN (resolved here to the object id) or an object id. */
+const ACTION_FIELDS = ['overflowAction', 'timeoutAction', 'noAgentAction'] as const;
+type ActionField = (typeof ACTION_FIELDS)[number];
+const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const E164_RE = /^\+[1-9]\d{6,14}$/;
 
 export type PutOutcome =
   { kind: 'saved'; record: CallQueueRecord; created: boolean } | { kind: 'invalid'; errors: FieldProblem[] };
@@ -22,11 +28,25 @@ export class CallQueueService {
 
   async put(tenantId: string, queueId: string, body: CallQueueBody): Promise<PutOutcome> {
     const t = tenantId.toLowerCase();
-    const ids = await this.deps.users.resolveUsers(
-      t,
-      body.agents.map((a) => a.userPrincipalName),
-    );
+    const userTargets = ACTION_FIELDS.flatMap((f) => {
+      const a = body[f];
+      return a.kind === 'user' && a.target && !GUID_RE.test(a.target) ? [a.target.toLowerCase()] : [];
+    });
+    const ids = await this.deps.users.resolveUsers(t, [...body.agents.map((a) => a.userPrincipalName), ...userTargets]);
     const errors: FieldProblem[] = [];
+    const actions: Partial<Pick<CallQueueRecord, ActionField>> = {};
+    for (const f of ACTION_FIELDS) {
+      const a = body[f];
+      const field = `${f}.target`;
+      if (a.kind === 'user' && a.target) {
+        const id = GUID_RE.test(a.target) ? a.target.toLowerCase() : ids.get(a.target.toLowerCase());
+        if (!id) errors.push({ field, message: `${a.target} is not a user of the tenant` });
+        else actions[f] = { ...a, targetId: id };
+      } else if (a.kind === 'number' && a.target && !E164_RE.test(a.target))
+        errors.push({ field, message: 'must be a phone number in E.164 form (+ and 7 to 15 digits)' });
+      else if (a.kind === 'callQueue' && a.target && (!CALL_QUEUE_ID_RE.test(a.target) || a.target === queueId))
+        errors.push({ field, message: 'must be the id of another call queue ([a-z0-9-]{1,64})' });
+    }
     body.agents.forEach((a, i) => {
       if (!ids.has(a.userPrincipalName))
         errors.push({
@@ -40,6 +60,7 @@ export class CallQueueService {
       ...body,
       tenantId: t,
       queueId,
+      ...actions,
       agents: body.agents.map((a) => ({ ...a, agentId: ids.get(a.userPrincipalName)! })),
       updatedAt: new Date((this.deps.now ?? Date.now)()).toISOString(),
     };

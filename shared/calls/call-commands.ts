@@ -37,7 +37,10 @@ export async function executeCallCommand(cc: CallControl, cmd: CallCommand): Pro
           op: cmd.op,
           outcome: 'done',
           operation: await cc.invite(cmd.callId, {
-            participants: cmd.targets.map((target) => ({ target })),
+            participants: cmd.targets.map((target) => ({
+              target,
+              ...(cmd.participantId ? { participantId: cmd.participantId } : {}),
+            })),
             clientContext: cmd.clientContext,
           }),
         };
@@ -52,6 +55,11 @@ export async function executeCallCommand(cc: CallControl, cmd: CallCommand): Pro
           op: cmd.op,
           outcome: 'done',
           operation: await cc.stopHoldMusic(cmd.callId, cmd.participantId, cmd.clientContext),
+        };
+      case 'cancelInvite':
+        return {
+          op: cmd.op,
+          outcome: (await cc.removeParticipant(cmd.callId, cmd.participantId)) === 'gone' ? 'gone' : 'done',
         };
       case 'hangUp':
         return { op: cmd.op, outcome: (await cc.hangUp(cmd.callId)) === 'gone' ? 'gone' : 'done' };

@@ -225,6 +225,7 @@ export class GraphCallControl implements CallControl {
           ? { removeFromDefaultAudioRoutingGroup: p.removeFromDefaultAudioRoutingGroup }
           : {}),
         ...(p.replacesCallId ? { replacesCallId: p.replacesCallId } : {}),
+        ...(p.participantId ? { participantId: p.participantId } : {}),
       })),
       ...context(o.clientContext),
     });

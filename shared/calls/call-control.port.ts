@@ -28,6 +28,11 @@ export interface InviteParticipant {
   removeFromDefaultAudioRoutingGroup?: boolean;
   /** The call this invitation replaces (a consultative hand-over). */
   replacesCallId?: string;
+  /**
+   * The invitee's participant id (invitationParticipantInfo.participantId, "Optional. The ID of the target
+   * participant"): known before Graph answers, so `removeParticipant` can cancel the invitation while it rings.
+   */
+  participantId?: string;
 }
 
 export type RecordingStatus = 'recording' | 'notRecording' | 'failed';

@@ -6,6 +6,7 @@
  */
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { z } from 'zod';
+import type { CallCommand } from './call.record';
 
 /** One notification on its way to the router. */
 export interface CallEventMessage {
@@ -25,9 +26,15 @@ export interface CallTimerMessage {
   tenantId: string;
   callQueueId?: string;
   callId?: string;
-  /** What the timer is for, e.g. `offerExpired:{offerId}`, `maxWait`, `wrapUpEnd:{agentId}`. */
+  /**
+   * What the timer is for: `offerExpired:{offerId}`, `maxWait:{moves}`, `wrapUpEnd:{agentId}`, `keepAlive`,
+   * `command:{attempt}` (the outbox: `command` is sent again).
+   */
   purpose: string;
   dueAt: number;
+  /** The outbox's command (a CallCommand of the call machine), and the attempts already made. */
+  command?: CallCommand;
+  attempt?: number;
 }
 
 export type CallQueueMessage = CallEventMessage | CallTimerMessage;
@@ -47,6 +54,11 @@ const messageSchema = z.discriminatedUnion('kind', [
     callId: z.string().optional(),
     purpose: z.string().min(1),
     dueAt: z.number(),
+    command: z
+      .object({ op: z.string().min(1), callId: z.string().min(1) })
+      .passthrough()
+      .optional(),
+    attempt: z.number().int().min(0).optional(),
   }),
 ]);
 

@@ -4,12 +4,22 @@
  * routers never offer one agent two calls), then the offer is applied to the call (state machine, ETag on the call
  * row) and its command (invite into the bot's call) carried out. Offer expiry is a delayed storage-queue message.
  * The agents' side of each call transition (connected → busy, missed → count + auto opt-out, ended → wrap-up or
- * available) is settled here too.
+ * available) is settled here too, and the call queue's own rules around the engine: maxCalls when a call enters a
+ * call queue (overflowAction), its max wait as a delayed timer due exactly maxWaitS after it entered
+ * (timeoutAction), and noAgentAction when nobody of the call queue is opted in and signed in.
  */
 import { randomUUID } from 'node:crypto';
 import type { AgentRecord } from '../domain';
 import type { CallQueueMessage } from './call-events.queue';
-import type { CallInput } from './call.rules';
+import { CallInput, CallRecord, callPhase } from './call.rules';
+import {
+  TIMER_MAX_HOLD_MS,
+  enteredCallQueueAt,
+  signedInState,
+  timerDelayMs,
+  toCallQueueAction,
+  type StoredCallQueueAction,
+} from './call-queue-actions';
 import type { CallRepository, CallTransitionResult } from './call.repository';
 import type { CallAgentChange, CallQueueRouter } from './call-routing.port';
 
@@ -23,8 +33,31 @@ export interface RouterCallQueue {
   requiredSkills?: Record<string, number>;
   relaxation?: { afterS: number; minLevelDelta?: number; levels?: Record<string, number> }[];
   missedOffersBeforeOptOut?: number;
+  /** Calls that may wait at once: a call entering a full call queue overflows (default 50). */
+  maxCalls?: number;
+  /** Longest wait in this call queue, in seconds (default 1200). */
+  maxWaitS?: number;
+  overflowAction?: StoredCallQueueAction;
+  timeoutAction?: StoredCallQueueAction;
+  noAgentAction?: StoredCallQueueAction;
   agents: { agentId: string; order?: number }[];
 }
+
+/** The call queue rules of shared/routing the router applies (injected: shared/calls does not import routing). */
+export interface CallQueueRules {
+  /** A call entering a call queue where `waitingCalls` already wait overflows. */
+  overflowsAtArrival(config: { maxCalls: number }, waitingCalls: number): boolean;
+  /** Nobody opted in whose state is other than offline. */
+  noAgentActionApplies(agents: readonly { optedIn: boolean; state: string }[]): boolean;
+}
+
+const DEFAULT_RULES: CallQueueRules = {
+  overflowsAtArrival: (config, waiting) => waiting >= config.maxCalls,
+  noAgentActionApplies: (agents) => !agents.some((a) => a.optedIn && a.state !== 'offline'),
+};
+
+const DEFAULT_MAX_CALLS = 50;
+const DEFAULT_MAX_WAIT_S = 1200;
 
 /** The engine's input and answer, as shared/routing's `decideOffers` has them. */
 export interface OfferDecisionInput {
@@ -55,7 +88,11 @@ export interface OfferDecisionInput {
 }
 
 export interface CallQueueRouterDeps {
-  callQueues: { get(tenantId: string, queueId: string): Promise<RouterCallQueue | undefined> };
+  callQueues: {
+    get(tenantId: string, queueId: string): Promise<RouterCallQueue | undefined>;
+    /** The tenant's call queues (to find every call queue an agent serves). */
+    list(tenantId: string): Promise<RouterCallQueue[]>;
+  };
   agents: {
     list(tenantId: string): Promise<AgentRecord[]>;
     update(
@@ -66,54 +103,226 @@ export interface CallQueueRouterDeps {
   };
   calls: Pick<CallRepository, 'listActive' | 'get'>;
   decide(input: OfferDecisionInput): { offers: { callId: string; agentId: string; alertUntil: number }[] };
+  /** Default: the same rules written out (shared/routing's, which the composition root passes). */
+  rules?: CallQueueRules;
   /** Teams presence by agent id (absent: everyone Available). */
   presence?(tenantId: string, agentIds: readonly string[]): Promise<Map<string, string>>;
+  /** Forgets the agents' cached presence (read again before their next offer). */
+  forgetPresence?(tenantId: string, agentIds: readonly string[]): void;
+  /** Reads the agents' presence now (batches of ≤ 650); the agents whose availability changed. */
+  refreshPresence?(tenantId: string, agentIds: readonly string[]): Promise<string[]>;
   applyRouterInput(tenantId: string, callId: string, input: CallInput): Promise<CallTransitionResult>;
   timers: { send(messages: readonly CallQueueMessage[], o?: { delayMs?: number }): Promise<void> };
   now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
   log?: (line: string) => void;
 }
 
+type ActionReason = 'overflowed' | 'timedOut' | 'noAgent';
+
 export class CallQueueRouterService implements CallQueueRouter {
   constructor(private readonly deps: CallQueueRouterDeps) {}
+
+  private get rules(): CallQueueRules {
+    return this.deps.rules ?? DEFAULT_RULES;
+  }
+
+  private get now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  /**
+   * A call entered a call queue (answered into it, or moved there by an action): a full call queue overflows it, a
+   * call queue nobody can serve applies its no-agent action, else its max wait is armed. True when an action was
+   * taken (the call is leaving this call queue).
+   */
+  async callEnqueued(tenantId: string, record: CallRecord, now: number): Promise<boolean> {
+    const t = tenantId.toLowerCase();
+    const q = record.callQueueId;
+    if (!q || callPhase(record) !== 'queued' || record.disposition) return false;
+    const queue = await this.deps.callQueues.get(t, q);
+    if (!queue) {
+      this.deps.log?.(`call ${record.callId}: call queue ${q} does not exist; the call waits unrouted`);
+      return false;
+    }
+    const moves = record.moves ?? 0;
+    const waiting = (await this.deps.calls.listActive(t, q)).filter(
+      (c) => c.callId !== record.callId && (c.phase === 'queued' || c.phase === 'offered'),
+    ).length;
+    if (this.rules.overflowsAtArrival({ maxCalls: queue.maxCalls ?? DEFAULT_MAX_CALLS }, waiting))
+      return this.act(t, record.callId, queue, 'overflowed', `overflowed:${q}:${moves}`, now);
+    if (await this.nobodyToServe(t, queue))
+      return this.act(t, record.callId, queue, 'noAgent', `noAgent:${q}:${moves}`, now);
+    const entered = enteredCallQueueAt(record) ?? now;
+    await this.armTimer(
+      {
+        kind: 'timer',
+        tenantId: t,
+        callId: record.callId,
+        callQueueId: q,
+        purpose: `maxWait:${moves}`,
+        dueAt: entered + (queue.maxWaitS ?? DEFAULT_MAX_WAIT_S) * 1000,
+      },
+      now,
+    );
+    await this.armRelaxation(t, record.callId, queue, record.enqueuedAt ?? entered, now);
+    return false;
+  }
+
+  /**
+   * A call's max-wait timer: waits out the last seconds to its due time, then — if the call still waits in that call
+   * queue, not moved since — applies the call queue's timeout action, logged at the moment it is applied.
+   */
+  async maxWaitDue(message: Extract<CallQueueMessage, { kind: 'timer' }>): Promise<'applied' | 'stale' | 'rearmed'> {
+    const t = message.tenantId.toLowerCase();
+    const moves = Number(message.purpose.split(':')[1] ?? 0);
+    const early = message.dueAt - this.now;
+    if (early > TIMER_MAX_HOLD_MS) {
+      await this.armTimer(message, this.now);
+      return 'rearmed';
+    }
+    if (early > 0) await (this.deps.sleep ?? sleep)(early);
+    const q = message.callQueueId;
+    const stored = message.callId ? await this.deps.calls.get(t, message.callId) : undefined;
+    const r = stored?.record;
+    if (!r || !q || r.callQueueId !== q || (r.moves ?? 0) !== moves || r.disposition) return 'stale';
+    const phase = callPhase(r);
+    if (phase !== 'queued' && phase !== 'offered') return 'stale';
+    const queue = await this.deps.callQueues.get(t, q);
+    if (!queue) return 'stale';
+    return (await this.act(t, r.callId, queue, 'timedOut', `timedOut:${q}:${moves}`, this.now)) ? 'applied' : 'stale';
+  }
+
+  /** Applies a call queue's overflow / timeout / no-agent action to a call. */
+  private async act(
+    t: string,
+    callId: string,
+    queue: RouterCallQueue,
+    reason: ActionReason,
+    key: string,
+    at: number,
+  ): Promise<boolean> {
+    const stored =
+      reason === 'overflowed'
+        ? queue.overflowAction
+        : reason === 'timedOut'
+          ? queue.timeoutAction
+          : queue.noAgentAction;
+    const result = await this.deps.applyRouterInput(t, callId, {
+      kind: 'callQueueAction',
+      key,
+      reason,
+      action: toCallQueueAction(stored),
+      at,
+    });
+    if (result.refused) this.deps.log?.(`call ${callId}: ${reason} not applied (${result.refused})`);
+    return result.changed && !result.refused;
+  }
+
+  /** Nobody of the call queue is opted in and signed in (state other than offline, presence not Offline). */
+  private async nobodyToServe(t: string, queue: RouterCallQueue, known?: AgentRecord[]): Promise<boolean> {
+    const listed = new Set(queue.agents.map((a) => a.agentId.toLowerCase()));
+    const agents = (known ?? (await this.deps.agents.list(t))).filter((a) => listed.has(a.agentId));
+    const optedIn = agents.filter((a) => !a.optedOut.includes(queue.queueId));
+    const presence = await this.presenceOf(
+      t,
+      optedIn.map((a) => a.agentId),
+    );
+    return this.rules.noAgentActionApplies(
+      agents.map((a) => ({
+        optedIn: !a.optedOut.includes(queue.queueId),
+        state: signedInState(a.state, presence.get(a.agentId)),
+      })),
+    );
+  }
+
+  private async presenceOf(t: string, ids: string[]): Promise<Map<string, string>> {
+    if (!this.deps.presence || ids.length === 0) return new Map();
+    return this.deps.presence(t, ids);
+  }
+
+  /** Sends a timer so that it is seen a little before it is due (see TIMER_LEAD_MS). */
+  private async armTimer(message: Extract<CallQueueMessage, { kind: 'timer' }>, now: number): Promise<void> {
+    await this.deps.timers.send([message], { delayMs: timerDelayMs(message.dueAt, now) });
+  }
+
+  /**
+   * The presence refresh (timer): reads the presence of every agent of the tenant's call queues at once, then routes
+   * every call queue — a presence change may free an agent for a waiting call, or leave a call queue with nobody
+   * signed in (its waiting calls then take the no-agent action). Returns the agents whose presence changed.
+   */
+  async presenceSweep(tenantId: string, now: number): Promise<string[]> {
+    const t = tenantId.toLowerCase();
+    const queues = await this.deps.callQueues.list(t);
+    const ids = [...new Set(queues.flatMap((q) => q.agents.map((a) => a.agentId.toLowerCase())))];
+    const changed = this.deps.refreshPresence && ids.length ? await this.deps.refreshPresence(t, ids) : [];
+    for (const q of queues) await this.route(t, q.queueId, now);
+    return changed;
+  }
+
+  /**
+   * After a change: routes the call's call queue and — when agents were freed (call ended, wrap-up over, offer
+   * missed or cancelled) — every call queue those agents serve, each once.
+   */
+  async routeAfterChange(
+    tenantId: string,
+    callQueueId: string | undefined,
+    freedAgentIds: readonly string[],
+    now: number,
+  ): Promise<void> {
+    const t = tenantId.toLowerCase();
+    const queues = new Set<string>(callQueueId ? [callQueueId] : []);
+    if (freedAgentIds.length > 0) {
+      const freed = new Set(freedAgentIds.map((a) => a.toLowerCase()));
+      // The presence read during their call (Busy, InACall) is stale now: read it again before offering them.
+      this.deps.forgetPresence?.(t, [...freed]);
+      for (const q of await this.deps.callQueues.list(t))
+        if (q.agents.some((a) => freed.has(a.agentId.toLowerCase()))) queues.add(q.queueId);
+    }
+    for (const q of queues) await this.route(t, q, now);
+  }
 
   async route(tenantId: string, callQueueId: string, now: number): Promise<void> {
     const t = tenantId.toLowerCase();
     const queue = await this.deps.callQueues.get(t, callQueueId);
     if (!queue) return;
+    const summaries = (await this.deps.calls.listActive(t, callQueueId)).filter(
+      (c) => c.phase === 'queued' || c.phase === 'offered',
+    );
+    if (summaries.length === 0) return;
     const listed = new Map(queue.agents.map((a, i) => [a.agentId.toLowerCase(), a.order ?? i]));
     let agents = (await this.deps.agents.list(t)).filter((a) => listed.has(a.agentId));
     agents = await Promise.all(agents.map((a) => this.endWrapUp(t, a, queue, now)));
-    const summaries = (await this.deps.calls.listActive(t, callQueueId)).filter((c) => c.phase === 'queued');
-    if (summaries.length === 0 || !agents.some((a) => a.state === 'available')) return;
-    const waiting = (await Promise.all(summaries.map((s) => this.deps.calls.get(t, s.callId)))).flatMap((c) =>
-      c && c.record.callQueueId === callQueueId
-        ? [
-            {
-              callId: c.record.callId,
-              priority: 3,
-              arrivedAt: c.record.arrival?.at ?? c.record.enqueuedAt ?? now,
-              enqueuedAt: c.record.enqueuedAt,
-              missedByAgentIds: c.record.offers
-                .filter((o) => o.result && o.result !== 'accepted')
-                .map((o) => o.agentId),
-            },
-          ]
-        : [],
+    const records = (await Promise.all(summaries.map((s) => this.deps.calls.get(t, s.callId)))).flatMap((c) =>
+      c && c.record.callQueueId === callQueueId && !c.record.disposition ? [c.record] : [],
     );
-    const presence = this.deps.presence
-      ? await this.deps.presence(
-          t,
-          agents.map((a) => a.agentId),
-        )
-      : new Map<string, string>();
+    // Nobody left to serve this call queue (all opted out or signed out): its waiting calls take the no-agent action.
+    if (await this.nobodyToServe(t, queue, agents)) {
+      for (const r of records)
+        await this.act(t, r.callId, queue, 'noAgent', `noAgent:${callQueueId}:${r.moves ?? 0}`, now);
+      return;
+    }
+    const waiting = records
+      .filter((r) => callPhase(r) === 'queued')
+      .map((r) => ({
+        callId: r.callId,
+        priority: 3,
+        arrivedAt: r.arrival?.at ?? r.enqueuedAt ?? now,
+        enqueuedAt: r.enqueuedAt,
+        missedByAgentIds: r.offers.filter((o) => o.result && o.result !== 'accepted').map((o) => o.agentId),
+      }));
+    if (waiting.length === 0 || !agents.some((a) => a.state === 'available')) return;
+    const presence = await this.presenceOf(
+      t,
+      agents.map((a) => a.agentId),
+    );
     const { offers } = this.deps.decide({
       config: queue,
       calls: waiting,
       agents: agents.map((a) => ({
         id: a.agentId,
         state: a.state,
-        presence: presence.get(a.agentId) ?? 'Available',
+        presence: this.deps.presence ? (presence.get(a.agentId) ?? 'PresenceUnknown') : 'Available',
         skills: a.skills,
         optedIn: !a.optedOut.includes(callQueueId),
         idleSince: a.idleSince,
@@ -168,16 +377,13 @@ export class CallQueueRouterService implements CallQueueRouter {
    * Relaxation loosens a waiting call's requirement at fixed points of its wait; nothing else may happen then, so
    * each step gets a delayed message that routes the call queue again (armed once, when the call is enqueued).
    */
-  async callEnqueued(tenantId: string, callId: string, callQueueId: string, enqueuedAt: number): Promise<void> {
-    const t = tenantId.toLowerCase();
-    const queue = await this.deps.callQueues.get(t, callQueueId);
-    const now = (this.deps.now ?? Date.now)();
-    const steps = (queue?.relaxation ?? []).filter((step) => step.afterS > 0);
+  private async armRelaxation(t: string, callId: string, queue: RouterCallQueue, enqueuedAt: number, now: number) {
+    const steps = (queue.relaxation ?? []).filter((step) => step.afterS > 0);
     await Promise.all(
       steps.map((step, i) => {
         const dueAt = enqueuedAt + step.afterS * 1000;
         return this.deps.timers.send(
-          [{ kind: 'timer', tenantId: t, callId, callQueueId, purpose: `relaxation:${i}`, dueAt }],
+          [{ kind: 'timer', tenantId: t, callId, callQueueId: queue.queueId, purpose: `relaxation:${i}`, dueAt }],
           { delayMs: Math.max(0, dueAt - now) },
         );
       }),
@@ -198,6 +404,11 @@ export class CallQueueRouterService implements CallQueueRouter {
     }
     if (change.result === 'missed' || change.result === 'declined') {
       await this.release(t, change.agentId, (cur) => cur.offerId === change.offerId, change.at, true, queue);
+      return;
+    }
+    if (change.result === 'cancelled') {
+      // The call left the call queue while the agent's phone rang (overflow, timeout, no agent): not a miss.
+      await this.release(t, change.agentId, (cur) => cur.offerId === change.offerId, change.at, false, queue);
       return;
     }
     // ended: the agent's call is over — wrap-up, else available at once.
@@ -262,4 +473,8 @@ function freed(cur: AgentRecord, at: number): AgentRecord {
     offerId: undefined,
     callQueueId: undefined,
   };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

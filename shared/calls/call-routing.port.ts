@@ -3,6 +3,8 @@
  * may arrive on (provisioning owns them), and the routing of a call queue (the call queue capability and the pure
  * engine). shared/calls never imports those capabilities.
  */
+import type { CallRecord } from './call.record';
+import type { CallTimerMessage } from './call-events.queue';
 
 /** The endpoint a call arrived on, as far as routing cares. */
 export interface CallEndpoint {
@@ -26,10 +28,21 @@ export interface CallEndpointDirectory {
  */
 export interface CallQueueRouter {
   route(tenantId: string, callQueueId: string, now: number): Promise<void>;
+  /** Routes the call's call queue and every call queue the freed agents serve. */
+  routeAfterChange(
+    tenantId: string,
+    callQueueId: string | undefined,
+    freedAgentIds: readonly string[],
+    now: number,
+  ): Promise<void>;
+  /** A call entered a call queue: overflow, no agent, or its max wait armed. True when the call was sent away. */
+  callEnqueued(tenantId: string, record: CallRecord, now: number): Promise<boolean>;
+  /** Reads every agent's presence now and routes every call queue of the tenant; the agents whose presence changed. */
+  presenceSweep(tenantId: string, now: number): Promise<string[]>;
+  /** A call's max-wait timer fired. */
+  maxWaitDue(message: CallTimerMessage): Promise<'applied' | 'stale' | 'rearmed'>;
   /** A call has ended, connected, or lost its offer: free or settle the agents it held. */
   callChanged(tenantId: string, change: CallAgentChange): Promise<void>;
-  /** A call entered a call queue: arm what its wait will need (relaxation steps). */
-  callEnqueued?(tenantId: string, callId: string, callQueueId: string, enqueuedAt: number): Promise<void>;
 }
 
 /** What happened to a call's agent in a transition. */
@@ -39,6 +52,6 @@ export interface CallAgentChange {
   /** The offer's agent, with what became of it. */
   agentId: string;
   offerId?: string;
-  result: 'connected' | 'missed' | 'declined' | 'ended';
+  result: 'connected' | 'missed' | 'declined' | 'cancelled' | 'ended';
   at: number;
 }

@@ -4,9 +4,20 @@
  * and tells the call queue router what changed so it can make offers. An incoming call is answered into its
  * endpoint's call queue, or rejected with a reason, from the endpoint directory.
  */
-import type { ArrivalRoute, CallInput, CallLogEntry, CallRecord } from './call.rules';
+import {
+  KEEP_ALIVE_EVERY_MS,
+  isEnding,
+  keepAliveDue,
+  type ArrivalRoute,
+  type CallCommand,
+  type CallInput,
+  type CallLogEntry,
+  type CallRecord,
+} from './call.rules';
 import { executeCallCommand } from './call-commands';
-import type { CallQueueMessage } from './call-events.queue';
+import { CALL_QUEUE_ACTION_KINDS } from './call-queue-actions';
+import type { CallQueueMessage, CallTimerMessage } from './call-events.queue';
+import { COMMAND_MAX_ATTEMPTS, commandNoLongerWanted, isPassingFailure, retryDelayMs } from './call-command-outbox';
 import type { CallControlFactory } from './call-control.port';
 import type { CallRepository, CallTransitionResult } from './call.repository';
 import type { CallAgentChange, CallEndpointDirectory, CallQueueRouter } from './call-routing.port';
@@ -17,8 +28,12 @@ export interface CallRoutingDeps {
   directory: Pick<CallEndpointDirectory, 'findByApplicationInstance'>;
   callControl: CallControlFactory;
   router?: CallQueueRouter;
+  /** The `call-events` queue, for the command outbox's delayed retries (absent: a failed command is only logged). */
+  timers?: { send(messages: readonly CallQueueMessage[], o?: { delayMs?: number }): Promise<void> };
   log?: (line: string) => void;
   now?: () => number;
+  /** CALLS_KEEPALIVE_INTERVAL_S in ms (default 15 minutes, api/call-keepalive.md). */
+  keepAliveEveryMs?: number;
   /** CALLS_CALLBACK_URL, for the router's inputs; absent: the last webhook URL a notification came through. */
   callbackUri?: string;
 }
@@ -65,6 +80,11 @@ export class CallRoutingService {
     return { kind: 'handled', transitions };
   }
 
+  /** The presence refresh timer's work for one tenant (see CallQueueRouter.presenceSweep). */
+  async presenceSweep(tenantId: string): Promise<string[]> {
+    return this.deps.router ? this.deps.router.presenceSweep(tenantId, this.now) : [];
+  }
+
   /** Applies a router input (an offer, an expiry, a call queue action) to a call and carries out its commands. */
   async applyRouterInput(tenantId: string, callId: string, input: CallInput): Promise<CallTransitionResult> {
     const callbackUri = this.deps.callbackUri ?? this.lastCallbackUri ?? '';
@@ -76,6 +96,17 @@ export class CallRoutingService {
   private async handleTimer(message: Extract<CallQueueMessage, { kind: 'timer' }>): Promise<HandleOutcome> {
     const tenantId = message.tenantId.toLowerCase();
     const [purpose, arg] = message.purpose.split(':');
+    if (purpose === 'command' && message.command) return this.retryCommand(message);
+    if (purpose === 'keepAlive' && message.callId) return this.keepAlive(tenantId, message);
+    if (purpose === 'maxWait' && this.deps.router) {
+      const r = await this.deps.router.maxWaitDue(message);
+      return { kind: 'handled', transitions: r === 'applied' ? 1 : 0 };
+    }
+    if (purpose === 'wrapUpEnd' && arg && this.deps.router) {
+      // The agent is free again: every call queue they serve may have a call for them.
+      await this.deps.router.routeAfterChange(tenantId, message.callQueueId, [arg], this.now);
+      return { kind: 'handled', transitions: 0 };
+    }
     if (purpose === 'offerExpired' && message.callId && arg) {
       const r = await this.applyRouterInput(tenantId, message.callId, {
         kind: 'offerExpired',
@@ -90,6 +121,98 @@ export class CallRoutingService {
       return { kind: 'handled', transitions: 0 };
     }
     return { kind: 'malformed', reason: `unknown timer ${message.purpose}` };
+  }
+
+  /**
+   * Sends one command (attempt n). The transition that asked for it is saved, so a passing failure (429, 5xx,
+   * timeout) goes to the outbox — a delayed message that sends it again, Retry-After honoured, while the call still
+   * wants it — and any other failure is reported (Graph's notifications tell what followed).
+   */
+  private async runCommand(tenantId: string, command: CallCommand, attempt: number): Promise<void> {
+    try {
+      await executeCallCommand(this.deps.callControl.forTenant(tenantId), command);
+      if (attempt > 1) this.deps.log?.(`call ${command.callId}: ${command.op} sent at attempt ${attempt}`);
+    } catch (e) {
+      const why = (e as Error).message;
+      if (!isPassingFailure(e) || attempt >= COMMAND_MAX_ATTEMPTS || !this.deps.timers) {
+        this.deps.log?.(`call ${command.callId}: ${command.op} failed (attempt ${attempt}, given up): ${why}`);
+        return;
+      }
+      const delayMs = retryDelayMs(attempt, e.retryAfterMs);
+      this.deps.log?.(
+        `call ${command.callId}: ${command.op} failed (attempt ${attempt}), again in ${delayMs} ms: ${why}`,
+      );
+      await this.deps.timers.send(
+        [
+          {
+            kind: 'timer',
+            tenantId,
+            callId: command.callId,
+            purpose: `command:${attempt}`,
+            dueAt: this.now + delayMs,
+            command,
+            attempt,
+          },
+        ],
+        { delayMs },
+      );
+    }
+  }
+
+  private get keepAliveEveryMs(): number {
+    return this.deps.keepAliveEveryMs ?? KEEP_ALIVE_EVERY_MS;
+  }
+
+  private async armKeepAlive(tenantId: string, callId: string, dueAt: number): Promise<void> {
+    await this.deps.timers?.send([{ kind: 'timer', tenantId, callId, purpose: 'keepAlive', dueAt }], {
+      delayMs: Math.max(0, dueAt - this.now),
+    });
+  }
+
+  /**
+   * A call's keepAlive timer: `POST …/keepAlive` while the call lasts, then the next one an interval later. A call
+   * that ended (or is gone: 404) stops the chain; a passing failure tries again soon (Retry-After honoured).
+   */
+  private async keepAlive(tenantId: string, message: CallTimerMessage): Promise<HandleOutcome> {
+    const callId = message.callId as string;
+    const stored = await this.deps.calls.get(tenantId, callId);
+    const r = stored?.record;
+    if (!r || isEnding(r)) return { kind: 'handled', transitions: 0 };
+    const last = message.dueAt - this.keepAliveEveryMs;
+    if (!keepAliveDue(r, this.now, last, this.keepAliveEveryMs)) {
+      await this.armKeepAlive(tenantId, callId, message.dueAt); // seen early: wait for its time
+      return { kind: 'handled', transitions: 0 };
+    }
+    try {
+      const result = await this.deps.callControl.forTenant(tenantId).keepAlive(callId);
+      if (result === 'gone') return { kind: 'handled', transitions: 0 };
+      await this.armKeepAlive(tenantId, callId, this.now + this.keepAliveEveryMs);
+    } catch (e) {
+      const passing = isPassingFailure(e);
+      this.deps.log?.(`call ${callId}: keepAlive failed${passing ? ', trying again' : ''}: ${(e as Error).message}`);
+      // Still within the 45 minutes: try again soon, keeping the interval's start (the last keepAlive that worked).
+      if (passing) {
+        const delayMs = retryDelayMs(message.attempt ?? 1, e.retryAfterMs);
+        await this.deps.timers?.send([{ ...message, attempt: (message.attempt ?? 1) + 1, dueAt: message.dueAt }], {
+          delayMs,
+        });
+      }
+    }
+    return { kind: 'handled', transitions: 0 };
+  }
+
+  /** The outbox's delayed message: the command again, if the call (read now) still wants it. */
+  private async retryCommand(message: CallTimerMessage): Promise<HandleOutcome> {
+    const command = message.command as CallCommand;
+    const tenantId = message.tenantId.toLowerCase();
+    const stored = await this.deps.calls.get(tenantId, command.callId);
+    const unwanted = commandNoLongerWanted(stored?.record, command);
+    if (unwanted) {
+      this.deps.log?.(`call ${command.callId}: ${command.op} not sent again: ${unwanted}`);
+      return { kind: 'handled', transitions: 0 };
+    }
+    await this.runCommand(tenantId, command, (message.attempt ?? 1) + 1);
+    return { kind: 'handled', transitions: 0 };
   }
 
   /** Where an incoming call goes: its endpoint's call queue, or a rejection saying why. */
@@ -112,22 +235,23 @@ export class CallRoutingService {
   ): Promise<void> {
     const record = result.record;
     if (!result.changed || !record) return;
-    const cc = this.deps.callControl.forTenant(tenantId);
-    for (const command of result.commands) {
-      try {
-        await executeCallCommand(cc, command);
-      } catch (e) {
-        // The transition is committed; a failed command is reported, and Graph's notifications tell what followed.
-        this.deps.log?.(`call ${record.callId}: ${command.op} failed: ${(e as Error).message}`);
-      }
-    }
+    for (const command of result.commands) await this.runCommand(tenantId, command, 1);
+    // Answered: the call's keepAlive timer starts (Graph ends a call after 45 minutes without one).
+    const answered = result.log.find((e) => e.kind === 'answered');
+    if (answered && !isEnding(record))
+      await this.armKeepAlive(tenantId, record.callId, answered.at + this.keepAliveEveryMs);
     const router = this.deps.router;
     if (!router) return;
-    for (const change of agentChanges(record, result.log)) await router.callChanged(tenantId, change);
-    const enqueued = result.log.find((e) => e.kind === 'enqueued');
-    if (enqueued && record.callQueueId)
-      await router.callEnqueued?.(tenantId, record.callId, record.callQueueId, record.enqueuedAt ?? enqueued.at);
-    if (record.callQueueId && o.routeAgain !== false) await router.route(tenantId, record.callQueueId, this.now);
+    const changes = agentChanges(record, result.log);
+    for (const change of changes) await router.callChanged(tenantId, change);
+    // The call entered a call queue (answered into it, or moved by an action): full, nobody to serve, or wait.
+    const entered = result.log.some(
+      (e) => e.kind === 'enqueued' || (CALL_QUEUE_ACTION_KINDS.has(e.kind) && !record.disposition),
+    );
+    if (entered && (await router.callEnqueued(tenantId, record, this.now))) return;
+    if (o.routeAgain === false) return;
+    const freed = changes.filter((c) => c.result !== 'connected').map((c) => c.agentId);
+    await router.routeAfterChange(tenantId, record.callQueueId, freed, this.now);
   }
 }
 
@@ -143,6 +267,11 @@ export function agentChanges(record: CallRecord, log: readonly CallLogEntry[]): 
       out.push({ ...base, agentId, offerId: entry.offerId, result: 'missed', at: entry.at });
     if (entry.kind === 'offerDeclined' && agentId)
       out.push({ ...base, agentId, offerId: entry.offerId, result: 'declined', at: entry.at });
+    // A call queue action took the call away while an offer rang: that offer was cancelled (not the agent's miss).
+    if (CALL_QUEUE_ACTION_KINDS.has(entry.kind))
+      for (const offer of record.offers)
+        if (offer.result === 'cancelled' && offer.resolvedAt === entry.at)
+          out.push({ ...base, agentId: offer.agentId, offerId: offer.offerId, result: 'cancelled', at: entry.at });
     if (entry.kind === 'ended') {
       const held = new Set<string>();
       if (record.connected) held.add(record.connected.agentId);

@@ -177,6 +177,19 @@ function roster(t: Step, participants: RosterParticipant[], at: number): void {
   const offer = openOffer(r);
   if (offer?.via === 'invite' && participants.some((p) => p.userId === offer.userId.toLowerCase()))
     t.connect(offer, at);
+  // An agent whose invitation no longer stood (missed, cancelled) joined anyway — the answer crossed our cancel:
+  // they are taken out again, once, so they never talk to a caller the call queue has moved on with.
+  for (const o of r.offers)
+    if (
+      o.via === 'invite' &&
+      o.result &&
+      o.result !== 'accepted' &&
+      !o.removed &&
+      participants.some((p) => p.userId === o.userId.toLowerCase())
+    ) {
+      o.removed = true;
+      t.cancelInvite(o, { evenIfConnected: true });
+    }
   // Invite model: the caller left while the agent and the bot stay (issue 12 §7) → the bot ends the call. Only
   // once a roster has shown the caller: some rosters list only who was added (participant-invite.md example 1).
   const phone = r.arrival?.callerPhone;

@@ -104,7 +104,12 @@ export function describeAction(a: CallQueueAction): string {
  */
 export const KEEP_ALIVE_EVERY_MS = 15 * 60_000;
 
-export function keepAliveDue(r: CallRecord, now: number, lastKeepAliveAt?: number): boolean {
+export function keepAliveDue(
+  r: CallRecord,
+  now: number,
+  lastKeepAliveAt?: number,
+  everyMs: number = KEEP_ALIVE_EVERY_MS,
+): boolean {
   if (r.end || r.answeredAt === undefined) return false;
-  return now - Math.max(r.answeredAt, lastKeepAliveAt ?? 0) >= KEEP_ALIVE_EVERY_MS;
+  return now - Math.max(r.answeredAt, lastKeepAliveAt ?? 0) >= everyMs;
 }

@@ -69,6 +69,13 @@ export type OfferResult = 'accepted' | 'missed' | 'declined' | 'cancelled';
 export interface CallOffer {
   offerId: string;
   agentId: string;
+  /**
+   * The invited agent's participant id (invitationParticipantInfo.participantId, = the offer id): what
+   * `DELETE …/participants/{id}` cancels while the invitation still rings (api/participant-delete.md, example 2).
+   */
+  participantId?: string;
+  /** The agent joined after the offer was over and was removed again (once). */
+  removed?: boolean;
   /** The agent's Entra object id (whom Graph rings). */
   userId: string;
   via: OfferVia;
@@ -98,7 +105,10 @@ export interface CallRecord {
   answeredAt?: number;
   /** The call queue the call waits in now (an action to another call queue moves it; its arrival time stays). */
   callQueueId?: string;
+  /** When the call entered the call queue it waits in now (the answer, or the move to another call queue). */
   enqueuedAt?: number;
+  /** How many times a call queue action moved the call to another call queue (bounded: {@link MAX_CALL_QUEUE_MOVES}). */
+  moves?: number;
   offers: CallOffer[];
   connected?: { agentId: string; userId: string; at: number; offerId?: string };
   /** An overflow / timeout / no-agent action that takes the call out of its call queue. */
@@ -174,7 +184,16 @@ export type CallCommand =
       /** The caller, once the bot's call is a group call (issue 12 §7: transfer needs transferee then). */
       transfereeParticipantId?: string;
     }
-  | { op: 'invite'; callId: string; targets: CallTarget[]; clientContext: string }
+  | {
+      op: 'invite';
+      callId: string;
+      targets: CallTarget[];
+      clientContext: string;
+      /** The invitee's participant id, chosen by us so the invitation can be cancelled (one target). */
+      participantId?: string;
+    }
+  /** Cancels a ringing invitation (or removes the participant): `DELETE …/participants/{id}`. */
+  | { op: 'cancelInvite'; callId: string; participantId: string }
   | { op: 'startHoldMusic'; callId: string; participantId: string; clientContext: string }
   | { op: 'stopHoldMusic'; callId: string; participantId: string; clientContext: string }
   | { op: 'hangUp'; callId: string };
@@ -221,6 +240,9 @@ export interface Transition {
 }
 
 export const SEEN_LIMIT = 200;
+
+/** A call moved by call queue actions more often than this is disconnected instead (two call queues overflowing into each other). */
+export const MAX_CALL_QUEUE_MOVES = 4;
 
 export const STATE_RANK: Record<GraphCallState, number> = {
   incoming: 0,

@@ -3,7 +3,14 @@
  * agent (transfer, invite or redirect), an offer that expired, and a call queue's overflow / timeout / no-agent action.
  * Each returns a reason when the input is refused (nothing changes; the router frees the agent it meant to offer).
  */
-import { AGENT_REDIRECT_POLICIES, CallInput, CallQueueAction, CallTarget, isEnding } from './call.record';
+import {
+  AGENT_REDIRECT_POLICIES,
+  CallInput,
+  CallQueueAction,
+  CallTarget,
+  MAX_CALL_QUEUE_MOVES,
+  isEnding,
+} from './call.record';
 import { callPhase, describeAction, openOffer } from './call.outcome';
 import type { Step } from './call.step';
 
@@ -12,6 +19,7 @@ export function applyOffer(t: Step, i: Extract<CallInput, { kind: 'offer' }>): s
   const phase = callPhase(r);
   if (r.offers.some((o) => o.offerId === i.offerId)) return `offer ${i.offerId} exists`;
   if (isEnding(r) && !r.end) return 'the call is ending';
+  if (r.disposition) return `the call is leaving its call queue (${r.disposition.reason})`;
   if (i.via === 'redirect' ? phase !== 'arrived' : phase !== 'queued')
     return `a call ${phase} cannot take a ${i.via} offer`;
   const clientContext = t.clientContext(`offer:${i.offerId}`);
@@ -22,13 +30,15 @@ export function applyOffer(t: Step, i: Extract<CallInput, { kind: 'offer' }>): s
     via: i.via,
     offeredAt: i.at,
     clientContext,
+    ...(i.via === 'invite' ? { participantId: i.offerId } : {}),
   });
   r.pendingOps[clientContext] = { purpose: 'offer', offerId: i.offerId };
   t.entry('offered', i.at, { agentId: i.agentId, offerId: i.offerId, callQueueId: r.callQueueId });
   const target: CallTarget = { kind: 'user', userId: i.userId, tenantId: r.tenantId || undefined };
   if (i.via === 'transfer')
     t.commands.push({ op: 'transfer', callId: r.callId, target, clientContext, ...t.transferee() });
-  else if (i.via === 'invite') t.commands.push({ op: 'invite', callId: r.callId, targets: [target], clientContext });
+  else if (i.via === 'invite')
+    t.commands.push({ op: 'invite', callId: r.callId, targets: [target], clientContext, participantId: i.offerId });
   else
     t.commands.push({
       op: 'redirect',
@@ -46,6 +56,7 @@ export function applyOfferExpired(t: Step, offerId: string, at: number): string 
   if (!offer) return `no offer ${offerId}`;
   if (offer.result || t.r.end) return `offer ${offerId} is ${offer.result ?? 'over'}`;
   t.resolveOffer(offer, 'missed', at);
+  t.cancelInvite(offer);
   return undefined;
 }
 
@@ -61,12 +72,19 @@ export function applyCallQueueAction(
   if (r.disposition) return `the call is leaving already (${r.disposition.reason})`;
   if (isEnding(r)) return 'the call is ending';
   const offer = openOffer(r);
-  if (offer) t.resolveOffer(offer, 'cancelled', at);
+  if (offer) {
+    t.resolveOffer(offer, 'cancelled', at);
+    t.cancelInvite(offer);
+  }
+  if (action.kind === 'callQueue' && (r.moves ?? 0) >= MAX_CALL_QUEUE_MOVES) action = { kind: 'disconnect' };
   t.entry(reason, at, { callQueueId: r.callQueueId, waitMs: t.waitMs(at), detail: describeAction(action) });
   const answered = r.answeredAt !== undefined;
   switch (action.kind) {
     case 'callQueue':
-      r.callQueueId = action.callQueueId; // the call keeps its arrival time
+      // The call keeps its arrival time (its place by time); its wait in the new call queue starts now.
+      r.callQueueId = action.callQueueId;
+      r.enqueuedAt = at;
+      r.moves = (r.moves ?? 0) + 1;
       return undefined;
     case 'disconnect':
       r.disposition = { reason, at, action };

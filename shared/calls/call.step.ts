@@ -103,6 +103,17 @@ export class Step {
       });
   }
 
+  /**
+   * An invitation that no longer stands (missed, cancelled) stops ringing: `DELETE …/participants/{id}` on the
+   * invitee (api/participant-delete.md: "When an invited participant is removed, any outstanding add participant
+   * request is canceled"), so a late answer cannot join an agent to a call that moved on.
+   */
+  cancelInvite(offer: CallOffer, o: { evenIfConnected?: boolean } = {}): void {
+    if (offer.via !== 'invite' || !offer.participantId || isEnding(this.r)) return;
+    if (this.r.connected && !o.evenIfConnected) return;
+    this.commands.push({ op: 'cancelInvite', callId: this.r.callId, participantId: offer.participantId });
+  }
+
   /** An invite made the bot's call a group call: a transfer must then name the caller as transferee. */
   transferee(): { transfereeParticipantId?: string } {
     const pid = this.r.arrival?.callerParticipantId;

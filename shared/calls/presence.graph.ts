@@ -51,6 +51,32 @@ export class GraphPresenceCache {
     return new Map(agentIds.map((id) => [id, this.cache.get(`${t}|${id}`)?.availability ?? 'PresenceUnknown']));
   }
 
+  /**
+   * Drops what is known of these agents' presence: read again before their next offer. For agents we just freed —
+   * the Busy (InACall) we read during their call is stale the moment the call ends.
+   */
+  forget(tenantId: string, agentIds: readonly string[]): void {
+    const t = tenantId.toLowerCase();
+    for (const id of agentIds) this.cache.delete(`${t}|${id.toLowerCase()}`);
+  }
+
+  /**
+   * Reads every given agent's presence now (the refresh timer), in batches of ≤ 650, and returns the agents whose
+   * availability changed from the last known (an agent read for the first time counts as changed).
+   */
+  async refresh(tenantId: string, agentIds: readonly string[]): Promise<string[]> {
+    const t = tenantId.toLowerCase();
+    const before = new Map(agentIds.map((id) => [id, this.cache.get(`${t}|${id}`)?.availability]));
+    for (let i = 0; i < agentIds.length; i += PRESENCE_BATCH) {
+      try {
+        await this.read(t, agentIds.slice(i, i + PRESENCE_BATCH));
+      } catch (e) {
+        this.o.log?.(`presence of tenant ${t}: ${(e as Error).message} (keeping the last known)`);
+      }
+    }
+    return agentIds.filter((id) => this.cache.get(`${t}|${id}`)?.availability !== before.get(id));
+  }
+
   private async read(tenantId: string, ids: string[]): Promise<void> {
     let credential = this.credentials.get(tenantId);
     if (!credential) {

@@ -41,6 +41,8 @@ export interface AppConfig {
     readonly eventsQueueName: string;
     readonly callbackUrl?: string;
     readonly extraTenants: readonly string[];
+    /** CALLS_KEEPALIVE_INTERVAL_S: a call answered this long ago (and every interval after) gets a keepAlive. */
+    readonly keepAliveIntervalS: number;
   };
   /** Request budgets: `*` (every tenant) and per-tenant overrides, tenant ids lower-cased. */
   readonly tenantRates: Readonly<Record<string, Partial<TenantRates>>>;
@@ -210,6 +212,18 @@ const schema = z.object({
     message: 'must be 3-56 lower-case letters, digits or single dashes, starting and ending with a letter or digit',
   }),
   CALLS_CALLBACK_URL: z.string().url({ message: 'must be an absolute http(s) URL' }).optional(),
+  CALLS_KEEPALIVE_INTERVAL_S: z
+    .string()
+    .regex(/^\s*\d+\s*$/, { message: 'must be a whole number of seconds, e.g. 900' })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, { message: 'must be at least 1 second' })
+        .max(2700, { message: 'must be at most 2700 seconds (Graph drops a call after 45 minutes without one)' }),
+    ),
+  PRESENCE_REFRESH_SCHEDULE: cron,
   CALLS_TENANTS: z
     .string()
     .optional()
@@ -333,6 +347,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       eventsQueueName: e.CALL_EVENTS_QUEUE_NAME,
       callbackUrl: e.CALLS_CALLBACK_URL,
       extraTenants: e.CALLS_TENANTS,
+      keepAliveIntervalS: e.CALLS_KEEPALIVE_INTERVAL_S,
     },
   });
 }

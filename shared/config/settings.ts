@@ -176,6 +176,20 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
       'arrived on.',
   },
   {
+    name: 'CALLS_KEEPALIVE_INTERVAL_S',
+    doc:
+      'Seconds between keepAlive requests on an answered call (Graph ends a call after 45 minutes without one; ' +
+      'Microsoft asks for one every 15 to 45 minutes).',
+    default: '900',
+  },
+  {
+    name: 'PRESENCE_REFRESH_SCHEDULE',
+    doc:
+      "NCRONTAB schedule (6 fields, seconds first) of the presence refresh: every call queue agent's Teams presence " +
+      'is read (getPresencesByUserId, ≤ 650 per request) and every call queue routed again.',
+    default: '*/15 * * * * *',
+  },
+  {
     name: 'CALLS_TENANTS',
     doc:
       'Comma-separated tenant ids whose call notifications are accepted besides the tenants with endpoints ' +

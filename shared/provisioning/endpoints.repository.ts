@@ -1,6 +1,12 @@
 /**
  * `endpoints` table: PartitionKey = tenantId, RowKey = lower-cased UPN (encoded). One row per endpoint: the desired
  * state from the request, the actual state last seen, the status, the resource account's object id, timestamps.
+ *
+ * `endpointsByInstance` (the index, `<table>ByInstance` for other table names): PartitionKey = tenantId, RowKey =
+ * the resource account's (application instance's) object id, lower-cased → `upn`. Kept by this repository's write
+ * path — every write that records an object id upserts its index row — so the call router finds the endpoint a call
+ * arrived on with two point reads, never a partition scan. The endpoint row stays the truth: a reader checks that the
+ * endpoint it reaches still carries that object id (an index row left by a crash or a delete is harmless).
  */
 import { TableClient, odata } from '@azure/data-tables';
 import type { ActualEndpoint, DesiredEndpoint, EndpointRecord, EndpointStatus } from '../domain';
@@ -60,16 +66,53 @@ export interface RepositoryOptions {
   etag?: EtagUpdateOptions;
 }
 
+/** The resource account's object id an endpoint row records (set by provisioning, or seen by it). */
+function instanceIdOf(r: Pick<EndpointRecord, 'objectId' | 'actual'>): string | undefined {
+  return (r.objectId ?? r.actual?.objectId)?.toLowerCase() || undefined;
+}
+
 export class EndpointsRepository {
   readonly client: TableClient;
+  /** The index by application-instance object id (see the file's comment). */
+  readonly byInstance: TableClient;
   private readonly now: () => Date;
 
   constructor(
     connectionString: string,
     private readonly o: RepositoryOptions = {},
   ) {
-    this.client = tableClient(connectionString, o.tableName ?? 'endpoints');
+    const name = o.tableName ?? 'endpoints';
+    this.client = tableClient(connectionString, name);
+    this.byInstance = tableClient(connectionString, `${name}ByInstance`);
     this.now = o.now ?? (() => new Date());
+  }
+
+  /**
+   * The endpoint whose resource account has this object id: the index row, then the endpoint row it names (which
+   * must still carry the id). Two point reads.
+   */
+  async findByApplicationInstance(tenantId: string, objectId: string): Promise<EndpointRecord | undefined> {
+    await ensureTable(this.byInstance);
+    const id = objectId.trim().toLowerCase();
+    const row = await readEntity(this.byInstance, encodeKey(tenantId.toLowerCase()), encodeKey(id));
+    if (!row || typeof row.upn !== 'string') return undefined;
+    const endpoint = await this.get(tenantId, row.upn);
+    return endpoint && instanceIdOf(endpoint) === id ? endpoint : undefined;
+  }
+
+  /** Upserts the index row of an endpoint that records an object id (idempotent). */
+  private async index(tenantId: string, r: EndpointRecord): Promise<void> {
+    const id = instanceIdOf(r);
+    if (!id) return;
+    await ensureTable(this.byInstance);
+    await this.byInstance.upsertEntity(
+      {
+        partitionKey: encodeKey(tenantId.toLowerCase()),
+        rowKey: encodeKey(id),
+        upn: r.upnKey,
+      },
+      'Replace',
+    );
   }
 
   static keys(tenantId: string, upn: string): { partitionKey: string; rowKey: string } {
@@ -132,7 +175,10 @@ export class EndpointsRepository {
       },
       this.o.etag,
     );
-    return r ? { ...fromEntity(r.entity), etag: r.etag } : undefined;
+    if (!r) return undefined;
+    const record = { ...fromEntity(r.entity), etag: r.etag };
+    await this.index(tenantId, record);
+    return record;
   }
 
   /** Convenience: patch fields of an existing endpoint (throws when it does not exist). */
@@ -151,7 +197,16 @@ export class EndpointsRepository {
   async delete(tenantId: string, upn: string): Promise<boolean> {
     await ensureTable(this.client);
     const { partitionKey, rowKey } = EndpointsRepository.keys(tenantId, upn);
-    return deleteEntityIfExists(this.client, partitionKey, rowKey);
+    const current = await this.get(tenantId, upn);
+    const deleted = await deleteEntityIfExists(this.client, partitionKey, rowKey);
+    const id = current && instanceIdOf(current);
+    if (id) {
+      // Only the index row that still names this endpoint (another endpoint may have taken the account since).
+      await ensureTable(this.byInstance);
+      const row = await readEntity(this.byInstance, partitionKey, encodeKey(id));
+      if (row && row.upn === current.upnKey) await deleteEntityIfExists(this.byInstance, partitionKey, encodeKey(id));
+    }
+    return deleted;
   }
 
   /** One page of a tenant's endpoints, in UPN order. */

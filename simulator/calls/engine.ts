@@ -55,6 +55,7 @@ function blankCall(
     heard: [],
     tones: [],
     recording: [],
+    invitations: [],
     lastKeepAliveAt: now,
     timers: new Set(),
     pending: [],

@@ -4,10 +4,12 @@
 // participant-delete.md, resources/participant.md).
 import { isRecord } from '../util';
 import type { CallEngine } from './engine';
-import { Participant, SimCall, SimError } from './types';
+import { newId } from '../util';
+import { Invitation, Participant, SimCall, SimError } from './types';
 import { participantResource, rosterResource } from './view';
 
 interface Invitee {
+  invitation: Invitation;
   userId?: string;
   phone?: string;
   hidden: boolean;
@@ -17,6 +19,9 @@ interface Invitee {
 }
 
 export class Participants {
+  /** Invitations still ringing → how to cancel each. */
+  private readonly ringing = new Map<Invitation, () => void>();
+
   constructor(private readonly e: CallEngine) {}
 
   invite(call: SimCall, body: Record<string, unknown>): Record<string, unknown> {
@@ -32,7 +37,21 @@ export class Participants {
         throw new SimError(400, `participants[${i}].identity must contain a user or phone.`);
       if (typeof userId === 'string' && call.participants.some((x) => x.userId === userId && x.kind === 'agent'))
         throw new SimError(400, `User '${userId}' is already in the call.`);
+      // invitationParticipantInfo.participantId: "Optional. The ID of the target participant" — the inviter may
+      // name it, so it can cancel the invitation while it rings (participant-delete.md example 2).
+      const participantId = typeof r.participantId === 'string' && r.participantId ? r.participantId : newId();
+      if (
+        call.participants.some((x) => x.id === participantId) ||
+        call.invitations.some((x) => x.participantId === participantId)
+      )
+        throw new SimError(400, `participants[${i}].participantId '${participantId}' is already in use in the call.`);
       return {
+        invitation: {
+          participantId,
+          ...(typeof userId === 'string' ? { userId } : { phone: phone as string }),
+          at: Date.now(),
+          status: 'ringing' as const,
+        },
         ...(typeof userId === 'string' ? { userId } : { phone: phone as string }),
         hidden: r.hidden === true,
         removeFromDefaultAudioRoutingGroup: r.removeFromDefaultAudioRoutingGroup === true,
@@ -53,20 +72,24 @@ export class Participants {
               : { phone: { '@odata.type': '#microsoft.graph.identity', id: phone } }),
           },
           ...(typeof r.replacesCallId === 'string' ? { replacesCallId: r.replacesCallId } : {}),
+          participantId,
         },
       };
     });
+    call.invitations.push(...invitees.map((x) => x.invitation));
     const op = this.e.media.newOp(call, 'inviteParticipantsOperation', body);
     let pending = invitees.length;
     const joined: Invitee[] = [];
-    const settle = (): void => {
-      if (--pending > 0) return;
+    const finish = (): void => {
       if (joined.length === 0) {
+        const cancelled = invitees.every((x) => x.invitation.status === 'cancelled');
         this.e.notify.operation(
           call,
           op,
           'failed',
-          { code: 408, subcode: 0, message: 'The invited participants did not answer.' },
+          cancelled
+            ? { code: 487, subcode: 0, message: 'The invitation was cancelled.' }
+            : { code: 408, subcode: 0, message: 'The invited participants did not answer.' },
           { participants: invitees.map((x) => x.info) },
         );
         return;
@@ -74,21 +97,13 @@ export class Participants {
       call.group = true;
       for (const x of joined) {
         const o = {
+          id: x.invitation.participantId,
           hidden: x.hidden,
           removeFromDefaultAudioRoutingGroup: x.removeFromDefaultAudioRoutingGroup,
           replacesCallId: x.replacesCallId,
         };
         if (x.userId) this.e.people.agentJoins(call, x.userId, o);
-        else
-          this.e.people.participant(call, {
-            id: `pstn-${x.phone}`,
-            kind: 'pstn',
-            phone: x.phone,
-            displayName: null,
-            ...o,
-            hidden: o.hidden,
-            removeFromDefaultAudioRoutingGroup: o.removeFromDefaultAudioRoutingGroup,
-          });
+        else this.e.people.participant(call, { ...o, kind: 'pstn', phone: x.phone, displayName: null });
       }
       this.e.notify.operation(
         call,
@@ -99,26 +114,23 @@ export class Participants {
       );
       this.e.notify.roster(call);
     };
+    const settle = (x: Invitee, status: 'joined' | 'noAnswer' | 'cancelled'): void => {
+      // Settled once: a late answer to a cancelled invitation changes nothing.
+      if (x.invitation.status !== 'ringing') return;
+      x.invitation.status = status;
+      x.invitation.settledAt = Date.now();
+      this.ringing.delete(x.invitation);
+      if (status === 'joined') joined.push(x);
+      if (--pending === 0) finish();
+    };
     for (const x of invitees) {
+      this.ringing.set(x.invitation, () => settle(x, 'cancelled'));
       if (x.userId) {
         const id = x.userId;
-        this.e.people.ringAgent(
-          call,
-          id,
-          this.e.core.faults.incomingCallTimeoutMs,
-          (r) => {
-            if (r === 'answered' && !this.e.people.agentBusy.has(id)) joined.push(x);
-            else if (r === 'answered') this.e.people.endLeg(id, call.id, 'noAnswer'); // on another call meanwhile
-            settle();
-          },
-          false,
-          true,
+        this.e.people.ringAgent(call, id, this.e.core.faults.incomingCallTimeoutMs, (r) =>
+          settle(x, r === 'answered' && !this.e.people.agentBusy.has(id) ? 'joined' : 'noAnswer'),
         );
-      } else
-        this.e.people.ringCallee(call, x.phone!, (r) => {
-          if (r === 'answered') joined.push(x);
-          settle();
-        });
+      } else this.e.people.ringCallee(call, x.phone!, (r) => settle(x, r === 'answered' ? 'joined' : 'noAnswer'));
     }
     return { ...this.e.media.opView(op, 'running'), participants: invitees.map((x) => x.info) };
   }
@@ -154,8 +166,15 @@ export class Participants {
     return this.e.media.opView(op, 'running');
   }
 
-  /** participant-delete.md: 204; the participant leaves (the caller of a two-party call ends it). */
+  /**
+   * participant-delete.md: 204; the participant leaves (the caller of a two-party call ends it). "When an invited
+   * participant is removed, any outstanding add participant request is canceled" (example 2: before the participant
+   * is added to the roster): the invitee's phone stops ringing, a late answer joins nobody.
+   */
   remove(call: SimCall, participantId: string): void {
+    const invitation = call.invitations.find((i) => i.participantId === participantId && i.status === 'ringing');
+    const cancel = invitation && this.ringing.get(invitation);
+    if (cancel) return cancel();
     const p = this.find(call, participantId);
     if (p.kind === 'bot') throw new SimError(400, "Use DELETE /communications/calls/{id} to end the bot's own leg.");
     if (p.kind === 'caller') {

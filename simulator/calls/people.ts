@@ -10,6 +10,8 @@ const AVAILABLE_TO_ANSWER = new Set(['Available', 'AvailableIdle', 'Away', 'BeRi
 export type RingResult = 'answered' | 'voicemail' | 'noAnswer';
 
 export interface JoinOptions {
+  /** The participant id to join with (an invitation's, when the inviter chose one). */
+  id?: string;
   hidden?: boolean;
   removeFromDefaultAudioRoutingGroup?: boolean;
   replacesCallId?: string;
@@ -124,7 +126,7 @@ export class People {
     }
     tenant.presence.set(agentId, { availability: 'Busy', activity: 'InACall' });
     const p = this.participant(call, {
-      id: newId(),
+      id: o.id ?? newId(),
       kind: 'agent',
       userId: agentId,
       displayName: tenant.users.get(agentId)?.displayName ?? null,

@@ -59,6 +59,16 @@ export interface MediaJob {
   maxRecordMs?: number;
 }
 
+/** One invitee of participants/invite (participant-delete.md example 2: cancelled while it rings). */
+export interface Invitation {
+  participantId: string;
+  userId?: string;
+  phone?: string;
+  at: number;
+  status: 'ringing' | 'joined' | 'noAnswer' | 'cancelled';
+  settledAt?: number;
+}
+
 export interface SimCall {
   id: string;
   tenantId: string;
@@ -110,6 +120,8 @@ export interface SimCall {
   heard: Heard[];
   tones: { at: number; tone: string }[];
   recording: { at: number; status: string }[];
+  /** participants/invite invitations by participant id, and what became of each (ringing until settled) */
+  invitations: Invitation[];
   keepAliveTimer?: NodeJS.Timeout;
   lastKeepAliveAt: number;
   timers: Set<NodeJS.Timeout>;

@@ -141,6 +141,7 @@ export function simCallView(call: SimCall): Record<string, unknown> {
     heard: call.heard.map((h) => ({ ...h })),
     tones: call.tones.map((t) => ({ ...t })),
     recording: call.recording.map((r) => ({ ...r })),
+    invitations: call.invitations.map((i) => ({ ...i })),
     lastKeepAliveAt: call.lastKeepAliveAt,
   };
 }

@@ -6,6 +6,7 @@ import { bearer, graphError, SimRequest, SimResponse, splitUrl } from '../http';
 import { GRAPH_APP_ID, GRAPH_AUDIENCE, Tenant } from '../model';
 import { isRecord } from '../util';
 import { ODataError } from './odata';
+import type { CallFaultRule } from '../calls/faults';
 
 export interface GraphCtx {
   core: SimCore;
@@ -142,8 +143,12 @@ export class GraphRouter {
       params,
       root: `${this.core.baseUrl}/${version}`,
     };
+    // Scripted faults of the calls API (POST /_sim/faults/calls): before the operation, or after it (`applied`).
+    const scripted = matched.throttle === 'calls' ? this.core.callFaults.take(req.method, path) : undefined;
+    if (scripted && !scripted.applied) return scriptedFault(req, scripted);
     try {
       const res = await matched.handler(ctx);
+      if (scripted) return await scriptedFault(req, scripted);
       const requestId = randomUUID();
       res.headers = {
         'request-id': requestId,
@@ -248,3 +253,25 @@ export function badRequest(message: string, code = 'Request_BadRequest'): GraphF
 export function context(ctx: GraphCtx, fragment: string): string {
   return `https://graph.microsoft.com/${ctx.version}/$metadata#${fragment}`;
 }
+
+/** The answer of a scripted calls-API fault: 429 / 503 / 504 with Retry-After, or a request held until it times out. */
+async function scriptedFault(req: SimRequest, rule: CallFaultRule): Promise<SimResponse> {
+  if (rule.status === 'timeout') {
+    await new Promise((resolve) => setTimeout(resolve, CALL_FAULT_HOLD_MS).unref());
+    return graphError(req, 504, 'GatewayTimeout', 'The request timed out.');
+  }
+  const headers = { 'retry-after': String(rule.retryAfterS) };
+  if (rule.status === 429)
+    return graphError(
+      req,
+      429,
+      'TooManyRequests',
+      'Too many requests. Please retry after the time in the Retry-After header.',
+      headers,
+    );
+  if (rule.status === 504) return graphError(req, 504, 'GatewayTimeout', 'The request timed out.', headers);
+  return graphError(req, 503, 'serviceNotAvailable', 'Service is unavailable. Please try again.', headers);
+}
+
+/** How long a scripted `timeout` holds the request (longer than a sane client timeout). */
+const CALL_FAULT_HOLD_MS = 40_000;
