@@ -332,18 +332,98 @@ export class CallQueueRouterService implements CallQueueRouter {
       })),
       now,
     });
-    for (const offer of offers) await this.makeOffer(t, queue, offer.callId, offer.agentId, now);
+    await this.makeOffers(t, queue, offers, now);
   }
 
-  /** Claims the agent (ETag), applies the offer to the call, arms its expiry; releases the agent if the call refuses. */
-  private async makeOffer(t: string, queue: RouterCallQueue, callId: string, agentId: string, now: number) {
+  /**
+   * Makes the engine's offers, call by call. Attendant rings every agent the engine gave a call at once: they are
+   * all claimed first (in parallel, each by its ETag), then their invitations are made in one transition of the call
+   * and sent together, so they ring together.
+   */
+  private async makeOffers(
+    t: string,
+    queue: RouterCallQueue,
+    offers: { callId: string; agentId: string }[],
+    now: number,
+  ) {
+    const byCall = new Map<string, string[]>();
+    for (const o of offers) byCall.set(o.callId, [...(byCall.get(o.callId) ?? []), o.agentId]);
+    for (const [callId, agentIds] of byCall) {
+      if (queue.routingMethod !== 'attendant') {
+        for (const agentId of agentIds) {
+          const offerId = await this.claim(t, queue, callId, agentId, now);
+          if (offerId) await this.makeOffer(t, queue, callId, agentId, offerId, now);
+        }
+        continue;
+      }
+      const claims = await Promise.all(
+        agentIds.map(async (agentId) => ({ agentId, offerId: await this.claim(t, queue, callId, agentId, now) })),
+      );
+      const invites = claims.flatMap((c) => (c.offerId ? [{ offerId: c.offerId, agentId: c.agentId }] : []));
+      if (invites.length > 0) await this.ringAll(t, queue, callId, invites, now);
+    }
+  }
+
+  /** Attendant: every claimed agent's invitation in one transition; agents the call did not take are released. */
+  private async ringAll(
+    t: string,
+    queue: RouterCallQueue,
+    callId: string,
+    invites: { offerId: string; agentId: string }[],
+    now: number,
+  ) {
+    const result = await this.deps.applyRouterInput(t, callId, {
+      kind: 'ringAll',
+      key: invites[0].offerId,
+      invites: invites.map((i) => ({ ...i, userId: i.agentId })),
+      at: now,
+    });
+    const made = new Set(result.changed && !result.refused ? result.record?.offers.map((o) => o.offerId) : []);
+    await Promise.all(
+      invites.map(({ offerId, agentId }) => {
+        if (made.has(offerId)) return this.armOfferExpiry(t, queue, callId, offerId, now);
+        this.deps.log?.(`call ${callId}: invitation of ${agentId} not made (${result.refused ?? 'refused'})`);
+        return this.release(t, agentId, (cur) => cur.offerId === offerId, now, false);
+      }),
+    );
+  }
+
+  private async armOfferExpiry(t: string, queue: RouterCallQueue, callId: string, offerId: string, now: number) {
+    await this.deps.timers.send(
+      [
+        {
+          kind: 'timer',
+          tenantId: t,
+          callId,
+          callQueueId: queue.queueId,
+          purpose: `offerExpired:${offerId}`,
+          dueAt: now + queue.agentAlertTimeS * 1000,
+        },
+      ],
+      { delayMs: queue.agentAlertTimeS * 1000 },
+    );
+  }
+
+  /** Claims the agent for an offer (ETag): the offer's id, or undefined when another router took the agent first. */
+  private async claim(t: string, queue: RouterCallQueue, callId: string, agentId: string, now: number) {
     const offerId = randomUUID();
     const claimed = await this.deps.agents.update(t, agentId, (cur) =>
       cur && cur.state === 'available' && !cur.callId
         ? { ...cur, state: 'offered', since: now, callId, offerId, callQueueId: queue.queueId, lastOfferedAt: now }
         : undefined,
     );
-    if (!claimed) return; // another router took the agent first
+    return claimed ? offerId : undefined;
+  }
+
+  /** Applies the offer to the call (the agent claimed), arms its expiry; releases the agent if the call refuses. */
+  private async makeOffer(
+    t: string,
+    queue: RouterCallQueue,
+    callId: string,
+    agentId: string,
+    offerId: string,
+    now: number,
+  ) {
     const result = await this.deps.applyRouterInput(t, callId, {
       kind: 'offer',
       key: offerId,
@@ -358,19 +438,7 @@ export class CallQueueRouterService implements CallQueueRouter {
       await this.release(t, agentId, (cur) => cur.offerId === offerId, now, false);
       return;
     }
-    await this.deps.timers.send(
-      [
-        {
-          kind: 'timer',
-          tenantId: t,
-          callId,
-          callQueueId: queue.queueId,
-          purpose: `offerExpired:${offerId}`,
-          dueAt: now + queue.agentAlertTimeS * 1000,
-        },
-      ],
-      { delayMs: queue.agentAlertTimeS * 1000 },
-    );
+    await this.armOfferExpiry(t, queue, callId, offerId, now);
   }
 
   /**
