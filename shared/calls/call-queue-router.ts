@@ -101,7 +101,7 @@ export interface CallQueueRouterDeps {
       mutate: (current: AgentRecord | undefined) => AgentRecord | undefined,
     ): Promise<AgentRecord | undefined>;
   };
-  calls: Pick<CallRepository, 'listActive' | 'get'>;
+  calls: Pick<CallRepository, 'listActive' | 'listActiveRecords' | 'get'>;
   decide(input: OfferDecisionInput): { offers: { callId: string; agentId: string; alertUntil: number }[] };
   /** Default: the same rules written out (shared/routing's, which the composition root passes). */
   rules?: CallQueueRules;
@@ -282,20 +282,24 @@ export class CallQueueRouterService implements CallQueueRouter {
     for (const q of queues) await this.route(t, q, now);
   }
 
-  async route(tenantId: string, callQueueId: string, now: number): Promise<void> {
+  /**
+   * One routing pass of a call queue. `again`: when a call refused an agent claimed for it (another router offered
+   * the call first), the agent is released and the call queue routed once more, so the agent is not left idle until
+   * the next change.
+   */
+  async route(tenantId: string, callQueueId: string, now: number, again = true): Promise<void> {
     const t = tenantId.toLowerCase();
     const queue = await this.deps.callQueues.get(t, callQueueId);
     if (!queue) return;
-    const summaries = (await this.deps.calls.listActive(t, callQueueId)).filter(
-      (c) => c.phase === 'queued' || c.phase === 'offered',
-    );
-    if (summaries.length === 0) return;
+    // The waiting calls' records come from the one query (not one read per call): routing facts and all.
+    const records = (await this.deps.calls.listActiveRecords(t, callQueueId)).filter((r) => {
+      const phase = callPhase(r);
+      return (phase === 'queued' || phase === 'offered') && r.callQueueId === callQueueId && !r.disposition;
+    });
+    if (records.length === 0) return;
     const listed = new Map(queue.agents.map((a, i) => [a.agentId.toLowerCase(), a.order ?? i]));
     let agents = (await this.deps.agents.list(t)).filter((a) => listed.has(a.agentId));
     agents = await Promise.all(agents.map((a) => this.endWrapUp(t, a, queue, now)));
-    const records = (await Promise.all(summaries.map((s) => this.deps.calls.get(t, s.callId)))).flatMap((c) =>
-      c && c.record.callQueueId === callQueueId && !c.record.disposition ? [c.record] : [],
-    );
     // Nobody left to serve this call queue (all opted out or signed out): its waiting calls take the no-agent action.
     if (await this.nobodyToServe(t, queue, agents)) {
       for (const r of records)
@@ -332,27 +336,29 @@ export class CallQueueRouterService implements CallQueueRouter {
       })),
       now,
     });
-    await this.makeOffers(t, queue, offers, now);
+    const released = await this.makeOffers(t, queue, offers, now);
+    if (released > 0 && again) await this.route(t, callQueueId, now, false);
   }
 
   /**
    * Makes the engine's offers, call by call. Attendant rings every agent the engine gave a call at once: they are
    * all claimed first (in parallel, each by its ETag), then their invitations are made in one transition of the call
-   * and sent together, so they ring together.
+   * and sent together, so they ring together. Returns how many claimed agents a call refused (released again).
    */
   private async makeOffers(
     t: string,
     queue: RouterCallQueue,
     offers: { callId: string; agentId: string }[],
     now: number,
-  ) {
+  ): Promise<number> {
+    let released = 0;
     const byCall = new Map<string, string[]>();
     for (const o of offers) byCall.set(o.callId, [...(byCall.get(o.callId) ?? []), o.agentId]);
     for (const [callId, agentIds] of byCall) {
       if (queue.routingMethod !== 'attendant') {
         for (const agentId of agentIds) {
           const offerId = await this.claim(t, queue, callId, agentId, now);
-          if (offerId) await this.makeOffer(t, queue, callId, agentId, offerId, now);
+          if (offerId && !(await this.makeOffer(t, queue, callId, agentId, offerId, now))) released++;
         }
         continue;
       }
@@ -360,8 +366,9 @@ export class CallQueueRouterService implements CallQueueRouter {
         agentIds.map(async (agentId) => ({ agentId, offerId: await this.claim(t, queue, callId, agentId, now) })),
       );
       const invites = claims.flatMap((c) => (c.offerId ? [{ offerId: c.offerId, agentId: c.agentId }] : []));
-      if (invites.length > 0) await this.ringAll(t, queue, callId, invites, now);
+      if (invites.length > 0) released += await this.ringAll(t, queue, callId, invites, now);
     }
+    return released;
   }
 
   /** Attendant: every claimed agent's invitation in one transition; agents the call did not take are released. */
@@ -371,7 +378,7 @@ export class CallQueueRouterService implements CallQueueRouter {
     callId: string,
     invites: { offerId: string; agentId: string }[],
     now: number,
-  ) {
+  ): Promise<number> {
     const result = await this.deps.applyRouterInput(t, callId, {
       kind: 'ringAll',
       key: invites[0].offerId,
@@ -386,6 +393,7 @@ export class CallQueueRouterService implements CallQueueRouter {
         return this.release(t, agentId, (cur) => cur.offerId === offerId, now, false);
       }),
     );
+    return invites.filter((i) => !made.has(i.offerId)).length;
   }
 
   private async armOfferExpiry(t: string, queue: RouterCallQueue, callId: string, offerId: string, now: number) {
@@ -415,7 +423,10 @@ export class CallQueueRouterService implements CallQueueRouter {
     return claimed ? offerId : undefined;
   }
 
-  /** Applies the offer to the call (the agent claimed), arms its expiry; releases the agent if the call refuses. */
+  /**
+   * Applies the offer to the call (the agent claimed), arms its expiry; releases the agent if the call refuses
+   * (false).
+   */
   private async makeOffer(
     t: string,
     queue: RouterCallQueue,
@@ -423,7 +434,7 @@ export class CallQueueRouterService implements CallQueueRouter {
     agentId: string,
     offerId: string,
     now: number,
-  ) {
+  ): Promise<boolean> {
     const result = await this.deps.applyRouterInput(t, callId, {
       kind: 'offer',
       key: offerId,
@@ -436,9 +447,10 @@ export class CallQueueRouterService implements CallQueueRouter {
     if (!result.changed || result.refused) {
       this.deps.log?.(`call ${callId}: offer to ${agentId} not made (${result.refused ?? 'no change'})`);
       await this.release(t, agentId, (cur) => cur.offerId === offerId, now, false);
-      return;
+      return false;
     }
     await this.armOfferExpiry(t, queue, callId, offerId, now);
+    return true;
   }
 
   /**

@@ -264,8 +264,29 @@ export class CallRoutingService {
     if (entered && (await router.callEnqueued(tenantId, record, this.now))) return;
     if (o.routeAgain === false) return;
     const freed = changes.filter((c) => c.result !== 'connected').map((c) => c.agentId);
+    // Only a call back in (or into) a call queue, or a freed agent, can make an offer possible: a hold-music
+    // completion, a roster, a tone or a connection routes nothing.
+    if (!worthRouting(result.log, changes)) return;
     await router.routeAfterChange(tenantId, record.callQueueId, freed, this.now);
   }
+}
+
+/** Log kinds after which a call waits for an agent again (or anew): its call queue is worth routing. */
+const CALL_WAITS_AGAIN: ReadonlySet<string> = new Set([
+  'enqueued',
+  'offerMissed',
+  'offerDeclined',
+  'overflowed',
+  'timedOut',
+  'noAgent',
+]);
+
+/**
+ * Whether a transition can make an offer possible: a call entered its call queue or is back in its place (its log),
+ * or an agent was freed (its {@link agentChanges} other than a connection). Nothing else is worth a routing pass.
+ */
+export function worthRouting(log: readonly CallLogEntry[], changes: readonly CallAgentChange[]): boolean {
+  return log.some((e) => CALL_WAITS_AGAIN.has(e.kind)) || changes.some((c) => c.result !== 'connected');
 }
 
 /** The agents a transition connected, freed or counted a miss against. */
