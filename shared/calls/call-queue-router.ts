@@ -336,8 +336,8 @@ export class CallQueueRouterService implements CallQueueRouter {
       })),
       now,
     });
-    const released = await this.makeOffers(t, queue, offers, now);
-    if (released > 0 && again) await this.route(t, callQueueId, now, false);
+    const released = await this.makeOffers(t, queue, offers);
+    if (released > 0 && again) await this.route(t, callQueueId, this.now, false);
   }
 
   /**
@@ -349,7 +349,6 @@ export class CallQueueRouterService implements CallQueueRouter {
     t: string,
     queue: RouterCallQueue,
     offers: { callId: string; agentId: string }[],
-    now: number,
   ): Promise<number> {
     let released = 0;
     const byCall = new Map<string, string[]>();
@@ -357,16 +356,17 @@ export class CallQueueRouterService implements CallQueueRouter {
     for (const [callId, agentIds] of byCall) {
       if (queue.routingMethod !== 'attendant') {
         for (const agentId of agentIds) {
-          const offerId = await this.claim(t, queue, callId, agentId, now);
-          if (offerId && !(await this.makeOffer(t, queue, callId, agentId, offerId, now))) released++;
+          const claim = await this.claim(t, queue, callId, agentId);
+          if (claim && !(await this.makeOffer(t, queue, callId, agentId, claim.offerId, claim.at))) released++;
         }
         continue;
       }
       const claims = await Promise.all(
-        agentIds.map(async (agentId) => ({ agentId, offerId: await this.claim(t, queue, callId, agentId, now) })),
+        agentIds.map(async (agentId) => ({ agentId, claim: await this.claim(t, queue, callId, agentId) })),
       );
-      const invites = claims.flatMap((c) => (c.offerId ? [{ offerId: c.offerId, agentId: c.agentId }] : []));
-      if (invites.length > 0) released += await this.ringAll(t, queue, callId, invites, now);
+      const invites = claims.flatMap((c) => (c.claim ? [{ offerId: c.claim.offerId, agentId: c.agentId }] : []));
+      // Stamped once every claim is made (no earlier than any agent's claim).
+      if (invites.length > 0) released += await this.ringAll(t, queue, callId, invites, this.now);
     }
     return released;
   }
@@ -412,15 +412,26 @@ export class CallQueueRouterService implements CallQueueRouter {
     );
   }
 
-  /** Claims the agent for an offer (ETag): the offer's id, or undefined when another router took the agent first. */
-  private async claim(t: string, queue: RouterCallQueue, callId: string, agentId: string, now: number) {
+  /**
+   * Claims the agent for an offer (ETag): the offer's id and time, or undefined when another router took the agent
+   * first. The offer is stamped when the agent is claimed, not when the routing pass began: the pass may have read
+   * the agent free only after a call of theirs ended, and their offers must never seem to overlap.
+   */
+  private async claim(
+    t: string,
+    queue: RouterCallQueue,
+    callId: string,
+    agentId: string,
+  ): Promise<{ offerId: string; at: number } | undefined> {
     const offerId = randomUUID();
-    const claimed = await this.deps.agents.update(t, agentId, (cur) =>
-      cur && cur.state === 'available' && !cur.callId
-        ? { ...cur, state: 'offered', since: now, callId, offerId, callQueueId: queue.queueId, lastOfferedAt: now }
-        : undefined,
-    );
-    return claimed ? offerId : undefined;
+    let at = this.now;
+    const claimed = await this.deps.agents.update(t, agentId, (cur) => {
+      at = this.now;
+      return cur && cur.state === 'available' && !cur.callId
+        ? { ...cur, state: 'offered', since: at, callId, offerId, callQueueId: queue.queueId, lastOfferedAt: at }
+        : undefined;
+    });
+    return claimed ? { offerId, at } : undefined;
   }
 
   /**
