@@ -103,7 +103,7 @@ export interface CallQueueRouterDeps {
       mutate: (current: AgentRecord | undefined) => AgentRecord | undefined,
     ): Promise<AgentRecord | undefined>;
   };
-  calls: Pick<CallRepository, 'listActive' | 'get'>;
+  calls: Pick<CallRepository, 'listActive' | 'listActiveRecords' | 'get'>;
   decide(input: OfferDecisionInput): { offers: { callId: string; agentId: string; alertUntil: number }[] };
   /** Default: the same rules written out (shared/routing's, which the composition root passes). */
   rules?: CallQueueRules;
@@ -291,20 +291,24 @@ export class CallQueueRouterService implements CallQueueRouter {
     for (const q of queues) await this.route(t, q, now);
   }
 
-  async route(tenantId: string, callQueueId: string, now: number): Promise<void> {
+  /**
+   * One routing pass of a call queue. `again`: when a call refused an agent claimed for it (another router offered
+   * the call first), the agent is released and the call queue routed once more, so the agent is not left idle until
+   * the next change.
+   */
+  async route(tenantId: string, callQueueId: string, now: number, again = true): Promise<void> {
     const t = tenantId.toLowerCase();
     const queue = await this.deps.callQueues.get(t, callQueueId);
     if (!queue) return;
-    const summaries = (await this.deps.calls.listActive(t, callQueueId)).filter(
-      (c) => c.phase === 'queued' || c.phase === 'offered',
-    );
-    if (summaries.length === 0) return;
+    // The waiting calls' records come from the one query (not one read per call): routing facts and all.
+    const records = (await this.deps.calls.listActiveRecords(t, callQueueId)).filter((r) => {
+      const phase = callPhase(r);
+      return (phase === 'queued' || phase === 'offered') && r.callQueueId === callQueueId && !r.disposition;
+    });
+    if (records.length === 0) return;
     const listed = new Map(queue.agents.map((a, i) => [a.agentId.toLowerCase(), a.order ?? i]));
     let agents = (await this.deps.agents.list(t)).filter((a) => listed.has(a.agentId));
     agents = await Promise.all(agents.map((a) => this.endWrapUp(t, a, queue, now)));
-    const records = (await Promise.all(summaries.map((s) => this.deps.calls.get(t, s.callId)))).flatMap((c) =>
-      c && c.record.callQueueId === callQueueId && !c.record.disposition ? [c.record] : [],
-    );
     // Nobody left to serve this call queue (all opted out or signed out): its waiting calls take the no-agent action.
     if (await this.nobodyToServe(t, queue, agents)) {
       for (const r of records)
@@ -342,32 +346,67 @@ export class CallQueueRouterService implements CallQueueRouter {
       })),
       now,
     });
-    for (const offer of offers) await this.makeOffer(t, queue, offer.callId, offer.agentId, now);
+    const released = await this.makeOffers(t, queue, offers);
+    if (released > 0 && again) await this.route(t, callQueueId, this.now, false);
   }
 
-  /** Claims the agent (ETag), applies the offer to the call, arms its expiry; releases the agent if the call refuses. */
-  private async makeOffer(t: string, queue: RouterCallQueue, callId: string, agentId: string, now: number) {
-    const offerId = randomUUID();
-    const claimed = await this.deps.agents.update(t, agentId, (cur) =>
-      cur && cur.state === 'available' && !cur.callId
-        ? { ...cur, state: 'offered', since: now, callId, offerId, callQueueId: queue.queueId, lastOfferedAt: now }
-        : undefined,
-    );
-    if (!claimed) return; // another router took the agent first
+  /**
+   * Makes the engine's offers, call by call. Attendant rings every agent the engine gave a call at once: they are
+   * all claimed first (in parallel, each by its ETag), then their invitations are made in one transition of the call
+   * and sent together, so they ring together. Returns how many claimed agents a call refused (released again).
+   */
+  private async makeOffers(
+    t: string,
+    queue: RouterCallQueue,
+    offers: { callId: string; agentId: string }[],
+  ): Promise<number> {
+    let released = 0;
+    const byCall = new Map<string, string[]>();
+    for (const o of offers) byCall.set(o.callId, [...(byCall.get(o.callId) ?? []), o.agentId]);
+    for (const [callId, agentIds] of byCall) {
+      if (queue.routingMethod !== 'attendant') {
+        for (const agentId of agentIds) {
+          const claim = await this.claim(t, queue, callId, agentId);
+          if (claim && !(await this.makeOffer(t, queue, callId, agentId, claim.offerId, claim.at))) released++;
+        }
+        continue;
+      }
+      const claims = await Promise.all(
+        agentIds.map(async (agentId) => ({ agentId, claim: await this.claim(t, queue, callId, agentId) })),
+      );
+      const invites = claims.flatMap((c) => (c.claim ? [{ offerId: c.claim.offerId, agentId: c.agentId }] : []));
+      // Stamped once every claim is made (no earlier than any agent's claim).
+      if (invites.length > 0) released += await this.ringAll(t, queue, callId, invites, this.now);
+    }
+    return released;
+  }
+
+  /** Attendant: every claimed agent's invitation in one transition; agents the call did not take are released. */
+  private async ringAll(
+    t: string,
+    queue: RouterCallQueue,
+    callId: string,
+    invites: { offerId: string; agentId: string }[],
+    now: number,
+  ): Promise<number> {
     const result = await this.deps.applyRouterInput(t, callId, {
-      kind: 'offer',
-      key: offerId,
-      offerId,
-      agentId,
-      userId: agentId,
-      via: 'invite',
+      kind: 'ringAll',
+      key: invites[0].offerId,
+      invites: invites.map((i) => ({ ...i, userId: i.agentId })),
       at: now,
     });
-    if (!result.changed || result.refused) {
-      this.deps.log?.(`call ${callId}: offer to ${agentId} not made (${result.refused ?? 'no change'})`);
-      await this.release(t, agentId, (cur) => cur.offerId === offerId, now, false);
-      return;
-    }
+    const made = new Set(result.changed && !result.refused ? result.record?.offers.map((o) => o.offerId) : []);
+    await Promise.all(
+      invites.map(({ offerId, agentId }) => {
+        if (made.has(offerId)) return this.armOfferExpiry(t, queue, callId, offerId, now);
+        this.deps.log?.(`call ${callId}: invitation of ${agentId} not made (${result.refused ?? 'refused'})`);
+        return this.release(t, agentId, (cur) => cur.offerId === offerId, now, false);
+      }),
+    );
+    return invites.filter((i) => !made.has(i.offerId)).length;
+  }
+
+  private async armOfferExpiry(t: string, queue: RouterCallQueue, callId: string, offerId: string, now: number) {
     // The alert ends exactly agentAlertTimeS after the offer (seen early, waited out: see TIMER_LEAD_MS).
     await this.armTimer(
       {
@@ -380,6 +419,58 @@ export class CallQueueRouterService implements CallQueueRouter {
       },
       now,
     );
+  }
+
+  /**
+   * Claims the agent for an offer (ETag): the offer's id and time, or undefined when another router took the agent
+   * first. The offer is stamped when the agent is claimed, not when the routing pass began: the pass may have read
+   * the agent free only after a call of theirs ended, and their offers must never seem to overlap.
+   */
+  private async claim(
+    t: string,
+    queue: RouterCallQueue,
+    callId: string,
+    agentId: string,
+  ): Promise<{ offerId: string; at: number } | undefined> {
+    const offerId = randomUUID();
+    let at = this.now;
+    const claimed = await this.deps.agents.update(t, agentId, (cur) => {
+      at = this.now;
+      return cur && cur.state === 'available' && !cur.callId
+        ? { ...cur, state: 'offered', since: at, callId, offerId, callQueueId: queue.queueId, lastOfferedAt: at }
+        : undefined;
+    });
+    return claimed ? { offerId, at } : undefined;
+  }
+
+  /**
+   * Applies the offer to the call (the agent claimed), arms its expiry; releases the agent if the call refuses
+   * (false).
+   */
+  private async makeOffer(
+    t: string,
+    queue: RouterCallQueue,
+    callId: string,
+    agentId: string,
+    offerId: string,
+    now: number,
+  ): Promise<boolean> {
+    const result = await this.deps.applyRouterInput(t, callId, {
+      kind: 'offer',
+      key: offerId,
+      offerId,
+      agentId,
+      userId: agentId,
+      via: 'invite',
+      at: now,
+    });
+    if (!result.changed || result.refused) {
+      this.deps.log?.(`call ${callId}: offer to ${agentId} not made (${result.refused ?? 'no change'})`);
+      await this.release(t, agentId, (cur) => cur.offerId === offerId, now, false);
+      return false;
+    }
+    await this.armOfferExpiry(t, queue, callId, offerId, now);
+    return true;
   }
 
   /**

@@ -100,7 +100,7 @@ export class CallRoutingService {
   async applyRouterInput(tenantId: string, callId: string, input: CallInput): Promise<CallTransitionResult> {
     const callbackUri = this.deps.callbackUri ?? this.lastCallbackUri ?? '';
     const result = await this.deps.calls.apply(tenantId, callId, input, { callbackUri });
-    await this.afterTransition(tenantId, result, { routeAgain: input.kind !== 'offer' });
+    await this.afterTransition(tenantId, result, { routeAgain: input.kind !== 'offer' && input.kind !== 'ringAll' });
     return result;
   }
 
@@ -187,6 +187,19 @@ export class CallRoutingService {
     }
   }
 
+  /**
+   * A transition's commands, in order — except that invitations next to each other (attendant's, one per agent)
+   * go out together, so the agents' phones ring at once.
+   */
+  private async runCommands(tenantId: string, commands: readonly CallCommand[]): Promise<void> {
+    for (let i = 0; i < commands.length;) {
+      let j = i + 1;
+      if (commands[i].op === 'invite') while (j < commands.length && commands[j].op === 'invite') j++;
+      await Promise.all(commands.slice(i, j).map((c) => this.runCommand(tenantId, c, 1)));
+      i = j;
+    }
+  }
+
   private get keepAliveEveryMs(): number {
     return this.deps.keepAliveEveryMs ?? KEEP_ALIVE_EVERY_MS;
   }
@@ -267,7 +280,7 @@ export class CallRoutingService {
     // A redelivered notification changes nothing, but a menu step it once led to may have failed: take it now.
     if (record && !result.changed && !result.refused) await this.deps.menuFlow?.after(tenantId, record);
     if (!result.changed || !record) return;
-    for (const command of result.commands) await this.runCommand(tenantId, command, 1);
+    await this.runCommands(tenantId, result.commands);
     // Answered: the call's keepAlive timer starts (Graph ends a call after 45 minutes without one).
     const answered = result.log.find((e) => e.kind === 'answered');
     if (answered && !isEnding(record))
@@ -285,8 +298,29 @@ export class CallRoutingService {
     if (entered && (await router.callEnqueued(tenantId, record, this.now))) return;
     if (o.routeAgain === false) return;
     const freed = changes.filter((c) => c.result !== 'connected').map((c) => c.agentId);
+    // Only a call back in (or into) a call queue, or a freed agent, can make an offer possible: a hold-music
+    // completion, a roster, a tone or a connection routes nothing.
+    if (!worthRouting(result.log, changes)) return;
     await router.routeAfterChange(tenantId, record.callQueueId, freed, this.now);
   }
+}
+
+/** Log kinds after which a call waits for an agent again (or anew): its call queue is worth routing. */
+const CALL_WAITS_AGAIN: ReadonlySet<string> = new Set([
+  'enqueued',
+  'offerMissed',
+  'offerDeclined',
+  'overflowed',
+  'timedOut',
+  'noAgent',
+]);
+
+/**
+ * Whether a transition can make an offer possible: a call entered its call queue or is back in its place (its log),
+ * or an agent was freed (its {@link agentChanges} other than a connection). Nothing else is worth a routing pass.
+ */
+export function worthRouting(log: readonly CallLogEntry[], changes: readonly CallAgentChange[]): boolean {
+  return log.some((e) => CALL_WAITS_AGAIN.has(e.kind)) || changes.some((c) => c.result !== 'connected');
 }
 
 /** The agents a transition connected, freed or counted a miss against. */
@@ -301,6 +335,9 @@ export function agentChanges(record: CallRecord, log: readonly CallLogEntry[]): 
       out.push({ ...base, agentId, offerId: entry.offerId, result: 'missed', at: entry.at });
     if (entry.kind === 'offerDeclined' && agentId)
       out.push({ ...base, agentId, offerId: entry.offerId, result: 'declined', at: entry.at });
+    // Attendant: another agent answered first — this agent is released at once, not counted a miss.
+    if (entry.kind === 'offerWithdrawn' && agentId)
+      out.push({ ...base, agentId, offerId: entry.offerId, result: 'cancelled', at: entry.at });
     // A call queue action took the call away while an offer rang: that offer was cancelled (not the agent's miss).
     if (CALL_QUEUE_ACTION_KINDS.has(entry.kind))
       for (const offer of record.offers)
@@ -309,7 +346,15 @@ export function agentChanges(record: CallRecord, log: readonly CallLogEntry[]): 
     if (entry.kind === 'ended') {
       const held = new Set<string>();
       if (record.connected) held.add(record.connected.agentId);
-      for (const offer of record.offers) if (!offer.result || offer.result === 'accepted') held.add(offer.agentId);
+      // Offers still ringing when the call ended are resolved `cancelled` by the end itself: their agents are freed
+      // too (the agent row's own call id guards an agent who has moved on).
+      for (const offer of record.offers)
+        if (
+          !offer.result ||
+          offer.result === 'accepted' ||
+          (offer.result === 'cancelled' && offer.resolvedAt === entry.at)
+        )
+          held.add(offer.agentId);
       for (const id of held) out.push({ ...base, agentId: id, result: 'ended', at: entry.at });
     }
   }

@@ -6,7 +6,7 @@
 import type { CallEvent, RosterParticipant } from './notification.parser';
 import type { GraphCallState, ResultInfo } from './notification.schema';
 import { ANSWERED_STATES, ArrivalRoute, STATE_RANK } from './call.record';
-import { describeAction, isHandOver, openOffer } from './call.outcome';
+import { describeAction, isHandOver, openOffer, openOffers } from './call.outcome';
 import type { Step } from './call.step';
 import { menuPromptFinished } from './call.menu-inputs';
 
@@ -176,9 +176,12 @@ function operationFinished(
 function roster(t: Step, participants: RosterParticipant[], at: number): void {
   const r = t.r;
   if (r.end) return;
-  const offer = openOffer(r);
-  if (offer?.via === 'invite' && participants.some((p) => p.userId === offer.userId.toLowerCase()))
-    t.connect(offer, at);
+  // The first open invitation whose agent the roster lists wins (attendant: several may ring; the others are
+  // withdrawn by the connection).
+  const joined = openOffers(r).find(
+    (o) => o.via === 'invite' && participants.some((p) => p.userId === o.userId.toLowerCase()),
+  );
+  if (joined) t.connect(joined, at);
   // An agent whose invitation no longer stood (missed, cancelled) joined anyway — the answer crossed our cancel:
   // they are taken out again, once, so they never talk to a caller the call queue has moved on with.
   for (const o of r.offers)

@@ -17,6 +17,11 @@ export function openOffer(r: CallRecord): CallOffer | undefined {
   return r.offers.find((o) => !o.result);
 }
 
+/** Every offer still ringing: one, or — attendant — one per agent rung at once, oldest first. */
+export function openOffers(r: CallRecord): CallOffer[] {
+  return r.offers.filter((o) => !o.result);
+}
+
 export function callPhase(r: CallRecord): CallPhase {
   if (r.end) return 'ended';
   if (r.connected) return 'connected';

@@ -7,7 +7,8 @@
  * a decision of the router / a timer) → the next record, the event-log entries to append (`callEvents`) and the
  * commands to send through CallControl.
  *
- * Lifecycle: arrived → answered → queued (in a call queue) → offered (to an agent) → connected → ended, with offers
+ * Lifecycle: arrived → answered → queued (in a call queue) → offered (to an agent, or — attendant — to several agents
+ * at once, the first to answer winning) → connected → ended, with offers
  * missed / declined (back to the call queue, same place), transferred, overflowed, timed out, no agent, abandoned,
  * rejected.
  *
@@ -80,6 +81,11 @@ export interface CallOffer {
   participantId?: string;
   /** The agent joined after the offer was over and was removed again (once). */
   removed?: boolean;
+  /**
+   * One of several invitations of this call ringing at once (attendant): the first agent to answer wins and the
+   * others are withdrawn (result `cancelled`, logged `offerWithdrawn`, never a miss).
+   */
+  ringAll?: boolean;
   /** The agent's Entra object id (whom Graph rings). */
   userId: string;
   via: OfferVia;
@@ -233,7 +239,17 @@ export type CallInput =
       via: OfferVia;
       /** Ring time for a redirect (api/call-redirect.md: 15–90 s). */
       timeoutS?: number;
+      /**
+       * Attendant: this invite may ring alongside the call's other open ring-all invites (one per agent); without it
+       * a call takes one open offer at a time.
+       */
+      ringAll?: boolean;
     })
+  /**
+   * Attendant: one agent's invitation each, all made in one transition so they ring together (each as a ring-all
+   * `offer`); an agent the call cannot take is skipped, and the input is refused only when none could be made.
+   */
+  | (InputBase & { kind: 'ringAll'; key: string; invites: { offerId: string; agentId: string; userId: string }[] })
   | (InputBase & { kind: 'offerExpired'; key: string; offerId: string })
   | (InputBase & { kind: 'menuStep'; key: string; step: CallMenuStep })
   | (InputBase & {

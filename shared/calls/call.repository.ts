@@ -130,6 +130,20 @@ export class CallRepository {
     return out;
   }
 
+  /**
+   * The records of a call queue's calls that have not ended, from one query (what routing reads: a pass needs every
+   * waiting call's facts, and one read per call made a burst's routing passes slow).
+   */
+  async listActiveRecords(tenantId: string, callQueueId: string): Promise<CallRecord[]> {
+    await ensureTable(this.calls);
+    const pk = tenantId.toLowerCase();
+    const filter = odata`PartitionKey eq ${pk} and phase ne 'ended' and callQueueId eq ${callQueueId}`;
+    const out: CallRecord[] = [];
+    for await (const e of this.calls.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
+      out.push(decodeCall(e as StoredEntity).record);
+    return out;
+  }
+
   /** A call's story, in order. */
   async listEvents(tenantId: string, callId: string): Promise<CallLogEntry[]> {
     const call = await this.get(tenantId, callId);

@@ -1,6 +1,7 @@
 /**
  * The call machine's transitions on the router's decisions and timers (call.rules.ts dispatches here): an offer to an
- * agent (transfer, invite or redirect), an offer that expired, and a call queue's overflow / timeout / no-agent action.
+ * agent (transfer, invite or redirect; attendant: several ring-all invites open at once, one per agent), an offer that
+ * expired, and a call queue's overflow / timeout / no-agent action.
  * Each returns a reason when the input is refused (nothing changes; the router frees the agent it meant to offer).
  */
 import {
@@ -11,7 +12,7 @@ import {
   MAX_CALL_QUEUE_MOVES,
   isEnding,
 } from './call.record';
-import { callPhase, describeAction, openOffer } from './call.outcome';
+import { callPhase, describeAction, openOffers } from './call.outcome';
 import type { Step } from './call.step';
 
 export function applyOffer(t: Step, i: Extract<CallInput, { kind: 'offer' }>): string | undefined {
@@ -20,7 +21,11 @@ export function applyOffer(t: Step, i: Extract<CallInput, { kind: 'offer' }>): s
   if (r.offers.some((o) => o.offerId === i.offerId)) return `offer ${i.offerId} exists`;
   if (isEnding(r) && !r.end) return 'the call is ending';
   if (r.disposition) return `the call is leaving its call queue (${r.disposition.reason})`;
-  if (i.via === 'redirect' ? phase !== 'arrived' : phase !== 'queued')
+  const open = openOffers(r);
+  if (open.some((o) => o.agentId === i.agentId)) return `agent ${i.agentId} is offered this call already`;
+  // Attendant: a ring-all invite rings alongside the call's other ring-all invites; otherwise one offer at a time.
+  const alongside = i.ringAll === true && i.via === 'invite' && phase === 'offered' && open.every((o) => o.ringAll);
+  if (!alongside && (i.via === 'redirect' ? phase !== 'arrived' : phase !== 'queued'))
     return `a call ${phase} cannot take a ${i.via} offer`;
   const clientContext = t.clientContext(`offer:${i.offerId}`);
   r.offers.push({
@@ -31,6 +36,7 @@ export function applyOffer(t: Step, i: Extract<CallInput, { kind: 'offer' }>): s
     offeredAt: i.at,
     clientContext,
     ...(i.via === 'invite' ? { participantId: i.offerId } : {}),
+    ...(i.ringAll && i.via === 'invite' ? { ringAll: true } : {}),
   });
   r.pendingOps[clientContext] = { purpose: 'offer', offerId: i.offerId };
   t.entry('offered', i.at, { agentId: i.agentId, offerId: i.offerId, callQueueId: r.callQueueId });
@@ -49,6 +55,18 @@ export function applyOffer(t: Step, i: Extract<CallInput, { kind: 'offer' }>): s
       routingPolicies: [...AGENT_REDIRECT_POLICIES],
     });
   return undefined;
+}
+
+/** Attendant's invitations of one routing pass, together; refused only when not one of them could be made. */
+export function applyRingAll(t: Step, i: Extract<CallInput, { kind: 'ringAll' }>): string | undefined {
+  const why: string[] = [];
+  let made = 0;
+  for (const inv of i.invites) {
+    const refused = applyOffer(t, { kind: 'offer', key: inv.offerId, at: i.at, via: 'invite', ringAll: true, ...inv });
+    if (refused) why.push(`${inv.agentId}: ${refused}`);
+    else made++;
+  }
+  return made > 0 ? undefined : why.join('; ') || 'no invitation';
 }
 
 export function applyOfferExpired(t: Step, offerId: string, at: number): string | undefined {
@@ -75,8 +93,8 @@ export function applyCallQueueAction(
   if (phase === 'ended' || phase === 'connected' || phase === 'unknown') return `the call is ${phase}`;
   if (r.disposition) return `the call is leaving already (${r.disposition.reason})`;
   if (isEnding(r)) return 'the call is ending';
-  const offer = openOffer(r);
-  if (offer) {
+  // Every invitation still ringing (several, attendant) stops: the call leaves the call queue.
+  for (const offer of openOffers(r)) {
     t.resolveOffer(offer, 'cancelled', at);
     t.cancelInvite(offer);
   }

@@ -17,7 +17,7 @@ import {
   inputKey,
   newCallRecord,
 } from './call.record';
-import { applyCallQueueAction, applyOffer, applyOfferExpired } from './call.router-inputs';
+import { applyCallQueueAction, applyOffer, applyOfferExpired, applyRingAll } from './call.router-inputs';
 import { applyMenuStep } from './call.menu-inputs';
 import { applyAnnounce } from './call.announce-inputs';
 import { Step } from './call.step';
@@ -82,6 +82,8 @@ function dispatch(t: Step, input: CallInput): string | undefined {
       return undefined;
     case 'offer':
       return applyOffer(t, input);
+    case 'ringAll':
+      return applyRingAll(t, input);
     case 'offerExpired':
       return applyOfferExpired(t, input.offerId, input.at);
     case 'callQueueAction':

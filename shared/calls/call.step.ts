@@ -87,8 +87,24 @@ export class Step {
     r.connected = { agentId: offer.agentId, userId: offer.userId, at, offerId: offer.offerId };
     delete r.pendingOps[offer.clientContext];
     this.entry('connected', at, { agentId: offer.agentId, offerId: offer.offerId, waitMs: this.waitMs(at) });
+    // Attendant: the first to answer wins; every other invitation still ringing for this call is withdrawn.
+    for (const other of r.offers) if (!other.result) this.withdraw(other, at);
     // Invite model: the caller stays in the bot's call, now talking to the agent — the music stops.
     if (offer.via === 'invite') this.stopHoldMusic();
+  }
+
+  /**
+   * Another agent answered first (attendant): the offer is over — `cancelled`, logged `offerWithdrawn`, not the
+   * agent's miss — and its invitation stops ringing (DELETE of the invitee; if they joined meanwhile, it removes them).
+   */
+  withdraw(offer: CallOffer, at: number): void {
+    this.resolveOffer(offer, 'cancelled', at);
+    this.entry('offerWithdrawn', at, {
+      agentId: offer.agentId,
+      offerId: offer.offerId,
+      detail: 'another agent answered',
+    });
+    this.cancelInvite(offer, { evenIfConnected: true });
   }
 
   resolveOffer(offer: CallOffer, result: OfferResult, at: number, resultInfo?: ResultInfo): void {

@@ -10,6 +10,8 @@ export type CallLogKind =
   | 'offered'
   | 'offerMissed'
   | 'offerDeclined'
+  /** One of several invitations ringing at once (attendant) stopped because another agent answered: not a miss. */
+  | 'offerWithdrawn'
   | 'connected'
   | 'transferred'
   | 'overflowed'

@@ -34,6 +34,7 @@ const NUMBERS = {
   presenceOff: '+14255550116',
   skillFilter: '+14255550117',
   relaxation: '+14255550118',
+  attendantUnanswered: '+14255550119',
 };
 const tenant = callsTenant(Object.values(NUMBERS));
 let system: System;
@@ -81,36 +82,71 @@ afterAll(async () => {
 });
 
 describe('each routing method reaches the agent its rule picks', () => {
-  // KNOWN GAP (see the report of branch routetests): the router makes one offer per call, so attendant rings only the
-  // first agent in list order — the call machine refuses a second open offer and nothing withdraws an invite. This
-  // states Teams' semantics and is expected to fail until attendant is built; then drop `.failing`.
-  test.failing(
-    'attendant: every eligible agent rings at once, the first to answer wins, the others are withdrawn',
-    async () => {
-      await callQueue('attendant', { routingMethod: 'attendant', agents: agentsOf(10, 11, 12) });
-      // agent11 answers first; the other two would answer later, if their invites still rang.
-      await system.sim('POST', `/_sim/agents/${upn(11)}/profile`, { answerDelayMs: 300 });
-      for (const n of [10, 12]) await system.sim('POST', `/_sim/agents/${upn(n)}/profile`, { answerDelayMs: 4000 });
-      const { callId } = await placeCall(system, tenant.tenantId, NUMBERS.attendant, { handleTimeS: 8 });
-      expect(await connectedAgent(system, callId)).toBe(id(11));
-      await endedStory(tenant.tenantId, callId);
-      const legs = await Promise.all([10, 11, 12].map(async (n) => (await agentLegs(system, upn(n)))[0]));
-      // all three rang for this call before anyone took it…
-      for (const leg of legs) {
-        expect(leg.callId).toBe(callId);
-        expect(leg.ringingAt).toBeLessThanOrEqual(legs[1].joinedAt!);
-      }
-      // …and the two slower ones never joined, though they would have answered during the call.
-      expect(legs[0].joinedAt).toBeUndefined();
-      expect(legs[2].joinedAt).toBeUndefined();
-      expect((await simCall(system, callId)).participants.filter((p) => p.kind === 'agent').length).toBeLessThanOrEqual(
-        1,
+  test('attendant: every eligible agent rings at once, the first to answer wins, the others are withdrawn', async () => {
+    await callQueue('attendant', { routingMethod: 'attendant', agents: agentsOf(10, 11, 12) });
+    // agent11 answers first; the other two would answer later, if their invites still rang.
+    await system.sim('POST', `/_sim/agents/${upn(11)}/profile`, { answerDelayMs: 300 });
+    for (const n of [10, 12]) await system.sim('POST', `/_sim/agents/${upn(n)}/profile`, { answerDelayMs: 4000 });
+    const { callId } = await placeCall(system, tenant.tenantId, NUMBERS.attendant, { handleTimeS: 8 });
+    expect(await connectedAgent(system, callId)).toBe(id(11));
+    await endedStory(tenant.tenantId, callId);
+    const legs = await Promise.all([10, 11, 12].map(async (n) => (await agentLegs(system, upn(n)))[0]));
+    // all three rang for this call before anyone took it…
+    for (const leg of legs) {
+      expect(leg.callId).toBe(callId);
+      expect(leg.ringingAt).toBeLessThanOrEqual(legs[1].joinedAt!);
+    }
+    // …and the two slower ones never joined, though they would have answered during the call.
+    expect(legs[0].joinedAt).toBeUndefined();
+    expect(legs[2].joinedAt).toBeUndefined();
+    expect((await simCall(system, callId)).participants.filter((p) => p.kind === 'agent').length).toBeLessThanOrEqual(
+      1,
+    );
+    const told = await story(tenant.tenantId, callId);
+    const offered = told.filter((e) => e.kind === 'offered').map((e) => e.agentId);
+    expect(offered.sort()).toEqual([id(10), id(11), id(12)].sort());
+    // the two invitations still ringing were withdrawn when agent11 answered — not missed, not counted against them
+    const withdrawn = told.filter((e) => e.kind === 'offerWithdrawn').map((e) => e.agentId);
+    expect(withdrawn.sort()).toEqual([id(10), id(12)].sort());
+    expect(told.filter((e) => e.kind === 'offerMissed' || e.kind === 'offerDeclined')).toEqual([]);
+    await allAvailable('attendant');
+    // …and freed at the moment agent11 connected (their row's `since`), not when the call ended 8 s later.
+    const connectedAt = told.find((e) => e.kind === 'connected')!.at;
+    for (const a of await listAgents(system, admin, tenant.tenantId, 'attendant')) {
+      expect(a.missedOffers.attendant ?? 0).toBe(0);
+      if (a.agentId !== id(11)) expect((a as { since?: string }).since).toBe(new Date(connectedAt).toISOString());
+    }
+  }, 90_000);
+
+  test('attendant: nobody answers — every invitation ends on its own and counts against its agent', async () => {
+    await callQueue('attendantUnanswered', { routingMethod: 'attendant', agents: agentsOf(32, 33, 34) });
+    for (const n of [32, 33, 34]) await system.sim('POST', `/_sim/agents/${upn(n)}/profile`, { answerProbability: 0 });
+    const { callId } = await placeCall(system, tenant.tenantId, NUMBERS.attendantUnanswered);
+    const q = 'attendantunanswered';
+    // The first round: three invitations at once, each over by itself (Graph's ring timeout declines it, or
+    // agentAlertTimeS expires it) — none withdrawn, since nobody answered.
+    const firstRound = await eventually(async () => {
+      const told = await story(tenant.tenantId, callId);
+      const offers = told.filter((e) => e.kind === 'offered').slice(0, 3);
+      const over = new Set(
+        told.filter((e) => e.kind === 'offerMissed' || e.kind === 'offerDeclined').map((e) => e.offerId),
       );
-      const offered = (await story(tenant.tenantId, callId)).filter((e) => e.kind === 'offered').map((e) => e.agentId);
-      expect(offered.sort()).toEqual([id(10), id(11), id(12)].sort());
-    },
-    90_000,
-  );
+      return offers.length === 3 && offers.every((o) => over.has(o.offerId)) ? offers : undefined;
+    });
+    expect(firstRound.map((e) => e.agentId).sort()).toEqual([id(32), id(33), id(34)].sort());
+    await system.sim('POST', `/_sim/calls/${callId}/hangup`, {});
+    const told = await endedStory(tenant.tenantId, callId);
+    expect(told.filter((e) => e.kind === 'offerWithdrawn')).toEqual([]);
+    expect(told.filter((e) => e.kind === 'connected')).toEqual([]);
+    await allAvailable(q);
+    for (const a of await listAgents(system, admin, tenant.tenantId, q)) {
+      const misses = told.filter(
+        (e) => (e.kind === 'offerMissed' || e.kind === 'offerDeclined') && e.agentId === a.agentId,
+      ).length;
+      expect(misses).toBeGreaterThanOrEqual(1);
+      expect(a.missedOffers[q]).toBe(misses);
+    }
+  }, 90_000);
 
   test('serial: the first agent in list order (by `order`, not as listed)', async () => {
     await callQueue('serial', {

@@ -6,6 +6,7 @@
  * agent's offers, from `offered` to the miss or, once connected, to the call's end, never overlap) — and every call
  * is still connected to an agent.
  */
+import { writeFileSync } from 'node:fs';
 import { REPO_ROOT, startDevhost } from '../../../scripts/lib/processes';
 import { startSystem, type System } from '../../../scripts/lib/system';
 import type { CallLogEntry } from '../../../shared/calls';
@@ -48,6 +49,10 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // Measuring the burst (docs/calls.md): CALLS_HOST_LOG=<file> keeps both devhosts' output, whose
+  // "Executed 'callEvents' (…, Duration=…ms)" lines time each call-events message.
+  if (process.env.CALLS_HOST_LOG)
+    writeFileSync(process.env.CALLS_HOST_LOG, `${system?.host.output() ?? ''}\n${second?.host.output() ?? ''}`);
   await second?.host.stop();
   await system?.stop();
 });

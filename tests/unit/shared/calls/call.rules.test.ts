@@ -43,6 +43,11 @@ function offer(
   return { kind: 'offer', key: offerId, at, offerId, agentId, userId: AGENT_USER, via };
 }
 
+/** Attendant's ring-all invite of `agentId` (user id = agent id, so rosters can name each agent). */
+function ringAll(at: number, offerId: string, agentId: string): CallInput {
+  return { kind: 'offer', key: offerId, at, offerId, agentId, userId: agentId, via: 'invite', ringAll: true };
+}
+
 function run(inputs: CallInput[], start?: CallRecord) {
   return applyCallInputs(start, inputs, env);
 }
@@ -461,5 +466,157 @@ describe('properties: any permutation / duplication of a notification sequence c
     );
     expect(s).toMatchObject({ phase: 'ended', outcome: 'abandoned' });
     expect(s.agentId).toBeUndefined();
+  });
+});
+
+// ---- attendant: several invitations at once, the first to answer wins ------------------------------------------
+
+const A1 = '11111111-1111-4111-8111-111111111111';
+const A2 = '22222222-2222-4222-8222-222222222222';
+const A3 = '33333333-3333-4333-8333-333333333333';
+const CALLER_PHONE = '+14255550111';
+
+describe('attendant (ring-all invites)', () => {
+  const queued = () => run([...g(incoming(), 0), ...g(stateUpdate('established'), 100)]).record!;
+  const ringing = () => run([ringAll(200, 'o1', A1), ringAll(200, 'o2', A2), ringAll(200, 'o3', A3)], queued());
+
+  it('rings every agent at once: one invite each, all open; a plain offer or a second one to an agent is refused', () => {
+    const r = ringing();
+    expect(
+      r.commands.filter((c) => c.op === 'invite').map((c) => (c as { participantId: string }).participantId),
+    ).toEqual(['o1', 'o2', 'o3']);
+    expect(kinds(r.log)).toEqual(['offered', 'offered', 'offered']);
+    expect(callPhase(r.record!)).toBe('offered');
+    expect(applyCallInput(r.record, offer(300, 'invite', 'o4'), env).refused).toMatch(/offered/);
+    expect(applyCallInput(r.record, ringAll(300, 'o5', A2), env).refused).toMatch(/offered this call already/);
+    // …and a ring-all invite does not ring alongside a plain offer
+    const plain = run([offer(200, 'invite', 'p1')], queued()).record!;
+    expect(applyCallInput(plain, ringAll(300, 'o6', A2), env).refused).toMatch(/offered/);
+  });
+
+  it("one routing pass's invitations in one transition (they ring together); an agent the call cannot take is skipped", () => {
+    const invites = [A1, A2, A3].map((a, i) => ({ offerId: `r${i}`, agentId: a, userId: a }));
+    const all = applyCallInput(queued(), { kind: 'ringAll', key: 'r0', at: 200, invites }, env);
+    expect(all.commands.map((c) => c.op)).toEqual(['invite', 'invite', 'invite']);
+    expect(all.record.offers.every((o) => o.ringAll && !o.result)).toBe(true);
+    // a second router's pass for the same call, naming an agent already rung: refused
+    const again = applyCallInput(
+      all.record,
+      { kind: 'ringAll', key: 'x0', at: 300, invites: [{ offerId: 'x0', agentId: A2, userId: A2 }] },
+      env,
+    );
+    expect(again.refused).toMatch(/offered this call already/);
+    const mixed = applyCallInput(
+      run([ringAll(200, 'o1', A1)], queued()).record,
+      { kind: 'ringAll', key: 'y0', at: 300, invites: invites.map((v, i) => ({ ...v, offerId: `y${i}` })) },
+      env,
+    );
+    expect(mixed.record.offers.map((o) => o.agentId)).toEqual([A1, A2, A3]);
+    // a call that is not waiting takes none
+    const ended = run(g(terminated(200, 540000), 150), queued()).record!;
+    expect(applyCallInput(ended, { kind: 'ringAll', key: 'z0', at: 300, invites }, env).changed).toBe(false);
+  });
+
+  it('the first to answer wins; the others are withdrawn (not missed) and their invitations cancelled', () => {
+    const r = ringing();
+    const cc = r.record!.offers[1].clientContext;
+    const c = run(g(operationDone('inviteParticipantsOperation', cc), 2000), r.record);
+    expect(kinds(c.log)).toEqual(['connected', 'offerWithdrawn', 'offerWithdrawn']);
+    expect(c.log[0]).toMatchObject({ agentId: A2, offerId: 'o2' });
+    expect(c.log.slice(1).map((e) => e.agentId)).toEqual([A1, A3]);
+    expect(c.commands).toEqual([
+      { op: 'cancelInvite', callId: CALL, participantId: 'o1' },
+      { op: 'cancelInvite', callId: CALL, participantId: 'o3' },
+      expect.objectContaining({ op: 'stopHoldMusic' }),
+    ]);
+    // their timers and late answers change nothing
+    const late = run(
+      [
+        { kind: 'offerExpired', key: 'o1', at: 30_200, offerId: 'o1' },
+        ...g(operationDone('inviteParticipantsOperation', r.record!.offers[2].clientContext), 2100),
+      ],
+      c.record,
+    );
+    expect(late.log).toEqual([]);
+    expect(late.commands).toEqual([]);
+    expect(callSummary(late.record!)).toMatchObject({ phase: 'connected', agentId: A2 });
+  });
+
+  it('a roster listing two of them connects the first offered; the other, who joined anyway, is taken out', () => {
+    const c = run(g(roster([{}, { phone: CALLER_PHONE }, { userId: A3 }, { userId: A2 }]), 2000), ringing().record);
+    expect(c.log.filter((e) => e.kind === 'connected').map((e) => e.agentId)).toEqual([A2]);
+    expect(c.commands.filter((x) => x.op === 'cancelInvite')).toContainEqual({
+      op: 'cancelInvite',
+      callId: CALL,
+      participantId: 'o3',
+    });
+  });
+
+  it('all ring out: each offer is missed, and the call is back in its place', () => {
+    const r = ringing();
+    const out = run(
+      ['o1', 'o2', 'o3'].map((o, i): CallInput => ({ kind: 'offerExpired', key: o, at: 20_200 + i, offerId: o })),
+      r.record,
+    );
+    expect(out.log.map((e) => [e.kind, e.agentId])).toEqual([
+      ['offerMissed', A1],
+      ['offerMissed', A2],
+      ['offerMissed', A3],
+    ]);
+    expect(callPhase(out.record!)).toBe('queued');
+  });
+
+  it('a call queue action while they ring cancels every invitation', () => {
+    const act = run(
+      [{ kind: 'callQueueAction', key: 't', at: 5000, reason: 'timedOut', action: { kind: 'disconnect' } }],
+      ringing().record,
+    );
+    expect(act.commands.filter((c) => c.op === 'cancelInvite').length).toBe(3);
+    expect(act.record!.offers.every((o) => o.result === 'cancelled')).toBe(true);
+  });
+
+  it('property: whatever the order, duplicates and crossings, at most one agent is connected and no withdrawn offer is missed', () => {
+    const start = ringing().record!;
+    const ccOf = (o: string) => start.offers.find((x) => x.offerId === o)!.clientContext;
+    const agents: Record<string, string> = { o1: A1, o2: A2, o3: A3 };
+    const inputs: CallInput[][] = [
+      ...['o1', 'o2', 'o3'].map((o) => g(operationDone('inviteParticipantsOperation', ccOf(o)), 2000)),
+      g(operationDone('inviteParticipantsOperation', ccOf('o3'), 'failed', 'op-fail'), 2500),
+      g(roster([{}, { phone: CALLER_PHONE }, { userId: A1 }]), 2100),
+      g(roster([{}, { phone: CALLER_PHONE }, { userId: A2 }, { userId: A3 }]), 2200),
+      ...['o1', 'o2', 'o3'].map((o): CallInput[] => [{ kind: 'offerExpired', key: o, at: 20_200, offerId: o }]),
+      g(terminated(200, 540000), 60_000),
+    ];
+    fc.assert(
+      fc.property(shuffledWithDuplicates(inputs), fc.boolean(), (order, withEnd) => {
+        const list = order.flat().filter((i) => withEnd || i.kind !== 'graph' || i.event.type !== 'callTerminated');
+        const r = run(list, start);
+        const rec = r.record!;
+        const connected = r.log.filter((e) => e.kind === 'connected');
+        expect(connected.length).toBeLessThanOrEqual(1);
+        expect(rec.offers.filter((o) => o.result === 'accepted').length).toBe(connected.length);
+        if (rec.connected) {
+          // the winner is one of the agents rung; nobody else's offer is open
+          expect(agents[rec.connected.offerId!]).toBe(rec.connected.agentId);
+          expect(rec.offers.filter((o) => !o.result)).toEqual([]);
+        }
+        // each offer ends once: connected, withdrawn, missed, declined — or cancelled by the end
+        for (const o of ['o1', 'o2', 'o3']) {
+          const ends = r.log.filter(
+            (e) => e.offerId === o && ['connected', 'offerWithdrawn', 'offerMissed', 'offerDeclined'].includes(e.kind),
+          );
+          expect(ends.length).toBeLessThanOrEqual(1);
+        }
+        // a withdrawn offer is never logged missed, and a connected agent's invitation is never cancelled
+        const withdrawn = new Set(r.log.filter((e) => e.kind === 'offerWithdrawn').map((e) => e.offerId));
+        for (const e of r.log) if (e.kind === 'offerMissed') expect(withdrawn.has(e.offerId)).toBe(false);
+        for (const c of r.commands)
+          if (c.op === 'cancelInvite') expect(c.participantId).not.toBe(rec.connected?.offerId);
+        expect(r.commands.filter((c) => c.op === 'stopHoldMusic').length).toBeLessThanOrEqual(1);
+        for (const kind of UNIQUE_LOG_KINDS)
+          expect([...r.log].filter((e) => e.kind === kind).length).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
