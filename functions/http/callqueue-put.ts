@@ -18,8 +18,14 @@ app.http('callQueuePut', {
     const { queueId } = request.params;
     if (!CALL_QUEUE_ID_RE.test(queueId))
       throw validationProblem([{ field: 'queueId', message: 'must be 1-64 lower-case letters, digits or dashes' }]);
-    const parsed = parseCallQueueBody(await jsonBody(request));
-    if (!parsed.ok) throw validationProblem(parsed.errors);
+    const raw = await jsonBody(request);
+    const parsed = parseCallQueueBody(raw);
+    if (!parsed.ok) {
+      // Name every field at fault at once: the targets the schema cannot judge (users, the call queue itself) too.
+      const seen = new Set(parsed.errors.map((e) => e.field));
+      const more = await appRoot().callQueues.actionTargetProblems(tenantId, queueId, raw);
+      throw validationProblem([...parsed.errors, ...more.filter((e) => !seen.has(e.field))]);
+    }
     const outcome = await appRoot().callQueues.put(tenantId, queueId, parsed.value, { ifMatch: ifMatchOf(request) });
     if (outcome.kind === 'invalid') throw validationProblem(outcome.errors);
     if (outcome.kind === 'preconditionFailed') throw preconditionFailed(queueId);

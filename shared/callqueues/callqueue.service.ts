@@ -133,6 +133,28 @@ export class CallQueueService {
   }
 
   /**
+   * The action-target problems of a body that failed its schema (so every field at fault is named in one answer):
+   * a call queue sending calls back into itself, a `user` target that is not a user of the tenant.
+   */
+  async actionTargetProblems(tenantId: string, queueId: string, raw: unknown): Promise<FieldProblem[]> {
+    if (typeof raw !== 'object' || raw === null) return [];
+    const body = raw as Record<string, unknown>;
+    const actions = ACTION_FIELDS.flatMap((f) => {
+      const a = body[f] as { kind?: unknown; target?: unknown } | undefined;
+      return a && typeof a === 'object' && typeof a.target === 'string' ? [{ f, kind: a.kind, target: a.target }] : [];
+    });
+    const upns = actions.filter((a) => a.kind === 'user' && !GUID_RE.test(a.target)).map((a) => a.target.toLowerCase());
+    const ids = upns.length ? await this.deps.users.resolveUsers(tenantId.toLowerCase(), upns) : new Map();
+    return actions.flatMap(({ f, kind, target }) => {
+      if (kind === 'callQueue' && target === queueId)
+        return [{ field: `${f}.target`, message: `must be another call queue than ${queueId} itself` }];
+      if (kind === 'user' && !GUID_RE.test(target) && !ids.has(target.toLowerCase()))
+        return [{ field: `${f}.target`, message: `${target} is not a user of the tenant` }];
+      return [];
+    });
+  }
+
+  /**
    * Writes the record if the row is still `etag`; makes the agents' rows first (never touching existing ones); then
    * asks for a routing pass, so calls already waiting meet the new configuration.
    */

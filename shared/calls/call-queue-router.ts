@@ -285,8 +285,15 @@ export class CallQueueRouterService implements CallQueueRouter {
       const freed = new Set(freedAgentIds.map((a) => a.toLowerCase()));
       // The presence read during their call (Busy, InACall) is stale now: read it again before offering them.
       this.deps.forgetPresence?.(t, [...freed]);
-      for (const q of await this.deps.callQueues.list(t))
-        if (q.agents.some((a) => freed.has(a.agentId.toLowerCase()))) queues.add(q.queueId);
+      const all = await this.deps.callQueues.list(t);
+      for (const q of all) if (q.agents.some((a) => freed.has(a.agentId.toLowerCase()))) queues.add(q.queueId);
+      // A wrap-up that is over ends now, even when no call waits (a routing pass returns early then, and the agent
+      // would stay in wrap-up until the next call arrived).
+      for (const a of await this.deps.agents.list(t)) {
+        if (!freed.has(a.agentId) || a.state !== 'wrapUp') continue;
+        const q = all.find((x) => x.queueId === (a.callQueueId ?? callQueueId));
+        if (q) await this.endWrapUp(t, a, q, now);
+      }
     }
     for (const q of queues) await this.route(t, q, now);
   }

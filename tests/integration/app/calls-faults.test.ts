@@ -33,9 +33,19 @@ let ids: Map<string, string>;
 
 /** Every message on the system's call-events queue is handled (Azurite counts the invisible ones too). */
 async function drained(): Promise<void> {
+  // Quiet means no visible message for 3 s: the router's delayed timers (keepAlive in 15 min, max wait) stay in the
+  // queue invisible, so the approximate count never reaches 0 while the call's work is long done.
   const queue = new QueueClient(CONNECTION, system.env.CALL_EVENTS_QUEUE_NAME);
+  let quietSince: number | undefined;
   await eventually(
-    async () => ((await queue.getProperties()).approximateMessagesCount === 0 ? true : undefined),
+    async () => {
+      if ((await queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.length > 0) {
+        quietSince = undefined;
+        return undefined;
+      }
+      quietSince ??= Date.now();
+      return Date.now() - quietSince >= 3000 ? true : undefined;
+    },
     60_000,
     250,
   );

@@ -146,6 +146,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  if (process.env.CALLS_HOST_LOG) require('node:fs').writeFileSync(process.env.CALLS_HOST_LOG, system?.host.output() ?? '');
   await system?.stop();
 });
 
