@@ -27,6 +27,7 @@ import { DIST } from '../../../scripts/lib/processes';
 import { reportingQueueName } from '../../../shared/config';
 import type { ContactRecord, ReportingFeedMessage } from '../../../shared/reporting';
 import { JsonQueue } from '../../../shared/storage';
+import { writeFileSync } from 'node:fs';
 import { startSystem, type System } from '../../../scripts/lib/system';
 import {
   CONNECTION,
@@ -146,7 +147,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (process.env.CALLS_HOST_LOG) require('node:fs').writeFileSync(process.env.CALLS_HOST_LOG, system?.host.output() ?? '');
+  // CALLS_HOST_LOG=<file> keeps the devhost's output (the feed's and the router's lines) for a failing run.
+  if (process.env.CALLS_HOST_LOG) writeFileSync(process.env.CALLS_HOST_LOG, system?.host.output() ?? '');
   await system?.stop();
 });
 
