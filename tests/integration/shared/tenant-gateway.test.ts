@@ -281,7 +281,7 @@ describe('$batch under throttling', () => {
       .filter((u) => u.userPrincipalName.startsWith('agent'))
       .slice(0, 20);
     // 20% per request. A round with no throttle at all (0.8^20, about 1%) proves nothing, so read again until one did.
-    const batchGw = factory.forTenant(sim.tenantId, { retry: { maxAttempts: 10 } });
+    const batchGw = factory.forTenant(sim.tenantId, { retry: { maxAttempts: 30 } });
     await batchGw.getUser(users[0].id); // the token request happens here, not inside the counted rounds
     let throttled = 0;
     for (let round = 0; round < 5 && throttled === 0; round++) {
