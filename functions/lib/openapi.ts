@@ -4,7 +4,8 @@
  * `z.toJSONSchema` — no second copy. A test checks that every route the app registers is described here.
  */
 import { z } from 'zod';
-import { callQueueBodySchema } from '../../shared/callqueues';
+import { agentSkillsBodySchema, callQueueBodySchema } from '../../shared/callqueues';
+import { menuBodySchema } from '../../shared/menus';
 import { endpointRequestSchema } from '../../shared/domain';
 import { tenantBodySchema } from '../../shared/onboarding';
 
@@ -106,6 +107,9 @@ function operation(o: Op): Json {
 const upn = pathParam('upn', "The endpoint's user principal name (percent-encoded).", 'sales@contoso.com');
 const batchId = pathParam('batchId', 'The batch id.', '1b4e28ba-2fa1-11d2-883f-0016d3cca427');
 const queueId = pathParam('queueId', 'The call queue id (1–64 lower-case letters, digits, dashes).', 'sales');
+const agentUpn = pathParam('upn', "The agent's or supervisor's user principal name.", 'agent01@contoso.com');
+const menuId = pathParam('menuId', 'The menu id.', 'main');
+const promptName = pathParam('name', 'The prompt name.', 'welcome');
 const callId = pathParam('callId', "Graph's call id.", '491f0b00-ffff-4bc9-a43e-b226498ec22a');
 const ADMIN = ['Switchboard.Admin'];
 const READERS = ['Switchboard.Admin', 'Switchboard.Supervisor'];
@@ -180,6 +184,14 @@ export function openApiDocument(version: string): Json {
       }),
     },
     '/api/tenants/{tenantId}/endpoints/{upn}': {
+      patch: operation({
+        summary: 'Bind the endpoint to a menu or a call queue (no reprovisioning)',
+        roles: ADMIN,
+        params: [tenantId, upn],
+        body: { schema: { type: 'object' }, example: { menuId: 'main' } },
+        ok: { '200': 'The endpoint' },
+        extra: { '404': 'No such endpoint' },
+      }),
       get: operation({
         summary: 'One endpoint with its step log',
         roles: READERS,
@@ -298,6 +310,203 @@ export function openApiDocument(version: string): Json {
         params: [tenantId, queueId],
         ok: { '200': 'The call queue' },
         extra: { '404': 'No such call queue' },
+      }),
+      patch: operation({
+        summary: 'Merge-patch a call queue (RFC 7396)',
+        roles: ADMIN,
+        params: [tenantId, queueId],
+        body: { schema: { type: 'object' }, example: { wrapUpS: 30 }, contentType: 'application/merge-patch+json' },
+        ok: { '200': 'The call queue' },
+        extra: { '404': 'No such call queue', '412': 'Changed since If-Match' },
+      }),
+      delete: operation({
+        summary: 'Delete a call queue',
+        roles: ADMIN,
+        params: [tenantId, queueId],
+        ok: { '204': 'Deleted' },
+        extra: { '404': 'No such call queue', '409': 'Calls wait in it' },
+      }),
+    },
+    '/api/tenants/{tenantId}/callQueues': {
+      get: operation({
+        summary: 'Call queues, paged',
+        roles: READERS,
+        params: [tenantId, ...paging],
+        ok: { '200': '{value, continuationToken?}' },
+      }),
+    },
+    '/api/tenants/{tenantId}/callQueues/{queueId}/supervisors': {
+      get: operation({
+        summary: "A call queue's supervisors",
+        roles: READERS,
+        params: [tenantId, queueId],
+        ok: { '200': '{value}' },
+      }),
+    },
+    '/api/tenants/{tenantId}/callQueues/{queueId}/supervisors/{upn}': {
+      put: operation({
+        summary: 'Make a user a supervisor of the call queue',
+        roles: ADMIN,
+        params: [tenantId, queueId, agentUpn],
+        ok: { '200': 'Already', '201': 'Assigned' },
+        extra: { '404': 'No such call queue' },
+      }),
+      delete: operation({
+        summary: 'Remove a supervisor assignment',
+        roles: ADMIN,
+        params: [tenantId, queueId, agentUpn],
+        ok: { '204': 'Removed' },
+        extra: { '404': 'Not assigned' },
+      }),
+    },
+    '/api/tenants/{tenantId}/callQueues/{queueId}/agents/{upn}/optIn': {
+      post: operation({
+        summary: 'Opt an agent in (missed offers reset)',
+        roles: [...READERS, 'Switchboard.Agent'],
+        params: [tenantId, queueId, agentUpn],
+        ok: { '200': 'The agent' },
+      }),
+    },
+    '/api/tenants/{tenantId}/callQueues/{queueId}/agents/{upn}/optOut': {
+      post: operation({
+        summary: 'Opt an agent out',
+        roles: [...READERS, 'Switchboard.Agent'],
+        params: [tenantId, queueId, agentUpn],
+        ok: { '200': 'The agent' },
+      }),
+    },
+    '/api/tenants/{tenantId}/agents/{upn}': {
+      get: operation({
+        summary: 'One agent',
+        roles: [...READERS, 'Switchboard.Agent'],
+        params: [tenantId, agentUpn],
+        ok: { '200': 'The agent' },
+        extra: { '404': 'No such agent' },
+      }),
+      put: operation({
+        summary: "Set an agent's skills",
+        roles: READERS,
+        params: [tenantId, agentUpn],
+        body: { schema: inputSchema(agentSkillsBodySchema), example: { skills: { sales: 4, spanish: 2 } } },
+        ok: { '200': 'The agent' },
+      }),
+    },
+    '/api/tenants/{tenantId}/menus': {
+      get: operation({ summary: 'Menus', roles: READERS, params: [tenantId], ok: { '200': '{items}' } }),
+    },
+    '/api/tenants/{tenantId}/menus/{menuId}': {
+      put: operation({
+        summary: 'Create or replace a menu',
+        roles: ADMIN,
+        params: [tenantId, menuId],
+        body: {
+          schema: inputSchema(menuBodySchema),
+          example: {
+            greeting: { text: 'Welcome' },
+            options: [{ key: '1', action: { kind: 'callQueue', queueId: 'sales' } }],
+            noInputAction: { kind: 'disconnect' },
+          },
+        },
+        ok: { '200': 'Replaced', '201': 'Created' },
+      }),
+      get: operation({
+        summary: 'One menu',
+        roles: READERS,
+        params: [tenantId, menuId],
+        ok: { '200': 'The menu' },
+        extra: { '404': 'No such menu' },
+      }),
+      delete: operation({
+        summary: 'Delete a menu',
+        roles: ADMIN,
+        params: [tenantId, menuId],
+        ok: { '204': 'Deleted' },
+        extra: { '409': 'Another menu leads to it' },
+      }),
+    },
+    '/api/tenants/{tenantId}/prompts': {
+      get: operation({ summary: 'Prompts', roles: READERS, params: [tenantId], ok: { '200': '{items}' } }),
+    },
+    '/api/tenants/{tenantId}/prompts/{name}': {
+      put: operation({
+        summary: 'Upload a prompt (WAV, PCM mono 16-bit 16 kHz)',
+        roles: ADMIN,
+        params: [tenantId, promptName],
+        body: { schema: { type: 'string', format: 'binary' }, example: '', contentType: 'audio/wav' },
+        ok: { '200': 'Replaced', '201': 'Created' },
+      }),
+      get: operation({
+        summary: "A prompt's WAV",
+        roles: READERS,
+        params: [tenantId, promptName],
+        ok: { '200': 'audio/wav' },
+        extra: { '404': 'No such prompt' },
+      }),
+    },
+    '/api/media/prompts/{owner}/{rest}': {
+      get: operation({
+        summary: 'Prompt audio as Graph fetches it (content-addressed)',
+        roles: [],
+        params: [
+          pathParam('owner', 'Tenant id or default.', 'default'),
+          pathParam('rest', 'name/sha256.wav or name.wav.', 'welcome.wav'),
+        ],
+        ok: { '200': 'audio/wav' },
+      }),
+      head: operation({
+        summary: 'Prompt audio headers',
+        roles: [],
+        params: [
+          pathParam('owner', 'Tenant id or default.', 'default'),
+          pathParam('rest', 'name/sha256.wav or name.wav.', 'welcome.wav'),
+        ],
+        ok: { '200': 'audio/wav' },
+      }),
+    },
+    '/api/tenants/{tenantId}/realtime': {
+      get: operation({
+        summary: 'Wallboard figures now',
+        roles: READERS,
+        params: [tenantId],
+        ok: { '200': '{callQueues, agents}' },
+      }),
+    },
+    '/api/tenants/{tenantId}/realtime/stream': {
+      get: operation({
+        summary: 'Wallboard figures as server-sent events',
+        roles: READERS,
+        params: [tenantId],
+        ok: { '200': 'text/event-stream' },
+      }),
+    },
+    '/api/tenants/{tenantId}/reports/callQueues': {
+      get: operation({
+        summary: 'Call queue report (JSON or CSV)',
+        roles: READERS,
+        params: [
+          tenantId,
+          query('from', 'Start (ISO 8601).', { type: 'string' }),
+          query('to', 'End (ISO 8601).', { type: 'string' }),
+          query('interval', '15m, 1h or 1d.', { type: 'string', enum: ['15m', '1h', '1d'] }),
+          query('callQueueId', 'One call queue.', { type: 'string' }),
+          query('format', 'json or csv.', { type: 'string', enum: ['json', 'csv'] }),
+        ],
+        ok: { '200': '{items} or CSV' },
+      }),
+    },
+    '/api/tenants/{tenantId}/reports/agents': {
+      get: operation({
+        summary: 'Agent report (JSON or CSV)',
+        roles: READERS,
+        params: [
+          tenantId,
+          query('from', 'Start (ISO 8601).', { type: 'string' }),
+          query('to', 'End (ISO 8601).', { type: 'string' }),
+          query('interval', '15m, 1h or 1d.', { type: 'string', enum: ['15m', '1h', '1d'] }),
+          query('callQueueId', 'One call queue.', { type: 'string' }),
+          query('format', 'json or csv.', { type: 'string', enum: ['json', 'csv'] }),
+        ],
+        ok: { '200': '{items} or CSV' },
       }),
     },
     '/api/tenants/{tenantId}/agents': {
