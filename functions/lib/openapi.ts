@@ -110,6 +110,19 @@ const queueId = pathParam('queueId', 'The call queue id (1–64 lower-case lette
 const agentUpn = pathParam('upn', "The agent's or supervisor's user principal name.", 'agent01@contoso.com');
 const menuId = pathParam('menuId', 'The menu id.', 'main');
 const promptName = pathParam('name', 'The prompt name.', 'welcome');
+/** Where Graph fetches a prompt's audio (anonymous, content-addressed). */
+const mediaParams = [
+  pathParam('owner', 'Tenant id or default.', 'default'),
+  pathParam('rest', 'name/sha256.wav or name.wav.', 'welcome.wav'),
+];
+/** The query both reports take. */
+const reportParams = [
+  query('from', 'Start (ISO 8601).', { type: 'string' }),
+  query('to', 'End (ISO 8601).', { type: 'string' }),
+  query('interval', '15m, 1h or 1d.', { type: 'string', enum: ['15m', '1h', '1d'] }),
+  query('callQueueId', 'One call queue.', { type: 'string' }),
+  query('format', 'json or csv.', { type: 'string', enum: ['json', 'csv'] }),
+];
 const callId = pathParam('callId', "Graph's call id.", '491f0b00-ffff-4bc9-a43e-b226498ec22a');
 const ADMIN = ['Switchboard.Admin'];
 const READERS = ['Switchboard.Admin', 'Switchboard.Supervisor'];
@@ -447,19 +460,13 @@ export function openApiDocument(version: string): Json {
       get: operation({
         summary: 'Prompt audio as Graph fetches it (content-addressed)',
         roles: [],
-        params: [
-          pathParam('owner', 'Tenant id or default.', 'default'),
-          pathParam('rest', 'name/sha256.wav or name.wav.', 'welcome.wav'),
-        ],
+        params: mediaParams,
         ok: { '200': 'audio/wav' },
       }),
       head: operation({
         summary: 'Prompt audio headers',
         roles: [],
-        params: [
-          pathParam('owner', 'Tenant id or default.', 'default'),
-          pathParam('rest', 'name/sha256.wav or name.wav.', 'welcome.wav'),
-        ],
+        params: mediaParams,
         ok: { '200': 'audio/wav' },
       }),
     },
@@ -483,14 +490,7 @@ export function openApiDocument(version: string): Json {
       get: operation({
         summary: 'Call queue report (JSON or CSV)',
         roles: READERS,
-        params: [
-          tenantId,
-          query('from', 'Start (ISO 8601).', { type: 'string' }),
-          query('to', 'End (ISO 8601).', { type: 'string' }),
-          query('interval', '15m, 1h or 1d.', { type: 'string', enum: ['15m', '1h', '1d'] }),
-          query('callQueueId', 'One call queue.', { type: 'string' }),
-          query('format', 'json or csv.', { type: 'string', enum: ['json', 'csv'] }),
-        ],
+        params: [tenantId, ...reportParams],
         ok: { '200': '{items} or CSV' },
       }),
     },
@@ -498,14 +498,7 @@ export function openApiDocument(version: string): Json {
       get: operation({
         summary: 'Agent report (JSON or CSV)',
         roles: READERS,
-        params: [
-          tenantId,
-          query('from', 'Start (ISO 8601).', { type: 'string' }),
-          query('to', 'End (ISO 8601).', { type: 'string' }),
-          query('interval', '15m, 1h or 1d.', { type: 'string', enum: ['15m', '1h', '1d'] }),
-          query('callQueueId', 'One call queue.', { type: 'string' }),
-          query('format', 'json or csv.', { type: 'string', enum: ['json', 'csv'] }),
-        ],
+        params: [tenantId, ...reportParams],
         ok: { '200': '{items} or CSV' },
       }),
     },
