@@ -14,6 +14,7 @@ import { registerDriftCommand } from './commands/drift.command';
 import { registerEndpointCommands } from './commands/endpoints.command';
 import { registerLoginCommand } from './commands/login.command';
 import { registerReportCommand } from './commands/report.command';
+import { registerRoleCommands } from './commands/roles.command';
 
 const program = new Command();
 program
@@ -31,6 +32,7 @@ registerCallQueueCommands(program);
 registerAgentCommands(program);
 registerCallCommands(program);
 registerConsentCommand(program);
+registerRoleCommands(program);
 registerDriftCommand(program);
 registerReportCommand(program);
 registerLoginCommand(program);

@@ -8,6 +8,7 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
+import { LRUCache } from 'lru-cache';
 import { ApiTokenValidator, BotNotificationTokenValidator } from '../shared/auth';
 import {
   BulkBatchesRepository,
@@ -20,6 +21,7 @@ import {
   type BulkPacer,
 } from '../shared/bulk';
 import {
+  AgentLicensingService,
   AgentService,
   AgentsRepository,
   CallQueueScopes,
@@ -72,9 +74,15 @@ import {
   toView,
   type EndpointBinding,
   readConsent,
+  TenantCountry,
   type ConsentReport,
 } from '../shared/provisioning';
-import { OnboardingService, TenantsRepository, TenantUsageRepository } from '../shared/onboarding';
+import {
+  OnboardingService,
+  RoleAssignmentService,
+  TenantsRepository,
+  TenantUsageRepository,
+} from '../shared/onboarding';
 import { JsonQueue, RateBuckets } from '../shared/storage';
 import { TenantGatewayFactory, type TenantGateway } from '../shared/tenant';
 import { createDriftActivities, type DriftActivities } from '../orchestrations/drift/drift.activities';
@@ -94,11 +102,15 @@ export interface AppRoot {
   readonly apiTokens: ApiTokenValidator;
   /** The tenants Switchboard serves (table `tenants`) and their daily quotas. */
   readonly onboarding: OnboardingService;
+  /** Who holds Switchboard's API roles in a tenant (appRoleAssignedTo on the API app's service principal). */
+  readonly roleAssignments: RoleAssignmentService;
+  /** Call queue agents who would need a Teams Phone licence under Direct Routing and lack one. */
+  readonly agentLicensing: AgentLicensingService;
   /** Each endpoint's call queue (`queueId` asked for), by lower-cased UPN: a supervisor's scope over drift findings. */
   endpointCallQueues(tenantId: string): Promise<Map<string, string>>;
   /** DRIFT_AUTO_REMEDIATE for a tenant. */
   autoRemediates(tenantId: string): boolean;
-  /** What the tenant granted the contact-center bot, and the admin-consent links. */
+  /** What the tenant granted the contact-center bot and the web app, and the admin-consent links. */
   consent(tenantId: string): Promise<ConsentReport>;
   /** Endpoint requests; the durable client starts and inspects their workflows. */
   endpointService(client: df.DurableClient): EndpointService;
@@ -159,22 +171,26 @@ function textToSpeech(config: AppConfig): TextToSpeech | undefined {
 
 /** How long a tenant found serving (with endpoints) is believed without asking the table again. */
 const SERVED_TENANT_TTL_MS = 60_000;
+/** Served tenants remembered at once: the webhook's memory stays bounded whatever tenant ids tokens carry. */
+export const SERVED_TENANTS_MAX = 10_000;
 
 /** The calls capability's view of the endpoints table (provisioning's), through its port. */
 export function endpointDirectory(
-  endpoints: EndpointsRepository,
+  endpoints: Pick<EndpointsRepository, 'list' | 'findByApplicationInstance'>,
   extraTenants: readonly string[],
+  o: { maxTenants?: number } = {},
 ): CallEndpointDirectory {
-  const served = new Map<string, number>();
+  // Only tenants found serving are remembered (a refusal is not), each for SERVED_TENANT_TTL_MS, the least recently
+  // asked evicted first.
+  const served = new LRUCache<string, true>({ max: o.maxTenants ?? SERVED_TENANTS_MAX, ttl: SERVED_TENANT_TTL_MS });
   return {
     async servesTenant(tenantId) {
       const t = tenantId.toLowerCase();
       if (extraTenants.includes(t)) return true;
-      const until = served.get(t);
-      if (until !== undefined && until > Date.now()) return true;
+      if (served.get(t)) return true;
       const page = await endpoints.list(t, { top: 1 });
       if (page.items.length === 0) return false;
-      served.set(t, Date.now() + SERVED_TENANT_TTL_MS);
+      served.set(t, true);
       return true;
     },
     async findByApplicationInstance(tenantId, objectId) {
@@ -394,12 +410,18 @@ export function createAppRoot(config: AppConfig): AppRoot {
 
   const consentLinks = { authorityHost: config.authorityHost, redirectUri: config.adminConsentRedirectUri };
 
+  // The tenant's organization country, DEFAULT_USAGE_LOCATION only as fallback (issue 17 item 13).
+  const tenantCountry = new TenantCountry({
+    gateway: tenantGateway,
+    fallback: config.defaultUsageLocation,
+    log: (line) => console.warn(line),
+  });
   const endpointService = (client: df.DurableClient): EndpointService =>
     new EndpointService(
       endpoints,
       steps,
       durableWorkflows(client, { licenseRule: config.resourceAccountLicenseRule, timing: config.provisioningWaits }),
-      { applicationId: config.bot.appId, usageLocation: config.defaultUsageLocation },
+      { applicationId: config.bot.appId, usageLocation: (tenantId) => tenantCountry.of(tenantId) },
     );
 
   /**
@@ -429,6 +451,12 @@ export function createAppRoot(config: AppConfig): AppRoot {
     config,
     apiTokens: new ApiTokenValidator(config, undefined, onboarding),
     onboarding,
+    roleAssignments: new RoleAssignmentService({ gateway: tenantGateway, apiAudience: config.api.audience }),
+    agentLicensing: new AgentLicensingService({
+      callQueues: callQueueRecords,
+      agents,
+      gateway: tenantGateway,
+    }),
     callNotificationIntake: new CallNotificationIntake({
       tokens: new BotNotificationTokenValidator(config),
       directory,
@@ -476,7 +504,8 @@ export function createAppRoot(config: AppConfig): AppRoot {
           .filter((e) => e.desired.queueId)
           .map((e) => [e.desired.userPrincipalName.toLowerCase(), e.desired.queueId as string]),
       ),
-    consent: (tenantId) => readConsent(tenantGateway(tenantId), { appId: config.bot.appId, ...consentLinks }),
+    consent: (tenantId) =>
+      readConsent(tenantGateway(tenantId), { appId: config.bot.appId, webAppId: config.webAppId, ...consentLinks }),
     endpointService,
     bulkUpload: new BulkUploadService({
       rows: bulkRows,

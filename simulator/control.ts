@@ -7,7 +7,7 @@ import { json, SimRequest, SimResponse } from './http';
 import { parseLoadRequest } from './load';
 import { delegatedScopes, GRAPH_APP_ID, grantedRoleNames, skuConsumedUnits, skuEnabledUnits, Tenant } from './model';
 import { mergeFaults } from './settings';
-import { isRecord } from './util';
+import { isRecord, newId } from './util';
 
 export function tenantState(core: SimCore, t: Tenant): Record<string, unknown> {
   const graph = t.apps.get(GRAPH_APP_ID)!;
@@ -51,6 +51,7 @@ export function tenantState(core: SimCore, t: Tenant): Record<string, unknown> {
       accountType: u.accountType,
       presence: t.presence.get(u.id),
     })),
+    groups: [...t.groups.values()],
     subscribedSkus: t.skus.map((s) => ({
       skuId: s.skuId,
       skuPartNumber: s.skuPartNumber,
@@ -198,6 +199,7 @@ export function handleControl(core: SimCore, req: SimRequest, segs: string[], se
       tenant.agentProfiles.set(user.id, profile);
       return json(200, { id: user.id, ...profile });
     }
+    if (a === 'groups' && !b && m === 'POST') return createGroup(core, req.body);
     if (a === 'callees' && b && !c && m === 'POST') {
       return json(200, core.calls.setCallee(decodeURIComponent(b), req.body));
     }
@@ -217,6 +219,33 @@ export function handleControl(core: SimCore, req: SimRequest, segs: string[], se
     return bad((e as Error).message);
   }
   return bad(`no control route ${m} ${req.path}`, 404);
+}
+
+/**
+ * `POST /_sim/groups {tenantId, displayName, members?: [UPN | user id | group id]}` → 201 the group: what an admin
+ * does in the Entra admin center (the app only reads groups).
+ */
+function createGroup(core: SimCore, body: unknown): SimResponse {
+  if (!isRecord(body) || typeof body.tenantId !== 'string' || typeof body.displayName !== 'string')
+    return bad('body must be {tenantId, displayName, members?: [UPN | user id | group id]}');
+  const tenant = core.tenants.get(body.tenantId);
+  if (!tenant) return bad(`unknown tenant ${body.tenantId}`, 404);
+  const members: string[] = [];
+  for (const m of Array.isArray(body.members) ? body.members : []) {
+    if (typeof m !== 'string') return bad('members must be strings');
+    const id = tenant.groups.get(m)?.id ?? (tenant.users.get(m) ?? tenant.usersByUpn.get(m.toLowerCase()))?.id;
+    if (!id) return bad(`no user or group ${m} in the tenant`, 404);
+    members.push(id);
+  }
+  const group = {
+    id: newId(),
+    displayName: body.displayName,
+    description: null,
+    members,
+    createdDateTime: new Date().toISOString(),
+  };
+  tenant.groups.set(group.id, group);
+  return json(201, group);
 }
 
 /** A user by object id or UPN, in whichever tenant holds them. */

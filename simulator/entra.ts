@@ -4,7 +4,7 @@ import { constants, createPublicKey, randomUUID, verify } from 'node:crypto';
 import { thumbprints } from './app-certificate';
 import type { SimCore } from './core';
 import { SimRequest, SimResponse, json } from './http';
-import { App, BOT_ISSUER, grantedRoleNames, Tenant } from './model';
+import { apiAccessOf, App, BOT_ISSUER, grantedRoleNames, Tenant } from './model';
 import { authorize, logout, preflight, userTokenGrant } from './signin';
 import { isRecord, newId, uuidFrom } from './util';
 
@@ -292,11 +292,22 @@ export const MANAGED_IDENTITY_HEADER = `sim-identity-${uuidFrom('managed-identit
 /** POST /_sim/tokens: a user token for Switchboard's own API with its app roles and optional queue scope. */
 export function mintApiToken(core: SimCore, body: unknown): SimResponse {
   if (!isRecord(body) || typeof body.tenantId !== 'string')
-    return json(400, { error: "body must be {tenantId, roles:[…], queues?, oid?, kind?: 'access'|'id'}" });
+    return json(400, { error: "body must be {tenantId, roles?:[…], user?, queues?, oid?, kind?: 'access'|'id'}" });
   const tenant = core.tenants.get(body.tenantId);
   if (!tenant) return json(404, { error: `unknown tenant ${body.tenantId}` });
-  const roles = Array.isArray(body.roles) ? body.roles.filter((r): r is string => typeof r === 'string') : [];
-  const oid = typeof body.oid === 'string' ? body.oid : uuidFrom(`${tenant.tenantId}:api-user:${roles.join(',')}`);
+  // `user` (a UPN or object id of the tenant) without `roles`: what Entra would issue that person — the roles assigned
+  // to them and to groups they are a direct member of, their object id and UPN.
+  const person = typeof body.user === 'string' ? core.visibleUser(tenant, body.user) : undefined;
+  if (typeof body.user === 'string' && !person) return json(404, { error: `no user ${body.user} in the tenant` });
+  const roles = Array.isArray(body.roles)
+    ? body.roles.filter((r): r is string => typeof r === 'string')
+    : person
+      ? apiAccessOf(tenant, person.id).roles
+      : [];
+  const oid =
+    typeof body.oid === 'string'
+      ? body.oid
+      : (person?.id ?? uuidFrom(`${tenant.tenantId}:api-user:${roles.join(',')}`));
   const claims: Record<string, unknown> = {
     aud: typeof body.audience === 'string' ? body.audience : core.apiAudience,
     iss: core.issuer(tenant.tenantId),
@@ -305,11 +316,13 @@ export function mintApiToken(core: SimCore, body: unknown): SimResponse {
     sub: oid,
     roles,
     azp: uuidFrom('app:switchboard-cli'),
-    name: typeof body.name === 'string' ? body.name : 'Simulator user',
-    preferred_username: typeof body.upn === 'string' ? body.upn : `sim-user@${tenant.domains[0].id}`,
+    name: typeof body.name === 'string' ? body.name : (person?.displayName ?? 'Simulator user'),
+    preferred_username:
+      typeof body.upn === 'string' ? body.upn : (person?.userPrincipalName ?? `sim-user@${tenant.domains[0].id}`),
     ver: '2.0',
   };
   if (Array.isArray(body.queues)) claims.queues = body.queues.filter((q): q is string => typeof q === 'string');
+  else if (person && apiAccessOf(tenant, person.id).queues) claims.queues = apiAccessOf(tenant, person.id).queues;
   if (body.kind === 'id') {
     // What Entra's ID token of a sign-in looks like (id-token-claims-reference): a nonce, no azp/scp.
     delete claims.azp;

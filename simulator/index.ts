@@ -6,6 +6,7 @@ import { CallEngine } from './calls/engine';
 import { SimCore } from './core';
 import { callRoutes } from './graph/calls';
 import { directoryRoutes } from './graph/directory';
+import { groupRoutes } from './graph/groups';
 import { ensureAppCertificate } from './app-certificate';
 import { MANAGED_IDENTITY_HEADER } from './entra';
 import { PORTAL_CLIENT_ID } from './signin';
@@ -71,6 +72,8 @@ export interface LocalSettings {
   /** App Service managed identity (IDENTITY_ENDPOINT / IDENTITY_HEADER) standing for the provisioning app */
   managedIdentity: { endpoint: string; header: string };
   botApp: { appId: string; clientSecret: string };
+  /** The vendor's web app ('' appId when the seed has none). */
+  webApp: { appId: string; clientSecret: string };
   botOpenIdConfigurationUrl: string;
   botIssuer: string;
   api: { audience: string; issuer: string; openIdConfigurationUrl: string; jwksUri: string };
@@ -122,6 +125,8 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
   core.loads = new LoadGenerator(core, core.calls);
   const graph = new GraphRouter(core);
   graph.add(directoryRoutes());
+  graph.add(groupRoutes());
+  graph.add(groupRoutes());
   graph.add(numberRoutes());
   graph.add(resourceAccountRoutes());
   graph.add(callRoutes());
@@ -149,6 +154,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
       provisioningApp: { ...app(t.provisioningAppId), certificatePath: provisioningCertificate.path },
       managedIdentity: { endpoint: `${core.baseUrl}/msi/token`, header: MANAGED_IDENTITY_HEADER },
       botApp: app(t.botAppId),
+      webApp: app(t.webAppId),
       botOpenIdConfigurationUrl: `${core.baseUrl}/botframework/v1/.well-known/OpenIdConfiguration`,
       botIssuer: BOT_ISSUER,
       api: {

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
   domains        ${s.verifiedDomains.join(', ')}
   provisioning   appId ${s.provisioningApp.appId}  secret ${s.provisioningApp.clientSecret}
   bot            appId ${s.botApp.appId}  secret ${s.botApp.clientSecret}
+  web app        appId ${s.webApp.appId || '(none)'}
   authorityHost  ${s.authorityHost}   (ClientSecretCredential, disableInstanceDiscovery: true)
   graph          ${s.graphBaseUrl}
   bridge         ${s.bridgeUrl}   (scope ${s.bridgeScope})

@@ -20,6 +20,8 @@ export const GRAPH_APP_ROLES: Record<string, string> = {
   'Organization.Read.All': '498476ce-e0fe-48b0-b801-37ba7e2685c6',
   'Application.Read.All': '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30',
   'AppRoleAssignment.ReadWrite.All': '06b708a9-e830-4db3-a914-8e69da51d44f',
+  'GroupMember.Read.All': '98830695-27a2-44f7-8c18-0c3ebc9698f6',
+  'Group.Read.All': '5b567255-7703-4780-807c-7be8301ae99b',
   'TeamsTelephoneNumber.Read.All': '39b17d18-680c-41f4-b9c2-5f01d0a8cd0b',
   'TeamsTelephoneNumber.ReadWrite.All': '0a42382f-155c-4eb1-9bdc-21548ccaa387',
   'TeamsResourceAccount.Read.All': 'b55aa226-33a1-4396-bcf4-edce5e7a31c1',
@@ -44,6 +46,8 @@ export const SKU = {
   resourceAccount: { skuId: '440eaaa8-b3e0-484b-a8be-62870b9ba70a', skuPartNumber: 'PHONESYSTEM_VIRTUALUSER' },
   teamsPhone: { skuId: 'e43b5b99-8dfb-405f-9987-dc307f34bcbd', skuPartNumber: 'MCOEV' },
   callingPlan: { skuId: '0dab259f-bf13-4952-b7f8-7db8f131b28d', skuPartNumber: 'MCOPSTN1' },
+  // Microsoft 365 E5: includes Teams Phone Standard (the MCOEV plan); licensing-service-plan-reference.
+  e5: { skuId: '06ebc4ee-1bb5-47dd-8120-11324bc54e06', skuPartNumber: 'SPE_E5' },
 } as const;
 
 export const SERVICE_PLANS: Record<string, { servicePlanId: string; servicePlanName: string }[]> = {
@@ -52,6 +56,11 @@ export const SERVICE_PLANS: Record<string, { servicePlanId: string; servicePlanN
   ],
   MCOEV: [{ servicePlanId: '4828c8ec-dc2e-4779-b502-87ac9ce28ab7', servicePlanName: 'MCOEV' }],
   MCOPSTN1: [{ servicePlanId: '4ed3ff63-69d7-4fb7-b984-5aec7f605ca8', servicePlanName: 'MCOPSTN1' }],
+  SPE_E5: [
+    { servicePlanId: '57ff2da0-773e-42df-b2af-ffb7a2317929', servicePlanName: 'TEAMS1' },
+    { servicePlanId: 'efb87545-963c-4e0d-99df-69c6916d9eb0', servicePlanName: 'EXCHANGE_S_ENTERPRISE' },
+    { servicePlanId: '4828c8ec-dc2e-4779-b502-87ac9ce28ab7', servicePlanName: 'MCOEV' },
+  ],
 };
 
 /** SKUs that count towards the free Teams Phone Resource Account allotment (1 per 10). */
@@ -124,6 +133,15 @@ export interface AppRoleAssignment {
   principalDisplayName: string;
   resourceId: string;
   resourceDisplayName: string;
+  createdDateTime: string;
+}
+
+/** A security group: members are user or group object ids (nested groups allowed). */
+export interface Group {
+  id: string;
+  displayName: string;
+  description: string | null;
+  members: string[];
   createdDateTime: string;
 }
 
@@ -218,22 +236,30 @@ export interface Tenant {
   tenantId: string;
   displayName: string;
   domains: { id: string; isVerified: boolean; isDefault: boolean }[];
+  /** The organization's country (`GET /organization` countryLetterCode); null when unset. */
+  countryLetterCode: string | null;
   botAppId: string;
   /** Switchboard's own provisioning app (banner, local settings) */
   provisioningAppId: string;
+  /** The vendor's web app (the seed's second table: User.Read, User.Read.All); '' when the seed has none */
+  webAppId: string;
   users: Map<string, User>;
   usersByUpn: Map<string, User>;
   apps: Map<string, App>;
   appsBySpId: Map<string, App>;
   appRoleAssignments: AppRoleAssignment[];
   oauth2PermissionGrants: OAuth2PermissionGrant[];
+  groups: Map<string, Group>;
   skus: Sku[];
   numbers: Map<string, PhoneNumber>;
   operations: Map<string, NumberOperation>;
   instances: Map<string, ApplicationInstance>;
   presence: Map<string, Presence>;
   agentProfiles: Map<string, AgentProfile>;
-  /** user id → the person's app roles on Switchboard's API (and supervisors' call queues): who may sign in */
+  /**
+   * user id → the seed's API people: their roles (seeded as app role assignments, which are what counts, see
+   * apiAccessOf) and supervisors' call queues
+   */
   apiUsers: Map<string, { roles: string[]; queues?: string[] }>;
 }
 
@@ -253,6 +279,19 @@ export function grantedRoleNames(tenant: Tenant, principalSpId: string, resource
     if (role) names.push(role.value);
   }
   return names;
+}
+
+/** Switchboard's API app in the tenant (the resource app defining `Switchboard.Admin`). */
+export function apiApp(tenant: Tenant): App | undefined {
+  return [...tenant.apps.values()].find((a) => a.appRoles.some((r) => r.value === 'Switchboard.Admin'));
+}
+
+/** A person's roles on Switchboard's API (assignments to them and their direct groups) and supervisors' call queues. */
+export function apiAccessOf(tenant: Tenant, userId: string): { roles: string[]; queues?: string[] } {
+  const api = apiApp(tenant);
+  const roles = api ? userRoleNames(tenant, userId, api) : [];
+  const queues = tenant.apiUsers.get(userId)?.queues;
+  return { roles, ...(queues ? { queues } : {}) };
 }
 
 export function delegatedScopes(tenant: Tenant, clientSpId: string): string[] {
@@ -282,4 +321,35 @@ export function skuConsumedUnits(tenant: Tenant, skuId: string): number {
   let n = 0;
   for (const u of tenant.users.values()) if (u.assignedLicenses.some((l) => l.skuId === skuId)) n++;
   return n;
+}
+
+/** The groups `objectId` (a user or a group) is a member of, directly (`memberOf`) or through nested groups. */
+export function memberOfGroups(tenant: Tenant, objectId: string, transitive: boolean): Group[] {
+  const out = new Map<string, Group>();
+  const visit = (id: string): void => {
+    for (const g of tenant.groups.values()) {
+      if (out.has(g.id) || !g.members.includes(id)) continue;
+      out.set(g.id, g);
+      if (transitive) visit(g.id);
+    }
+  };
+  visit(objectId);
+  return [...out.values()];
+}
+
+/**
+ * The roles a user holds on a resource app (Switchboard's API): app role assignments to the user, and to groups the
+ * user is a **direct** member of: "All direct members of the group will be considered assigned"
+ * (microsoft-graph-docs-contrib api-reference/v1.0/api/group-post-approleassignments.md; the reference sheet's §4
+ * "Groups cover direct members only"), so a member of a nested group gets nothing through the outer group.
+ */
+export function userRoleNames(tenant: Tenant, userId: string, resource: App): string[] {
+  const principals = new Set([userId, ...memberOfGroups(tenant, userId, false).map((g) => g.id)]);
+  const names = new Set<string>();
+  for (const a of tenant.appRoleAssignments) {
+    if (!principals.has(a.principalId) || a.resourceId !== resource.servicePrincipalId) continue;
+    const role = resource.appRoles.find((r) => r.id === a.appRoleId);
+    if (role) names.add(role.value);
+  }
+  return [...names];
 }

@@ -29,6 +29,8 @@ export const PROVISIONING_PERMISSIONS = [
   'Application.Read.All',
   'AppRoleAssignment.ReadWrite.All',
   'TeamsTelephoneNumber.ReadWrite.All',
+  // reading a group before assigning it one of Switchboard's API roles (group-get.md: least privileged)
+  'GroupMember.Read.All',
 ];
 export const BOT_PERMISSIONS = [
   'Calls.AccessMedia.All',
@@ -59,6 +61,8 @@ export interface SeedApp {
   bot?: boolean;
   /** marks Switchboard's provisioning app (banner + local-settings) */
   provisioning?: boolean;
+  /** marks the vendor's web app (tenant.webAppId, local-settings `webApp`) */
+  webApp?: boolean;
 }
 
 export interface SeedUser {
@@ -77,6 +81,13 @@ export interface SeedApiUser {
   userPrincipalName: string;
   roles: string[];
   queues?: string[];
+}
+
+/** A security group; members are UPNs of the tenant's users or display names of groups listed before it. */
+export interface SeedGroup {
+  id?: string;
+  displayName: string;
+  members?: string[];
 }
 
 export interface SeedNumber {
@@ -104,6 +115,8 @@ export interface SeedTenant {
   tenantId: string;
   displayName?: string;
   domains: string[];
+  /** the organization's country (`GET /organization` countryLetterCode); default US, null = unset */
+  countryLetterCode?: string | null;
   /** skuPartNumber → purchased seats (PHONESYSTEM_VIRTUALUSER is computed from the pool rule) */
   skus?: Record<string, number>;
   resourceAccountPoolAcquired?: boolean;
@@ -111,6 +124,8 @@ export interface SeedTenant {
   users?: SeedUser[];
   /** people who may sign in to the portal (browser sign-in at /{tenant}/oauth2/v2.0/authorize) with their API roles */
   apiUsers?: SeedApiUser[];
+  /** security groups (members: UPNs or earlier groups' display names) */
+  groups?: SeedGroup[];
   /** generate N agent users agent01@<domain>… with MCOEV and presence Available */
   generateAgents?: { count: number; domain?: string; usageLocation?: string };
   numbers?: SeedNumber[];
@@ -199,6 +214,15 @@ export function defaultSeedTenant(): SeedTenant {
         applicationPermissions: BOT_PERMISSIONS,
         delegatedPermissions: ['User.Read', 'Presence.Read.All'],
         bot: true,
+      },
+      {
+        // The seed's second table: the web app signs people in and reads the directory.
+        appId: uuidFrom('app:contact-center-web'),
+        displayName: 'Contoso Contact Center Web App',
+        clientSecret: 'sim-web-secret-' + uuidFrom('secret:web').slice(0, 8),
+        applicationPermissions: ['User.Read.All'],
+        delegatedPermissions: ['User.Read', 'User.Read.All'],
+        webApp: true,
       },
       {
         appId: uuidFrom('app:partial-vendor'),
@@ -323,14 +347,17 @@ export function buildTenant(seed: SeedTenant, opts: BuildOptions): Tenant {
     tenantId: tid,
     displayName: seed.displayName ?? tid,
     domains: seed.domains.map((d, i) => ({ id: d, isVerified: true, isDefault: i === 0 })),
+    countryLetterCode: seed.countryLetterCode === undefined ? 'US' : seed.countryLetterCode,
     botAppId: '',
     provisioningAppId: '',
+    webAppId: '',
     users: new Map(),
     usersByUpn: new Map(),
     apps: new Map(),
     appsBySpId: new Map(),
     appRoleAssignments: [],
     oauth2PermissionGrants: [],
+    groups: new Map(),
     skus: [],
     numbers: new Map(),
     operations: new Map(),
@@ -350,6 +377,7 @@ export function buildTenant(seed: SeedTenant, opts: BuildOptions): Tenant {
   const skuIds: Record<string, string> = {
     MCOEV: SKU.teamsPhone.skuId,
     MCOPSTN1: SKU.callingPlan.skuId,
+    SPE_E5: SKU.e5.skuId,
     PHONESYSTEM_VIRTUALUSER: SKU.resourceAccount.skuId,
   };
   for (const [part, seats] of Object.entries(seed.skus ?? {})) {
@@ -425,6 +453,33 @@ export function buildTenant(seed: SeedTenant, opts: BuildOptions): Tenant {
     const user = tenant.usersByUpn.get(a.userPrincipalName.toLowerCase());
     if (!user) throw new Error(`seed ${tid}: apiUsers names unknown user ${a.userPrincipalName}`);
     tenant.apiUsers.set(user.id, { roles: [...a.roles], ...(a.queues ? { queues: [...a.queues] } : {}) });
+    // A person's API roles are app role assignments to them on the API's service principal, as in Entra: what
+    // `GET …/appRoleAssignedTo` lists and what their tokens carry.
+    for (const roleName of a.roles) {
+      const role = api.appRoles.find((r) => r.value === roleName);
+      if (!role) throw new Error(`seed ${tid}: apiUsers names unknown API role ${roleName}`);
+      tenant.appRoleAssignments.push({
+        id: uuidFrom(`${tid}:ara:${user.id}:${role.id}`),
+        appRoleId: role.id,
+        principalId: user.id,
+        principalType: 'User',
+        principalDisplayName: user.displayName,
+        resourceId: api.servicePrincipalId,
+        resourceDisplayName: api.displayName,
+        createdDateTime: created,
+      });
+    }
+  }
+  for (const g of seed.groups ?? []) {
+    const members = (g.members ?? []).map((m) => {
+      const user = tenant.usersByUpn.get(m.toLowerCase());
+      const group = [...tenant.groups.values()].find((x) => x.displayName === m);
+      const id = user?.id ?? group?.id;
+      if (!id) throw new Error(`seed ${tid}: group ${g.displayName} names unknown member ${m}`);
+      return id;
+    });
+    const id = g.id ?? uuidFrom(`${tid}:group:${g.displayName}`);
+    tenant.groups.set(id, { id, displayName: g.displayName, description: null, members, createdDateTime: created });
   }
 
   for (const a of seed.apps ?? []) {
@@ -442,6 +497,7 @@ export function buildTenant(seed: SeedTenant, opts: BuildOptions): Tenant {
     addApp(app);
     if (a.bot) tenant.botAppId = appId;
     if (a.provisioning) tenant.provisioningAppId = appId;
+    if (a.webApp) tenant.webAppId = appId;
     const grant = (resource: App, roleName: string): void => {
       const role = resource.appRoles.find((r) => r.value === roleName);
       if (!role) throw new Error(`seed ${tid}: ${resource.displayName} has no app role ${roleName}`);

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { SimCore } from './core';
 import type { SimRequest, SimResponse } from './http';
 import { json } from './http';
-import type { Tenant, User } from './model';
+import { apiAccessOf, type Tenant, type User } from './model';
 import { uuidFrom } from './util';
 
 /** The portal's app registration (a public SPA client): its client id. */
@@ -86,9 +86,10 @@ function redirectWith(redirectUri: string, mode: string, params: Record<string, 
 
 function people(tenant: Tenant): { user: User; roles: string[]; queues?: string[] }[] {
   const out: { user: User; roles: string[]; queues?: string[] }[] = [];
-  for (const [id, a] of tenant.apiUsers) {
-    const user = tenant.users.get(id);
-    if (user) out.push({ user, ...a });
+  for (const user of tenant.users.values()) {
+    if (user.accountType !== 'user') continue;
+    const a = apiAccessOf(tenant, user.id);
+    if (a.roles.length) out.push({ user, ...a });
   }
   return out.sort((a, b) => a.user.userPrincipalName.localeCompare(b.user.userPrincipalName));
 }
@@ -129,7 +130,7 @@ export function authorize(core: SimCore, tenant: Tenant, req: SimRequest): SimRe
   const login = params.get('login');
   if (req.method === 'POST' && login) {
     const user = core.visibleUser(tenant, login);
-    if (!user || !tenant.apiUsers.has(user.id))
+    if (!user || apiAccessOf(tenant, user.id).roles.length === 0)
       return fail('access_denied', `AADSTS50105: The signed in user '${login}' is not assigned to a role.`);
     const code = randomBytes(32).toString('base64url');
     codes.set(code, {
@@ -248,8 +249,8 @@ export function userTokenGrant(core: SimCore, tenant: Tenant, req: SimRequest): 
     if (form.get('scope')) grant = { ...grant, scope: form.get('scope') as string };
   }
   const user = tenant.users.get(grant.userId);
-  const assignment = user ? tenant.apiUsers.get(user.id) : undefined;
-  if (!user || !assignment)
+  const assignment = user ? apiAccessOf(tenant, user.id) : undefined;
+  if (!user || !assignment || assignment.roles.length === 0)
     return aad(400, 'invalid_grant', 50105, 'The signed in user is not assigned to a role.', cors);
 
   const scopes = grant.scope.split(/\s+/).filter(Boolean);

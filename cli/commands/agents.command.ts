@@ -1,4 +1,4 @@
-/** `switchboard agents list [--call-queue]|get <upn>|set-skills <upn> name=level…|opt-in|opt-out`: agents and their live state. */
+/** `switchboard agents list [--call-queue]|licensing|get <upn>|set-skills <upn> name=level…|opt-in|opt-out`: agents and their live state. */
 import type { Command } from 'commander';
 import type { AgentView } from '../../shared/domain';
 import { table } from '../api-client';
@@ -68,6 +68,26 @@ export function registerAgentCommands(program: Command): void {
       const q = o.callQueue ? `?callQueueId=${encodeURIComponent(o.callQueue)}` : '';
       const { items } = await client.request<{ items: AgentView[] }>('GET', `tenants/${tenant}/agents${q}`);
       out(json ? JSON.stringify(items, null, 2) : table(rows(items), COLUMNS));
+    });
+
+  agents
+    .command('licensing')
+    .description('the Direct Routing model check: agents without a Teams Phone licence (alone or in E5)')
+    .action(async () => {
+      const { client, tenant, json } = context();
+      const r = await client.request<{
+        agents: { userPrincipalName: string; licensed: boolean; skus: string[] }[];
+        unlicensed: number;
+      }>('GET', `tenants/${tenant}/agents/licensing`);
+      if (json) return out(JSON.stringify(r, null, 2));
+      out(
+        table(
+          r.agents.map((a) => ({ ...a, skus: a.skus.join(' ') })),
+          ['userPrincipalName', 'licensed', 'skus'],
+        ),
+      );
+      out(`${r.unlicensed} agent(s) need a Teams Phone licence under Direct Routing`);
+      if (r.unlicensed > 0) process.exitCode = 1;
     });
 
   agents

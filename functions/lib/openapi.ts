@@ -109,6 +109,19 @@ const batchId = pathParam('batchId', 'The batch id.', '1b4e28ba-2fa1-11d2-883f-0
 const queueId = pathParam('queueId', 'The call queue id (1–64 lower-case letters, digits, dashes).', 'sales');
 const agentUpn = pathParam('upn', "The agent's or supervisor's user principal name.", 'agent01@contoso.com');
 const menuId = pathParam('menuId', 'The menu id.', 'main');
+const role: Json = {
+  name: 'role',
+  in: 'path',
+  required: true,
+  description: "One of Switchboard's API roles (any case).",
+  schema: { type: 'string', enum: ['Switchboard.Admin', 'Switchboard.Supervisor', 'Switchboard.Agent'] },
+  example: 'Switchboard.Supervisor',
+};
+const principalId = pathParam(
+  'principalId',
+  "A user's or group's object id (a user's UPN is accepted and resolved).",
+  '5d6059b6-368d-45f8-91e1-8e07d485f1d0',
+);
 const promptName = pathParam('name', 'The prompt name.', 'welcome');
 /** Where Graph fetches a prompt's audio (anonymous, content-addressed). */
 const mediaParams = [
@@ -267,10 +280,49 @@ export function openApiDocument(version: string): Json {
     },
     '/api/tenants/{tenantId}/consent': {
       get: operation({
-        summary: 'What the tenant granted the contact-center bot, with admin-consent links',
+        summary: 'What the tenant granted the contact-center bot (and the web app), with admin-consent links',
         roles: ADMIN,
         params: [tenantId],
-        ok: { '200': '{appId, adminConsentUrl, legacyAdminConsentUrl, granted, missing, excess}' },
+        ok: {
+          '200':
+            '{appId, adminConsentUrl, legacyAdminConsentUrl, granted, missing, excess} of the bot, and apps: [{appId, ' +
+            'name: bot|webApp, adminConsentUrl (/common form), adminConsentUrlV2, granted, missing, excess}]',
+        },
+      }),
+    },
+    '/api/tenants/{tenantId}/roles/{role}/members': {
+      get: operation({
+        summary: "Who holds one of Switchboard's API roles (appRoleAssignedTo on the API app's service principal)",
+        roles: ADMIN,
+        params: [tenantId, role],
+        ok: {
+          '200': '{role, members:[{principalId, principalType, displayName?, role, assignmentId, createdDateTime?}]}',
+        },
+        extra: { '409': "The tenant has no service principal of Switchboard's API app" },
+      }),
+    },
+    '/api/tenants/{tenantId}/roles/{role}/members/{principalId}': {
+      put: operation({
+        summary: 'Assign the role to a user or group of the tenant',
+        roles: ADMIN,
+        params: [tenantId, role, principalId],
+        ok: { '200': 'Already assigned', '201': 'Assigned' },
+        extra: { '404': 'No such user or group in the tenant', '409': "No service principal of Switchboard's API app" },
+      }),
+      delete: operation({
+        summary: "Remove that principal's assignment of that role (only that one)",
+        roles: ADMIN,
+        params: [tenantId, role, principalId],
+        ok: { '204': 'Removed' },
+        extra: { '404': 'The principal does not hold the role, or is no user or group of the tenant' },
+      }),
+    },
+    '/api/tenants/{tenantId}/agents/licensing': {
+      get: operation({
+        summary: 'Direct Routing model check: agents without a Teams Phone licence (alone or in E5)',
+        roles: READERS,
+        params: [tenantId],
+        ok: { '200': '{model: "directRouting", agents:[{userPrincipalName, licensed, skus}], unlicensed}' },
       }),
     },
     '/api/tenants/{tenantId}/drift': {

@@ -13,6 +13,7 @@ export function appEnvForSimulator(s: LocalSettings): Record<string, string> {
     PROVISIONING_CLIENT_SECRET: s.provisioningApp.clientSecret,
     BOT_APP_ID: s.botApp.appId,
     BOT_CLIENT_SECRET: s.botApp.clientSecret,
+    ...(s.webApp.appId ? { WEB_APP_ID: s.webApp.appId } : {}),
     BRIDGE_URL: s.bridgeUrl,
     BRIDGE_SCOPE: s.bridgeScope,
     API_AUDIENCE: s.api.audience,

@@ -8,3 +8,4 @@ export * from './supervisors.repository';
 export * from './callqueue-scope';
 export * from './agent.service';
 export * from './agent-skills.schema';
+export * from './agent-licensing.service';

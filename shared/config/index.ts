@@ -20,6 +20,8 @@ export interface AppConfig {
     readonly managedIdentityClientId?: string;
   };
   readonly bot: { readonly appId: string; readonly clientSecret?: string };
+  /** WEB_APP_ID: the vendor's web app, whose consent is checked beside the bot's (unset: not checked). */
+  readonly webAppId?: string;
   readonly bridge: { readonly url: string; readonly scope: string };
   readonly api: { readonly audience: string; readonly issuerTemplate: string };
   /** OPERATOR_TENANT_ID: Switchboard's own tenant (always served; its operators onboard tenants), lower-cased. */
@@ -161,6 +163,7 @@ const schema = z.object({
   MANAGED_IDENTITY_CLIENT_ID: guid.optional(),
   BOT_APP_ID: z.string({ message: 'is required' }).regex(GUID_RE, { message: 'must be a GUID' }),
   BOT_CLIENT_SECRET: z.string().optional(),
+  WEB_APP_ID: guid.optional(),
   BRIDGE_URL: z.string({ message: 'is required' }).pipe(httpUrl),
   BRIDGE_SCOPE: z.string(),
   API_AUDIENCE: z.string({ message: 'is required' }),
@@ -369,6 +372,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       managedIdentityClientId: e.MANAGED_IDENTITY_CLIENT_ID,
     },
     bot: { appId: e.BOT_APP_ID.toLowerCase(), clientSecret: e.BOT_CLIENT_SECRET },
+    webAppId: e.WEB_APP_ID?.toLowerCase(),
     bridge: { url: trimSlash(e.BRIDGE_URL), scope: e.BRIDGE_SCOPE },
     api: { audience: e.API_AUDIENCE, issuerTemplate: e.API_ISSUER_TEMPLATE },
     operatorTenantId: e.OPERATOR_TENANT_ID?.toLowerCase(),

@@ -74,6 +74,12 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
     secret: true,
   },
   {
+    name: 'WEB_APP_ID',
+    doc:
+      "App id of the vendor's web app; its permissions (User.Read delegated, User.Read.All delegated and application) " +
+      "are checked beside the bot's in `GET …/consent`. Unset = only the bot is checked.",
+  },
+  {
     name: 'BRIDGE_URL',
     doc: 'Base URL of the Teams admin bridge (application-instance cmdlets), e.g. `https://localhost:7075/bridge`.',
     required: true,
@@ -154,7 +160,9 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
   },
   {
     name: 'DEFAULT_USAGE_LOCATION',
-    doc: "ISO 3166 country used as a resource account's usage location when a request names none and has no number.",
+    doc:
+      "ISO 3166 country used as a resource account's usage location when a request names none and has no number, " +
+      "and the tenant's organization (`GET /organization` `countryLetterCode`, read first, cached per tenant) has none.",
     default: 'US',
   },
   {

@@ -18,6 +18,7 @@ export const GRAPH_APP_ROLE_IDS: Readonly<Record<string, string>> = Object.freez
   'Organization.Read.All': '498476ce-e0fe-48b0-b801-37ba7e2685c6',
   'Application.Read.All': '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30',
   'AppRoleAssignment.ReadWrite.All': '06b708a9-e830-4db3-a914-8e69da51d44f',
+  'GroupMember.Read.All': '98830695-27a2-44f7-8c18-0c3ebc9698f6',
   'TeamsTelephoneNumber.ReadWrite.All': '0a42382f-155c-4eb1-9bdc-21548ccaa387',
 });
 
@@ -53,6 +54,15 @@ export const BOT_APP_PERMISSIONS: PermissionSet = Object.freeze({
   delegated: Object.freeze(['Presence.Read.All']),
 });
 
+/**
+ * The vendor's web app (the seed's second table): signs people in (User.Read delegated) and reads the directory to
+ * pick agents (User.Read.All, delegated and application).
+ */
+export const WEB_APP_PERMISSIONS: PermissionSet = Object.freeze({
+  application: Object.freeze(['User.Read.All']),
+  delegated: Object.freeze(['User.Read', 'User.Read.All']),
+});
+
 /** Switchboard's provisioning app: directory, licences, numbers, consent checks. */
 export const PROVISIONING_APP_PERMISSIONS: PermissionSet = Object.freeze({
   application: Object.freeze([
@@ -62,6 +72,7 @@ export const PROVISIONING_APP_PERMISSIONS: PermissionSet = Object.freeze({
     'Application.Read.All',
     'AppRoleAssignment.ReadWrite.All',
     'TeamsTelephoneNumber.ReadWrite.All',
+    'GroupMember.Read.All',
   ]),
   delegated: Object.freeze([]),
 });

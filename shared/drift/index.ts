@@ -12,3 +12,4 @@ export * from './read-plan';
 export * from './drift.repository';
 export * from './drift-endpoints.port';
 export * from './drift.service';
+export * from './scope';

@@ -2,3 +2,4 @@
 export * from './tenant.schema';
 export * from './tenants.repository';
 export * from './onboarding.service';
+export * from './role-assignments.service';

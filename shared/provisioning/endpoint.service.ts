@@ -30,17 +30,20 @@ export class EndpointService {
     private readonly endpoints: EndpointsRepository,
     private readonly steps: EndpointStepsRepository,
     private readonly workflows: EndpointWorkflows,
-    /** The bot app id and the tenant's default usage location (settings BOT_APP_ID, DEFAULT_USAGE_LOCATION). */
-    private readonly defaults: { applicationId: string; usageLocation: string },
+    /**
+     * The bot app id (BOT_APP_ID) and the tenant's default usage location: its organization's country, or
+     * DEFAULT_USAGE_LOCATION (see TenantCountry) — read only for a request that names none.
+     */
+    private readonly defaults: { applicationId: string; usageLocation: (tenantId: string) => Promise<string> },
   ) {}
 
   /** The desired state a request asks for, with the tenant's defaults filled in. */
-  desiredFrom(request: EndpointRequest): DesiredEndpoint {
+  async desiredFrom(tenantId: string, request: EndpointRequest): Promise<DesiredEndpoint> {
     return {
       userPrincipalName: request.userPrincipalName,
       displayName: request.displayName,
       applicationId: request.applicationId ?? this.defaults.applicationId,
-      usageLocation: request.usageLocation ?? this.defaults.usageLocation,
+      usageLocation: request.usageLocation ?? (await this.defaults.usageLocation(tenantId)),
       phoneNumber: request.phoneNumber,
       numberType: request.numberType,
       queueId: request.queueId,
@@ -53,7 +56,7 @@ export class EndpointService {
     request: EndpointRequest,
     options: WorkflowStartOptions = {},
   ): Promise<RequestOutcome> {
-    const desired = this.desiredFrom(request);
+    const desired = await this.desiredFrom(tenantId, request);
     if (await this.workflows.isRunning('deprovision', tenantId, request.upnKey)) {
       const record = await this.endpoints.get(tenantId, request.upnKey);
       if (record)

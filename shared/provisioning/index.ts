@@ -5,6 +5,7 @@
 export * from './endpoint.service';
 export * from './workflows.port';
 export * from './consent.service';
+export * from './tenant-country';
 export * from './endpoints.repository';
 export * from './endpoint-steps.repository';
 export * from './endpoint-binding';

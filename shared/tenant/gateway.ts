@@ -7,17 +7,19 @@ import type { AppConfig } from '../config';
 import type { NumberType } from '../domain/enums';
 import { ApplicationInstancePatch, NewApplicationInstance, SyncResult, TeamsAdminBridgeClient } from './bridge-client';
 import { CredentialCache } from './credentials';
-import { GraphTenantAdapter } from './graph-adapter';
+import { GraphDirectoryAdapter } from './graph-directory';
 import type {
   AppRoleAssignment,
   ApplicationInstance,
   ApplicationInstanceSync,
   AssignNumberRequest,
   BatchItemResult,
+  DirectoryGroup,
   DirectoryUser,
   NumberAssignment,
   NumberOperation,
   OAuth2PermissionGrant,
+  Organization,
   Page,
   RequestCounts,
   ServicePrincipal,
@@ -34,6 +36,18 @@ export interface TenantGateway {
   getServicePrincipal(appId: string): Promise<ServicePrincipal | undefined>;
   listAppRoleAssignments(servicePrincipalId: string): Promise<AppRoleAssignment[]>;
   listOauth2PermissionGrants(servicePrincipalId: string): Promise<OAuth2PermissionGrant[]>;
+
+  // the organization, groups, app-role assignments of users and groups (Switchboard's own API roles)
+  getOrganization(): Promise<Organization | undefined>;
+  getGroup(id: string): Promise<DirectoryGroup | undefined>;
+  /** The service principal with `name` (an app id or identifier URI) among its `servicePrincipalNames`. */
+  findServicePrincipalByName(name: string): Promise<ServicePrincipal | undefined>;
+  listAppRoleAssignedTo(servicePrincipalId: string): Promise<AppRoleAssignment[]>;
+  assignAppRole(
+    servicePrincipalId: string,
+    body: { principalId: string; appRoleId: string },
+  ): Promise<AppRoleAssignment>;
+  removeAppRoleAssignment(servicePrincipalId: string, assignmentId: string): Promise<boolean>;
 
   // users and licences
   getUser(idOrUpn: string, select?: readonly string[]): Promise<DirectoryUser | undefined>;
@@ -84,7 +98,7 @@ export interface GatewayOptions {
 /** Graph adapter + bridge client behind one TenantGateway. */
 export class CompositeTenantGateway implements TenantGateway {
   constructor(
-    readonly graph: GraphTenantAdapter,
+    readonly graph: GraphDirectoryAdapter,
     readonly bridge: TeamsAdminBridgeClient,
   ) {
     if (graph.tenantId !== bridge.tenantId) throw new Error('graph and bridge adapters must serve the same tenant');
@@ -95,6 +109,14 @@ export class CompositeTenantGateway implements TenantGateway {
   getServicePrincipal = (appId: string) => this.graph.getServicePrincipal(appId);
   listAppRoleAssignments = (spId: string) => this.graph.listAppRoleAssignments(spId);
   listOauth2PermissionGrants = (spId: string) => this.graph.listOauth2PermissionGrants(spId);
+  getOrganization = () => this.graph.getOrganization();
+  getGroup = (id: string) => this.graph.getGroup(id);
+  findServicePrincipalByName = (name: string) => this.graph.findServicePrincipalByName(name);
+  listAppRoleAssignedTo = (spId: string) => this.graph.listAppRoleAssignedTo(spId);
+  assignAppRole = (spId: string, body: { principalId: string; appRoleId: string }) =>
+    this.graph.assignAppRole(spId, body);
+  removeAppRoleAssignment = (spId: string, assignmentId: string) =>
+    this.graph.removeAppRoleAssignment(spId, assignmentId);
   getUser = (idOrUpn: string, select?: readonly string[]) => this.graph.getUser(idOrUpn, select);
   getUsers = (ids: readonly string[], select?: readonly string[]) => this.graph.getUsers(ids, select);
   findUsersByIds = (ids: readonly string[], select?: readonly string[]) => this.graph.findUsersByIds(ids, select);
@@ -185,7 +207,7 @@ export class TenantGatewayFactory {
       events: options.events,
     };
     return new CompositeTenantGateway(
-      new GraphTenantAdapter({ ...common, graphBaseUrl: this.config.graphBaseUrl }),
+      new GraphDirectoryAdapter({ ...common, graphBaseUrl: this.config.graphBaseUrl }),
       new TeamsAdminBridgeClient({ ...common, bridgeUrl: this.config.bridge.url, scope: this.config.bridge.scope }),
     );
   }

@@ -270,7 +270,7 @@ export class GraphTenantAdapter {
 
   // ---- plumbing ------------------------------------------------------------------------------------------------
 
-  private async getOrUndefined<T>(path: string, query?: Record<string, string>): Promise<T | undefined> {
+  protected async getOrUndefined<T>(path: string, query?: Record<string, string>): Promise<T | undefined> {
     try {
       const r = await this.send('GET', path, { query });
       return JSON.parse(r.text) as T;
@@ -286,7 +286,7 @@ export class GraphTenantAdapter {
     return { items: body.value ?? [], nextLink: body['@odata.nextLink'] };
   }
 
-  private async listAll<T>(path: string, query?: Record<string, string>): Promise<T[]> {
+  protected async listAll<T>(path: string, query?: Record<string, string>): Promise<T[]> {
     const items: T[] = [];
     let page = await this.page<T>(path, query);
     items.push(...page.items);
@@ -298,7 +298,7 @@ export class GraphTenantAdapter {
   }
 
   /** One logical Graph call: retried by the middleware; non-2xx becomes a classified TenantError. */
-  private async send(
+  protected async send(
     method: Method,
     path: string,
     o: { body?: unknown; query?: Record<string, string> } = {},

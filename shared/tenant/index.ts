@@ -4,6 +4,7 @@ export * from './model';
 export * from './credentials';
 export { createGraphClient, graphScope, isMicrosoftGraphHost, CredentialAuthProvider } from './graph-client';
 export * from './graph-adapter';
+export * from './graph-directory';
 export * from './bridge-client';
 export * from './gateway';
 export * from './pacing';

@@ -14,7 +14,26 @@ export interface AppRoleAssignment {
   appRoleId: string;
   resourceId: string;
   principalId: string;
+  /** User, Group or ServicePrincipal. */
+  principalType?: string;
+  principalDisplayName?: string;
   resourceDisplayName?: string;
+  createdDateTime?: string;
+}
+
+/** The tenant's organization object (`GET /organization`): its country decides default usage locations. */
+export interface Organization {
+  id: string;
+  displayName?: string;
+  /** ISO 3166 alpha-2 country of the organization's address. */
+  countryLetterCode?: string | null;
+}
+
+export interface DirectoryGroup {
+  id: string;
+  displayName?: string;
+  securityEnabled?: boolean;
+  mailEnabled?: boolean;
 }
 
 export interface OAuth2PermissionGrant {

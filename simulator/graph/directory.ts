@@ -281,8 +281,15 @@ function listSps(ctx: GraphCtx): SimResponse {
   let apps = [...ctx.tenant.apps.values()];
   const filter = ctx.req.query.get('$filter');
   if (filter) {
-    const pred = compileFilter(filter, ['appId', 'displayName', 'id']);
-    apps = apps.filter((a) => pred({ appId: a.appId, displayName: a.displayName, id: a.servicePrincipalId }));
+    const pred = compileFilter(filter, ['appId', 'displayName', 'id', 'servicePrincipalNames']);
+    apps = apps.filter((a) =>
+      pred({
+        appId: a.appId,
+        displayName: a.displayName,
+        id: a.servicePrincipalId,
+        servicePrincipalNames: a.audience ? [a.appId, a.audience] : [a.appId],
+      }),
+    );
   }
   const p = page(apps, ctx.req.query, `${ctx.root}/servicePrincipals`, 100, 999, 'skiptoken');
   const body: Record<string, unknown> = { '@odata.context': context(ctx, 'servicePrincipals') };
@@ -335,11 +342,13 @@ function createAssignment(ctx: GraphCtx): SimResponse {
   const role = resource.appRoles.find((r) => r.id === b.appRoleId);
   if (!role) throw badRequest('Permission being assigned was not found on application.');
   const principalApp = ctx.tenant.appsBySpId.get(b.principalId);
-  const principalUser = principalApp ? undefined : ctx.core.visibleUser(ctx.tenant, b.principalId);
-  if (!principalApp && !principalUser) throw notFound(b.principalId);
+  const principalGroup = principalApp ? undefined : ctx.tenant.groups.get(b.principalId);
+  const principalUser = principalApp || principalGroup ? undefined : ctx.core.visibleUser(ctx.tenant, b.principalId);
+  if (!principalApp && !principalUser && !principalGroup) throw notFound(b.principalId);
   if (principalApp && !role.allowedMemberTypes.includes('Application'))
     throw badRequest('The app role is not assignable to applications.');
-  if (principalUser && !role.allowedMemberTypes.includes('User'))
+  // Groups take roles whose allowedMemberTypes include "User" (approle.md: "User" covers users and groups).
+  if ((principalUser || principalGroup) && !role.allowedMemberTypes.includes('User'))
     throw badRequest('The app role is not assignable to users.');
   if (
     ctx.tenant.appRoleAssignments.some(
@@ -352,8 +361,8 @@ function createAssignment(ctx: GraphCtx): SimResponse {
     id: newId(),
     appRoleId: role.id,
     principalId: b.principalId,
-    principalType: principalApp ? 'ServicePrincipal' : 'User',
-    principalDisplayName: principalApp ? principalApp.displayName : principalUser!.displayName,
+    principalType: principalApp ? 'ServicePrincipal' : principalGroup ? 'Group' : 'User',
+    principalDisplayName: (principalApp ?? principalGroup ?? principalUser)!.displayName,
     resourceId: resource.servicePrincipalId,
     resourceDisplayName: resource.displayName,
     createdDateTime: new Date().toISOString(),

@@ -66,7 +66,15 @@ export function compileFilter(expr: string, allowed: string[]): Pred {
   const andParts = splitTop(stripParens(expr), 'and');
   const preds: Pred[] = andParts.map((clause) => {
     const c = stripParens(clause);
-    let m = /^startswith\(\s*(\w+)\s*,\s*('(?:[^']|'')*')\s*\)$/i.exec(c);
+    // A lambda on a collection of strings: `servicePrincipalNames/any(n:n eq 'api://x')` (OData 4.01 §5.1.1.13.1).
+    let m = /^(\w+)\/any\(\s*(\w+)\s*:\s*(\w+)\s+eq\s+('(?:[^']|'')*')\s*\)$/i.exec(c);
+    if (m) {
+      const p = prop(m[1]);
+      if (m[2] !== m[3]) throw new ODataError(`Invalid filter clause: '${c}'.`);
+      const v = literal(m[4]);
+      return (item) => Array.isArray(item[p]) && (item[p] as unknown[]).some((x) => same(x, v));
+    }
+    m = /^startswith\(\s*(\w+)\s*,\s*('(?:[^']|'')*')\s*\)$/i.exec(c);
     if (m) {
       const p = prop(m[1]);
       const v = String(literal(m[2])).toLowerCase();

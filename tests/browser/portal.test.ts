@@ -59,7 +59,9 @@ test('an admin adds an endpoint and watches it reach Provisioned', async () => {
     const page = await context.newPage();
     await signIn(page, system.origin, 'admin@contoso.com');
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
-    await page.getByText('Granted (').waitFor();
+    // The consent of both vendor apps: the bot's card and the web app's (WEB_APP_ID).
+    await page.getByRole('heading', { name: 'Web app consent' }).waitFor();
+    expect(await page.getByText('Granted (').count()).toBe(2);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'admin-overview');
 

@@ -113,6 +113,21 @@ export function graphAs(
   };
 }
 
+/** A Graph token from the simulator's Entra with these application permissions (what an admin tool would hold). */
+export async function graphToken(system: System, roles: string[]): Promise<string> {
+  const r = await system.sim<{ access_token: string }>('POST', '/_sim/tokens', {
+    tenantId: system.simulator.tenantId,
+    roles,
+    audience: 'https://graph.microsoft.com',
+  });
+  return r.access_token;
+}
+
+/** The claims of a JWT (not verified: for reading what a token minted by the simulator carries). */
+export function jwtClaims(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
 /**
  * Posts an endpoint (a fresh UPN, usage location US) with a free number of `numberType`, which joins `taken`.
  * Answers the UPN, the number and the API's reply.

@@ -101,7 +101,17 @@ it('drift: a supervisor does not see findings outside their call queues (here: t
   const started = await system.api('POST', `${base}/drift/check`, { token: admin });
   expect(started.status).toBe(202);
   const { scanId } = (await started.json()) as { scanId: string };
-  type View = { lastScan: { scanId: string; status: string } | null; findings: { subject: string }[] };
+  type View = {
+    lastScan: {
+      scanId: string;
+      status: string;
+      scanned: number;
+      apps: number;
+      scope?: string;
+      findings: { open: number };
+    } | null;
+    findings: { subject: string }[];
+  };
   let view: View | undefined;
   for (const deadline = Date.now() + 90_000; Date.now() < deadline;) {
     view = (await (await system.api('GET', `${base}/drift`, { token: admin })).json()) as View;
@@ -112,4 +122,9 @@ it('drift: a supervisor does not see findings outside their call queues (here: t
   expect(view!.findings.some((f) => f.subject.startsWith('app:'))).toBe(true);
   const supervised = (await (await system.api('GET', `${base}/drift`, { token: sales })).json()) as View;
   expect(supervised.findings.filter((f) => f.subject.startsWith('app:'))).toEqual([]);
+  // …nor the scan's tenant-wide counts: the summary is counted over their call queues' endpoints.
+  expect(view!.lastScan).toMatchObject({ apps: 1 });
+  expect(supervised.lastScan).toMatchObject({ scanId, scope: 'callQueues', apps: 0 });
+  expect(supervised.lastScan!.scanned).toBeLessThan(view!.lastScan!.scanned);
+  expect(supervised.lastScan!.findings.open).toBe(supervised.findings.length);
 });

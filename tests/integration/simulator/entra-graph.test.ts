@@ -319,3 +319,51 @@ test('state reports apps, users, skus and numbers of the seed', async () => {
       .applicationPermissions.filter((p) => p.startsWith('Calls.')),
   ).toHaveLength(3);
 });
+
+test('organization, groups (members, transitive), servicePrincipalNames filter; a group role reaches direct members', async () => {
+  const g = graphClient(t, credential(t, ids.provisioning.appId, ids.provisioning.clientSecret));
+  const org = await g.api('/organization').select('id,countryLetterCode').get();
+  expect(org.value).toEqual([{ id: t.sim.tenantId, countryLetterCode: 'US' }]);
+
+  const inner = await call<{ id: string }>(t, 'POST', '/_sim/groups', {
+    tenantId: t.sim.tenantId,
+    displayName: 'Inner',
+    members: ['agent12@contoso.com'],
+  });
+  const outer = await call<{ id: string }>(t, 'POST', '/_sim/groups', {
+    tenantId: t.sim.tenantId,
+    displayName: 'Outer',
+    members: ['agent11@contoso.com', inner.body.id],
+  });
+  expect(outer.status).toBe(201);
+  const group = await g.api(`/groups/${outer.body.id}`).get();
+  expect(group).toMatchObject({ id: outer.body.id, displayName: 'Outer', securityEnabled: true });
+  const upnsOf = (r: { value: { userPrincipalName?: string; displayName: string }[] }) =>
+    r.value.map((m) => m.userPrincipalName ?? m.displayName).sort();
+  expect(upnsOf(await g.api(`/groups/${outer.body.id}/members`).get())).toEqual(['Inner', 'agent11@contoso.com']);
+  expect(upnsOf(await g.api(`/groups/${outer.body.id}/transitiveMembers`).get())).toEqual([
+    'Inner',
+    'agent11@contoso.com',
+    'agent12@contoso.com',
+  ]);
+  expect(upnsOf(await g.api('/users/agent12@contoso.com/memberOf').get())).toEqual(['Inner']);
+  expect(upnsOf(await g.api('/users/agent12@contoso.com/transitiveMemberOf').get())).toEqual(['Inner', 'Outer']);
+  expect((await graphStatus(g.api(`/groups/${ids.bot.servicePrincipalId}`).get())).status).toBe(404);
+
+  const found = await g.api('/servicePrincipals').filter("servicePrincipalNames/any(n:n eq 'api://switchboard')").get();
+  expect(found.value.map((s: { displayName: string }) => s.displayName)).toEqual(['Switchboard API']);
+  const apiSp = found.value[0];
+  const agentRole = apiSp.appRoles.find((r: { value: string }) => r.value === 'Switchboard.Agent');
+  const assigned = await g
+    .api(`/servicePrincipals/${apiSp.id}/appRoleAssignedTo`)
+    .post({ principalId: outer.body.id, resourceId: apiSp.id, appRoleId: agentRole.id });
+  expect(assigned).toMatchObject({ principalType: 'Group', principalDisplayName: 'Outer' });
+  const rolesOf = async (user: string) =>
+    claimsOf(
+      (await call<{ access_token: string }>(t, 'POST', '/_sim/tokens', { tenantId: t.sim.tenantId, user })).body
+        .access_token,
+    ).roles;
+  expect(await rolesOf('agent11@contoso.com')).toEqual(['Switchboard.Agent']); // a direct member
+  expect(await rolesOf('agent12@contoso.com')).toEqual([]); // through the nested group: not assigned
+  expect(await rolesOf('admin@contoso.com')).toEqual(['Switchboard.Admin']); // the seed's people are assignments
+});

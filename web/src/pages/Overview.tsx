@@ -1,4 +1,5 @@
-// Health of the service, and (for admins) the contact-center bot's consent with the admin-consent link.
+// Health of the service, and (for admins) the consent of the contact-center bot and of the web app, with the
+// admin-consent links.
 import { Card, CardHeader, Link, Spinner, Text, Title2, Title3, makeStyles } from '@fluentui/react-components';
 import type { Api } from '../api';
 import { ProblemBar, StatusBadge, useLoad } from '../components';
@@ -9,13 +10,17 @@ interface Health {
   checks: Record<string, string | { status?: string; detail?: string }>;
 }
 
-interface Consent {
-  appId: string;
-  adminConsentUrl: string;
-  legacyAdminConsentUrl?: string;
+interface ConsentLists {
   granted: string[];
   missing: string[];
   excess: string[];
+}
+
+interface Consent extends ConsentLists {
+  appId: string;
+  adminConsentUrl: string;
+  legacyAdminConsentUrl?: string;
+  apps?: (ConsentLists & { appId: string; name: string; adminConsentUrl: string; adminConsentUrlV2: string })[];
 }
 
 const useStyles = makeStyles({
@@ -78,32 +83,51 @@ export function OverviewPage({ api, admin }: { api: Api; admin: boolean }) {
             {consent.loading && !consent.data && <Spinner label="Reading consent…" />}
             <ProblemBar error={consent.error} />
             {consent.data && (
-              <div>
-                <Text>App {consent.data.appId}</Text>
-                {(['granted', 'missing', 'excess'] as const).map((k) => (
-                  <div key={k}>
-                    <Text weight="semibold">
-                      {k[0].toUpperCase() + k.slice(1)} ({consent.data![k].length})
-                    </Text>
-                    <ul className={styles.list}>
-                      {consent.data![k].length === 0 ? (
-                        <li>none</li>
-                      ) : (
-                        consent.data![k].map((p) => <li key={p}>{p}</li>)
-                      )}
-                    </ul>
-                  </div>
-                ))}
-                {consent.data.missing.length > 0 && (
-                  <Link href={consent.data.adminConsentUrl} target="_blank" rel="noreferrer">
-                    Grant admin consent
-                  </Link>
-                )}
-              </div>
+              <ConsentDetails appId={consent.data.appId} lists={consent.data} url={consent.data.adminConsentUrl} />
             )}
           </Card>
         )}
+        {admin &&
+          consent.data?.apps
+            ?.filter((a) => a.name === 'webApp')
+            .map((web) => (
+              <Card key={web.appId}>
+                <CardHeader
+                  header={
+                    <Title3 block as="h2">
+                      Web app consent
+                    </Title3>
+                  }
+                />
+                <ConsentDetails appId={web.appId} lists={web} url={web.adminConsentUrlV2} />
+              </Card>
+            ))}
       </div>
     </section>
+  );
+}
+
+/** One app's granted, missing and excess permissions, and the admin-consent link when something is missing. */
+function ConsentDetails({ appId, lists, url }: { appId: string; lists: ConsentLists; url: string }) {
+  const styles = useStyles();
+  return (
+    <div>
+      <Text>App {appId}</Text>
+      {(['granted', 'missing', 'excess'] as const).map((k) => (
+        <div key={k}>
+          <Text weight="semibold">
+            {k[0].toUpperCase() + k.slice(1)} ({lists[k].length})
+          </Text>
+          <ul className={styles.list}>
+            {lists[k].length === 0 ? <li>none</li> : lists[k].map((p) => <li key={p}>{p}</li>)}
+          </ul>
+        </div>
+      ))}
+      {lists.missing.length > 0 && (
+        <Link href={url} target="_blank" rel="noreferrer">
+          Grant admin consent
+        </Link>
+      )}
+    </div>
   );
 }
