@@ -9,7 +9,7 @@
  * (timeoutAction), and noAgentAction when nobody of the call queue is opted in and signed in.
  */
 import { randomUUID } from 'node:crypto';
-import type { AgentRecord } from '../domain';
+import { refusesArrivals, type AgentRecord } from '../domain';
 import type { CallQueueMessage } from './call-events.queue';
 import { CallInput, CallRecord, callPhase } from './call.rules';
 import {
@@ -41,6 +41,8 @@ export interface RouterCallQueue {
   timeoutAction?: StoredCallQueueAction;
   noAgentAction?: StoredCallQueueAction;
   agents: { agentId: string; order?: number }[];
+  /** Set while a DELETE of the call queue is under way: no call may enter it. */
+  deleting?: string;
 }
 
 /** The call queue rules of shared/routing the router applies (injected: shared/calls does not import routing). */
@@ -122,6 +124,16 @@ export interface CallQueueRouterDeps {
 
 type ActionReason = 'overflowed' | 'timedOut' | 'noAgent';
 
+/** What a call entering a call queue that no longer exists takes: disconnect (its own actions are gone with it). */
+const GONE_CALL_QUEUE: Omit<RouterCallQueue, 'queueId'> = {
+  routingMethod: 'attendant',
+  presenceBasedRouting: true,
+  agentAlertTimeS: 30,
+  wrapUpS: 0,
+  noAgentAction: { kind: 'disconnect' },
+  agents: [],
+};
+
 export class CallQueueRouterService implements CallQueueRouter {
   constructor(private readonly deps: CallQueueRouterDeps) {}
 
@@ -142,12 +154,15 @@ export class CallQueueRouterService implements CallQueueRouter {
     const t = tenantId.toLowerCase();
     const q = record.callQueueId;
     if (!q || callPhase(record) !== 'queued' || record.disposition) return false;
-    const queue = await this.deps.callQueues.get(t, q);
-    if (!queue) {
-      this.deps.log?.(`call ${record.callId}: call queue ${q} does not exist; the call waits unrouted`);
-      return false;
-    }
     const moves = record.moves ?? 0;
+    // Read after the call's row says it is in q (the DELETE's check for calls relies on that order).
+    const queue = await this.deps.callQueues.get(t, q);
+    if (!queue || refusesArrivals(queue.deleting, now)) {
+      // Being deleted: no call may enter it (its no-agent action); gone: nothing would ever route it (disconnect).
+      this.deps.log?.(`call ${record.callId}: call queue ${q} ${queue ? 'is being deleted' : 'does not exist'}`);
+      const refusing: RouterCallQueue = queue ?? { ...GONE_CALL_QUEUE, queueId: q };
+      return this.act(t, record.callId, refusing, 'noAgent', `noAgent:${q}:${moves}`, now);
+    }
     const waiting = (await this.deps.calls.listActive(t, q)).filter(
       (c) => c.callId !== record.callId && (c.phase === 'queued' || c.phase === 'offered'),
     ).length;

@@ -15,3 +15,4 @@ export * from './consent-view';
 export * from './agent';
 export * from './agent-view';
 export * from './call-log';
+export * from './call-queue-deleting';
