@@ -285,6 +285,25 @@ export class CallQueueRouterService implements CallQueueRouter {
   }
 
   /**
+   * Agents' presence changed (a Graph change notification, or a resync after a `missed` lifecycle notification):
+   * their presence is read now (batches of ≤ 650) and every call queue one of them serves is routed at once, the
+   * offers it makes marked with `trigger` in the call's story (`offered` entry's `detail`). Returns the agents whose
+   * availability changed. Without this, the polling refresh would notice within PRESENCE_REFRESH_SCHEDULE.
+   */
+  async presenceChanged(tenantId: string, agentIds: readonly string[], now: number, trigger: string): Promise<string[]> {
+    const t = tenantId.toLowerCase();
+    const ids = new Set(agentIds.map((a) => a.toLowerCase()));
+    if (ids.size === 0) return [];
+    const queues = (await this.deps.callQueues.list(t)).filter((q) =>
+      q.agents.some((a) => ids.has(a.agentId.toLowerCase())),
+    );
+    const served = [...ids].filter((id) => queues.some((q) => q.agents.some((a) => a.agentId.toLowerCase() === id)));
+    const changed = this.deps.refreshPresence && served.length ? await this.deps.refreshPresence(t, served) : [];
+    for (const q of queues) await this.route(t, q.queueId, now, true, trigger);
+    return changed;
+  }
+
+  /**
    * After a change: routes the call's call queue and — when agents were freed (call ended, wrap-up over, offer
    * missed or cancelled) — every call queue those agents serve, each once.
    */
@@ -318,7 +337,7 @@ export class CallQueueRouterService implements CallQueueRouter {
    * the call first), the agent is released and the call queue routed once more, so the agent is not left idle until
    * the next change.
    */
-  async route(tenantId: string, callQueueId: string, now: number, again = true): Promise<void> {
+  async route(tenantId: string, callQueueId: string, now: number, again = true, trigger?: string): Promise<void> {
     const t = tenantId.toLowerCase();
     const queue = await this.deps.callQueues.get(t, callQueueId);
     if (!queue) return;
@@ -368,8 +387,8 @@ export class CallQueueRouterService implements CallQueueRouter {
       })),
       now,
     });
-    const released = await this.makeOffers(t, queue, offers);
-    if (released > 0 && again) await this.route(t, callQueueId, this.now, false);
+    const released = await this.makeOffers(t, queue, offers, trigger);
+    if (released > 0 && again) await this.route(t, callQueueId, this.now, false, trigger);
   }
 
   /**
@@ -381,6 +400,7 @@ export class CallQueueRouterService implements CallQueueRouter {
     t: string,
     queue: RouterCallQueue,
     offers: { callId: string; agentId: string }[],
+    trigger?: string,
   ): Promise<number> {
     let released = 0;
     const byCall = new Map<string, string[]>();
@@ -389,7 +409,8 @@ export class CallQueueRouterService implements CallQueueRouter {
       if (queue.routingMethod !== 'attendant') {
         for (const agentId of agentIds) {
           const claim = await this.claim(t, queue, callId, agentId);
-          if (claim && !(await this.makeOffer(t, queue, callId, agentId, claim.offerId, claim.at))) released++;
+          if (claim && !(await this.makeOffer(t, queue, callId, agentId, claim.offerId, claim.at, trigger)))
+            released++;
         }
         continue;
       }
@@ -398,7 +419,7 @@ export class CallQueueRouterService implements CallQueueRouter {
       );
       const invites = claims.flatMap((c) => (c.claim ? [{ offerId: c.claim.offerId, agentId: c.agentId }] : []));
       // Stamped once every claim is made (no earlier than any agent's claim).
-      if (invites.length > 0) released += await this.ringAll(t, queue, callId, invites, this.now);
+      if (invites.length > 0) released += await this.ringAll(t, queue, callId, invites, this.now, trigger);
     }
     return released;
   }
@@ -410,12 +431,14 @@ export class CallQueueRouterService implements CallQueueRouter {
     callId: string,
     invites: { offerId: string; agentId: string }[],
     now: number,
+    trigger?: string,
   ): Promise<number> {
     const result = await this.deps.applyRouterInput(t, callId, {
       kind: 'ringAll',
       key: invites[0].offerId,
       invites: invites.map((i) => ({ ...i, userId: i.agentId })),
       at: now,
+      ...(trigger ? { trigger } : {}),
     });
     const made = new Set(result.changed && !result.refused ? result.record?.offers.map((o) => o.offerId) : []);
     await Promise.all(
@@ -476,6 +499,7 @@ export class CallQueueRouterService implements CallQueueRouter {
     agentId: string,
     offerId: string,
     now: number,
+    trigger?: string,
   ): Promise<boolean> {
     const result = await this.deps.applyRouterInput(t, callId, {
       kind: 'offer',
@@ -485,6 +509,7 @@ export class CallQueueRouterService implements CallQueueRouter {
       userId: agentId,
       via: 'invite',
       at: now,
+      ...(trigger ? { trigger } : {}),
     });
     if (!result.changed || result.refused) {
       this.deps.log?.(`call ${callId}: offer to ${agentId} not made (${result.refused ?? 'no change'})`);

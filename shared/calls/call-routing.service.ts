@@ -97,6 +97,11 @@ export class CallRoutingService {
     return this.deps.router ? this.deps.router.presenceSweep(tenantId, this.now) : [];
   }
 
+  /** A presence change notification's work for these agents (see CallQueueRouter.presenceChanged). */
+  async presenceChanged(tenantId: string, agentIds: readonly string[], trigger: string): Promise<string[]> {
+    return this.deps.router ? this.deps.router.presenceChanged(tenantId, agentIds, this.now, trigger) : [];
+  }
+
   /** Applies a router input (an offer, an expiry, a call queue action) to a call and carries out its commands. */
   async applyRouterInput(tenantId: string, callId: string, input: CallInput): Promise<CallTransitionResult> {
     const callbackUri = this.deps.callbackUri ?? this.lastCallbackUri ?? '';
