@@ -100,6 +100,7 @@ test('an agent becoming Available is offered the waiting call after the presence
   await enqueued(callId);
   await routerIdle();
   expect((await story(tenant.tenantId, callId)).some((e) => e.kind === 'offered')).toBe(false); // agent40 is Away
+  const changedAt = Date.now();
   await presence('agent40@contoso.com', 'Available');
   const offer = await offered(callId);
   expect(offer.agentId).toBe(agent40);
@@ -109,7 +110,13 @@ test('an agent becoming Available is offered the waiting call after the presence
     .flatMap((s) => s.deliveries)
     .filter((d) => d.kind === 'updated' && d.userId === agent40 && d.status === 202);
   expect(delivered.length).toBeGreaterThan(0);
-  expect(Math.min(...delivered.map((d) => d.at))).toBeLessThanOrEqual(offer.at);
+  const firstDelivery = Math.min(...delivered.map((d) => d.at));
+  expect(firstDelivery).toBeLessThanOrEqual(offer.at);
+  if (process.env.SWITCHBOARD_TEST_FIGURES)
+    console.log(
+      `presence change → notification sent ${firstDelivery - changedAt} ms → offer ${offer.at - firstDelivery} ms ` +
+        `(change → offer ${offer.at - changedAt} ms)`,
+    );
 }, 90_000);
 
 test('a missed notification makes the app read the presence again, and the waiting call is offered', async () => {
