@@ -408,7 +408,9 @@ export function createAppRoot(config: AppConfig): AppRoot {
   // queue saved (its agents may have changed) also asks for the tenant's presence subscriptions to be brought in line.
   const routingPasses = {
     routingPass: async (tenantId: string, queueId: string, reason: string) => {
-      await callEventsQueue.send([{ kind: 'timer', tenantId, callQueueId: queueId, purpose: reason, dueAt: Date.now() }]);
+      await callEventsQueue.send([
+        { kind: 'timer', tenantId, callQueueId: queueId, purpose: reason, dueAt: Date.now() },
+      ]);
       if (config.presence.notificationUrl && reason === 'configChanged')
         await presenceEvents.send({ kind: 'reconcile', tenantId: tenantId.toLowerCase(), receivedAt: Date.now() });
     },

@@ -23,7 +23,9 @@ app.http('presenceNotifications', {
     const validationToken = request.query.get('validationToken');
     if (validationToken !== null) {
       if (validationToken.length > MAX_VALIDATION_TOKEN)
-        throw validationProblem([{ field: 'validationToken', message: `must be at most ${MAX_VALIDATION_TOKEN} characters` }]);
+        throw validationProblem([
+          { field: 'validationToken', message: `must be at most ${MAX_VALIDATION_TOKEN} characters` },
+        ]);
       return {
         status: 200,
         body: validationToken,

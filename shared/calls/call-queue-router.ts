@@ -290,7 +290,12 @@ export class CallQueueRouterService implements CallQueueRouter {
    * offers it makes marked with `trigger` in the call's story (`offered` entry's `detail`). Returns the agents whose
    * availability changed. Without this, the polling refresh would notice within PRESENCE_REFRESH_SCHEDULE.
    */
-  async presenceChanged(tenantId: string, agentIds: readonly string[], now: number, trigger: string): Promise<string[]> {
+  async presenceChanged(
+    tenantId: string,
+    agentIds: readonly string[],
+    now: number,
+    trigger: string,
+  ): Promise<string[]> {
     const t = tenantId.toLowerCase();
     const ids = new Set(agentIds.map((a) => a.toLowerCase()));
     if (ids.size === 0) return [];
@@ -409,8 +414,7 @@ export class CallQueueRouterService implements CallQueueRouter {
       if (queue.routingMethod !== 'attendant') {
         for (const agentId of agentIds) {
           const claim = await this.claim(t, queue, callId, agentId);
-          if (claim && !(await this.makeOffer(t, queue, callId, agentId, claim.offerId, claim.at, trigger)))
-            released++;
+          if (claim && !(await this.makeOffer(t, queue, callId, agentId, claim.offerId, claim.at, trigger))) released++;
         }
         continue;
       }

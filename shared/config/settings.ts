@@ -206,7 +206,7 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
   {
     name: 'PRESENCE_NOTIFICATION_URL',
     doc:
-      'Our presence webhook (`…/api/presence/notifications`) as Graph must reach it. Set: agents\' presence comes from ' +
+      "Our presence webhook (`…/api/presence/notifications`) as Graph must reach it. Set: agents' presence comes from " +
       'Graph change-notification subscriptions (≤ 650 agents each, renewed before their one-hour expiry) and an agent ' +
       'who becomes Available is offered a waiting call at once; the polling refresh stays as the fallback. Unset: ' +
       'polling only.',

@@ -87,7 +87,10 @@ const changeNotification = z
     tenantId: z.string().min(1).max(128).optional(),
     changeType: z.string().max(64).optional(),
     resource: z.string().max(512).optional(),
-    resourceData: z.object({ id: z.string().max(128).optional() }).passthrough().optional(),
+    resourceData: z
+      .object({ id: z.string().max(128).optional() })
+      .passthrough()
+      .optional(),
     lifecycleEvent: z.enum(['missed', 'reauthorizationRequired', 'subscriptionRemoved']).optional(),
     subscriptionExpirationDateTime: z.string().max(64).optional(),
   })

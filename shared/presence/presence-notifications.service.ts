@@ -190,7 +190,11 @@ export class PresenceNotificationService {
         continue;
       }
       if (step.kind === 'renew' && row) {
-        const renewed = await this.deps.graph.renew(t, step.subscriptionId, this.now + PRESENCE_SUBSCRIPTION_LIFETIME_MS);
+        const renewed = await this.deps.graph.renew(
+          t,
+          step.subscriptionId,
+          this.now + PRESENCE_SUBSCRIPTION_LIFETIME_MS,
+        );
         if (renewed !== 'gone') {
           await this.deps.subscriptions.putIfMatch({ ...row, expiresAt: renewed.expiresAt }, row.etag);
           out.renewed++;

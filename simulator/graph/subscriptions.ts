@@ -138,7 +138,8 @@ async function validate(url: string): Promise<string | undefined> {
   u.searchParams.set('validationToken', token);
   const res = await post(u.toString(), '', 'text/plain; charset=utf-8', VALIDATION_TIMEOUT_MS);
   if (res.error) return `Subscription validation request failed. ${res.error}`;
-  if (res.status !== 200) return `Subscription validation request failed. Response must exactly match validationToken query parameter. (HTTP ${res.status})`;
+  if (res.status !== 200)
+    return `Subscription validation request failed. Response must exactly match validationToken query parameter. (HTTP ${res.status})`;
   if (res.text !== token)
     return 'Subscription validation request failed. Response must exactly match validationToken query parameter.';
   return undefined;
@@ -161,7 +162,8 @@ function webhookUrl(value: unknown, field: string): string {
 
 function expiration(value: unknown, now: number): number {
   const at = typeof value === 'string' ? Date.parse(value) : NaN;
-  if (!Number.isFinite(at)) throw badRequest('expirationDateTime is required and must be a date-time.', 'ValidationError');
+  if (!Number.isFinite(at))
+    throw badRequest('expirationDateTime is required and must be a date-time.', 'ValidationError');
   if (at <= now) throw badRequest('Subscription expiration must be in the future.', 'ValidationError');
   if (at - now > MAX_PRESENCE_EXPIRATION_MS)
     throw badRequest('Subscription expiration can only be 60 minutes in the future.', 'ValidationError');
@@ -244,7 +246,12 @@ function remove(ctx: GraphCtx): SimResponse {
 export function subscriptionRoutes(): GraphRoute[] {
   const ONE = /^\/subscriptions\/([^/]+)$/;
   return [
-    { method: 'POST', re: /^\/subscriptions\/?$/, perms: ['Presence.Read.All', 'Presence.ReadWrite.All'], handler: create },
+    {
+      method: 'POST',
+      re: /^\/subscriptions\/?$/,
+      perms: ['Presence.Read.All', 'Presence.ReadWrite.All'],
+      handler: create,
+    },
     {
       method: 'GET',
       re: /^\/subscriptions\/?$/,

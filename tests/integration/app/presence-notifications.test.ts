@@ -60,10 +60,15 @@ beforeAll(async () => {
   await eventually(async () => {
     const subs = await subscriptions();
     const covered = new Set(subs.flatMap((s) => s.userIds));
-    return covered.has(ids.get('agent40@contoso.com')!) && covered.has(ids.get('agent41@contoso.com')!) ? subs : undefined;
+    return covered.has(ids.get('agent40@contoso.com')!) && covered.has(ids.get('agent41@contoso.com')!)
+      ? subs
+      : undefined;
   }, 60_000).catch((e: unknown) => {
     // What the host said about presence, to see why not.
-    const lines = system.host.output().split('\n').filter((l) => /presence|subscription/i.test(l));
+    const lines = system.host
+      .output()
+      .split('\n')
+      .filter((l) => /presence|subscription/i.test(l));
     console.log(lines.slice(-30).join('\n'));
     throw e;
   });

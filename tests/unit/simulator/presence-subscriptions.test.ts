@@ -16,7 +16,9 @@ test('single and bulk presence resources name their user ids', () => {
 test('more than 650 ids, ids that are not user ids, or another resource are refused with a reason', () => {
   const many = Array.from({ length: MAX_PRESENCE_IDS + 1 }, (_, i) => `'${id(i)}'`).join(',');
   expect(presenceResourceIds(`/communications/presences?$filter=id in (${many})`)).toMatch(/at most 650/);
-  expect(presenceResourceIds(`/communications/presences?$filter=id in (${many.split(',').slice(0, 650).join(',')})`)).toHaveLength(650);
+  expect(
+    presenceResourceIds(`/communications/presences?$filter=id in (${many.split(',').slice(0, 650).join(',')})`),
+  ).toHaveLength(650);
   expect(presenceResourceIds(`communications/presences/bob`)).toMatch(/not a user id/);
   expect(presenceResourceIds('/users/abc/messages')).toMatch(/not supported/);
 });

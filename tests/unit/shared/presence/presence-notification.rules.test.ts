@@ -43,13 +43,7 @@ describe('planSubscriptions', () => {
   test('creates what is missing, renews what expires soon, replaces what changed or expired, deletes the rest', () => {
     const chunks = [[id(1)], [id(2)], [id(3)], [id(4)]];
     const steps = planSubscriptions(
-      [
-        row(0, [id(1)]),
-        row(1, [id(2)], now + 60_000),
-        row(2, [id(9)]),
-        row(3, [id(4)], now - 1),
-        row(4, [id(5)]),
-      ],
+      [row(0, [id(1)]), row(1, [id(2)], now + 60_000), row(2, [id(9)]), row(3, [id(4)], now - 1), row(4, [id(5)])],
       chunks,
       now,
     );
@@ -69,7 +63,9 @@ describe('planSubscriptions', () => {
         fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 30 }),
         (storedIds, agents) => {
           const chunks = chunkAgentIds(agents.map(id), 7);
-          const stored = storedIds.map((ids, chunk) => row(chunk, chunkAgentIds(ids.map(id))[0] ?? [], now + chunk * 9e5));
+          const stored = storedIds.map((ids, chunk) =>
+            row(chunk, chunkAgentIds(ids.map(id))[0] ?? [], now + chunk * 9e5),
+          );
           const after = new Map(stored.map((s) => [s.chunk, s]));
           for (const step of planSubscriptions(stored, chunks, now)) {
             if (step.kind === 'delete') after.delete(step.chunk);
