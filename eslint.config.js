@@ -21,6 +21,7 @@ const CAPABILITIES = [
   'menus',
   'reporting',
   'onboarding',
+  'presence',
 ];
 /** What the capabilities share: never a capability's own code. */
 const INFRASTRUCTURE = ['domain', 'tenant', 'storage', 'config', 'auth', 'http', 'health'];

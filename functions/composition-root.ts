@@ -41,8 +41,15 @@ import {
   CallRoutingService,
   GraphCallControlFactory,
   GraphPresenceCache,
+  createBotCredential,
   type CallEndpointDirectory,
 } from '../shared/calls';
+import {
+  GraphPresenceSubscriptions,
+  PresenceNotificationService,
+  PresenceSubscriptionsRepository,
+  type PresenceEventMessage,
+} from '../shared/presence';
 import { decideOffers, estimateWaitS, ewma, noAgentActionApplies, overflowsAtArrival } from '../shared/routing';
 import {
   AzureSpeechTextToSpeech,
@@ -129,6 +136,12 @@ export interface AppRoot {
   callRouting(log?: (line: string) => void): CallRoutingService;
   readonly calls: CallRepository;
   readonly callEventsQueue: CallEventsQueue;
+  /**
+   * Presence change notifications (PRESENCE_NOTIFICATION_URL): the webhook's intake, the presence events trigger and
+   * the subscription manager; `presenceNotifications` logs nowhere, `presenceNotificationsFor` through an invocation.
+   */
+  readonly presenceNotifications: PresenceNotificationService;
+  presenceNotificationsFor(log?: (line: string) => void): PresenceNotificationService;
   /** Tenants whose calls we route: those with endpoints, and CALLS_TENANTS. */
   callTenants(): Promise<string[]>;
   /** Call queues and their supervisors (tables `callQueues`, `callQueueSupervisors`). */
@@ -386,11 +399,37 @@ export function createAppRoot(config: AppConfig): AppRoot {
     return service;
   };
 
+  // Presence change notifications: subscriptions over every call queue agent, their webhook and handler.
+  const presenceEvents = new JsonQueue<PresenceEventMessage>(connection, config.presence.eventsQueueName);
+  const presenceSubscriptions = new PresenceSubscriptionsRepository(connection);
+  const presenceGraph = new GraphPresenceSubscriptions({
+    graphBaseUrl: config.graphBaseUrl,
+    credential: (tenantId) => createBotCredential(config, tenantId),
+  });
+  const presenceNotificationsFor = (log?: (line: string) => void) =>
+    new PresenceNotificationService({
+      subscriptions: presenceSubscriptions,
+      graph: presenceGraph,
+      queue: presenceEvents,
+      agentIds: async (tenantId) => [
+        ...new Set((await callQueueRecords.list(tenantId)).flatMap((q) => q.agents.map((a) => a.agentId))),
+      ],
+      presenceChanged: (tenantId, ids, trigger) => callRouting(log).presenceChanged(tenantId, ids, trigger),
+      notificationUrl: config.presence.notificationUrl,
+      log,
+    });
+
   const supervisors = new CallQueueSupervisorsRepository(connection);
-  // A routing pass is a timer message with no deadline: CallRoutingService.handleTimer routes the call queue.
+  // A routing pass is a timer message with no deadline: CallRoutingService.handleTimer routes the call queue. A call
+  // queue saved (its agents may have changed) also asks for the tenant's presence subscriptions to be brought in line.
   const routingPasses = {
-    routingPass: (tenantId: string, queueId: string, reason: string) =>
-      callEventsQueue.send([{ kind: 'timer', tenantId, callQueueId: queueId, purpose: reason, dueAt: Date.now() }]),
+    routingPass: async (tenantId: string, queueId: string, reason: string) => {
+      await callEventsQueue.send([
+        { kind: 'timer', tenantId, callQueueId: queueId, purpose: reason, dueAt: Date.now() },
+      ]);
+      if (config.presence.notificationUrl && reason === 'configChanged')
+        await presenceEvents.send({ kind: 'reconcile', tenantId: tenantId.toLowerCase(), receivedAt: Date.now() });
+    },
   };
   const callQueueService = new CallQueueService({
     callQueues: callQueueRecords,
@@ -464,6 +503,8 @@ export function createAppRoot(config: AppConfig): AppRoot {
       callbackUrl: config.calls.callbackUrl,
     }),
     callRouting,
+    presenceNotifications: presenceNotificationsFor(),
+    presenceNotificationsFor,
     callQueues: callQueueService,
     agents: agentService,
     callQueueScopes: new CallQueueScopes(supervisors),

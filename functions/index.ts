@@ -54,5 +54,8 @@ import './http/drift-findings';
 import './http/drift-check-now';
 import './timer/drift-check-timer';
 import './timer/presence-refresh-timer';
+import './http/presence-notifications';
+import './queue/presence-events';
+import './timer/presence-subscription-timer';
 import '../orchestrations/drift/drift-check.orchestration';
 import './register-activities';

@@ -1,5 +1,6 @@
 // The /_sim control API (no auth): health, state, faults, tokens, calls, agents, load, reset, settings.
 import type { SimCore } from './core';
+import { sendLifecycle, subscriptionsOf, subscriptionsView } from './graph/subscriptions';
 import { SimError } from './calls/engine';
 import { simCallView } from './calls/view';
 import { mintApiToken } from './entra';
@@ -173,6 +174,26 @@ export function handleControl(core: SimCore, req: SimRequest, segs: string[], se
       const { tenant, user } = findUser(core, decodeURIComponent(b));
       if (!tenant || !user) return bad(`unknown user ${b}`, 404);
       return json(200, { id: user.id, legs: core.calls.people.legs.get(user.id) ?? [] });
+    }
+    if (a === 'subscriptions' && !b && m === 'GET') {
+      const only = req.query.get('tenantId');
+      const subscriptions = [...core.tenants.values()]
+        .filter((t) => !only || t.tenantId === only)
+        .flatMap((t) => subscriptionsView(t));
+      return json(200, { subscriptions });
+    }
+    if (a === 'subscriptions' && b && c === 'lifecycle' && m === 'POST') {
+      const event = isRecord(req.body) ? req.body.lifecycleEvent : undefined;
+      if (event !== 'missed' && event !== 'reauthorizationRequired' && event !== 'subscriptionRemoved')
+        return bad("body must be {lifecycleEvent: 'missed'|'reauthorizationRequired'|'subscriptionRemoved'}");
+      for (const t of core.tenants.values()) {
+        const s = subscriptionsOf(t).get(b);
+        if (!s) continue;
+        if (!sendLifecycle(core, s, event)) return bad(`subscription ${b} has no lifecycleNotificationUrl`, 409);
+        if (event === 'subscriptionRemoved') subscriptionsOf(t).delete(b);
+        return json(202, { subscriptionId: b, lifecycleEvent: event });
+      }
+      return bad(`no subscription ${b}`, 404);
     }
     if (a === 'agents' && b && (c === 'presence' || c === 'profile') && m === 'POST') {
       const { tenant, user } = findUser(core, decodeURIComponent(b));

@@ -4,7 +4,7 @@ import type { CallEngine } from './calls/engine';
 import { Guard } from './guard';
 import { SigningKey, signJwt, verifyJwt } from './jwt';
 import type { LoadGenerator } from './load';
-import { appByAudience, Tenant, User } from './model';
+import { appByAudience, Presence, Tenant, User } from './model';
 import { buildTenant, SeedTenant } from './seed';
 import { Faults } from './settings';
 import { Timers } from './util';
@@ -49,6 +49,8 @@ export class SimCore {
   private readonly baselineFaults: Faults;
   private readonly provisioningCertificate?: string;
   private readonly tokenCache = new Map<string, TokenClaims>();
+  /** Told of every change of a user's presence (the presence change-notification subscriptions). */
+  onPresenceChanged?: (tenant: Tenant, userId: string, before?: Presence, after?: Presence) => void;
 
   constructor(opts: CoreOptions) {
     this.seeds = opts.seeds;
@@ -68,11 +70,24 @@ export class SimCore {
     const now = Date.now();
     for (const s of this.seeds) {
       const tenant = buildTenant(s, { apiAudience: this.apiAudience, now });
+      this.observePresence(tenant);
       const provisioning = tenant.apps.get(tenant.provisioningAppId);
       if (provisioning && this.provisioningCertificate) provisioning.certificates.push(this.provisioningCertificate);
       this.tenants.set(s.tenantId, tenant);
     }
     this.applyPoolSetting();
+  }
+
+  /** Every write of a user's presence (control API, calls ringing and ending) is told to onPresenceChanged. */
+  private observePresence(tenant: Tenant): void {
+    const map = tenant.presence;
+    const set = map.set.bind(map);
+    map.set = (userId: string, value: Presence) => {
+      const before = map.get(userId);
+      set(userId, value);
+      this.onPresenceChanged?.(tenant, userId, before ? { ...before } : undefined, { ...value });
+      return map;
+    };
   }
 
   /** Back to the seed: state rebuilt, faults back to the start-up baseline, stats zeroed, calls and loads dropped. */

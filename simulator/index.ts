@@ -7,6 +7,7 @@ import { SimCore } from './core';
 import { callRoutes } from './graph/calls';
 import { directoryRoutes } from './graph/directory';
 import { groupRoutes } from './graph/groups';
+import { presenceChanged, subscriptionRoutes } from './graph/subscriptions';
 import { ensureAppCertificate } from './app-certificate';
 import { MANAGED_IDENTITY_HEADER } from './entra';
 import { PORTAL_CLIENT_ID } from './signin';
@@ -130,6 +131,8 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
   graph.add(numberRoutes());
   graph.add(resourceAccountRoutes());
   graph.add(callRoutes());
+  graph.add(subscriptionRoutes());
+  core.onPresenceChanged = (tenant, userId, before, after) => presenceChanged(core, tenant, userId, before, after);
 
   const primary = seeds[0].tenantId;
   const settings = (): LocalSettings => {

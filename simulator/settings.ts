@@ -56,6 +56,12 @@ export interface Faults {
   callsRequestsPer15s: number;
   /** presence requests per 30 s per app per tenant (Graph: 1,500) */
   presenceRequestsPer30s: number;
+  /** delay before a presence change notification leaves (Graph: seconds at most, not guaranteed) */
+  presenceNotificationDelayMs: number;
+  /** probability (0–1) that a presence change notification is delivered twice */
+  presenceNotificationDuplicateProbability: number;
+  /** probability (0–1) that a presence change notification is lost; a `missed` lifecycle notification follows */
+  presenceNotificationLossProbability: number;
 }
 
 export const DEFAULT_WEBHOOK_URL = 'http://localhost:7071/api/calls/notifications';
@@ -89,6 +95,9 @@ export function defaultFaults(): Faults {
     promptFetch: true,
     callsRequestsPer15s: 50000,
     presenceRequestsPer30s: 1500,
+    presenceNotificationDelayMs: 100,
+    presenceNotificationDuplicateProbability: 0,
+    presenceNotificationLossProbability: 0,
   };
 }
 
@@ -98,6 +107,8 @@ const PROBABILITIES = new Set([
   'blankApplicationIdProbability',
   'establishSwapProbability',
   'graphIssuerFraction',
+  'presenceNotificationDuplicateProbability',
+  'presenceNotificationLossProbability',
 ]);
 
 /** Validates and merges a partial settings object; throws Error with a readable message on bad input. */

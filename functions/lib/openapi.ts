@@ -354,6 +354,16 @@ export function openApiDocument(version: string): Json {
         extra: { '403': 'Bad bot token or a tenant not served' },
       }),
     },
+    '/api/presence/notifications': {
+      post: operation({
+        summary: "Graph's presence change and lifecycle notifications (each checked by its subscription's clientState)",
+        roles: [],
+        params: [query('validationToken', "Graph's validation handshake: echoed as text/plain.", { type: 'string' })],
+        body: { schema: { type: 'object' }, example: { value: [] } },
+        ok: { '200': 'The validation token (handshake)', '202': 'Queued' },
+        extra: { '403': 'No notification of a subscription of ours with its clientState' },
+      }),
+    },
     '/api/tenants/{tenantId}/callQueues/{queueId}': {
       put: operation({
         summary: 'Create or replace a call queue',

@@ -9,6 +9,13 @@ import { callEventsQueueName } from '../../shared/config';
 import { parseCallQueueMessage } from '../../shared/calls';
 import { appRoot } from '../composition-root';
 
+/** How many times the host has handed this message over (a redelivery is > 1). */
+function dequeueCount(context: InvocationContext): number {
+  const m = context.triggerMetadata ?? {};
+  const n = Number(m.dequeueCount ?? m.DequeueCount ?? 1);
+  return Number.isFinite(n) && n >= 1 ? n : 1;
+}
+
 app.storageQueue('callEvents', {
   queueName: callEventsQueueName(),
   connection: 'AzureWebJobsStorage',
@@ -20,7 +27,7 @@ app.storageQueue('callEvents', {
     }
     const outcome = await appRoot()
       .callRouting((line) => context.log(line))
-      .handle(parsed.message);
+      .handle(parsed.message, { dequeueCount: dequeueCount(context) });
     if (outcome.kind === 'malformed') context.error(`call-events: message dropped: ${outcome.reason}`);
   },
 });

@@ -2,8 +2,8 @@
  * The presence refresh timer (schedule: PRESENCE_REFRESH_SCHEDULE, NCRONTAB with seconds, default every 15 s): for
  * every tenant whose calls we route, reads all call queue agents' Teams presence in batches of ≤ 650 and routes
  * every call queue again — an agent who became Available takes a waiting call, a call queue left with nobody signed
- * in sends its waiting calls to its no-agent action. Graph change notifications for presence would make this
- * faster; until they are built, this is the path.
+ * in sends its waiting calls to its no-agent action. With PRESENCE_NOTIFICATION_URL, Graph change notifications
+ * (shared/presence) are the fast path and this the fallback; without, this is the path.
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { settingDefinition } from '../../shared/config';

@@ -19,6 +19,11 @@ export interface CallQueueRecord extends Omit<CallQueueBody, 'overflowAction' | 
   noAgentAction: StoredAction;
   agents: { userPrincipalName: string; order?: number; agentId: string }[];
   updatedAt: string;
+  /**
+   * Set (ISO time) while a DELETE is under way: the router refuses new arrivals into the call queue (they take its
+   * no-agent action) so none can slip in between the DELETE's check for calls and the delete itself.
+   */
+  deleting?: string;
 }
 
 /**

@@ -4,7 +4,7 @@
  * Writes are conditional on the row's ETag — two admins editing at once never lose an edit silently, and a client's
  * `If-Match` is honoured.
  */
-import { newAgentRecord } from '../domain';
+import { newAgentRecord, refusesArrivals } from '../domain';
 import { applyMergePatch } from '../http/merge-patch';
 import { forEachLimited } from '../storage';
 import type { TenantUserDirectory } from './callqueue-directory.port';
@@ -51,7 +51,7 @@ export class ConcurrentEditError extends Error {
 
 /** The body of a stored call queue, as the API takes it (what a merge patch applies to). */
 export function callQueueBodyOf(record: CallQueueRecord): CallQueueBody {
-  const { tenantId: _t, queueId: _q, updatedAt: _u, agents, ...rest } = record;
+  const { tenantId: _t, queueId: _q, updatedAt: _u, deleting: _d, agents, ...rest } = record;
   const actions = Object.fromEntries(
     ACTION_FIELDS.map((f) => {
       const { targetId: _id, ...action } = record[f];
@@ -231,6 +231,12 @@ export class CallQueueService {
   /**
    * Deletes a call queue — refused while calls wait or are being offered in it (they would be stranded). Its
    * supervisor assignments go with it; agents' rows stay (they may serve other call queues).
+   *
+   * Not check-then-delete: a call could arrive between the two. The call queue is first marked `deleting` (under
+   * its ETag), so from then on the router sends any call entering it to its no-agent action; a call that entered
+   * before the mark is written to its call row before the router reads the call queue, so the check that follows
+   * sees it. Calls found: the mark is taken off and the answer is 409. None: the delete, under the mark's ETag (a PUT
+   * or PATCH in between wins, and the delete starts over).
    */
   async delete(tenantId: string, queueId: string, o: { ifMatch?: string } = {}): Promise<DeleteOutcome> {
     const t = tenantId.toLowerCase();
@@ -238,11 +244,25 @@ export class CallQueueService {
       const existing = await this.deps.callQueues.read(t, queueId);
       if (!existing) return { kind: 'notFound' };
       if (!matches(o.ifMatch, existing.etag)) return { kind: 'preconditionFailed' };
+      const markedAt = (this.deps.now ?? Date.now)();
+      const marked = { ...existing.record, deleting: new Date(markedAt).toISOString() };
+      const etag = await this.deps.callQueues.putIfMatch(marked, existing.etag);
+      if (etag === undefined) {
+        if (o.ifMatch !== undefined) return { kind: 'preconditionFailed' };
+        continue;
+      }
       const waiting = ((await this.deps.calls?.activeCalls(t, queueId)) ?? []).filter((c) =>
         WAITING_PHASES.has(c.phase),
       );
-      if (waiting.length) return { kind: 'callsWaiting', callIds: waiting.map((c) => c.callId) };
-      if (await this.deps.callQueues.deleteIfMatch(t, queueId, existing.etag)) {
+      if (waiting.length) {
+        const { deleting: _d, ...unmarked } = marked;
+        // Only if still ours: a PUT or PATCH since has replaced the record (and the mark) anyway.
+        await this.deps.callQueues.putIfMatch(unmarked, etag);
+        return { kind: 'callsWaiting', callIds: waiting.map((c) => c.callId) };
+      }
+      // The mark is a lease (refusesArrivals): past it, a call may have entered unseen — check again.
+      if (!refusesArrivals(marked.deleting, (this.deps.now ?? Date.now)())) continue;
+      if (await this.deps.callQueues.deleteIfMatch(t, queueId, etag)) {
         for (const s of (await this.deps.supervisors?.ofQueue(t, queueId)) ?? [])
           await this.deps.supervisors?.delete(t, queueId, s.supervisorId);
         return { kind: 'deleted' };

@@ -9,7 +9,7 @@
  * (timeoutAction), and noAgentAction when nobody of the call queue is opted in and signed in.
  */
 import { randomUUID } from 'node:crypto';
-import type { AgentRecord } from '../domain';
+import { refusesArrivals, type AgentRecord } from '../domain';
 import type { CallQueueMessage } from './call-events.queue';
 import { CallInput, CallRecord, callPhase } from './call.rules';
 import {
@@ -41,6 +41,8 @@ export interface RouterCallQueue {
   timeoutAction?: StoredCallQueueAction;
   noAgentAction?: StoredCallQueueAction;
   agents: { agentId: string; order?: number }[];
+  /** Set while a DELETE of the call queue is under way: no call may enter it. */
+  deleting?: string;
 }
 
 /** The call queue rules of shared/routing the router applies (injected: shared/calls does not import routing). */
@@ -122,6 +124,16 @@ export interface CallQueueRouterDeps {
 
 type ActionReason = 'overflowed' | 'timedOut' | 'noAgent';
 
+/** What a call entering a call queue that no longer exists takes: disconnect (its own actions are gone with it). */
+const GONE_CALL_QUEUE: Omit<RouterCallQueue, 'queueId'> = {
+  routingMethod: 'attendant',
+  presenceBasedRouting: true,
+  agentAlertTimeS: 30,
+  wrapUpS: 0,
+  noAgentAction: { kind: 'disconnect' },
+  agents: [],
+};
+
 export class CallQueueRouterService implements CallQueueRouter {
   constructor(private readonly deps: CallQueueRouterDeps) {}
 
@@ -142,12 +154,15 @@ export class CallQueueRouterService implements CallQueueRouter {
     const t = tenantId.toLowerCase();
     const q = record.callQueueId;
     if (!q || callPhase(record) !== 'queued' || record.disposition) return false;
-    const queue = await this.deps.callQueues.get(t, q);
-    if (!queue) {
-      this.deps.log?.(`call ${record.callId}: call queue ${q} does not exist; the call waits unrouted`);
-      return false;
-    }
     const moves = record.moves ?? 0;
+    // Read after the call's row says it is in q (the DELETE's check for calls relies on that order).
+    const queue = await this.deps.callQueues.get(t, q);
+    if (!queue || refusesArrivals(queue.deleting, now)) {
+      // Being deleted: no call may enter it (its no-agent action); gone: nothing would ever route it (disconnect).
+      this.deps.log?.(`call ${record.callId}: call queue ${q} ${queue ? 'is being deleted' : 'does not exist'}`);
+      const refusing: RouterCallQueue = queue ?? { ...GONE_CALL_QUEUE, queueId: q };
+      return this.act(t, record.callId, refusing, 'noAgent', `noAgent:${q}:${moves}`, now);
+    }
     const waiting = (await this.deps.calls.listActive(t, q)).filter(
       (c) => c.callId !== record.callId && (c.phase === 'queued' || c.phase === 'offered'),
     ).length;
@@ -270,6 +285,30 @@ export class CallQueueRouterService implements CallQueueRouter {
   }
 
   /**
+   * Agents' presence changed (a Graph change notification, or a resync after a `missed` lifecycle notification):
+   * their presence is read now (batches of ≤ 650) and every call queue one of them serves is routed at once, the
+   * offers it makes marked with `trigger` in the call's story (`offered` entry's `detail`). Returns the agents whose
+   * availability changed. Without this, the polling refresh would notice within PRESENCE_REFRESH_SCHEDULE.
+   */
+  async presenceChanged(
+    tenantId: string,
+    agentIds: readonly string[],
+    now: number,
+    trigger: string,
+  ): Promise<string[]> {
+    const t = tenantId.toLowerCase();
+    const ids = new Set(agentIds.map((a) => a.toLowerCase()));
+    if (ids.size === 0) return [];
+    const queues = (await this.deps.callQueues.list(t)).filter((q) =>
+      q.agents.some((a) => ids.has(a.agentId.toLowerCase())),
+    );
+    const served = [...ids].filter((id) => queues.some((q) => q.agents.some((a) => a.agentId.toLowerCase() === id)));
+    const changed = this.deps.refreshPresence && served.length ? await this.deps.refreshPresence(t, served) : [];
+    for (const q of queues) await this.route(t, q.queueId, now, true, trigger);
+    return changed;
+  }
+
+  /**
    * After a change: routes the call's call queue and — when agents were freed (call ended, wrap-up over, offer
    * missed or cancelled) — every call queue those agents serve, each once.
    */
@@ -303,7 +342,7 @@ export class CallQueueRouterService implements CallQueueRouter {
    * the call first), the agent is released and the call queue routed once more, so the agent is not left idle until
    * the next change.
    */
-  async route(tenantId: string, callQueueId: string, now: number, again = true): Promise<void> {
+  async route(tenantId: string, callQueueId: string, now: number, again = true, trigger?: string): Promise<void> {
     const t = tenantId.toLowerCase();
     const queue = await this.deps.callQueues.get(t, callQueueId);
     if (!queue) return;
@@ -353,8 +392,8 @@ export class CallQueueRouterService implements CallQueueRouter {
       })),
       now,
     });
-    const released = await this.makeOffers(t, queue, offers);
-    if (released > 0 && again) await this.route(t, callQueueId, this.now, false);
+    const released = await this.makeOffers(t, queue, offers, trigger);
+    if (released > 0 && again) await this.route(t, callQueueId, this.now, false, trigger);
   }
 
   /**
@@ -366,6 +405,7 @@ export class CallQueueRouterService implements CallQueueRouter {
     t: string,
     queue: RouterCallQueue,
     offers: { callId: string; agentId: string }[],
+    trigger?: string,
   ): Promise<number> {
     let released = 0;
     const byCall = new Map<string, string[]>();
@@ -374,7 +414,7 @@ export class CallQueueRouterService implements CallQueueRouter {
       if (queue.routingMethod !== 'attendant') {
         for (const agentId of agentIds) {
           const claim = await this.claim(t, queue, callId, agentId);
-          if (claim && !(await this.makeOffer(t, queue, callId, agentId, claim.offerId, claim.at))) released++;
+          if (claim && !(await this.makeOffer(t, queue, callId, agentId, claim.offerId, claim.at, trigger))) released++;
         }
         continue;
       }
@@ -383,7 +423,7 @@ export class CallQueueRouterService implements CallQueueRouter {
       );
       const invites = claims.flatMap((c) => (c.claim ? [{ offerId: c.claim.offerId, agentId: c.agentId }] : []));
       // Stamped once every claim is made (no earlier than any agent's claim).
-      if (invites.length > 0) released += await this.ringAll(t, queue, callId, invites, this.now);
+      if (invites.length > 0) released += await this.ringAll(t, queue, callId, invites, this.now, trigger);
     }
     return released;
   }
@@ -395,12 +435,14 @@ export class CallQueueRouterService implements CallQueueRouter {
     callId: string,
     invites: { offerId: string; agentId: string }[],
     now: number,
+    trigger?: string,
   ): Promise<number> {
     const result = await this.deps.applyRouterInput(t, callId, {
       kind: 'ringAll',
       key: invites[0].offerId,
       invites: invites.map((i) => ({ ...i, userId: i.agentId })),
       at: now,
+      ...(trigger ? { trigger } : {}),
     });
     const made = new Set(result.changed && !result.refused ? result.record?.offers.map((o) => o.offerId) : []);
     await Promise.all(
@@ -461,6 +503,7 @@ export class CallQueueRouterService implements CallQueueRouter {
     agentId: string,
     offerId: string,
     now: number,
+    trigger?: string,
   ): Promise<boolean> {
     const result = await this.deps.applyRouterInput(t, callId, {
       kind: 'offer',
@@ -470,6 +513,7 @@ export class CallQueueRouterService implements CallQueueRouter {
       userId: agentId,
       via: 'invite',
       at: now,
+      ...(trigger ? { trigger } : {}),
     });
     if (!result.changed || result.refused) {
       this.deps.log?.(`call ${callId}: offer to ${agentId} not made (${result.refused ?? 'no change'})`);

@@ -43,6 +43,11 @@ export interface CallQueueRouter {
   callEnqueued(tenantId: string, record: CallRecord, now: number): Promise<boolean>;
   /** Reads every agent's presence now and routes every call queue of the tenant; the agents whose presence changed. */
   presenceSweep(tenantId: string, now: number): Promise<string[]>;
+  /**
+   * These agents' presence changed (a change notification): reads it now and routes the call queues they serve,
+   * offers marked with `trigger`; the agents whose availability changed.
+   */
+  presenceChanged(tenantId: string, agentIds: readonly string[], now: number, trigger: string): Promise<string[]>;
   /** A call's max-wait timer fired. */
   maxWaitDue(message: CallTimerMessage): Promise<'applied' | 'stale' | 'rearmed'>;
   /** A call has ended, connected, or lost its offer: free or settle the agents it held. */

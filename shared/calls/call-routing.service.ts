@@ -14,6 +14,7 @@ import {
   type CallLogEntry,
   type CallRecord,
 } from './call.rules';
+import { keepAliveLinkIsLive } from './call.outcome';
 import { executeCallCommand } from './call-commands';
 import { CALL_QUEUE_ACTION_KINDS, timerDelayMs, waitUntilDue } from './call-queue-actions';
 import type { CallQueueMessage, CallTimerMessage } from './call-events.queue';
@@ -26,7 +27,7 @@ import type { CallMenuFlow } from './call-menu-flow';
 import type { CallAnnouncer } from './call-announcements';
 
 export interface CallRoutingDeps {
-  calls: Pick<CallRepository, 'apply' | 'get'>;
+  calls: Pick<CallRepository, 'apply' | 'get' | 'claimKeepAlive'>;
   directory: Pick<CallEndpointDirectory, 'findByApplicationInstance'>;
   callControl: CallControlFactory;
   router?: CallQueueRouter;
@@ -56,8 +57,8 @@ export class CallRoutingService {
   }
 
   /** Handles one storage-queue message: a notification, or one of the router's delayed timers. */
-  async handle(message: CallQueueMessage): Promise<HandleOutcome> {
-    if (message.kind === 'timer') return this.handleTimer(message);
+  async handle(message: CallQueueMessage, o: { dequeueCount?: number } = {}): Promise<HandleOutcome> {
+    if (message.kind === 'timer') return this.handleTimer(message, o);
     this.lastCallbackUri = message.callbackUri;
     let events;
     try {
@@ -96,6 +97,11 @@ export class CallRoutingService {
     return this.deps.router ? this.deps.router.presenceSweep(tenantId, this.now) : [];
   }
 
+  /** A presence change notification's work for these agents (see CallQueueRouter.presenceChanged). */
+  async presenceChanged(tenantId: string, agentIds: readonly string[], trigger: string): Promise<string[]> {
+    return this.deps.router ? this.deps.router.presenceChanged(tenantId, agentIds, this.now, trigger) : [];
+  }
+
   /** Applies a router input (an offer, an expiry, a call queue action) to a call and carries out its commands. */
   async applyRouterInput(tenantId: string, callId: string, input: CallInput): Promise<CallTransitionResult> {
     const callbackUri = this.deps.callbackUri ?? this.lastCallbackUri ?? '';
@@ -104,11 +110,14 @@ export class CallRoutingService {
     return result;
   }
 
-  private async handleTimer(message: Extract<CallQueueMessage, { kind: 'timer' }>): Promise<HandleOutcome> {
+  private async handleTimer(
+    message: Extract<CallQueueMessage, { kind: 'timer' }>,
+    o: { dequeueCount?: number } = {},
+  ): Promise<HandleOutcome> {
     const tenantId = message.tenantId.toLowerCase();
     const [purpose, arg] = message.purpose.split(':');
     if (purpose === 'command' && message.command) return this.retryCommand(message);
-    if (purpose === 'keepAlive' && message.callId) return this.keepAlive(tenantId, message);
+    if (purpose === 'keepAlive' && message.callId) return this.keepAlive(tenantId, message, o);
     if (purpose === 'maxWait' && this.deps.router) {
       const r = await this.deps.router.maxWaitDue(message);
       return { kind: 'handled', transitions: r === 'applied' ? 1 : 0 };
@@ -213,32 +222,53 @@ export class CallRoutingService {
   /**
    * A call's keepAlive timer: `POST …/keepAlive` while the call lasts, then the next one an interval later. A call
    * that ended (or is gone: 404) stops the chain; a passing failure tries again soon (Retry-After honoured).
+   *
+   * One call has one chain (keepAliveLinkIsLive): a copy of a link already taken — the host redelivered the message,
+   * or it was sent twice — sends nothing and arms nothing. The successor is due one interval after this link's due
+   * time (not after `now`), so every copy of a link names the same successor, and only the copy that claims the link
+   * on the call's row (ETag) arms it. A copy redelivered after its first delivery claimed the link and died before
+   * arming (`dequeueCount` > 1, the row already pointing at this link's successor) arms the successor again: a
+   * duplicate of one link, which the next claim collapses.
    */
-  private async keepAlive(tenantId: string, message: CallTimerMessage): Promise<HandleOutcome> {
+  private async keepAlive(
+    tenantId: string,
+    message: CallTimerMessage,
+    o: { dequeueCount?: number } = {},
+  ): Promise<HandleOutcome> {
     const callId = message.callId as string;
     const stored = await this.deps.calls.get(tenantId, callId);
     const r = stored?.record;
     if (!r || isEnding(r)) return { kind: 'handled', transitions: 0 };
-    const last = message.dueAt - this.keepAliveEveryMs;
-    if (!keepAliveDue(r, this.now, last, this.keepAliveEveryMs)) {
+    const every = this.keepAliveEveryMs;
+    const successor = message.dueAt + every;
+    if (!keepAliveLinkIsLive(stored.keepAliveLink, message.dueAt)) {
+      if ((o.dequeueCount ?? 1) > 1 && stored.keepAliveLink === successor)
+        await this.armKeepAlive(tenantId, callId, successor);
+      else this.deps.log?.(`call ${callId}: keepAlive link due ${message.dueAt} already taken: not repeated`);
+      return { kind: 'handled', transitions: 0 };
+    }
+    const last = message.dueAt - every;
+    if (!keepAliveDue(r, this.now, last, every)) {
       await this.armKeepAlive(tenantId, callId, message.dueAt); // seen early: wait for its time
       return { kind: 'handled', transitions: 0 };
     }
     try {
       const result = await this.deps.callControl.forTenant(tenantId).keepAlive(callId);
       if (result === 'gone') return { kind: 'handled', transitions: 0 };
-      await this.armKeepAlive(tenantId, callId, this.now + this.keepAliveEveryMs);
     } catch (e) {
       const passing = isPassingFailure(e);
       this.deps.log?.(`call ${callId}: keepAlive failed${passing ? ', trying again' : ''}: ${(e as Error).message}`);
-      // Still within the 45 minutes: try again soon, keeping the interval's start (the last keepAlive that worked).
+      // Still within the 45 minutes: try again soon — the same link, keeping the interval's start.
       if (passing) {
         const delayMs = retryDelayMs(message.attempt ?? 1, e.retryAfterMs);
         await this.deps.timers?.send([{ ...message, attempt: (message.attempt ?? 1) + 1, dueAt: message.dueAt }], {
           delayMs,
         });
       }
+      return { kind: 'handled', transitions: 0 };
     }
+    const claim = await this.deps.calls.claimKeepAlive(tenantId, callId, message.dueAt, successor);
+    if (claim.kind === 'claimed') await this.armKeepAlive(tenantId, callId, successor);
     return { kind: 'handled', transitions: 0 };
   }
 

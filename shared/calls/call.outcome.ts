@@ -120,3 +120,14 @@ export function keepAliveDue(
   if (r.end || r.answeredAt === undefined) return false;
   return now - Math.max(r.answeredAt, lastKeepAliveAt ?? 0) >= everyMs;
 }
+
+/**
+ * A call has one keepAlive chain: its row keeps the due time of the chain's live link (`link`), and a link's
+ * message (due at `dueAt`) may act only while it is that link — or when no link was recorded yet (the first one,
+ * armed at the answer). A copy of a link already taken (a redelivered message, a duplicate) is stale: it neither
+ * sends a keepAlive nor arms a successor. After its keepAlive the link is claimed (`link` → dueAt + interval, under
+ * the row's ETag) and only the claimer arms the successor, so two copies handled at once still leave one chain.
+ */
+export function keepAliveLinkIsLive(link: number | undefined, dueAt: number): boolean {
+  return link === undefined || link === dueAt;
+}

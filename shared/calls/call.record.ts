@@ -244,12 +244,19 @@ export type CallInput =
        * a call takes one open offer at a time.
        */
       ringAll?: boolean;
+      /** What made the routing pass that made this offer (e.g. a presence notification): the entry's `detail`. */
+      trigger?: string;
     })
   /**
    * Attendant: one agent's invitation each, all made in one transition so they ring together (each as a ring-all
    * `offer`); an agent the call cannot take is skipped, and the input is refused only when none could be made.
    */
-  | (InputBase & { kind: 'ringAll'; key: string; invites: { offerId: string; agentId: string; userId: string }[] })
+  | (InputBase & {
+      kind: 'ringAll';
+      key: string;
+      invites: { offerId: string; agentId: string; userId: string }[];
+      trigger?: string;
+    })
   | (InputBase & { kind: 'offerExpired'; key: string; offerId: string })
   | (InputBase & { kind: 'menuStep'; key: string; step: CallMenuStep })
   | (InputBase & {

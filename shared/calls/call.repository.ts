@@ -14,6 +14,7 @@ import {
   compositeKey,
   ensureTable,
   padSeq,
+  properties,
   submitInGroups,
   tableClient,
   updateWithEtag,
@@ -32,9 +33,15 @@ import {
   callPhase,
   callSummary,
 } from './call.rules';
+import { keepAliveLinkIsLive } from './call.outcome';
+
+/** Column of the call row holding the due time of its keepAlive chain's live link (epoch ms). */
+const KEEP_ALIVE_LINK = 'keepAliveLink';
 
 export interface StoredCall {
   record: CallRecord;
+  /** Due time of the call's live keepAlive link (absent before the first one is claimed). */
+  keepAliveLink?: number;
   /** Day of the call's first row (UTC yyyymmdd): the callEvents partition of its story. */
   day: string;
   etag?: string;
@@ -97,7 +104,9 @@ export class CallRepository {
         if (!stored && !t.changed) result.record = undefined;
         if (!t.changed) return undefined;
         day = stored?.day ?? utcDay(input.at);
-        return encodeCall({ record: { ...t.record, tenantId: t.record.tenantId || pk }, day }, t.log);
+        const next = encodeCall({ record: { ...t.record, tenantId: t.record.tenantId || pk }, day }, t.log);
+        if (entity && entity[KEEP_ALIVE_LINK] !== undefined) next[KEEP_ALIVE_LINK] = entity[KEEP_ALIVE_LINK];
+        return next;
       },
       this.etag,
     );
@@ -110,11 +119,53 @@ export class CallRepository {
     try {
       const e = await this.calls.getEntity<Record<string, unknown>>(tenantId.toLowerCase(), callId);
       const d = decodeCall(e as StoredEntity);
-      return { record: d.record, day: d.day, etag: e.etag };
+      const link = e[KEEP_ALIVE_LINK];
+      return {
+        record: d.record,
+        day: d.day,
+        etag: e.etag,
+        ...(link !== undefined && link !== null ? { keepAliveLink: Number(link) } : {}),
+      };
     } catch (e) {
       if ((e as { statusCode?: number }).statusCode === 404) return undefined;
       throw e;
     }
+  }
+
+  /**
+   * Claims a call's keepAlive link due at `dueAt` (see keepAliveLinkIsLive): when it is still the live link, the row
+   * moves to the successor `nextDueAt` under its ETag and this caller alone arms it (`claimed`); `taken` when another
+   * copy of the link claimed it first (with the row's link now), `gone` when the call row does not exist.
+   */
+  async claimKeepAlive(
+    tenantId: string,
+    callId: string,
+    dueAt: number,
+    nextDueAt: number,
+  ): Promise<{ kind: 'claimed' } | { kind: 'taken'; link?: number } | { kind: 'gone' }> {
+    await ensureTable(this.calls);
+    let outcome: { kind: 'claimed' } | { kind: 'taken'; link?: number } | { kind: 'gone' } = { kind: 'gone' };
+    await updateWithEtag(
+      this.calls,
+      tenantId.toLowerCase(),
+      callId,
+      (entity) => {
+        if (!entity) {
+          outcome = { kind: 'gone' };
+          return undefined;
+        }
+        const raw = entity[KEEP_ALIVE_LINK];
+        const link = raw !== undefined && raw !== null ? Number(raw) : undefined;
+        if (!keepAliveLinkIsLive(link, dueAt)) {
+          outcome = { kind: 'taken', link };
+          return undefined;
+        }
+        outcome = { kind: 'claimed' };
+        return { ...properties(entity), partitionKey: '', rowKey: '', [KEEP_ALIVE_LINK]: nextDueAt };
+      },
+      this.etag,
+    );
+    return outcome;
   }
 
   /** The calls of a tenant that have not ended (the live view), optionally of one call queue. */

@@ -39,7 +39,12 @@ export function applyOffer(t: Step, i: Extract<CallInput, { kind: 'offer' }>): s
     ...(i.ringAll && i.via === 'invite' ? { ringAll: true } : {}),
   });
   r.pendingOps[clientContext] = { purpose: 'offer', offerId: i.offerId };
-  t.entry('offered', i.at, { agentId: i.agentId, offerId: i.offerId, callQueueId: r.callQueueId });
+  t.entry('offered', i.at, {
+    agentId: i.agentId,
+    offerId: i.offerId,
+    callQueueId: r.callQueueId,
+    ...(i.trigger ? { detail: i.trigger } : {}),
+  });
   const target: CallTarget = { kind: 'user', userId: i.userId, tenantId: r.tenantId || undefined };
   if (i.via === 'transfer')
     t.commands.push({ op: 'transfer', callId: r.callId, target, clientContext, ...t.transferee() });
@@ -62,7 +67,15 @@ export function applyRingAll(t: Step, i: Extract<CallInput, { kind: 'ringAll' }>
   const why: string[] = [];
   let made = 0;
   for (const inv of i.invites) {
-    const refused = applyOffer(t, { kind: 'offer', key: inv.offerId, at: i.at, via: 'invite', ringAll: true, ...inv });
+    const refused = applyOffer(t, {
+      kind: 'offer',
+      key: inv.offerId,
+      at: i.at,
+      via: 'invite',
+      ringAll: true,
+      ...(i.trigger ? { trigger: i.trigger } : {}),
+      ...inv,
+    });
     if (refused) why.push(`${inv.agentId}: ${refused}`);
     else made++;
   }

@@ -48,6 +48,11 @@ export interface AppConfig {
     /** CALLS_KEEPALIVE_INTERVAL_S: a call answered this long ago (and every interval after) gets a keepAlive. */
     readonly keepAliveIntervalS: number;
   };
+  /**
+   * Presence change notifications: our webhook's public URL (PRESENCE_NOTIFICATION_URL; absent: no subscriptions,
+   * polling only) and the storage queue the webhook feeds.
+   */
+  readonly presence: { readonly notificationUrl?: string; readonly eventsQueueName: string };
   /** Prompts and menus: the public origin of prompt WAVs, Azure AI Speech, the menus' clock (tests). */
   readonly menus: {
     readonly promptsBaseUrl?: string;
@@ -146,6 +151,16 @@ export function reportingQueueName(env: Readonly<Record<string, string | undefin
   const set = env.REPORTING_QUEUE_NAME?.trim();
   if (set) return set;
   return `${callEventsQueueName(env).slice(0, 46).replace(/-+$/, '')}-reporting`;
+}
+
+/**
+ * The presence notifications' queue name straight from the environment (the trigger registers at module load):
+ * PRESENCE_EVENTS_QUEUE_NAME, else `<CALL_EVENTS_QUEUE_NAME>-presence`, so every system has its own.
+ */
+export function presenceEventsQueueName(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const set = env.PRESENCE_EVENTS_QUEUE_NAME?.trim();
+  if (set) return set;
+  return `${callEventsQueueName(env).slice(0, 47).replace(/-+$/, '')}-presence`;
 }
 
 export function bulkQueueName(env: Readonly<Record<string, string | undefined>> = process.env): string {
@@ -256,6 +271,14 @@ const schema = z.object({
         .max(2700, { message: 'must be at most 2700 seconds (Graph drops a call after 45 minutes without one)' }),
     ),
   PRESENCE_REFRESH_SCHEDULE: cron,
+  PRESENCE_NOTIFICATION_URL: z.string().url({ message: 'must be an absolute http(s) URL' }).optional(),
+  PRESENCE_SUBSCRIPTION_SCHEDULE: cron,
+  PRESENCE_EVENTS_QUEUE_NAME: z
+    .string()
+    .regex(BULK_QUEUE_RE, {
+      message: 'must be 3-56 lower-case letters, digits or single dashes, starting and ending with a letter or digit',
+    })
+    .optional(),
   CALLS_TENANTS: z
     .string()
     .optional()
@@ -395,6 +418,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       callbackUrl: e.CALLS_CALLBACK_URL,
       extraTenants: e.CALLS_TENANTS,
       keepAliveIntervalS: e.CALLS_KEEPALIVE_INTERVAL_S,
+    },
+    presence: {
+      notificationUrl: e.PRESENCE_NOTIFICATION_URL,
+      eventsQueueName: presenceEventsQueueName({
+        PRESENCE_EVENTS_QUEUE_NAME: e.PRESENCE_EVENTS_QUEUE_NAME,
+        CALL_EVENTS_QUEUE_NAME: e.CALL_EVENTS_QUEUE_NAME,
+      }),
     },
     menus: {
       promptsBaseUrl: e.PROMPTS_BASE_URL ? trimSlash(e.PROMPTS_BASE_URL) : undefined,

@@ -212,6 +212,28 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
     default: '*/15 * * * * *',
   },
   {
+    name: 'PRESENCE_NOTIFICATION_URL',
+    doc:
+      "Our presence webhook (`…/api/presence/notifications`) as Graph must reach it. Set: agents' presence comes from " +
+      'Graph change-notification subscriptions (≤ 650 agents each, renewed before their one-hour expiry) and an agent ' +
+      'who becomes Available is offered a waiting call at once; the polling refresh stays as the fallback. Unset: ' +
+      'polling only.',
+  },
+  {
+    name: 'PRESENCE_SUBSCRIPTION_SCHEDULE',
+    doc:
+      'NCRONTAB schedule (6 fields, seconds first) of the presence subscription manager: creates, renews (before ' +
+      'expiry) and replaces the subscriptions covering every call queue agent of every served tenant. Only with ' +
+      'PRESENCE_NOTIFICATION_URL.',
+    default: '0 */5 * * * *',
+  },
+  {
+    name: 'PRESENCE_EVENTS_QUEUE_NAME',
+    doc:
+      'Storage queue of presence notifications (one message per notification, from the presence webhook). Default: ' +
+      '`<CALL_EVENTS_QUEUE_NAME>-presence` (that name cut to 47 characters). Lower-case letters, digits and dashes, 3-56 characters.',
+  },
+  {
     name: 'CALLS_TENANTS',
     doc:
       'Comma-separated tenant ids whose call notifications are accepted besides the tenants with endpoints ' +

@@ -16,3 +16,4 @@ export * from './agent';
 export * from './agent-view';
 export * from './call-log';
 export * from './teams-phone';
+export * from './call-queue-deleting';

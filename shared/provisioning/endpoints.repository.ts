@@ -7,6 +7,11 @@
  * path — every write that records an object id upserts its index row — so the call router finds the endpoint a call
  * arrived on with two point reads, never a partition scan. The endpoint row stays the truth: a reader checks that the
  * endpoint it reaches still carries that object id (an index row left by a crash or a delete is harmless).
+ *
+ * Endpoints written before the index existed have no index row. The first miss for a tenant backfills it: one scan of
+ * the tenant's `endpoints` partition upserts an index row for every endpoint that records an object id, then a marker
+ * row (RowKey {@link BACKFILL_MARKER}) says the tenant is done, so later misses (calls to accounts we do not serve)
+ * stay two point reads. Idempotent: a backfill run twice, or alongside the write path, writes the same rows.
  */
 import { TableClient, odata } from '@azure/data-tables';
 import type { ActualEndpoint, DesiredEndpoint, EndpointRecord, EndpointStatus } from '../domain';
@@ -67,6 +72,9 @@ export interface RepositoryOptions {
 }
 
 /** The resource account's object id an endpoint row records (set by provisioning, or seen by it). */
+/** RowKey of the index's per-tenant "backfilled" marker (never an object id: those are GUIDs). */
+export const BACKFILL_MARKER = '~backfilled';
+
 function instanceIdOf(r: Pick<EndpointRecord, 'objectId' | 'actual'>): string | undefined {
   return (r.objectId ?? r.actual?.objectId)?.toLowerCase() || undefined;
 }
@@ -76,6 +84,8 @@ export class EndpointsRepository {
   /** The index by application-instance object id (see the file's comment). */
   readonly byInstance: TableClient;
   private readonly now: () => Date;
+  /** Tenants whose index this process knows to be backfilled (the marker row is the shared truth). */
+  private readonly backfilled = new Set<string>();
 
   constructor(
     connectionString: string,
@@ -94,10 +104,36 @@ export class EndpointsRepository {
   async findByApplicationInstance(tenantId: string, objectId: string): Promise<EndpointRecord | undefined> {
     await ensureTable(this.byInstance);
     const id = objectId.trim().toLowerCase();
-    const row = await readEntity(this.byInstance, encodeKey(tenantId.toLowerCase()), encodeKey(id));
+    const pk = encodeKey(tenantId.toLowerCase());
+    let row = await readEntity(this.byInstance, pk, encodeKey(id));
+    if ((!row || typeof row.upn !== 'string') && (await this.backfillIndex(tenantId))) {
+      row = await readEntity(this.byInstance, pk, encodeKey(id));
+    }
     if (!row || typeof row.upn !== 'string') return undefined;
     const endpoint = await this.get(tenantId, row.upn);
     return endpoint && instanceIdOf(endpoint) === id ? endpoint : undefined;
+  }
+
+  /**
+   * Writes the index rows of a tenant's endpoints that predate the index — once per tenant (see the file's comment).
+   * True when it scanned now (the caller reads the index again), false when the tenant was already done.
+   */
+  async backfillIndex(tenantId: string): Promise<boolean> {
+    const t = tenantId.toLowerCase();
+    if (this.backfilled.has(t)) return false;
+    await ensureTable(this.byInstance);
+    const pk = encodeKey(t);
+    if (await readEntity(this.byInstance, pk, BACKFILL_MARKER)) {
+      this.backfilled.add(t);
+      return false;
+    }
+    for (const endpoint of await this.listAll(t)) await this.index(t, endpoint);
+    await this.byInstance.upsertEntity(
+      { partitionKey: pk, rowKey: BACKFILL_MARKER, at: this.now().toISOString() },
+      'Replace',
+    );
+    this.backfilled.add(t);
+    return true;
   }
 
   /** Upserts the index row of an endpoint that records an object id (idempotent). */

@@ -10,7 +10,16 @@
  * - a call that outlives the simulator's keepAlive timeout (15 s here) stays up: keepAlive every 3 s.
  */
 import { startSystem, type System } from '../../../scripts/lib/system';
-import { callsTenant, eventually, placeCall, provisionedEndpoint, simCall } from '../../support/calls-system';
+import { CallEventsQueue } from '../../../shared/calls';
+import {
+  CONNECTION,
+  calls,
+  callsTenant,
+  eventually,
+  placeCall,
+  provisionedEndpoint,
+  simCall,
+} from '../../support/calls-system';
 
 const [ALPHA, BETA, GAMMA, DELTA, EPSILON, ZETA] = [
   '+14255550120',
@@ -189,5 +198,30 @@ test('a call longer than the keepAlive timeout stays up: keepAlive every interva
   const s = await story(callId);
   expect(s.phase).toBe('queued');
   expect((await simCall(system, callId)).state).toBe('established');
+
+  // The host redelivers a keepAlive message it already handled — twice: no second chain starts. The call's row names
+  // its live link; once a link has been taken, copies of it are redelivered.
+  const link = async () => (await calls.get(tenant.tenantId, callId))?.keepAliveLink ?? 0;
+  const taken = await link();
+  expect(taken).toBeGreaterThan(0);
+  await eventually(async () => ((await link()) > taken ? true : undefined), 30_000);
+  const redeliveredAt = Date.now();
+  const queue = new CallEventsQueue(CONNECTION, system.env.CALL_EVENTS_QUEUE_NAME);
+  const copy = { kind: 'timer' as const, tenantId: tenant.tenantId, callId, purpose: 'keepAlive', dueAt: taken };
+  await queue.send([copy]);
+  await queue.send([copy]);
+  const from = await link();
+  const every = 3000;
+  const upTo = await eventually(async () => {
+    const l = await link();
+    return l >= from + 3 * every ? l : undefined;
+  }, 45_000);
   await system.sim('POST', `/_sim/calls/${callId}/hangup`);
-}, 90_000);
+  // One chain: one keepAlive per link taken since the copies (and perhaps the next link's, in flight) — two more
+  // chains would have sent two more per interval, and the copies one each at once.
+  const sent = (await faults()).requests.filter(
+    (r) => r.callId === callId && r.operation === 'keepAlive' && r.at >= redeliveredAt,
+  );
+  const linksTaken = Math.round((upTo - from) / every);
+  expect(sent.length).toBeLessThanOrEqual(linksTaken + 2);
+}, 150_000);

@@ -83,3 +83,43 @@ test('the lookup reads two rows, whatever the size of the tenant', async () => {
   }
   expect(reads).toEqual([]);
 });
+
+test('endpoints written before the index existed are found: the first miss backfills the tenant, once', async () => {
+  const old = randomUUID();
+  const ids = [randomUUID(), randomUUID()];
+  await repo.putDesired(old, desired('legacy0@contoso.com'));
+  await repo.patch(old, 'legacy0@contoso.com', { status: 'Provisioned', objectId: ids[0] });
+  await repo.putDesired(old, desired('legacy1@contoso.com'));
+  await repo.patch(old, 'legacy1@contoso.com', { actual: { objectId: ids[1].toUpperCase() } });
+  // As before the index: the rows exist, their index rows do not.
+  for (const id of ids) await repo.byInstance.deleteEntity(encodeKey(old), encodeKey(id));
+
+  // A second repository (another process) that has never seen this tenant.
+  const fresh = new EndpointsRepository(storage.connectionString, { tableName: repo.client.tableName });
+  const scans: string[] = [];
+  const original = fresh.client.listEntities.bind(fresh.client);
+  fresh.client.listEntities = ((...args: Parameters<typeof original>) => {
+    scans.push('list');
+    return original(...args);
+  }) as typeof original;
+  expect((await fresh.findByApplicationInstance(old, ids[0]))?.upnKey).toBe('legacy0@contoso.com');
+  expect(scans).toHaveLength(1);
+  // The whole tenant was indexed by that one scan, and the index rows are written.
+  expect((await fresh.findByApplicationInstance(old, ids[1]))?.upnKey).toBe('legacy1@contoso.com');
+  expect((await repo.byInstance.getEntity(encodeKey(old), encodeKey(ids[1]))).upn).toBe('legacy1@contoso.com');
+  // A miss after the backfill (a call to an account we do not serve) scans nothing, here or in another process.
+  expect(await fresh.findByApplicationInstance(old, randomUUID())).toBeUndefined();
+  expect(scans).toHaveLength(1);
+  const third = new EndpointsRepository(storage.connectionString, { tableName: repo.client.tableName });
+  const thirdScans: string[] = [];
+  const thirdList = third.client.listEntities.bind(third.client);
+  third.client.listEntities = ((...args: Parameters<typeof thirdList>) => {
+    thirdScans.push('list');
+    return thirdList(...args);
+  }) as typeof thirdList;
+  expect(await third.findByApplicationInstance(old, randomUUID())).toBeUndefined();
+  expect(thirdScans).toEqual([]);
+  // Idempotent: running it again changes nothing and says it had nothing to do.
+  expect(await third.backfillIndex(old)).toBe(false);
+  expect((await third.findByApplicationInstance(old, ids[0]))?.upnKey).toBe('legacy0@contoso.com');
+});

@@ -1,0 +1,6 @@
+/** Presence change notifications: Graph subscriptions for agents' presence, their webhook intake and handler. */
+export * from './presence-notification.rules';
+export * from './presence-subscriptions.graph';
+export * from './presence-subscriptions.repository';
+export * from './presence-events.queue';
+export * from './presence-notifications.service';
