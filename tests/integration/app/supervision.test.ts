@@ -6,6 +6,12 @@
  * waiting call cannot be monitored (409), a supervisor of another call queue does not see the call (404), an agent
  * not on the call cannot pause it (403).
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DIST } from '../../../scripts/lib/processes';
 import { startSystem, type System } from '../../../scripts/lib/system';
 import {
   callsTenant,
@@ -37,6 +43,7 @@ interface SimParticipant {
 interface SimView {
   state: string;
   participants: SimParticipant[];
+  departed: (SimParticipant & { leftAt: number })[];
   recording: { at: number; status: string }[];
 }
 interface CallView {
@@ -50,6 +57,20 @@ interface CallView {
   story: { recordingSpans: { from: number; to: number | null; state: string }[] } | null;
 }
 
+/** The `switchboard` CLI as a person types it (real process, real HTTP), with their token. */
+const cli = async (token: string, ...args: string[]) => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'switchboard-cli-'));
+  const common = ['--api', `${system.origin}/api`, '--tenant', tenant.tenantId, '--token', token];
+  try {
+    const r = await promisify(execFile)(process.execPath, [path.join(DIST, 'cli', 'main.js'), ...common, ...args], {
+      env: { ...process.env, SWITCHBOARD_HOME: home },
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+};
 const sim = (callId: string) => system.sim<SimView>('GET', `/_sim/calls/${callId}`);
 const call = async (callId: string): Promise<CallView> => {
   const res = await system.api('GET', `${base}/calls/${callId}`, { token: admin });
@@ -123,6 +144,10 @@ test('monitor (muted) then barge (speaking) on a connected call; refusals; recor
     return p.length === 1 && p[0].id !== muted.id && !p[0].isMuted ? p[0] : undefined;
   }, 30_000);
   expect(speaking.kind).toBe('agent'); // the simulator's kind for a Teams user in the call
+  // The muted leg left (Graph cannot unmute another participant): the simulator keeps it as it was.
+  expect((await sim(callId)).departed).toEqual([
+    expect.objectContaining({ id: muted.id, userId: expect.any(String), isMuted: true }),
+  ]);
   const supervised = await eventually(async () => {
     const v = await call(callId);
     return v.events.some((e) => e.kind === 'bargeStarted') ? v : undefined;
@@ -143,7 +168,10 @@ test('monitor (muted) then barge (speaking) on a connected call; refusals; recor
   expect((await post(admin, `${callId}/recording/pause`)).status).toBe(403); // pauseAllowedFor: agent, supervisor
   expect((await post(agent01, `${callId}/recording/pause`)).status).toBe(202);
   expect((await post(agent01, `${callId}/recording/pause`)).status).toBe(200);
-  expect((await post(supervisor, `${callId}/recording/resume`)).status).toBe(202);
+  const resumed = await cli(supervisor, 'calls', 'recording', 'resume', callId); // the supervisor, by the CLI
+  expect(resumed).toMatchObject({ code: 0 });
+  expect(resumed.stdout).toContain('recording recording');
+  expect(resumed.stdout).toContain('notRecording');
   const history = await eventually(async () => {
     const r = (await sim(callId)).recording;
     return r.length >= 3 ? r : undefined;
@@ -175,5 +203,8 @@ test('a call waiting in the call queue cannot be monitored (409)', async () => {
   expect(res.headers.get('content-type')).toMatch(/problem\+json/);
   expect(((await res.json()) as { detail: string }).detail).toMatch(/not connected to an agent/);
   expect((await post(otherSupervisor, `${callId}/monitor`)).status).toBe(404);
+  const byCli = await cli(supervisor, 'calls', 'monitor', callId);
+  expect(byCli.code).not.toBe(0);
+  expect(byCli.stderr).toMatch(/409|not connected to an agent/);
   await system.sim('POST', `/_sim/calls/${callId}/hangup`);
 }, 120_000);
