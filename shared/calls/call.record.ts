@@ -114,8 +114,11 @@ export interface SupervisionSession {
   requestedBy?: string;
   joinedAt?: number;
   endedAt?: number;
-  /** A roster has listed them (so a roster without them means they left; rosters arrive out of order). */
-  inRoster?: boolean;
+  /**
+   * When the latest roster that listed them was received: a roster without them means they left only when received
+   * after it (rosters arrive out of order through the storage queue, but are stamped on receipt).
+   */
+  rosterAt?: number;
   /** The roster's `isMuted` for this participant, as last read. */
   muted?: boolean;
   endReason?: string;

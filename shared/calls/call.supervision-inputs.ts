@@ -147,9 +147,15 @@ export function supervisionRoster(t: Step, participants: readonly RosterParticip
     const p = participants.find((x) => x.participantId === s.participantId);
     if (p) {
       supervisorJoined(t, s, at);
-      s.inRoster = true;
+      if (s.rosterAt !== undefined && at < s.rosterAt) continue; // an older roster than one read: not newer news
+      s.rosterAt = at;
       if (p.isMuted !== undefined) s.muted = p.isMuted;
-    } else if (s.inRoster) endSession(t, s, at, 'left the call', false); // only once a roster has listed them
+    } else if (s.rosterAt !== undefined && at > s.rosterAt) {
+      // Only a roster received after one that listed them says they left: rosters carry no sequence number and
+      // storage queues do not keep order, but the webhook stamps each on receipt, in the order Graph sent them
+      // (a redelivered one is the same notification, deduplicated by its key).
+      endSession(t, s, at, 'left the call', false);
+    }
   }
 }
 

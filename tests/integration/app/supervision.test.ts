@@ -44,6 +44,7 @@ interface SimView {
   state: string;
   participants: SimParticipant[];
   departed: (SimParticipant & { leftAt: number })[];
+  invitations: { participantId: string; userId?: string; status: string }[];
   recording: { at: number; status: string }[];
 }
 interface CallView {
@@ -129,6 +130,9 @@ test('monitor (muted) then barge (speaking) on a connected call; refusals; recor
   expect((await post(agent01, `${callId}/monitor`)).status).toBe(403);
   expect((await post(supervisor, `${callId}/monitor`, { userPrincipalName: 'agent02@contoso.com' })).status).toBe(403);
 
+  // Graph carries the first invitation out but its answer is lost (503): the outbox sends it again (or sees it was
+  // done) — the supervisor is invited once (the retry names the same participant id).
+  await system.sim('POST', '/_sim/faults/calls', { operation: 'invite', callId, status: 503, times: 1, applied: true });
   const monitor = await post(supervisor, `${callId}/monitor`);
   expect(monitor.status).toBe(202);
   expect(await monitor.json()).toMatchObject({ callId, supervisor: { supervisorId, mode: 'monitor' } });
@@ -137,6 +141,13 @@ test('monitor (muted) then barge (speaking) on a connected call; refusals; recor
     return p?.isMuted ? p : undefined;
   }, 30_000);
   expect((await post(supervisor, `${callId}/monitor`)).status).toBe(200); // already monitoring: one session
+  const faults = await system.sim<{ requests: { callId?: string; operation: string; faulted: boolean }[] }>(
+    'GET',
+    '/_sim/faults/calls',
+  );
+  expect(faults.requests.some((r) => r.callId === callId && r.operation === 'invite' && r.faulted)).toBe(true);
+  const invited = (await sim(callId)).invitations.filter((i) => i.userId?.toLowerCase() === supervisorId);
+  expect(invited).toHaveLength(1);
 
   expect((await post(supervisor, `${callId}/barge`)).status).toBe(202);
   const speaking = await eventually(async () => {
@@ -150,7 +161,9 @@ test('monitor (muted) then barge (speaking) on a connected call; refusals; recor
   ]);
   const supervised = await eventually(async () => {
     const v = await call(callId);
-    return v.events.some((e) => e.kind === 'bargeStarted') ? v : undefined;
+    // The call's row and its story are two reads: wait until both show the barge.
+    const joined = v.supervision.some((x) => x.mode === 'barge' && x.state === 'joined');
+    return joined && v.events.some((e) => e.kind === 'bargeStarted') ? v : undefined;
   }, 30_000);
   expect(supervised.events.filter((e) => e.supervisorId === supervisorId).map((e) => e.kind)).toEqual([
     'monitorStarted',

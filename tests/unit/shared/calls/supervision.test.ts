@@ -147,6 +147,25 @@ describe('monitor and barge', () => {
     ]);
   });
 
+  it('a roster received before the one that listed the supervisor does not make them leave (rosters reorder)', () => {
+    const a = applyCallInput(connected(), supervise(4000, 'monitor', 'p1'), env);
+    const joined = run(g(rosterWith({ id: 'p1', userId: SUPERVISOR }), 5000), a.record).record!;
+    const b = applyCallInput(joined, supervise(6000, 'barge', 'p2'), env);
+    // Graph sent: the roster without the muted leg (received 6500), then the one with the speaking leg (7000);
+    // the storage queue hands them over the other way round.
+    const seen = run(g(rosterWith({ id: 'p2', userId: SUPERVISOR }), 7000), b.record);
+    const stale = run(g(rosterWith(), 6500), seen.record);
+    expect(kinds(stale.log)).toEqual([]);
+    expect(supervisionView(stale.record!).at(-1)).toMatchObject({ mode: 'barge', state: 'joined' });
+    // A later roster without them (another one than the stale: an identical notification is a duplicate by its key).
+    const later = roster([
+      { phone: CALLER_PHONE, id: CALLER_PARTICIPANT },
+      { userId: AGENT_USER, id: 'o1', isMuted: true },
+    ]);
+    const left = run(g(later, 9000), stale.record);
+    expect(kinds(left.log)).toEqual(['bargeEnded']);
+  });
+
   it('barge → monitor mutes the same leg', () => {
     const a = applyCallInput(connected(), supervise(4000, 'barge', 'p1'), env);
     const joined = run(g(rosterWith({ id: 'p1', userId: SUPERVISOR }), 5000), a.record).record!;
