@@ -39,6 +39,7 @@ import {
   CallNotificationIntake,
   CallRepository,
   CallRoutingService,
+  CallSupervisionService,
   GraphCallControlFactory,
   GraphPresenceCache,
   createBotCredential,
@@ -135,6 +136,8 @@ export interface AppRoot {
   /** The call router (the `call-events` trigger), logging through the invocation. */
   callRouting(log?: (line: string) => void): CallRoutingService;
   readonly calls: CallRepository;
+  /** Monitor / barge and the recording's pause / resume of live calls (issue 15 items 5, 6). */
+  callSupervision(log?: (line: string) => void): CallSupervisionService;
   readonly callEventsQueue: CallEventsQueue;
   /**
    * Presence change notifications (PRESENCE_NOTIFICATION_URL): the webhook's intake, the presence events trigger and
@@ -395,6 +398,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
       announcer,
       log,
       callbackUri: config.calls.callbackUrl,
+      recordingPolicy: async (tenantId, queueId) => (await callQueueRecords.get(tenantId, queueId))?.recording,
     });
     return service;
   };
@@ -525,6 +529,14 @@ export function createAppRoot(config: AppConfig): AppRoot {
       return { kind: 'rebound', endpoint: toView(record, await steps.list(tenantId, upn)) };
     },
     calls,
+    callSupervision: (log) => {
+      const routing = callRouting(log);
+      return new CallSupervisionService({
+        calls,
+        apply: (tenantId, callId, input) => routing.applyRouterInput(tenantId, callId, input),
+        resolveUser: async (tenantId, upn) => (await users.resolveUsers(tenantId, [upn])).get(upn.toLowerCase()),
+      });
+    },
     callEventsQueue,
     reportingFeed,
     reporting,

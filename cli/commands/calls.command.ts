@@ -1,6 +1,7 @@
 /**
  * `switchboard calls [--state active] [--call-queue <id>] [--watch]` (live calls; `--watch` re-polls and redraws
- * until Ctrl-C) and `switchboard calls get <callId>` (a call and its story).
+ * until Ctrl-C) and `switchboard calls get <callId>` (a call and its story); supervision (docs/supervision.md):
+ * `switchboard calls monitor|barge <callId> [--user <upn>]` and `switchboard calls recording pause|resume <callId>`.
  */
 import type { Command } from 'commander';
 import { table, type ApiClient } from '../api-client';
@@ -131,4 +132,46 @@ export function registerCallCommands(program: Command): void {
         ),
       );
     });
+
+  const supervise = (mode: 'monitor' | 'barge', what: string) =>
+    calls
+      .command(`${mode} <callId>`)
+      .description(what)
+      .option('--user <upn>', 'who joins (an admin may send anyone; default: you)')
+      .action(async (callId: string, o: { user?: string }) => {
+        const { client, tenant, json } = context();
+        const res = await client.request<{ callId: string; supervisor: Record<string, unknown> }>(
+          'POST',
+          `tenants/${tenant}/calls/${encodeURIComponent(callId)}/${mode}`,
+          o.user ? { userPrincipalName: o.user } : {},
+        );
+        out(json ? JSON.stringify(res, null, 2) : table([res.supervisor], ['supervisorId', 'mode', 'state', 'muted']));
+      });
+  supervise('monitor', 'join a connected call muted (the agent and the caller are heard, you are not)');
+  supervise('barge', 'join a connected call speaking (or unmute your monitoring)');
+
+  const recording = calls.command('recording').description("pause or resume a call's compliance recording (PCI)");
+  for (const action of ['pause', 'resume'] as const)
+    recording
+      .command(`${action} <callId>`)
+      .description(action === 'pause' ? 'stop keeping the call (card details)' : 'keep the call again')
+      .action(async (callId: string) => {
+        const { client, tenant, json } = context();
+        const res = await client.request<{
+          callId: string;
+          recording: { state: string; recordingSpans: { from: number; to: number | null; state: string }[] };
+        }>('POST', `tenants/${tenant}/calls/${encodeURIComponent(callId)}/recording/${action}`);
+        if (json) return out(JSON.stringify(res, null, 2));
+        out(`recording ${res.recording.state}`);
+        out(
+          table(
+            res.recording.recordingSpans.map((sp) => ({
+              state: sp.state,
+              from: new Date(sp.from).toISOString(),
+              to: sp.to === null ? '' : new Date(sp.to).toISOString(),
+            })),
+            ['state', 'from', 'to'],
+          ),
+        );
+      });
 }

@@ -6,10 +6,12 @@
  * wrap-up, handle). `storyComplete` is false until the reporting feed has recorded the call (wrap-up still running):
  * the story is then built from the log as it stands. A Supervisor sees the caller's number masked; a call outside
  * their call queues is 404.
+ * Supervision (docs/supervision.md): `supervision` — each supervisor invited (monitor / barge, state, muted as the
+ * roster said) — and `recording` — the recorder's state with `recordingSpans: [{from, to, state}]` (also in the story).
  */
 import { app } from '@azure/functions';
 import { callerFor } from '../../shared/auth';
-import { callSummary } from '../../shared/calls';
+import { callSummary, recordingView, supervisionView } from '../../shared/calls';
 import { notFound } from '../../shared/http/problem';
 import { buildContactRecord, type ContactRecord } from '../../shared/reporting';
 import { HttpProblem, api, json, pathParam } from '../lib/api-handler';
@@ -51,11 +53,22 @@ app.http('callGet', {
       }
     }
     const caller = stored.record.arrival?.callerPhone ?? stored.record.arrival?.callerUserId;
+    const supervision = supervisionView(stored.record);
+    const recording = recordingView(stored.record, Date.now());
     return json(200, {
       ...summary,
       ...(summary.callerPhone ? { callerPhone: callerFor(principal, summary.callerPhone) } : {}),
       events: events.map((e) => ({ ...e, ...(arrivedAt !== undefined ? { elapsedMs: e.at - arrivedAt } : {}) })),
-      story: story ? { ...story, ...(caller ? { caller: callerFor(principal, caller) } : {}) } : null,
+      supervision,
+      recording: recording ?? null,
+      story: story
+        ? {
+            ...story,
+            ...(caller ? { caller: callerFor(principal, caller) } : {}),
+            supervision,
+            recordingSpans: recording?.recordingSpans ?? [],
+          }
+        : null,
       storyComplete,
     });
   }),

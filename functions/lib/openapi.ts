@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { agentSkillsBodySchema, callQueueBodySchema } from '../../shared/callqueues';
 import { menuBodySchema } from '../../shared/menus';
+import { superviseBodySchema } from '../../shared/calls';
 import { endpointRequestSchema } from '../../shared/domain';
 import { tenantBodySchema } from '../../shared/onboarding';
 
@@ -73,7 +74,7 @@ interface Op {
   summary: string;
   roles: string[];
   params?: Json[];
-  body?: { schema: Json; example: unknown; contentType?: string; more?: Record<string, Json> };
+  body?: { schema: Json; example: unknown; contentType?: string; more?: Record<string, Json>; optional?: boolean };
   ok: Record<string, string>;
   extra?: Record<string, string>;
 }
@@ -92,7 +93,7 @@ function operation(o: Op): Json {
     ...(o.body
       ? {
           requestBody: {
-            required: true,
+            required: !o.body.optional,
             content: {
               [o.body.contentType ?? 'application/json']: { schema: o.body.schema, example: o.body.example },
               ...o.body.more,
@@ -138,6 +139,41 @@ const reportParams = [
 ];
 const callId = pathParam('callId', "Graph's call id.", '491f0b00-ffff-4bc9-a43e-b226498ec22a');
 const ADMIN = ['Switchboard.Admin'];
+const ANY_ROLE = ['Switchboard.Admin', 'Switchboard.Supervisor', 'Switchboard.Agent'];
+
+/** Monitor / barge and the recording's pause / resume of a live call (docs/supervision.md). */
+function supervisionPaths(): Json {
+  const paths: Json = {};
+  for (const mode of ['monitor', 'barge'] as const)
+    paths[`/api/tenants/{tenantId}/calls/{callId}/${mode}`] = {
+      post: operation({
+        summary:
+          mode === 'monitor'
+            ? 'A supervisor joins the connected call muted'
+            : 'A supervisor joins the connected call speaking',
+        roles: READERS,
+        params: [tenantId, callId],
+        body: {
+          schema: inputSchema(superviseBodySchema),
+          example: { userPrincipalName: 'supervisor@contoso.com' },
+          optional: true,
+        },
+        ok: { '202': '{callId, supervisor}: invited', '200': '{callId, supervisor}: already so' },
+        extra: { '404': 'No such call (or not in your call queues)', '409': 'Not connected to an agent' },
+      }),
+    };
+  for (const action of ['pause', 'resume'] as const)
+    paths[`/api/tenants/{tenantId}/calls/{callId}/recording/${action}`] = {
+      post: operation({
+        summary: `${action === 'pause' ? 'Pause' : 'Resume'} the call's compliance recording (PCI)`,
+        roles: ANY_ROLE,
+        params: [tenantId, callId],
+        ok: { '202': '{callId, recording}: changed', '200': '{callId, recording}: already so' },
+        extra: { '404': 'No such call (or not in your call queues)', '409': 'Not recorded, or ended' },
+      }),
+    };
+  return paths;
+}
 const READERS = ['Switchboard.Admin', 'Switchboard.Supervisor'];
 
 const endpointExample = {
@@ -593,6 +629,7 @@ export function openApiDocument(version: string): Json {
         extra: { '404': 'No such call' },
       }),
     },
+    ...supervisionPaths(),
   };
   return {
     openapi: '3.1.0',

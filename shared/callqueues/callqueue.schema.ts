@@ -76,6 +76,22 @@ export const callQueueBodySchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Issue 15 item 6: compliance recording. `always`: every call that reaches an agent is recorded from the
+     * connection; `pauseAllowedFor` — who may pause / resume it (PCI): the agent on the call, a supervisor of the
+     * call queue, an admin. docs/supervision.md.
+     */
+    recording: z
+      .object({
+        mode: z.enum(['off', 'always']).default('off'),
+        pauseAllowedFor: z
+          .array(z.enum(['agent', 'supervisor', 'admin']))
+          .max(3)
+          .refine((roles) => new Set(roles).size === roles.length, { message: 'lists a role twice' })
+          .default(['agent', 'supervisor', 'admin']),
+      })
+      .strict()
+      .optional(),
     agents: z
       .array(
         z

@@ -33,9 +33,13 @@ export function commandKey(c: CallCommand): string {
     case 'invite':
     case 'startHoldMusic':
     case 'stopHoldMusic':
+    case 'muteParticipant':
+    case 'updateRecordingStatus':
       return c.clientContext;
     case 'cancelInvite':
       return `${c.callId}|cancelInvite|${c.participantId}`;
+    case 'removeParticipant':
+      return `${c.callId}|removeParticipant|${c.participantId}`;
     default:
       return `${c.callId}|${c.op}`;
   }
@@ -68,6 +72,21 @@ export function commandNoLongerWanted(r: CallRecord | undefined, c: CallCommand)
       if (!offer.result || offer.result === 'accepted') return 'the invitation stands';
       return undefined;
     }
+    case 'muteParticipant': {
+      if (terminating || r.hangUpAt !== undefined) return 'the call is ending';
+      const s = r.supervision?.find((x) => x.participantId === c.participantId);
+      return s && s.endedAt === undefined && s.mode === 'monitor' ? undefined : 'the supervisor no longer monitors';
+    }
+    case 'removeParticipant': {
+      if (terminating || r.hangUpAt !== undefined) return 'the call is ending';
+      const s = r.supervision?.find((x) => x.participantId === c.participantId);
+      return s && s.endedAt === undefined ? 'the supervisor is still wanted in the call' : undefined;
+    }
+    case 'updateRecordingStatus': {
+      if (terminating || r.hangUpAt !== undefined) return 'the call is ending';
+      // Only the last state asked for is told again: an older report would undo a later pause or resume.
+      return r.recording?.reported === c.clientContext ? undefined : 'a later recording state was reported';
+    }
     default: {
       if (terminating || r.hangUpAt !== undefined) return 'the call is ending';
       const pending = r.pendingOps[c.clientContext];
@@ -75,6 +94,10 @@ export function commandNoLongerWanted(r: CallRecord | undefined, c: CallCommand)
       if (pending.purpose === 'offer') {
         const offer = r.offers.find((o) => o.offerId === pending.offerId);
         if (!offer || offer.result) return `the offer is ${offer?.result ?? 'gone'}`;
+      }
+      if (pending.purpose === 'supervise') {
+        const s = r.supervision?.find((x) => x.participantId === pending.participantId);
+        if (!s || s.endedAt !== undefined || s.joinedAt !== undefined) return 'the supervisor is no longer invited';
       }
       if (c.op === 'startHoldMusic' && r.hold?.state !== 'starting') return `hold music is ${r.hold?.state ?? 'off'}`;
       if (c.op === 'stopHoldMusic' && r.hold?.state !== 'stopping') return `hold music is ${r.hold?.state ?? 'off'}`;

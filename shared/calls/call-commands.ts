@@ -75,6 +75,23 @@ export async function executeCallCommand(cc: CallControl, cmd: CallCommand): Pro
           op: cmd.op,
           outcome: (await cc.removeParticipant(cmd.callId, cmd.participantId)) === 'gone' ? 'gone' : 'done',
         };
+      case 'muteParticipant':
+        return {
+          op: cmd.op,
+          outcome: 'done',
+          operation: await cc.muteParticipant(cmd.callId, cmd.participantId, cmd.clientContext),
+        };
+      case 'removeParticipant':
+        return {
+          op: cmd.op,
+          outcome: (await cc.removeParticipant(cmd.callId, cmd.participantId)) === 'gone' ? 'gone' : 'done',
+        };
+      case 'updateRecordingStatus':
+        return {
+          op: cmd.op,
+          outcome: 'done',
+          operation: await cc.updateRecordingStatus(cmd.callId, cmd.status, cmd.clientContext),
+        };
       case 'hangUp':
         return { op: cmd.op, outcome: (await cc.hangUp(cmd.callId)) === 'gone' ? 'gone' : 'done' };
     }

@@ -13,6 +13,7 @@ import {
   type CallInput,
   type CallLogEntry,
   type CallRecord,
+  type RecordingActorRole,
 } from './call.rules';
 import { keepAliveLinkIsLive } from './call.outcome';
 import { executeCallCommand } from './call-commands';
@@ -43,6 +44,14 @@ export interface CallRoutingDeps {
   keepAliveEveryMs?: number;
   /** CALLS_CALLBACK_URL, for the router's inputs; absent: the last webhook URL a notification came through. */
   callbackUri?: string;
+  /** A call queue's compliance recording (`recording` of its config); absent: no call is recorded. */
+  recordingPolicy?: (tenantId: string, callQueueId: string) => Promise<RecordingPolicy | undefined>;
+}
+
+/** A call queue's `recording` (issue 15 item 6). */
+export interface RecordingPolicy {
+  mode: 'off' | 'always';
+  pauseAllowedFor?: RecordingActorRole[];
 }
 
 export type HandleOutcome = { kind: 'handled'; transitions: number } | { kind: 'malformed'; reason: string };
@@ -209,6 +218,28 @@ export class CallRoutingService {
     }
   }
 
+  /**
+   * The call reached an agent: a call queue that records `always` starts the recorder now (its first span begins at
+   * the connection). A failure to read the policy is logged, not thrown: the connection has committed.
+   */
+  private async startRecording(tenantId: string, record: CallRecord, log: readonly CallLogEntry[]): Promise<void> {
+    const connected = log.find((e) => e.kind === 'connected');
+    if (!connected || !this.deps.recordingPolicy || !record.callQueueId || record.recording || isEnding(record)) return;
+    try {
+      const policy = await this.deps.recordingPolicy(tenantId, record.callQueueId);
+      if (policy?.mode !== 'always') return;
+      await this.applyRouterInput(tenantId, record.callId, {
+        kind: 'recording',
+        key: 'start',
+        action: 'start',
+        at: connected.at,
+        ...(policy.pauseAllowedFor ? { pauseAllowedFor: policy.pauseAllowedFor } : {}),
+      });
+    } catch (e) {
+      this.deps.log?.(`call ${record.callId}: the recording did not start: ${(e as Error).message}`);
+    }
+  }
+
   private get keepAliveEveryMs(): number {
     return this.deps.keepAliveEveryMs ?? KEEP_ALIVE_EVERY_MS;
   }
@@ -315,6 +346,7 @@ export class CallRoutingService {
     const answered = result.log.find((e) => e.kind === 'answered');
     if (answered && !isEnding(record))
       await this.armKeepAlive(tenantId, record.callId, answered.at + this.keepAliveEveryMs);
+    await this.startRecording(tenantId, record, result.log);
     await this.deps.menuFlow?.after(tenantId, record);
     await this.deps.announcer?.after(tenantId, record, result.log);
     const router = this.deps.router;

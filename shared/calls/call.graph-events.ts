@@ -9,6 +9,12 @@ import { ANSWERED_STATES, ArrivalRoute, STATE_RANK } from './call.record';
 import { describeAction, isHandOver, openOffer, openOffers } from './call.outcome';
 import type { Step } from './call.step';
 import { menuPromptFinished } from './call.menu-inputs';
+import {
+  isSupervising,
+  supervisionEnded,
+  supervisionInviteFinished,
+  supervisionRoster,
+} from './call.supervision-inputs';
 
 export function applyGraphEvent(t: Step, e: CallEvent, at: number, route: ArrivalRoute | undefined): void {
   switch (e.type) {
@@ -147,6 +153,7 @@ function terminated(
   r.end = { at, resultInfo };
   r.graphState = 'terminated';
   r.pendingOps = {};
+  supervisionEnded(t, at);
   t.entry('ended', at, { resultInfo });
 }
 
@@ -163,6 +170,8 @@ function operationFinished(
   delete r.pendingOps[clientContext];
   if (pending.purpose === 'holdMusic') return t.holdMusicFinished(pending.hold, status);
   if (pending.purpose === 'menuPrompt') return menuPromptFinished(t, clientContext);
+  if (pending.purpose === 'supervise')
+    return supervisionInviteFinished(t, pending.participantId, status, at, resultInfo?.code);
   if (pending.purpose !== 'offer') return;
   const offer = r.offers.find((o) => o.offerId === pending.offerId);
   if (!offer || offer.result) return;
@@ -182,6 +191,7 @@ function roster(t: Step, participants: RosterParticipant[], at: number): void {
     (o) => o.via === 'invite' && participants.some((p) => p.userId === o.userId.toLowerCase()),
   );
   if (joined) t.connect(joined, at);
+  supervisionRoster(t, participants, at);
   // An agent whose invitation no longer stood (missed, cancelled) joined anyway — the answer crossed our cancel:
   // they are taken out again, once, so they never talk to a caller the call queue has moved on with.
   for (const o of r.offers)
@@ -190,6 +200,7 @@ function roster(t: Step, participants: RosterParticipant[], at: number): void {
       o.result &&
       o.result !== 'accepted' &&
       !o.removed &&
+      !isSupervising(r, o.userId) &&
       participants.some((p) => p.userId === o.userId.toLowerCase())
     ) {
       o.removed = true;

@@ -95,6 +95,60 @@ export interface CallOffer {
   resolvedAt?: number;
 }
 
+/** Monitor: the supervisor hears the call, muted; barge: the supervisor speaks (docs/supervision.md). */
+export type SupervisionMode = 'monitor' | 'barge';
+
+/**
+ * One supervisor's presence in the call: invited (participants/invite, with a participant id we choose), joined
+ * (the invitation completed or a roster lists them), over (upgraded, downgraded, left, failed, the end).
+ */
+export interface SupervisionSession {
+  /** The supervisor's Entra object id (whom Graph invites), lower case. */
+  userId: string;
+  mode: SupervisionMode;
+  /** invitationParticipantInfo.participantId: what mute and DELETE …/participants/{id} name. */
+  participantId: string;
+  clientContext: string;
+  requestedAt: number;
+  /** Who asked (the caller's object id), for the audit trail. */
+  requestedBy?: string;
+  joinedAt?: number;
+  endedAt?: number;
+  /**
+   * When the latest roster that listed them was received: a roster without them means they left only when received
+   * after it (rosters arrive out of order through the storage queue, but are stamped on receipt).
+   */
+  rosterAt?: number;
+  /** The roster's `isMuted` for this participant, as last read. */
+  muted?: boolean;
+  endReason?: string;
+}
+
+/** Who may pause / resume a call's recording (a call queue's `recording.pauseAllowedFor`). */
+export type RecordingActorRole = 'agent' | 'supervisor' | 'admin';
+
+/** One stretch of the call as the recorder had it: Graph's words, `recording` or `notRecording`. */
+export interface RecordingSpan {
+  from: number;
+  /** Absent while the span lasts. */
+  to?: number;
+  state: 'recording' | 'notRecording';
+}
+
+/**
+ * The compliance recorder's state for a call (issue 15 item 6): started at the connection when the call queue's
+ * mode is `always`, paused and resumed (PCI), stopped at the end. Spans only grow; the last one is open while the
+ * call lasts. `reported` is the clientContext of the last updateRecordingStatus asked for (an older one is never
+ * sent again by the outbox).
+ */
+export interface CallRecording {
+  mode: 'always';
+  pauseAllowedFor: RecordingActorRole[];
+  state: 'recording' | 'paused' | 'stopped';
+  spans: RecordingSpan[];
+  reported?: string;
+}
+
 /** starting / stopping: the operation is running (202), its completion notification not read yet. */
 export type HoldState = 'starting' | 'on' | 'stopping' | 'off';
 
@@ -135,6 +189,10 @@ export interface CallRecord {
   hold?: { participantId: string; state: HoldState };
   /** When the bot asked Graph to end the call (asked once; Graph answers `terminating`, then `deleted` 200/7000). */
   hangUpAt?: number;
+  /** Supervisors invited into the call (monitor / barge), oldest first. */
+  supervision?: SupervisionSession[];
+  /** The compliance recorder's state (absent: the call is not recorded). */
+  recording?: CallRecording;
   /** Where the caller is in the menus (call.menu-inputs.ts); absent until the first menu step. */
   menu?: CallMenuProgress;
   /** How the call queue routes this call (from the menu option that chose the call queue). */
@@ -145,8 +203,10 @@ export interface CallRecord {
   pendingOps: Record<
     string,
     {
-      purpose: 'offer' | 'holdMusic' | 'action' | 'menuPrompt' | 'announcement';
+      purpose: 'offer' | 'holdMusic' | 'action' | 'menuPrompt' | 'announcement' | 'supervise';
       offerId?: string;
+      /** A supervisor's invitation: their participant id. */
+      participantId?: string;
       hold?: 'start' | 'stop';
     }
   >;
@@ -184,6 +244,8 @@ export interface CallLogEntry {
   resultInfo?: ResultInfo;
   outcome?: CallOutcome;
   detail?: string;
+  /** Supervision entries: the supervisor's object id. */
+  supervisorId?: string;
 }
 
 export type CallCommand =
@@ -220,7 +282,13 @@ export type CallCommand =
   | { op: 'hangUp'; callId: string }
   | { op: 'playPrompt'; callId: string; promptUris: string[]; clientContext: string }
   | { op: 'subscribeToTone'; callId: string; clientContext: string }
-  | { op: 'cancelMediaProcessing'; callId: string; clientContext: string };
+  | { op: 'cancelMediaProcessing'; callId: string; clientContext: string }
+  /** A monitoring supervisor is muted once joined (Graph invites no one muted: participant-mute.md). */
+  | { op: 'muteParticipant'; callId: string; participantId: string; clientContext: string }
+  /** A supervisor's leg leaves (monitor → barge: Graph cannot unmute another participant). */
+  | { op: 'removeParticipant'; callId: string; participantId: string }
+  /** api/call-updaterecordingstatus.md: the recorder's state, told to Teams. */
+  | { op: 'updateRecordingStatus'; callId: string; status: 'recording' | 'notRecording'; clientContext: string };
 
 interface InputBase {
   /** When it happened: the webhook's receive time for a notification, the decision time for the router's inputs. */
@@ -258,6 +326,23 @@ export type CallInput =
       trigger?: string;
     })
   | (InputBase & { kind: 'offerExpired'; key: string; offerId: string })
+  /** A supervisor asks to monitor (muted) or barge into (speaking) a connected call. */
+  | (InputBase & {
+      kind: 'supervise';
+      key: string;
+      mode: SupervisionMode;
+      userId: string;
+      participantId: string;
+      requestedBy?: string;
+    })
+  /** The recorder: start (at the connection, mode `always`), pause / resume (PCI); `by` names who acted. */
+  | (InputBase & {
+      kind: 'recording';
+      key: string;
+      action: 'start' | 'pause' | 'resume';
+      pauseAllowedFor?: RecordingActorRole[];
+      by?: string;
+    })
   | (InputBase & { kind: 'menuStep'; key: string; step: CallMenuStep })
   | (InputBase & {
       kind: 'announce';

@@ -16,3 +16,8 @@ export * from './call-announcements';
 export * from './handle-time.repository';
 export * from './call-queue-actions';
 export * from './call-command-outbox';
+export * from './call.supervision-inputs';
+export * from './supervision.rules';
+export * from './call-supervision.service';
+export type * from './recorder.port';
+export type * from './media-worker.port';

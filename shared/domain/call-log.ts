@@ -26,4 +26,20 @@ export type CallLogKind =
   | 'menuInvalid'
   | 'menuNoInput'
   /** A position and wait announcement to a waiting caller (detail: position, estimate). */
-  | 'announced';
+  | 'announced'
+  /**
+   * Supervision (issue 15 item 5; docs/supervision.md): a supervisor joined the call muted (monitor) or speaking
+   * (barge), and left it (upgrade, downgrade, hung up, invitation failed, the end). `supervisorId` names them.
+   */
+  | 'monitorStarted'
+  | 'monitorEnded'
+  | 'bargeStarted'
+  | 'bargeEnded'
+  /**
+   * Compliance recording (issue 15 item 6): the recorder's state, reported to Teams with updateRecordingStatus —
+   * started at the connection (mode `always`), paused / resumed (PCI), stopped at the end. `detail` names who acted.
+   */
+  | 'recordingStarted'
+  | 'recordingPaused'
+  | 'recordingResumed'
+  | 'recordingStopped';

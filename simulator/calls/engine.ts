@@ -56,6 +56,7 @@ function blankCall(
     tones: [],
     recording: [],
     invitations: [],
+    departed: [],
     lastKeepAliveAt: now,
     timers: new Set(),
     requests: [],

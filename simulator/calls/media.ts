@@ -203,13 +203,22 @@ export class Media {
     for (const h of call.heard) if (h.until === undefined) h.until = Date.now();
   }
 
-  /** Accepted on established calls only; the history shows in the call view (PCI pause tests). */
+  /**
+   * call-updaterecordingstatus.md: `{clientContext, status: notRecording | recording | failed}` → **200** with a
+   * Location header and an updateRecordingStatusOperation, `completed`, `resultInfo: null` (the page's example). The
+   * page documents no notification for it, so none is sent. Accepted on established calls only; the history (with
+   * each clientContext) shows in the call view (PCI pause tests).
+   */
   updateRecordingStatus(call: SimCall, body: Record<string, unknown>): Record<string, unknown> {
     this.requireEstablished(call);
     if (!RECORDING_STATES.includes(String(body.status)))
       throw new SimError(400, 'status must be recording, notRecording or failed.');
     call.recordingStatus = String(body.status);
-    call.recording.push({ at: Date.now(), status: call.recordingStatus });
+    call.recording.push({
+      at: Date.now(),
+      status: call.recordingStatus,
+      ...(typeof body.clientContext === 'string' ? { clientContext: body.clientContext } : {}),
+    });
     const op = this.newOp(call, 'updateRecordingStatusOperation', body);
     call.ops.delete(op.id);
     return this.opView(op, 'completed');

@@ -8,6 +8,21 @@ import { newId } from '../util';
 import { Invitation, Participant, SimCall, SimError } from './types';
 import { participantResource, rosterResource } from './view';
 
+/**
+ * The properties of invitationParticipantInfo (resources/invitationparticipantinfo.md; the SDKs' models add
+ * endpointType, hidden, participantId, removeFromDefaultAudioRoutingGroup). It is not an open type: Graph refuses
+ * any other property with 400 — there is no way to invite someone muted (a monitor is muted after joining).
+ */
+const INVITATION_PROPERTIES = new Set([
+  '@odata.type',
+  'identity',
+  'endpointType',
+  'hidden',
+  'participantId',
+  'removeFromDefaultAudioRoutingGroup',
+  'replacesCallId',
+]);
+
 interface Invitee {
   invitation: Invitation;
   userId?: string;
@@ -30,6 +45,13 @@ export class Participants {
     if (list.length === 0 || list.length > 5) throw new SimError(400, 'invite takes 1 to 5 participants.');
     const invitees: Invitee[] = list.map((p, i) => {
       const r = isRecord(p) ? p : {};
+      const unknown = Object.keys(r).find((k) => !INVITATION_PROPERTIES.has(k));
+      if (unknown)
+        throw new SimError(
+          400,
+          `The property '${unknown}' does not exist on type 'microsoft.graph.invitationParticipantInfo'. ` +
+            'Make sure to only use property names that are defined by the type.',
+        );
       const identity = (r.identity ?? {}) as { user?: { id?: unknown }; phone?: { id?: unknown } };
       const userId = identity.user?.id;
       const phone = identity.phone?.id;
@@ -158,12 +180,18 @@ export class Participants {
     return participantResource(call, this.find(call, participantId));
   }
 
-  /** participant-mute.md: 200 with a muteParticipantOperation; the roster then shows isMuted. */
+  /**
+   * participant-mute.md: 200 with a muteParticipantOperation; the roster then shows isMuted. "This method is only
+   * supported for group calls" (a call becomes one by participants/invite): 400 otherwise. There is no API to unmute
+   * another participant (call-unmute.md unmutes the bot itself).
+   */
   mute(call: SimCall, participantId: string, body: Record<string, unknown>): Record<string, unknown> {
     this.e.media.requireEstablished(call);
+    if (!call.group) throw new SimError(400, 'Mute is only supported for group calls.');
     const p = this.find(call, participantId);
     const op = this.e.media.newOp(call, 'muteParticipantOperation', body);
     p.isMuted = true;
+    p.mutedAt = Date.now();
     op.timer = this.e.after(call, this.e.core.faults.establishDelayMs, () => {
       this.e.notify.operation(call, op, 'completed', {
         code: 200,

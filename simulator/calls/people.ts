@@ -149,6 +149,7 @@ export class People {
     const i = call.participants.indexOf(p);
     if (i < 0) return;
     call.participants.splice(i, 1);
+    call.departed.push({ ...p, leftAt: Date.now() });
     if (p.kind === 'agent' && p.userId) this.releaseAgent(call, p.userId);
     if (!call.botInCall) {
       // caller and agent alone: the agent's hang-up ends the call

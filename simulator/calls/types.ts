@@ -36,6 +36,8 @@ export interface Participant {
   removeFromDefaultAudioRoutingGroup: boolean;
   isMuted: boolean;
   onHold: boolean;
+  /** when the bot last muted them (participant-mute.md): the view shows it */
+  mutedAt?: number;
   replacesCallId?: string;
   joinedAt: number;
   /** mediaStream sourceId (Graph numbers the streams of a call) */
@@ -119,9 +121,11 @@ export interface SimCall {
   mediaRunning?: MediaJob;
   heard: Heard[];
   tones: { at: number; tone: string }[];
-  recording: { at: number; status: string }[];
+  recording: { at: number; status: string; clientContext?: string }[];
   /** participants/invite invitations by participant id, and what became of each (ringing until settled) */
   invitations: Invitation[];
+  /** participants who left the call (hung up, or removed by the bot), as they were when they left */
+  departed: (Participant & { leftAt: number })[];
   keepAliveTimer?: NodeJS.Timeout;
   lastKeepAliveAt: number;
   timers: Set<NodeJS.Timeout>;

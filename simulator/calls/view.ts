@@ -109,6 +109,24 @@ export function callResource(
   };
 }
 
+function participantView(p: Participant): Record<string, unknown> {
+  return {
+    id: p.id,
+    kind: p.kind,
+    ...(p.userId ? { userId: p.userId } : {}),
+    ...(p.phone ? { phone: p.phone } : {}),
+    ...(p.applicationInstanceId ? { applicationInstanceId: p.applicationInstanceId } : {}),
+    displayName: p.displayName,
+    hidden: p.hidden,
+    removeFromDefaultAudioRoutingGroup: p.removeFromDefaultAudioRoutingGroup,
+    isMuted: p.isMuted,
+    ...(p.mutedAt ? { mutedAt: p.mutedAt } : {}),
+    onHold: p.onHold,
+    joinedAt: p.joinedAt,
+    ...(p.replacesCallId ? { replacesCallId: p.replacesCallId } : {}),
+  };
+}
+
 /** GET /_sim/calls/{id}: what tests assert on. */
 export function simCallView(call: SimCall): Record<string, unknown> {
   return {
@@ -125,19 +143,8 @@ export function simCallView(call: SimCall): Record<string, unknown> {
     group: call.group,
     answeredBy: call.answeredBy,
     recordingStatus: call.recordingStatus,
-    participants: call.participants.map((p) => ({
-      id: p.id,
-      kind: p.kind,
-      ...(p.userId ? { userId: p.userId } : {}),
-      ...(p.phone ? { phone: p.phone } : {}),
-      ...(p.applicationInstanceId ? { applicationInstanceId: p.applicationInstanceId } : {}),
-      displayName: p.displayName,
-      hidden: p.hidden,
-      removeFromDefaultAudioRoutingGroup: p.removeFromDefaultAudioRoutingGroup,
-      isMuted: p.isMuted,
-      onHold: p.onHold,
-      ...(p.replacesCallId ? { replacesCallId: p.replacesCallId } : {}),
-    })),
+    participants: call.participants.map(participantView),
+    departed: call.departed.map((p) => ({ ...participantView(p), leftAt: p.leftAt })),
     heard: call.heard.map((h) => ({ ...h })),
     tones: call.tones.map((t) => ({ ...t })),
     recording: call.recording.map((r) => ({ ...r })),

@@ -269,9 +269,11 @@ export interface CallView {
     onHold: boolean;
     replacesCallId?: string;
   }[];
+  /** participants who left, as they were (issue 15: a monitor's muted leg replaced by a speaking one) */
+  departed: { id: string; kind: string; userId?: string; isMuted: boolean; leftAt: number }[];
   heard: { at: number; kind: string; uri?: string; until?: number }[];
   tones: { at: number; tone: string }[];
-  recording: { at: number; status: string }[];
+  recording: { at: number; status: string; clientContext?: string }[];
 }
 
 export async function view(f: Fixture, callId: string): Promise<CallView> {

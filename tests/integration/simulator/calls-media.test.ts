@@ -215,14 +215,25 @@ test('updateRecordingStatus only on established calls; its history is in the cal
   ).toBe(400);
   await call(f.t, 'POST', `/_sim/calls/${early}/hangup`);
   const id = await establishedCall(f);
-  for (const status of ['recording', 'notRecording', 'recording'])
-    await f.g.api(`/communications/calls/${id}/updateRecordingStatus`).post({ status, clientContext: status });
+  for (const status of ['recording', 'notRecording', 'recording']) {
+    // call-updaterecordingstatus.md: 200, an updateRecordingStatusOperation, completed, resultInfo null
+    const op = await f.g
+      .api(`/communications/calls/${id}/updateRecordingStatus`)
+      .post({ status, clientContext: status });
+    expect(op).toMatchObject({
+      '@odata.type': '#microsoft.graph.updateRecordingStatusOperation',
+      status: 'completed',
+      clientContext: status,
+      resultInfo: null,
+    });
+  }
   expect(
     (await graphError(f.g.api(`/communications/calls/${id}/updateRecordingStatus`).post({ status: 'paused' })))
       .statusCode,
   ).toBe(400);
   const v = await view(f, id);
   expect(v.recording.map((r) => r.status)).toEqual(['recording', 'notRecording', 'recording']);
+  expect(v.recording.map((r) => r.clientContext)).toEqual(['recording', 'notRecording', 'recording']);
   await f.g.api(`/communications/calls/${id}`).delete();
 });
 

@@ -199,3 +199,33 @@ test("the control API's record: an agent's legs (rung, joined, over) and every d
   const received = notificationsFor(f, id).map((n) => JSON.stringify(n));
   expect(recorded.sort()).toEqual(received.sort());
 });
+
+test('no muted invitation (invitationParticipantInfo has no such property): mute after joining, group calls only; who left stays in the view', async () => {
+  const [supervisor] = f.agents.slice(4, 5);
+  const id = await establishedCall(f);
+  const caller = (await view(f, id)).participants.find((x) => x.kind === 'caller')!;
+  // participant-mute.md: "only supported for group calls" — the bot's two-party call is not one yet.
+  expect(
+    (await graphError(f.g.api(`/communications/calls/${id}/participants/${caller.id}/mute`).post({}))).statusCode,
+  ).toBe(400);
+  const muted = await graphError(
+    f.g
+      .api(`/communications/calls/${id}/participants/invite`)
+      .post({ participants: [user(supervisor, { isMuted: true })] }),
+  );
+  expect(muted.statusCode).toBe(400);
+  expect(muted.message).toContain("'isMuted' does not exist on type 'microsoft.graph.invitationParticipantInfo'");
+  await invite(id, [user(supervisor, { participantId: 'monitor-1' })]);
+  const mute = await f.g.api(`/communications/calls/${id}/participants/monitor-1/mute`).post({ clientContext: 'm' });
+  expect(mute).toMatchObject({ '@odata.type': '#microsoft.graph.muteParticipantOperation', clientContext: 'm' });
+  await eventually(async () =>
+    (await view(f, id)).participants.some((x) => x.id === 'monitor-1' && x.isMuted) ? true : undefined,
+  );
+  await f.g.api(`/communications/calls/${id}/participants/monitor-1`).delete();
+  const v = await view(f, id);
+  expect(v.participants.some((x) => x.id === 'monitor-1')).toBe(false);
+  expect(v.departed).toEqual([
+    expect.objectContaining({ id: 'monitor-1', userId: supervisor, isMuted: true, leftAt: expect.any(Number) }),
+  ]);
+  await f.g.api(`/communications/calls/${id}`).delete();
+});

@@ -108,7 +108,10 @@ export function operationDone(
   };
 }
 
-export function roster(participants: { userId?: string; phone?: string; id?: string | null }[], callId = CALL) {
+export function roster(
+  participants: { userId?: string; phone?: string; id?: string | null; isMuted?: boolean }[],
+  callId = CALL,
+) {
   return {
     '@odata.type': '#microsoft.graph.commsNotification',
     changeType: 'updated',
@@ -126,8 +129,8 @@ export function roster(participants: { userId?: string; phone?: string; id?: str
             : { application: { id: 'bot' } },
         endpointType: 'default',
       },
-      mediaStreams: [{ mediaType: 'audio', sourceId: '1', direction: 'sendReceive', serverMuted: false }],
-      isMuted: false,
+      mediaStreams: [{ mediaType: 'audio', sourceId: '1', direction: 'sendReceive', serverMuted: p.isMuted ?? false }],
+      isMuted: p.isMuted ?? false,
       isInLobby: false,
     })),
   };

@@ -1,0 +1,28 @@
+/**
+ * `POST /api/tenants/{tenantId}/calls/{callId}/recording/resume` (the agent on the call, or a Supervisor of its call
+ * queue, or an Admin — as the call queue's `recording.pauseAllowedFor` allows): the recorder keeps the call again and Teams is told `recording`.
+ * 202 when it changed, 200 when it was so already (one span); 404 for a call a supervisor cannot see, 403 for an agent
+ * not on the call or a role not allowed, 409 when the call is not recorded or has ended. docs/supervision.md.
+ */
+import { app } from '@azure/functions';
+import { api } from '../lib/api-handler';
+import { supervisionCaller, supervisionResponse } from '../lib/call-supervision';
+import { appRoot } from '../composition-root';
+
+app.http('callRecordingResume', {
+  route: 'tenants/{tenantId}/calls/{callId}/recording/resume',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: api(async (request, context) => {
+    const { tenantId, callId, caller } = await supervisionCaller(
+      request,
+      'Switchboard.Admin',
+      'Switchboard.Supervisor',
+      'Switchboard.Agent',
+    );
+    const outcome = await appRoot()
+      .callSupervision((line) => context.log(line))
+      .recording(tenantId, callId, caller, 'resume');
+    return supervisionResponse(tenantId, callId, outcome);
+  }),
+});
