@@ -7,7 +7,6 @@
  * the story is then built from the log as it stands. A Supervisor sees the caller's number masked; a call outside
  * their call queues is 404.
  */
-import { app } from '@azure/functions';
 import { callerFor } from '../../shared/auth';
 import { callSummary } from '../../shared/calls';
 import { notFound } from '../../shared/http/problem';
@@ -15,8 +14,10 @@ import { buildContactRecord, type ContactRecord } from '../../shared/reporting';
 import { HttpProblem, api, json, pathParam } from '../lib/api-handler';
 import { appRoot } from '../composition-root';
 import { callQueueCaller, visibleCallQueues } from '../lib/callqueue-access';
+import { httpRoute } from '../lib/route-access';
 
-app.http('callGet', {
+httpRoute('callGet', {
+  access: 'supervisorOfCallQueue',
   route: 'tenants/{tenantId}/calls/{callId}',
   methods: ['GET'],
   authLevel: 'anonymous',

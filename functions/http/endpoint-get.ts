@@ -4,7 +4,7 @@ import { HttpProblem, authorizeTenant, json, durableApi } from '../lib/api-handl
 import { endpointService, upnKeyOf } from './endpoint-ref';
 import { callQueueCaller, visibleCallQueues } from '../lib/callqueue-access';
 
-durableApi('endpointGet', 'tenants/{tenantId}/endpoints/{upn}', 'GET', async (request, client) => {
+durableApi('endpointGet', 'tenants/{tenantId}/endpoints/{upn}', 'GET', 'supervisorOfCallQueue', async (request, client) => {
   const { tenantId, principal } = await authorizeTenant(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
   const upnKey = upnKeyOf(request);
   const view = await endpointService(client).get(tenantId, upnKey);
