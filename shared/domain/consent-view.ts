@@ -1,12 +1,14 @@
 /** The consent API's reply (`GET /api/tenants/{tenantId}/consent`): what the tenant granted the bot, and the links. */
-import type { ConsentDiff } from './permissions';
+import { z } from 'zod';
+import { consentDiffSchema } from './permissions';
 
-export interface ConsentView extends ConsentDiff {
-  appId: string;
+export const consentViewSchema = consentDiffSchema.extend({
+  appId: z.string(),
   /** The app's service principal in the tenant; absent when the app was never consented to. */
-  servicePrincipalId?: string;
+  servicePrincipalId: z.string().optional(),
   /** v2 endpoint, one tenant, the app's configured (`/.default`) Graph permissions. */
-  adminConsentUrl: string;
+  adminConsentUrl: z.string(),
   /** The older `/common/adminconsent?client_id=` form the vendor's seed shows. */
-  legacyAdminConsentUrl: string;
-}
+  legacyAdminConsentUrl: z.string(),
+});
+export type ConsentView = z.infer<typeof consentViewSchema>;

@@ -7,6 +7,7 @@ import { startSystem, type System } from '../../../scripts/lib/system';
 import { callQueueBodySchema } from '../../../shared/callqueues';
 import { validateEndpointRequest } from '../../../shared/domain';
 import { tenantBodySchema } from '../../../shared/onboarding';
+import { openApiPath, registeredRoutesOf } from '../../support/openapi';
 
 jest.setTimeout(120_000);
 
@@ -15,7 +16,10 @@ type Doc = {
   openapi: string;
   paths: Record<
     string,
-    Record<string, { requestBody?: { content: Record<string, { schema: unknown; example: unknown }> } }>
+    Record<
+      string,
+      { 'x-access'?: string; requestBody?: { content: Record<string, { schema: unknown; example: unknown }> } }
+    >
   >;
 };
 let doc: Doc;
@@ -30,26 +34,23 @@ afterAll(async () => {
   await system?.stop();
 });
 
-/** A route template as the host prints it → the OpenAPI path: constraints dropped, the `admin` segment literal. */
-function openApiPath(template: string): string {
-  return `/${template}`
-    .replace('{area:regex(^admin$)}', 'admin')
-    .replace(/\{\*{1,2}([A-Za-z0-9_]+)\}/g, '{$1}')
-    .replace(/\{([A-Za-z0-9_]+)(?::[^}]*)?\??\}/g, '{$1}');
-}
-
 it('is OpenAPI 3.1 and names every registered route with its methods', () => {
   expect(doc.openapi).toBe('3.1.0');
-  const registered = [...system.host.output().matchAll(/^\s*(\w+): \[([A-Z,]+)\] http:\/\/[^/]+\/(\S+)$/gm)];
+  const registered = registeredRoutesOf(system.host.output());
   expect(registered.length).toBeGreaterThan(15);
   const missing: string[] = [];
-  for (const [, name, methods, template] of registered) {
+  const undeclared: string[] = [];
+  for (const { name, methods, template } of registered) {
     const path = openApiPath(template);
-    for (const method of methods.split(',')) {
-      if (!doc.paths[path]?.[method.toLowerCase()]) missing.push(`${name}: ${method} ${path}`);
+    for (const method of methods) {
+      const op = doc.paths[path]?.[method.toLowerCase()];
+      if (!op) missing.push(`${name}: ${method} ${path}`);
+      else if (!op['x-access']) undeclared.push(`${name}: ${method} ${path}`);
     }
   }
   expect(missing).toEqual([]);
+  // Each route declares who may call it where it is registered (functions/lib/route-access.ts).
+  expect(undeclared).toEqual([]);
 });
 
 it('describes request bodies with the validating schemas, and their examples pass them', () => {

@@ -1,0 +1,80 @@
+/**
+ * The app's OpenAPI document as tests use it: the routes the devhost registered (its start-up banner), each route's
+ * path in the document, and checking a reply against the document's schema for its route, method and status
+ * (ajv, JSON Schema 2020-12 — OpenAPI 3.1's dialect). A reply the document does not describe is itself a finding.
+ */
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+
+export { openApiPath } from '../../functions/lib/openapi';
+
+type Json = Record<string, unknown>;
+export interface OpenApiOperation {
+  'x-access'?: string;
+  parameters?: { name: string; in: string; required?: boolean; example?: unknown }[];
+  requestBody?: { content: Record<string, { schema: unknown; example: unknown }> };
+  responses: Record<string, { description: string; content?: Record<string, { schema: unknown; example?: unknown }> }>;
+}
+export interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: { schemas: Record<string, unknown> };
+}
+
+export interface RegisteredRoute {
+  name: string;
+  methods: string[];
+  /** The route template as the host printed it (after `/api/`). */
+  template: string;
+}
+
+/** Every HTTP route the devhost registered, from its start-up banner (`name: [GET,POST] http://host/api/…`). */
+export function registeredRoutesOf(hostOutput: string): RegisteredRoute[] {
+  return [...hostOutput.matchAll(/^\s*(\w+): \[([A-Z,]+)\] http:\/\/[^/]+\/api\/(\S+)$/gm)].map(
+    ([, name, methods, template]) => ({ name, methods: methods.split(','), template }),
+  );
+}
+
+const ID = 'https://switchboard.test/openapi.json';
+const validators = new WeakMap<OpenApiDocument, { ajv: Ajv2020; cache: Map<string, ValidateFunction> }>();
+
+const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+
+/**
+ * Checks a reply against the document: its path, method and status must be described, and a JSON (or
+ * problem+json) body must validate against that response's schema. Answers the problems found, none when it fits.
+ */
+export function replyProblems(
+  doc: OpenApiDocument,
+  path: string,
+  method: string,
+  status: number,
+  contentType: string | null,
+  body: unknown,
+): string[] {
+  const where = `${method.toUpperCase()} ${path} ${status}`;
+  const response = doc.paths[path]?.[method.toLowerCase()]?.responses[String(status)];
+  if (!response) return [`${where}: the document describes no such reply`];
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (!/json$/.test(type)) return [];
+  const media = response.content?.[type];
+  if (!media) return [`${where}: the document describes no ${type || 'body'} for it`];
+  if (!media.schema) return [];
+  let state = validators.get(doc);
+  if (!state) {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addFormat('binary', true);
+    ajv.addSchema(doc as unknown as Json, ID);
+    state = { ajv, cache: new Map() };
+    validators.set(doc, state);
+  }
+  const ref = `${ID}#/${pointer('paths', path, method.toLowerCase(), 'responses', String(status), 'content', type, 'schema')}`;
+  let validate = state.cache.get(ref);
+  if (!validate) {
+    validate = state.ajv.compile({ $ref: ref });
+    state.cache.set(ref, validate);
+  }
+  if (validate(body)) return [];
+  return (validate.errors ?? []).map((e) => `${where}: ${e.instancePath || '(body)'} ${e.message ?? ''}`.trim());
+}
