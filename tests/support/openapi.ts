@@ -78,3 +78,62 @@ export function replyProblems(
   if (validate(body)) return [];
   return (validate.errors ?? []).map((e) => `${where}: ${e.instancePath || '(body)'} ${e.message ?? ''}`.trim());
 }
+
+/** The document path a concrete request path falls under (`/api/tenants/x/endpoints/y` → `…/{tenantId}/…/{upn}`). */
+export function templateOf(doc: OpenApiDocument, pathname: string): string | undefined {
+  const matches = Object.keys(doc.paths).filter((template) => {
+    const re = template
+      .split(/(\{[^}]+\})/)
+      .map((part) => (part === '{rest}' || part === '{path}' ? '.+' : part.startsWith('{') ? '[^/]+' : escape(part)))
+      .join('');
+    return new RegExp(`^${re}$`).test(pathname);
+  });
+  // A literal segment beats a parameter (`…/supervisors` is not `…/{upn}`): the fewest parameters wins.
+  return matches.sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))[0];
+}
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** {@link replyProblems} for a concrete request path (its query string ignored). */
+export function replyProblemsAt(
+  doc: OpenApiDocument,
+  method: string,
+  url: string,
+  status: number,
+  contentType: string | null,
+  body: unknown,
+): string[] {
+  const path = new URL(url, 'http://x').pathname;
+  const template = templateOf(doc, path);
+  if (!template) return [`${method} ${path}: no path of the document matches`];
+  return replyProblems(doc, template, method, status, contentType, body);
+}
+
+interface ApiSystem {
+  api(
+    method: string,
+    pathname: string,
+    o?: { token?: string; body?: unknown; contentType?: string },
+  ): Promise<Response>;
+}
+
+/**
+ * Makes every reply of `system.api` checked against the app's OpenAPI document (fetched once): a reply the document
+ * does not describe, or a JSON body that does not validate, fails the test that got it. For the e2e tests whose
+ * replies the document must describe (issue 17 item 14).
+ */
+export async function checkRepliesAgainstDocument(system: ApiSystem): Promise<OpenApiDocument> {
+  const plain = system.api.bind(system);
+  const doc = (await (await plain('GET', '/api/openapi.json')).json()) as OpenApiDocument;
+  system.api = async (method, pathname, o) => {
+    const res = await plain(method, pathname, o);
+    const type = res.headers.get('content-type');
+    let body: unknown;
+    if (/json/.test(type ?? '')) {
+      const text = await res.clone().text();
+      body = text ? (JSON.parse(text) as unknown) : undefined;
+    }
+    expect(replyProblemsAt(doc, method, pathname, res.status, type, body)).toEqual([]);
+    return res;
+  };
+  return doc;
+}

@@ -3,11 +3,16 @@
  * token, every HTTP route the devhost registered (its start-up banner lists them) is in it with its methods, and the
  * request bodies it describes are the validating zod schemas' own JSON Schema (the documented examples validate).
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { startSystem, type System } from '../../../scripts/lib/system';
+import { REPO_ROOT } from '../../../scripts/lib/processes';
 import { callQueueBodySchema } from '../../../shared/callqueues';
 import { validateEndpointRequest } from '../../../shared/domain';
 import { tenantBodySchema } from '../../../shared/onboarding';
 import { openApiPath, registeredRoutesOf } from '../../support/openapi';
+import { accessTable, documentedAccessTable, tableCells, type AccessRow } from '../../../scripts/docs';
+import type { Access } from '../../../functions/lib/route-access';
 
 jest.setTimeout(120_000);
 
@@ -63,4 +68,14 @@ it('describes request bodies with the validating schemas, and their examples pas
   ).toBe(true);
   expect(tenantBodySchema.safeParse(body('/api/admin/tenants/{tenantId}', 'put').example).success).toBe(true);
   expect(JSON.stringify(body('/api/tenants/{tenantId}/callQueues/{queueId}', 'put').schema)).toContain('routingMethod');
+});
+
+it("docs/api.md's access table is the one the routes declare (run `npm run docs` after changing a route's access)", () => {
+  const rows: AccessRow[] = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).flatMap(([method, op]) =>
+      op['x-access'] ? [{ method: method.toUpperCase(), path, access: op['x-access'] as Access }] : [],
+    ),
+  );
+  const docs = readFileSync(path.join(REPO_ROOT, 'docs', 'api.md'), 'utf8');
+  expect(tableCells(documentedAccessTable(docs))).toEqual(tableCells(accessTable(rows)));
 });
