@@ -1,7 +1,7 @@
 /**
  * The generated authorization walk (issue 15 item 4): every HTTP route the running app registers (its start-up
  * banner) × every kind of caller — the tenant's Admin, the Supervisor assigned to call queue A, a Supervisor of call
- * queue B, an Agent of A, another (onboarded) tenant's Admin, no token, a token for another audience — gets the status
+ * queue B, an Agent of A, an Agent of B, another (onboarded) tenant's Admin, no token, a token for another audience — gets the status
  * its declared access policy implies. The policy is read from the app too: each route declares it where it is
  * registered (functions/lib/route-access.ts) and the OpenAPI document publishes it as `x-access`; no route and no
  * policy is listed here. Request bodies are the OpenAPI document's examples (so a refusal cannot come from a bad
@@ -23,6 +23,7 @@ const CALLER_KINDS = [
   'supervisorA',
   'supervisorB',
   'agent',
+  'otherAgent',
   'foreignAdmin',
   'noToken',
   'wrongAudience',
@@ -52,6 +53,7 @@ function expected(access: Access, caller: Caller): '2xx' | 401 | 403 | 404 {
     if (access === 'supervisorOfCallQueue' || access === 'agentSelf') return 404;
     return supervisors ? '2xx' : 403;
   }
+  if (caller === 'otherAgent') return access === 'agentSelfFiltered' ? '2xx' : 403; // an agent of B, not the target
   return access === 'agentSelf' || access === 'agentSelfFiltered' ? '2xx' : 403; // agent
 }
 
@@ -123,6 +125,8 @@ beforeAll(async () => {
   tokens.supervisorA = await token({ roles: ['Switchboard.Supervisor'], oid: assigned.supervisorId });
   tokens.supervisorB = await token({ roles: ['Switchboard.Supervisor'], queues: [B] });
   tokens.agent = await token({ roles: ['Switchboard.Agent'], oid: agent.agentId });
+  const agentsOfB = (await ok('GET', `/api/tenants/${T}/agents?callQueueId=${B}`)) as { items: { agentId: string }[] };
+  tokens.otherAgent = await token({ roles: ['Switchboard.Agent'], oid: agentsOfB.items[0].agentId });
   tokens.foreignAdmin = await token({ roles: ['Switchboard.Admin'], tenantId: foreignTenantId });
   tokens.noToken = undefined;
   tokens.wrongAudience = await token({ roles: ['Switchboard.Admin'], audience: 'api://not-switchboard' });
@@ -274,7 +278,8 @@ it("every registered route × caller gets what the route's declared access impli
       seen.push(`${label} → ${status}${status === 500 ? ` ${JSON.stringify(reply)}` : ''}`);
       wanted.push(`${label} → ${expected(c.access, caller)}`);
       const filtered = c.access === 'supervisorFiltered' || c.access === 'agentSelfFiltered';
-      if (filtered && caller === 'supervisorB' && status === '2xx' && mentionsA(reply)) leaks.push(label);
+      if (filtered && (caller === 'supervisorB' || caller === 'otherAgent') && status === '2xx' && mentionsA(reply))
+        leaks.push(label);
       misfits.push(
         ...replyProblems(doc, c.path, c.method, res.status, contentType, reply).map((p) => `${p} as ${caller}`),
       );
