@@ -8,12 +8,13 @@
  * even under the `api` prefix), so the first segment is a parameter held to `admin` by a regex constraint: the URL
  * is exactly `/api/admin/tenants/…`.
  */
-import { app, type HttpRequest } from '@azure/functions';
+import type { HttpRequest } from '@azure/functions';
 import { AuthError, requireRole, type Principal } from '../../shared/auth';
 import { notFound } from '../../shared/http/problem';
 import { parseTenantBody } from '../../shared/onboarding';
 import { appRoot } from '../composition-root';
 import { api, HttpProblem, json, jsonBody, tenantIdOf, validationProblem } from '../lib/api-handler';
+import { httpRoute } from '../lib/route-access';
 
 const ADMIN = '{area:regex(^admin$)}';
 
@@ -31,7 +32,8 @@ async function operator(request: HttpRequest): Promise<Principal> {
   return principal;
 }
 
-app.http('adminTenantPut', {
+httpRoute('adminTenantPut', {
+  access: 'operator',
   route: `${ADMIN}/tenants/{tenantId}`,
   methods: ['PUT'],
   authLevel: 'anonymous',
@@ -45,7 +47,8 @@ app.http('adminTenantPut', {
   }),
 });
 
-app.http('adminTenantGet', {
+httpRoute('adminTenantGet', {
+  access: 'operator',
   route: `${ADMIN}/tenants/{tenantId}`,
   methods: ['GET'],
   authLevel: 'anonymous',
@@ -58,7 +61,8 @@ app.http('adminTenantGet', {
   }),
 });
 
-app.http('adminTenantsList', {
+httpRoute('adminTenantsList', {
+  access: 'operator',
   route: `${ADMIN}/tenants`,
   methods: ['GET'],
   authLevel: 'anonymous',

@@ -3,13 +3,14 @@
  * one agent with live state, as the list shows it. 404 unknown (or not a Supervisor's agent); 403 an Agent reading
  * someone else.
  */
-import { app } from '@azure/functions';
 import { forbidden, notFound } from '../../shared/http/problem';
 import { HttpProblem, api, json, pathParam } from '../lib/api-handler';
 import { callQueueCaller } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('agentGet', {
+httpRoute('agentGet', {
+  access: 'agentSelf',
   route: 'tenants/{tenantId}/agents/{upn}',
   methods: ['GET'],
   authLevel: 'anonymous',

@@ -4,11 +4,12 @@
  * resets the agent's missed-offer count for the call queue and asks for a routing pass. Repeating either is harmless.
  * One operation with its direction in the path: two registrations of one handler.
  */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { forbidden, notFound } from '../../shared/http/problem';
 import { HttpProblem, api, json, pathParam } from '../lib/api-handler';
 import { callQueueCaller } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
 function optHandler(optIn: boolean) {
   return api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
@@ -35,7 +36,8 @@ for (const [name, optIn] of [
   ['optIn', true],
   ['optOut', false],
 ] as const) {
-  app.http(`agent${name[0].toUpperCase()}${name.slice(1)}`, {
+  httpRoute(`agent${name[0].toUpperCase()}${name.slice(1)}`, {
+    access: 'agentSelf',
     route: `tenants/{tenantId}/callQueues/{queueId}/agents/{upn}/${name}`,
     methods: ['POST'],
     authLevel: 'anonymous',

@@ -3,14 +3,15 @@
  * level 1–5}}` replaces the agent's skills → 200 the agent. The row's live state is kept (ETag-guarded update).
  * 404 when not a user of the tenant, or (for a Supervisor) not an agent of theirs.
  */
-import { app } from '@azure/functions';
 import { parseAgentSkillsBody } from '../../shared/callqueues';
 import { forbidden, notFound } from '../../shared/http/problem';
 import { HttpProblem, api, json, jsonBody, pathParam, validationProblem } from '../lib/api-handler';
 import { callQueueCaller } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('agentPut', {
+httpRoute('agentPut', {
+  access: 'supervisorOfCallQueue',
   route: 'tenants/{tenantId}/agents/{upn}',
   methods: ['PUT'],
   authLevel: 'anonymous',

@@ -3,12 +3,13 @@
  * the caller's call queues (an Admin: all call queues and the `agents` table) with whether they hold Teams Phone
  * (alone or in E5) → `{model: "directRouting", agents:[{userPrincipalName, licensed, skus[]}], unlicensed}`.
  */
-import { app } from '@azure/functions';
 import { api, json } from '../lib/api-handler';
 import { callQueueCaller } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('agentsLicensing', {
+httpRoute('agentsLicensing', {
+  access: 'supervisorFiltered',
   route: 'tenants/{tenantId}/agents/licensing',
   methods: ['GET'],
   authLevel: 'anonymous',

@@ -3,12 +3,13 @@
  * (state joined with Teams presence, since, current call). A Supervisor sees the agents of the call queues they
  * supervise (404 for a `callQueueId` outside them), an Agent only themself.
  */
-import { app } from '@azure/functions';
 import { api, json } from '../lib/api-handler';
 import { callQueueCaller, callQueueNotFound } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('agentsList', {
+httpRoute('agentsList', {
+  access: 'agentSelfFiltered',
   route: 'tenants/{tenantId}/agents',
   methods: ['GET'],
   authLevel: 'anonymous',

@@ -2,7 +2,7 @@
  * `GET /api/tenants/{tenantId}/bulk/{batchId}` (Admin, Supervisor): progress from the rows' states; `?rows=true`
  * (with `top` / `continuationToken` to page) adds the rows; `?format=csv` downloads the results.
  */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { appRoot } from '../composition-root';
 import { callQueueCaller, visibleCallQueues } from '../lib/callqueue-access';
 import {
@@ -15,8 +15,10 @@ import {
   validationProblem,
 } from '../lib/api-handler';
 import { checkBatchId, unknownBatch } from './bulk-batch-ref';
+import { httpRoute } from '../lib/route-access';
 
-app.http('bulkBatch', {
+httpRoute('bulkBatch', {
+  access: 'supervisorOfCallQueue',
   route: 'tenants/{tenantId}/bulk/{batchId}',
   methods: ['GET'],
   handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {

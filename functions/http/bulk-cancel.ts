@@ -1,10 +1,12 @@
 /** `POST /api/tenants/{tenantId}/bulk/{batchId}/cancel` (Admin): no further row starts; running rows finish. */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { appRoot } from '../composition-root';
 import { api, authorizeTenant, json, pathParam } from '../lib/api-handler';
 import { batchPath, checkBatchId, unknownBatch } from './bulk-batch-ref';
+import { httpRoute } from '../lib/route-access';
 
-app.http('bulkCancel', {
+httpRoute('bulkCancel', {
+  access: 'admin',
   route: 'tenants/{tenantId}/bulk/{batchId}/cancel',
   methods: ['POST'],
   handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {

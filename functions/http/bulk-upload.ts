@@ -2,7 +2,7 @@
  * `POST /api/tenants/{tenantId}/bulk` (Admin): a CSV or a JSON array of endpoint bodies → 202 `{batchId, accepted,
  * rejected, total, state}` + Location; every row is validated up front; `Idempotency-Key` makes retries safe.
  */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import {
   bulkFormatOf,
   type BulkFileError,
@@ -15,6 +15,7 @@ import { problem, problemResponse } from '../../shared/http/problem';
 import { appRoot } from '../composition-root';
 import { api, authorizeTenant, boundedBytes, json, validationProblem } from '../lib/api-handler';
 import { batchPath } from './bulk-batch-ref';
+import { httpRoute } from '../lib/route-access';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
@@ -143,7 +144,8 @@ async function upload(request: HttpRequest, service: BulkUploadService, tenantId
   }
 }
 
-app.http('bulkUpload', {
+httpRoute('bulkUpload', {
+  access: 'admin',
   route: 'tenants/{tenantId}/bulk',
   methods: ['POST'],
   handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {

@@ -3,11 +3,13 @@
  * one message per notification on the `call-events` storage queue, answers 202 at once. 403 for a forged, expired,
  * wrong-audience token or a tenant we do not serve; 400 naming the fields of a malformed body. Never logs the token.
  */
-import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, InvocationContext } from '@azure/functions';
 import { api, optionalJsonBody, validationProblem } from '../lib/api-handler';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('callNotifications', {
+httpRoute('callNotifications', {
+  access: 'bot',
   route: 'calls/notifications',
   methods: ['POST'],
   authLevel: 'anonymous',

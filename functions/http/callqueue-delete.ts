@@ -2,13 +2,14 @@
  * `DELETE /api/tenants/{tenantId}/callQueues/{queueId}` (Admin): 204, or 409 naming the calls still waiting or being
  * offered in it (they would be stranded), 404 when unknown, 412 on a stale `If-Match`.
  */
-import { app } from '@azure/functions';
 import { conflict } from '../../shared/http/problem';
 import { HttpProblem, api } from '../lib/api-handler';
 import { callQueueCaller, callQueueNotFound, ifMatchOf, preconditionFailed } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('callQueueDelete', {
+httpRoute('callQueueDelete', {
+  access: 'admin',
   route: 'tenants/{tenantId}/callQueues/{queueId}',
   methods: ['DELETE'],
   authLevel: 'anonymous',

@@ -2,12 +2,13 @@
  * `GET /api/tenants/{tenantId}/callQueues/{queueId}` (Admin, Supervisor of it): one call queue, with its `ETag`.
  * 404 when unknown, or not one a Supervisor supervises.
  */
-import { app } from '@azure/functions';
 import { api, json } from '../lib/api-handler';
 import { callQueueCaller, callQueueNotFound, requireCallQueueInScope } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('callQueueGet', {
+httpRoute('callQueueGet', {
+  access: 'supervisorOfCallQueue',
   route: 'tenants/{tenantId}/callQueues/{queueId}',
   methods: ['GET'],
   authLevel: 'anonymous',

@@ -3,12 +3,13 @@
  * optional field, arrays such as `agents` are replaced whole) of the call queue's body. The merged body is validated
  * as PUT validates it, every field at fault named. `If-Match` honoured (412); 404 when unknown.
  */
-import { app } from '@azure/functions';
 import { api, json, jsonBody, validationProblem } from '../lib/api-handler';
 import { callQueueCaller, callQueueNotFound, ifMatchOf, preconditionFailed } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('callQueuePatch', {
+httpRoute('callQueuePatch', {
+  access: 'admin',
   route: 'tenants/{tenantId}/callQueues/{queueId}',
   methods: ['PATCH'],
   authLevel: 'anonymous',

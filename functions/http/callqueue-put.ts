@@ -3,13 +3,14 @@
  * at fault, agents that are not users of the tenant included; 201 when created, 200 when replaced; `If-Match`
  * honoured (412), the new `ETag` returned.
  */
-import { app } from '@azure/functions';
 import { CALL_QUEUE_ID_RE, parseCallQueueBody } from '../../shared/callqueues';
 import { api, json, jsonBody, validationProblem } from '../lib/api-handler';
 import { callQueueCaller, callQueueNotFound, ifMatchOf, preconditionFailed } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('callQueuePut', {
+httpRoute('callQueuePut', {
+  access: 'admin',
   route: 'tenants/{tenantId}/callQueues/{queueId}',
   methods: ['PUT'],
   authLevel: 'anonymous',

@@ -2,13 +2,14 @@
  * `DELETE /api/tenants/{tenantId}/callQueues/{queueId}/supervisors/{upn}` (Admin): ends the assignment → 204; 404
  * when the user was not assigned to it. (A `queues` claim in the supervisor's token is the directory's, not ours.)
  */
-import { app } from '@azure/functions';
 import { notFound } from '../../shared/http/problem';
 import { HttpProblem, api, pathParam } from '../lib/api-handler';
 import { callQueueCaller } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('callQueueSupervisorDelete', {
+httpRoute('callQueueSupervisorDelete', {
+  access: 'admin',
   route: 'tenants/{tenantId}/callQueues/{queueId}/supervisors/{upn}',
   methods: ['DELETE'],
   authLevel: 'anonymous',

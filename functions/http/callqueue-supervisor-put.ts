@@ -3,12 +3,13 @@
  * supervisor of the call queue (issue 15 item 4) → 201 new / 200 already, `{queueId, userPrincipalName, supervisorId,
  * assignedAt}`. 404 unknown call queue; 400 when the UPN is not a user of the tenant. No body.
  */
-import { app } from '@azure/functions';
 import { api, json, pathParam, validationProblem } from '../lib/api-handler';
 import { callQueueCaller, callQueueNotFound } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('callQueueSupervisorPut', {
+httpRoute('callQueueSupervisorPut', {
+  access: 'admin',
   route: 'tenants/{tenantId}/callQueues/{queueId}/supervisors/{upn}',
   methods: ['PUT'],
   authLevel: 'anonymous',

@@ -2,12 +2,13 @@
  * `GET /api/tenants/{tenantId}/callQueues/{queueId}/supervisors` (Admin, Supervisor of it): the assignments
  * `{value: [{queueId, userPrincipalName, supervisorId, assignedAt}]}`.
  */
-import { app } from '@azure/functions';
 import { api, json } from '../lib/api-handler';
 import { callQueueCaller, callQueueNotFound, requireCallQueueInScope } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('callQueueSupervisorsList', {
+httpRoute('callQueueSupervisorsList', {
+  access: 'supervisorOfCallQueue',
   route: 'tenants/{tenantId}/callQueues/{queueId}/supervisors',
   methods: ['GET'],
   authLevel: 'anonymous',

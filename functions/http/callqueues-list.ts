@@ -2,12 +2,13 @@
  * `GET /api/tenants/{tenantId}/callQueues?top=&continuationToken=` (Admin, Supervisor): one page of call queues —
  * a Supervisor's page holds just the call queues they supervise.
  */
-import { app } from '@azure/functions';
 import { api, continuationTokenParam, json, topParam } from '../lib/api-handler';
 import { callQueueCaller } from '../lib/callqueue-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('callQueuesList', {
+httpRoute('callQueuesList', {
+  access: 'supervisorFiltered',
   route: 'tenants/{tenantId}/callQueues',
   methods: ['GET'],
   authLevel: 'anonymous',

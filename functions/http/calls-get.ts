@@ -9,7 +9,6 @@
  * Supervision (docs/supervision.md): `supervision` — each supervisor invited (monitor / barge, state, muted as the
  * roster said) — and `recording` — the recorder's state with `recordingSpans: [{from, to, state}]` (also in the story).
  */
-import { app } from '@azure/functions';
 import { callerFor } from '../../shared/auth';
 import { callSummary, recordingView, supervisionView } from '../../shared/calls';
 import { notFound } from '../../shared/http/problem';
@@ -17,8 +16,10 @@ import { buildContactRecord, type ContactRecord } from '../../shared/reporting';
 import { HttpProblem, api, json, pathParam } from '../lib/api-handler';
 import { appRoot } from '../composition-root';
 import { callQueueCaller, visibleCallQueues } from '../lib/callqueue-access';
+import { httpRoute } from '../lib/route-access';
 
-app.http('callGet', {
+httpRoute('callGet', {
+  access: 'supervisorOfCallQueue',
   route: 'tenants/{tenantId}/calls/{callId}',
   methods: ['GET'],
   authLevel: 'anonymous',

@@ -6,7 +6,7 @@
  *   that arrived in [from, to), paged — a page may hold fewer than `top`; follow `continuationToken`.
  * A Supervisor sees only calls of their call queues, and callers' numbers masked (shared/auth/caller-privacy.ts).
  */
-import { app, type HttpRequest } from '@azure/functions';
+import type { HttpRequest } from '@azure/functions';
 import { callerFor } from '../../shared/auth';
 import type { FieldProblem } from '../../shared/http/problem';
 import { CALL_SEARCH_PARAMS, parseCallSearch, type ContactRecord } from '../../shared/reporting';
@@ -18,8 +18,10 @@ import {
   visibleCallQueues,
   type CallQueueCaller,
 } from '../lib/callqueue-access';
+import { httpRoute } from '../lib/route-access';
 
-app.http('callsList', {
+httpRoute('callsList', {
+  access: 'supervisorFiltered',
   route: 'tenants/{tenantId}/calls',
   methods: ['GET'],
   authLevel: 'anonymous',

@@ -4,12 +4,13 @@
  * Body `{userPrincipalName?}`: absent = the caller (token `oid`). 202 invited, 200 already so, 409 when the call
  * is not connected to an agent. docs/supervision.md.
  */
-import { app } from '@azure/functions';
 import { api, optionalJsonBody } from '../lib/api-handler';
 import { supervisionCaller, supervisionResponse } from '../lib/call-supervision';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('callMonitor', {
+httpRoute('callMonitor', {
+  access: 'supervisorOfCallQueue',
   route: 'tenants/{tenantId}/calls/{callId}/monitor',
   methods: ['POST'],
   authLevel: 'anonymous',

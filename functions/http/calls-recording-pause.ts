@@ -4,12 +4,13 @@
  * 202 when it changed, 200 when it was so already (one span); 404 for a call a supervisor cannot see, 403 for an agent
  * not on the call or a role not allowed, 409 when the call is not recorded or has ended. docs/supervision.md.
  */
-import { app } from '@azure/functions';
 import { api } from '../lib/api-handler';
 import { supervisionCaller, supervisionResponse } from '../lib/call-supervision';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('callRecordingPause', {
+httpRoute('callRecordingPause', {
+  access: 'callAgent',
   route: 'tenants/{tenantId}/calls/{callId}/recording/pause',
   methods: ['POST'],
   authLevel: 'anonymous',

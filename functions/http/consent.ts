@@ -1,9 +1,11 @@
 /** `GET /api/tenants/{tenantId}/consent` — what the tenant granted the contact-center bot, and the admin-consent links. */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { appRoot } from '../composition-root';
 import { api, authorizeTenant, json } from '../lib/api-handler';
+import { httpRoute } from '../lib/route-access';
 
-app.http('consent', {
+httpRoute('consent', {
+  access: 'admin',
   route: 'tenants/{tenantId}/consent',
   methods: ['GET'],
   handler: api(async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {

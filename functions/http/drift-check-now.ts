@@ -39,7 +39,7 @@ async function remediateOption(request: HttpRequest): Promise<boolean | undefine
   throw validationProblem([{ field: 'remediate', message: 'must be true or false' }]);
 }
 
-durableApi('driftCheckNow', 'tenants/{tenantId}/drift/check', 'POST', async (request, client) => {
+durableApi('driftCheckNow', 'tenants/{tenantId}/drift/check', 'POST', 'admin', async (request, client) => {
   const { tenantId } = await authorizeTenant(request, 'Switchboard.Admin');
   const remediate = await remediateOption(request);
   const run = await startDriftCheck(client, tenantId, {

@@ -7,7 +7,7 @@ import { authorizeTenant, json, validationProblem, durableApi } from '../lib/api
 
 const STATUSES: readonly FindingStatusFilter[] = ['open', 'resolved', 'all'];
 
-durableApi('drift', 'tenants/{tenantId}/drift', 'GET', async (request, client) => {
+durableApi('drift', 'tenants/{tenantId}/drift', 'GET', 'supervisorFiltered', async (request, client) => {
   const { tenantId, principal } = await authorizeTenant(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
   const status = (request.query.get('status') ?? 'open').trim().toLowerCase();
   if (!(STATUSES as readonly string[]).includes(status)) {

@@ -3,7 +3,7 @@ import { conflict, notFound } from '../../shared/http/problem';
 import { HttpProblem, authorizeTenant, json, durableApi } from '../lib/api-handler';
 import { endpointService, endpointUrl, upnKeyOf } from './endpoint-ref';
 
-durableApi('endpointDelete', 'tenants/{tenantId}/endpoints/{upn}', 'DELETE', async (request, client) => {
+durableApi('endpointDelete', 'tenants/{tenantId}/endpoints/{upn}', 'DELETE', 'admin', async (request, client) => {
   const { tenantId } = await authorizeTenant(request, 'Switchboard.Admin');
   const upnKey = upnKeyOf(request);
   const service = endpointService(client);

@@ -3,13 +3,14 @@
  * menu or a call queue — only Switchboard's routing changes, so no reprovisioning. 400 when the body is not exactly
  * one of them or names nothing that exists; 404 for an unknown endpoint; 200 with the endpoint.
  */
-import { app } from '@azure/functions';
 import { notFound } from '../../shared/http/problem';
 import { HttpProblem, api, authorizeTenant, json, jsonBody, validationProblem } from '../lib/api-handler';
 import { appRoot } from '../composition-root';
 import { upnKeyOf } from './endpoint-ref';
+import { httpRoute } from '../lib/route-access';
 
-app.http('endpointPatch', {
+httpRoute('endpointPatch', {
+  access: 'admin',
   route: 'tenants/{tenantId}/endpoints/{upn}',
   methods: ['PATCH'],
   authLevel: 'anonymous',

@@ -7,7 +7,7 @@ import { conflict, notFound } from '../../shared/http/problem';
 import { HttpProblem, authorizeTenant, json, jsonBody, validationProblem, durableApi } from '../lib/api-handler';
 import { endpointService, endpointUrl } from './endpoint-ref';
 
-durableApi('endpointsCreate', 'tenants/{tenantId}/endpoints', 'POST', async (request, client) => {
+durableApi('endpointsCreate', 'tenants/{tenantId}/endpoints', 'POST', 'admin', async (request, client) => {
   const { tenantId } = await authorizeTenant(request, 'Switchboard.Admin');
   const validation = validateEndpointRequest(await jsonBody(request));
   if (!validation.ok) throw validationProblem(validation.errors);

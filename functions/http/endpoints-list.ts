@@ -3,7 +3,7 @@ import { authorizeTenant, continuationTokenParam, json, topParam, durableApi } f
 import { endpointService } from './endpoint-ref';
 import { callQueueCaller, visibleCallQueues } from '../lib/callqueue-access';
 
-durableApi('endpointsList', 'tenants/{tenantId}/endpoints', 'GET', async (request, client) => {
+durableApi('endpointsList', 'tenants/{tenantId}/endpoints', 'GET', 'supervisorFiltered', async (request, client) => {
   const { tenantId, principal } = await authorizeTenant(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
   const page = await endpointService(client).list(tenantId, {
     top: topParam(request),

@@ -1,11 +1,13 @@
-import { app, type HttpResponseInit } from '@azure/functions';
+import type { HttpResponseInit } from '@azure/functions';
 import { cachedHealthReport } from '../../shared/health/check';
+import { httpRoute } from '../lib/route-access';
 
 /**
  * `GET /api/health` — no auth. 200 while storage answers (tenant reachability is reported, never fatal), else 503.
  * The probe is cached (HEALTH_CACHE_SECONDS) and the reply names no URL and carries no upstream text.
  */
-app.http('health', {
+httpRoute('health', {
+  access: 'anonymous',
   route: 'health',
   methods: ['GET'],
   authLevel: 'anonymous',

@@ -1,10 +1,11 @@
 /** `GET|DELETE /api/tenants/{tenantId}/menus/{menuId}`: one menu (Admin, Supervisor); delete (Admin, 409 in use). */
-import { app } from '@azure/functions';
 import { conflict, notFound } from '../../shared/http/problem';
 import { HttpProblem, api, authorizeTenant, json, pathParam } from '../lib/api-handler';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('menuGet', {
+httpRoute('menuGet', {
+  access: 'supervisor',
   route: 'tenants/{tenantId}/menus/{menuId}',
   methods: ['GET'],
   authLevel: 'anonymous',
@@ -17,7 +18,8 @@ app.http('menuGet', {
   }),
 });
 
-app.http('menuDelete', {
+httpRoute('menuDelete', {
+  access: 'admin',
   route: 'tenants/{tenantId}/menus/{menuId}',
   methods: ['DELETE'],
   authLevel: 'anonymous',

@@ -2,12 +2,13 @@
  * `PUT /api/tenants/{tenantId}/menus/{menuId}` (Admin): creates or replaces a menu. 400 names every field at fault,
  * references included (call queues, menus, users, prompts) and a cycle with its path; 201 created, 200 replaced.
  */
-import { app } from '@azure/functions';
 import { MENU_ID_RE, MENU_ID_RULE, parseMenuBody } from '../../shared/menus';
 import { api, authorizeTenant, json, jsonBody, pathParam, validationProblem } from '../lib/api-handler';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('menuPut', {
+httpRoute('menuPut', {
+  access: 'admin',
   route: 'tenants/{tenantId}/menus/{menuId}',
   methods: ['PUT'],
   authLevel: 'anonymous',

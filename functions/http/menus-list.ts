@@ -1,9 +1,10 @@
 /** `GET /api/tenants/{tenantId}/menus` (Admin, Supervisor): `{items: [menu…]}`. */
-import { app } from '@azure/functions';
 import { api, authorizeTenant, json } from '../lib/api-handler';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('menusList', {
+httpRoute('menusList', {
+  access: 'supervisor',
   route: 'tenants/{tenantId}/menus',
   methods: ['GET'],
   authLevel: 'anonymous',

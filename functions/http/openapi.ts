@@ -1,11 +1,12 @@
 /** `GET /api/openapi.json` (anonymous): the API's OpenAPI 3.1 document, built from the request schemas at first use. */
-import { app } from '@azure/functions';
 import { openApiDocument } from '../lib/openapi';
 import { api } from '../lib/api-handler';
+import { httpRoute } from '../lib/route-access';
 
 let document: Record<string, unknown> | undefined;
 
-app.http('openApi', {
+httpRoute('openApi', {
+  access: 'anonymous',
   route: 'openapi.json',
   methods: ['GET'],
   authLevel: 'anonymous',

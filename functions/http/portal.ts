@@ -6,8 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { settingDefinition } from '../../shared/config';
+import { httpRoute } from '../lib/route-access';
 
 const WEB_ROOT = path.resolve(__dirname, '..', '..', 'web');
 
@@ -87,7 +88,8 @@ async function readWeb(relative: string): Promise<Buffer | undefined> {
   }
 }
 
-app.http('portal', {
+httpRoute('portal', {
+  access: 'anonymous',
   route: 'portal/{*path}',
   methods: ['GET', 'HEAD'],
   authLevel: 'anonymous',

@@ -5,17 +5,19 @@
  * change notification collection: one message per notification whose subscription and clientState match goes on the
  * presence events queue → 202; none matching → 403 (nothing queued); a malformed body → 400 naming the fields.
  */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { forbidden } from '../../shared/http/problem';
 import { HttpProblem, api, boundedText, validationProblem } from '../lib/api-handler';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
 /** Graph's validation tokens are short opaque strings; anything much longer is not one. */
 const MAX_VALIDATION_TOKEN = 1024;
 /** A collection of notifications (Graph batches them) stays well under this. */
 const MAX_BODY_BYTES = 256 * 1024;
 
-app.http('presenceNotifications', {
+httpRoute('presenceNotifications', {
+  access: 'subscription',
   route: 'presence/notifications',
   methods: ['POST'],
   authLevel: 'anonymous',

@@ -2,12 +2,13 @@
  * `GET /api/tenants/{tenantId}/prompts/{name}` (Admin, Supervisor): the prompt's WAV (the tenant's, else the default
  * set's). Graph does not come here (it has no token): it fetches `/api/media/prompts/…` (prompt-media.ts).
  */
-import { app } from '@azure/functions';
 import { notFound } from '../../shared/http/problem';
 import { HttpProblem, api, authorizeTenant, pathParam } from '../lib/api-handler';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('promptGet', {
+httpRoute('promptGet', {
+  access: 'supervisor',
   route: 'tenants/{tenantId}/prompts/{name}',
   methods: ['GET'],
   authLevel: 'anonymous',

@@ -3,10 +3,11 @@
  * Graph's media platform fetches for playPrompt. Anonymous (Graph sends no credential), so only content-addressed:
  * the URL names the audio's SHA-256, which only the app hands out, and a URL never changes meaning (cached forever).
  */
-import { app, type HttpResponseInit } from '@azure/functions';
+import type { HttpResponseInit } from '@azure/functions';
 import { normalizeGuid } from '../../shared/domain';
 import { PROMPT_NAME_RE, SHA256_RE, readDefaultPrompt } from '../../shared/menus';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
 const wav = (body: Buffer): HttpResponseInit => ({
   status: 200,
@@ -19,7 +20,8 @@ const wav = (body: Buffer): HttpResponseInit => ({
 });
 const missing: HttpResponseInit = { status: 404, body: 'Not found', headers: { 'content-type': 'text/plain' } };
 
-app.http('promptMedia', {
+httpRoute('promptMedia', {
+  access: 'anonymous',
   route: 'media/prompts/{owner}/{*rest}',
   methods: ['GET', 'HEAD'],
   authLevel: 'anonymous',

@@ -2,14 +2,15 @@
  * `PUT /api/tenants/{tenantId}/prompts/{name}` (Admin), body `audio/wav`: a mono 16-bit 16 kHz PCM WAV of at most
  * 5 minutes. 400 names what is wrong (`sampleRate: is 44100 Hz; must be 16000`); 201 created, 200 replaced.
  */
-import { app } from '@azure/functions';
 import { MAX_PROMPT_BYTES, PROMPT_NAME_RE, PROMPT_NAME_RULE } from '../../shared/menus';
 import { api, authorizeTenant, json, pathParam, validationProblem } from '../lib/api-handler';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
 const WAV_TYPES = /^audio\/(wav|x-wav|wave|vnd\.wave)\b/i;
 
-app.http('promptPut', {
+httpRoute('promptPut', {
+  access: 'admin',
   route: 'tenants/{tenantId}/prompts/{name}',
   methods: ['PUT'],
   authLevel: 'anonymous',

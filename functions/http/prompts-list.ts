@@ -2,11 +2,12 @@
  * `GET /api/tenants/{tenantId}/prompts` (Admin, Supervisor): `{items: [{name, source: upload|tts|default, sha256?,
  * bytes, durationMs, text?, updatedAt?}]}` — the tenant's prompts, then the default set's names not replaced.
  */
-import { app } from '@azure/functions';
 import { api, authorizeTenant, json } from '../lib/api-handler';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('promptsList', {
+httpRoute('promptsList', {
+  access: 'supervisor',
   route: 'tenants/{tenantId}/prompts',
   methods: ['GET'],
   authLevel: 'anonymous',

@@ -9,11 +9,11 @@
  * responses need `app.setup({ enableHttpStream: true })` (functions/startup.ts). Every instance reads the same
  * tables, so a change made by any instance is seen.
  */
-import { app } from '@azure/functions';
 import { changeKey, type RealtimeSnapshot } from '../../shared/reporting';
 import { api, json } from '../lib/api-handler';
 import { reportCaller } from '../lib/report-scope';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
 export const POLL_MS = 500;
 const KEEPALIVE_MS = 15_000;
@@ -23,7 +23,8 @@ const KEEPALIVE_MS = 15_000;
  */
 export const MAX_STREAM_MS = 2 * 60_000;
 
-app.http('realtime', {
+httpRoute('realtime', {
+  access: 'supervisorFiltered',
   route: 'tenants/{tenantId}/realtime',
   methods: ['GET'],
   authLevel: 'anonymous',
@@ -33,7 +34,8 @@ app.http('realtime', {
   }),
 });
 
-app.http('realtimeStream', {
+httpRoute('realtimeStream', {
+  access: 'supervisorFiltered',
   route: 'tenants/{tenantId}/realtime/stream',
   methods: ['GET'],
   authLevel: 'anonymous',

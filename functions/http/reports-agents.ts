@@ -4,13 +4,14 @@
  * and busy time, occupancy. Without `callQueueId` an Admin gets each agent across every call queue (`*`); a
  * Supervisor gets one row set per call queue they supervise (occupancy is per agent, so null there).
  */
-import { app } from '@azure/functions';
 import { agentReportCsv, type AgentReportRow } from '../../shared/reporting';
 import { api } from '../lib/api-handler';
 import { reportCaller, reportRequest, reportResponse } from '../lib/report-scope';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('reportsAgents', {
+httpRoute('reportsAgents', {
+  access: 'supervisorFiltered',
   route: 'tenants/{tenantId}/reports/agents',
   methods: ['GET'],
   authLevel: 'anonymous',

@@ -3,13 +3,14 @@
  * Supervisor for their call queues): per call queue and interval, every figure of docs/metrics.md with the five
  * service levels side by side — from the aggregate buckets, never a scan of the calls.
  */
-import { app } from '@azure/functions';
 import { callQueueReportCsv } from '../../shared/reporting';
 import { api } from '../lib/api-handler';
 import { reportCaller, reportRequest, reportResponse } from '../lib/report-scope';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('reportsCallQueues', {
+httpRoute('reportsCallQueues', {
+  access: 'supervisorFiltered',
   route: 'tenants/{tenantId}/reports/callQueues',
   methods: ['GET'],
   authLevel: 'anonymous',

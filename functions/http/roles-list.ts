@@ -3,12 +3,13 @@
  * the users, groups (and apps) assigned to it on the API app's service principal (`appRoleAssignedTo`) →
  * `{role, members:[{principalId, principalType, displayName?, role, assignmentId, createdDateTime?}]}`.
  */
-import { app } from '@azure/functions';
 import { api, authorizeTenant, json } from '../lib/api-handler';
 import { roleParam, roleRefusal } from '../lib/role-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('roleMembersList', {
+httpRoute('roleMembersList', {
+  access: 'admin',
   route: 'tenants/{tenantId}/roles/{role}/members',
   methods: ['GET'],
   authLevel: 'anonymous',

@@ -3,12 +3,13 @@
  * that user or group — only that one appRoleAssignment, never another role's or another principal's → 204; 404 when
  * the principal does not hold the role (or is no user or group of the tenant); 400 a malformed principalId.
  */
-import { app } from '@azure/functions';
 import { api, authorizeTenant, pathParam } from '../lib/api-handler';
 import { roleParam, roleRefusal } from '../lib/role-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('roleMemberDelete', {
+httpRoute('roleMemberDelete', {
+  access: 'admin',
   route: 'tenants/{tenantId}/roles/{role}/members/{principalId}',
   methods: ['DELETE'],
   authLevel: 'anonymous',

@@ -4,12 +4,13 @@
  * service principal → 201 new / 200 already assigned, the member. 400 a principalId that is neither; 404 no such user
  * or group; 409 when the tenant has no service principal of the API app. No body.
  */
-import { app } from '@azure/functions';
 import { api, authorizeTenant, json, pathParam } from '../lib/api-handler';
 import { roleParam, roleRefusal } from '../lib/role-access';
 import { appRoot } from '../composition-root';
+import { httpRoute } from '../lib/route-access';
 
-app.http('roleMemberPut', {
+httpRoute('roleMemberPut', {
+  access: 'admin',
   route: 'tenants/{tenantId}/roles/{role}/members/{principalId}',
   methods: ['PUT'],
   authLevel: 'anonymous',

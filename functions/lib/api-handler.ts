@@ -20,6 +20,7 @@ import {
   type Problem,
 } from '../../shared/http/problem';
 import { appRoot } from '../composition-root';
+import { declareRoute, type Access } from './route-access';
 
 /** Thrown by handlers to answer with a problem. */
 export class HttpProblem extends Error {
@@ -189,14 +190,16 @@ export function api<A extends [...unknown[], InvocationContext]>(handler: Handle
 }
 
 /**
- * Registers an API trigger with the durable client binding: one route, one method, failures as problem+json ({@link
- * api}).
+ * Registers an API trigger with the durable client binding: one route, one method, who may call it (route-access.ts),
+ * failures as problem+json ({@link api}).
  */
 export function durableApi(
   name: string,
   route: string,
   method: HttpMethod,
+  access: Access,
   handler: (request: HttpRequest, client: df.DurableClient, context: InvocationContext) => Promise<HttpResponseInit>,
 ): void {
+  declareRoute({ name, route, methods: [method], access });
   df.app.client.http(name, { route, methods: [method], handler: api(handler) });
 }

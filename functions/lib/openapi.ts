@@ -9,12 +9,20 @@ import { menuBodySchema } from '../../shared/menus';
 import { superviseBodySchema } from '../../shared/calls';
 import { endpointRequestSchema } from '../../shared/domain';
 import { tenantBodySchema } from '../../shared/onboarding';
+import { ACCESS_ROLES, ACCESS_TEXT, registeredRoutes } from './route-access';
+import { withReplySchemas } from './openapi-responses';
 
 type Json = Record<string, unknown>;
 
 /** JSON Schema of what a request may send (transforms and refinements are checked by the API, not described). */
-const inputSchema = (schema: z.ZodType): Json =>
-  z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Json;
+const inputSchema = (schema: z.ZodType): Json => {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Json;
+  return json;
+};
 
 const problemSchema: Json = {
   type: 'object',
@@ -72,7 +80,6 @@ const paging = [
 
 interface Op {
   summary: string;
-  roles: string[];
   params?: Json[];
   body?: { schema: Json; example: unknown; contentType?: string; more?: Record<string, Json>; optional?: boolean };
   ok: Record<string, string>;
@@ -83,12 +90,8 @@ function operation(o: Op): Json {
   const responses: Json = {};
   for (const [status, description] of Object.entries(o.ok)) responses[status] = { description };
   for (const [status, description] of Object.entries(o.extra ?? {})) responses[status] = problem(description);
-  const anonymous = o.roles.length === 0;
-  Object.assign(responses, anonymous ? { '400': PROBLEMS['400'] } : PROBLEMS);
   return {
     summary: o.summary,
-    description: anonymous ? 'No role needed.' : `Roles: ${o.roles.join(', ')}.`,
-    ...(anonymous ? { security: [] } : {}),
     ...(o.params?.length ? { parameters: o.params } : {}),
     ...(o.body
       ? {
@@ -127,19 +130,21 @@ const promptName = pathParam('name', 'The prompt name.', 'welcome');
 /** Where Graph fetches a prompt's audio (anonymous, content-addressed). */
 const mediaParams = [
   pathParam('owner', 'Tenant id or default.', 'default'),
-  pathParam('rest', 'name/sha256.wav or name.wav.', 'welcome.wav'),
+  pathParam('rest', 'name/sha256.wav or name.wav.', 'closed.wav'),
 ];
 /** The query both reports take. */
 const reportParams = [
-  query('from', 'Start (ISO 8601).', { type: 'string' }),
-  query('to', 'End (ISO 8601).', { type: 'string' }),
+  { ...query('from', 'Start (ISO 8601).', { type: 'string' }), required: true, example: '2026-12-01T00:00:00Z' },
+  {
+    ...query('to', 'End (ISO 8601), at most 92 days after from.', { type: 'string' }),
+    required: true,
+    example: '2026-12-02T00:00:00Z',
+  },
   query('interval', '15m, 1h or 1d.', { type: 'string', enum: ['15m', '1h', '1d'] }),
   query('callQueueId', 'One call queue.', { type: 'string' }),
   query('format', 'json or csv.', { type: 'string', enum: ['json', 'csv'] }),
 ];
 const callId = pathParam('callId', "Graph's call id.", '491f0b00-ffff-4bc9-a43e-b226498ec22a');
-const ADMIN = ['Switchboard.Admin'];
-const ANY_ROLE = ['Switchboard.Admin', 'Switchboard.Supervisor', 'Switchboard.Agent'];
 
 /** Monitor / barge and the recording's pause / resume of a live call (docs/supervision.md). */
 function supervisionPaths(): Json {
@@ -151,7 +156,6 @@ function supervisionPaths(): Json {
           mode === 'monitor'
             ? 'A supervisor joins the connected call muted'
             : 'A supervisor joins the connected call speaking',
-        roles: READERS,
         params: [tenantId, callId],
         body: {
           schema: inputSchema(superviseBodySchema),
@@ -166,7 +170,6 @@ function supervisionPaths(): Json {
     paths[`/api/tenants/{tenantId}/calls/{callId}/recording/${action}`] = {
       post: operation({
         summary: `${action === 'pause' ? 'Pause' : 'Resume'} the call's compliance recording (PCI)`,
-        roles: ANY_ROLE,
         params: [tenantId, callId],
         ok: { '202': '{callId, recording}: changed', '200': '{callId, recording}: already so' },
         extra: { '404': 'No such call (or not in your call queues)', '409': 'Not recorded, or ended' },
@@ -174,7 +177,6 @@ function supervisionPaths(): Json {
     };
   return paths;
 }
-const READERS = ['Switchboard.Admin', 'Switchboard.Supervisor'];
 
 const endpointExample = {
   userPrincipalName: 'sales@contoso.com',
@@ -184,36 +186,60 @@ const endpointExample = {
   queueId: 'sales',
 };
 
+/** A route template as registered → its OpenAPI path: constraints and catch-all stars dropped, `admin` literal. */
+export function openApiPath(route: string): string {
+  return `/api/${route}`
+    .replace('{area:regex(^admin$)}', 'admin')
+    .replace(/\{\*{1,2}([A-Za-z0-9_]+)\}/g, '{$1}')
+    .replace(/\{([A-Za-z0-9_]+)(?::[^}]*)?\??\}/g, '{$1}');
+}
+
+/**
+ * Each operation's access policy, from where its route was registered (functions/lib/route-access.ts): `x-access`,
+ * the description, and the problems it brings (401/403/413 for token routes; no security for the anonymous ones).
+ */
+function withAccess(paths: Record<string, Record<string, Json>>): void {
+  for (const route of registeredRoutes()) {
+    for (const method of route.methods) {
+      const op = paths[openApiPath(route.route)]?.[method.toLowerCase()];
+      if (!op) continue;
+      const token = ACCESS_ROLES[route.access].length > 0;
+      op['x-access'] = route.access;
+      op.description = `Access (${route.access}): ${ACCESS_TEXT[route.access]}`;
+      if (!token) op.security = [];
+      const responses = op.responses as Json;
+      for (const [status, p] of Object.entries(PROBLEMS)) if (token || status === '400') responses[status] ??= p;
+    }
+  }
+}
+
 /** Every path and method the app registers, under `/api`. */
 export function openApiDocument(version: string): Json {
   const paths: Record<string, Record<string, Json>> = {
     '/api/health': {
-      get: operation({ summary: 'Health of storage and the tenant', roles: [], ok: { '200': 'OK or degraded' } }),
+      get: operation({ summary: 'Health of storage and the tenant', ok: { '200': 'OK or degraded' } }),
     },
     '/api/openapi.json': {
-      get: operation({ summary: 'This document', roles: [], ok: { '200': 'The OpenAPI 3.1 document' } }),
+      get: operation({ summary: 'This document', ok: { '200': 'The OpenAPI 3.1 document' } }),
     },
     '/api/portal/{path}': {
       get: operation({
         summary: "The portal's static files (deep links answered with the app)",
-        roles: [],
         params: [pathParam('path', 'A file of the portal, or a deep link.', 'index.html')],
         ok: { '200': 'The file' },
       }),
       head: operation({
         summary: "The portal's static files, headers only",
-        roles: [],
         params: [pathParam('path', 'A file of the portal, or a deep link.', 'index.html')],
         ok: { '200': 'The headers' },
       }),
     },
     '/api/admin/tenants': {
-      get: operation({ summary: 'The onboarded tenants', roles: ['Switchboard.Operator'], ok: { '200': '{value}' } }),
+      get: operation({ summary: 'The onboarded tenants', ok: { '200': '{value}' } }),
     },
     '/api/admin/tenants/{tenantId}': {
       put: operation({
         summary: 'Onboard a tenant or change its quotas',
-        roles: ['Switchboard.Operator'],
         params: [tenantId],
         body: {
           schema: inputSchema(tenantBodySchema),
@@ -223,7 +249,6 @@ export function openApiDocument(version: string): Json {
       }),
       get: operation({
         summary: 'One onboarded tenant',
-        roles: ['Switchboard.Operator'],
         params: [tenantId],
         ok: { '200': 'The tenant' },
         extra: { '404': 'Not onboarded' },
@@ -232,7 +257,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/endpoints': {
       post: operation({
         summary: 'Provision an endpoint (resource account bound to the bot)',
-        roles: ADMIN,
         params: [tenantId],
         body: { schema: inputSchema(endpointRequestSchema), example: endpointExample },
         ok: { '202': 'Accepted; Location names the endpoint' },
@@ -240,7 +264,6 @@ export function openApiDocument(version: string): Json {
       }),
       get: operation({
         summary: 'List endpoints (a supervisor: those of their call queues)',
-        roles: READERS,
         params: [tenantId, ...paging],
         ok: { '200': '{value, continuationToken?}' },
       }),
@@ -248,7 +271,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/endpoints/{upn}': {
       patch: operation({
         summary: 'Bind the endpoint to a menu or a call queue (no reprovisioning)',
-        roles: ADMIN,
         params: [tenantId, upn],
         body: { schema: { type: 'object' }, example: { menuId: 'main' } },
         ok: { '200': 'The endpoint' },
@@ -256,14 +278,12 @@ export function openApiDocument(version: string): Json {
       }),
       get: operation({
         summary: 'One endpoint with its step log',
-        roles: READERS,
         params: [tenantId, upn],
         ok: { '200': 'The endpoint' },
         extra: { '404': 'No such endpoint (or outside the supervisor’s call queues)' },
       }),
       delete: operation({
         summary: 'Deprovision an endpoint',
-        roles: ADMIN,
         params: [tenantId, upn],
         ok: { '202': 'Accepted' },
         extra: { '404': 'No such endpoint', '409': 'Conflicts with work in flight' },
@@ -272,13 +292,11 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/bulk': {
       post: operation({
         summary: 'Bulk import: CSV or a JSON array of endpoint requests',
-        roles: ADMIN,
         params: [tenantId],
         body: {
           contentType: 'text/csv',
           schema: { type: 'string', description: 'CSV, header userPrincipalName,displayName,… (≤ 5,000 rows, 4 MiB)' },
-          example:
-            'userPrincipalName,displayName,phoneNumber,numberType\nsales@contoso.com,Sales,+14255550100,directRouting\n',
+          example: 'userPrincipalName,displayName,queueId\nsales@contoso.com,Sales line,sales\n',
           more: {
             'application/json': {
               schema: { type: 'array', maxItems: 5000, items: inputSchema(endpointRequestSchema) },
@@ -293,7 +311,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/bulk/{batchId}': {
       get: operation({
         summary: "A batch's progress, rows or CSV results (a supervisor: rows of their call queues)",
-        roles: READERS,
         params: [
           tenantId,
           batchId,
@@ -308,7 +325,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/bulk/{batchId}/cancel': {
       post: operation({
         summary: 'Start no further rows of a batch',
-        roles: ADMIN,
         params: [tenantId, batchId],
         ok: { '200': 'The progress' },
         extra: { '404': 'Unknown batch' },
@@ -317,7 +333,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/consent': {
       get: operation({
         summary: 'What the tenant granted the contact-center bot (and the web app), with admin-consent links',
-        roles: ADMIN,
         params: [tenantId],
         ok: {
           '200':
@@ -329,7 +344,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/roles/{role}/members': {
       get: operation({
         summary: "Who holds one of Switchboard's API roles (appRoleAssignedTo on the API app's service principal)",
-        roles: ADMIN,
         params: [tenantId, role],
         ok: {
           '200': '{role, members:[{principalId, principalType, displayName?, role, assignmentId, createdDateTime?}]}',
@@ -340,14 +354,12 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/roles/{role}/members/{principalId}': {
       put: operation({
         summary: 'Assign the role to a user or group of the tenant',
-        roles: ADMIN,
         params: [tenantId, role, principalId],
         ok: { '200': 'Already assigned', '201': 'Assigned' },
         extra: { '404': 'No such user or group in the tenant', '409': "No service principal of Switchboard's API app" },
       }),
       delete: operation({
         summary: "Remove that principal's assignment of that role (only that one)",
-        roles: ADMIN,
         params: [tenantId, role, principalId],
         ok: { '204': 'Removed' },
         extra: { '404': 'The principal does not hold the role, or is no user or group of the tenant' },
@@ -356,7 +368,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/agents/licensing': {
       get: operation({
         summary: 'Direct Routing model check: agents without a Teams Phone licence (alone or in E5)',
-        roles: READERS,
         params: [tenantId],
         ok: { '200': '{model: "directRouting", agents:[{userPrincipalName, licensed, skus}], unlicensed}' },
       }),
@@ -364,7 +375,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/drift': {
       get: operation({
         summary: 'Drift findings and the last scan (a supervisor: findings of their call queues)',
-        roles: READERS,
         params: [
           tenantId,
           query('status', 'open (default), resolved or all.', { type: 'string', enum: ['open', 'resolved', 'all'] }),
@@ -375,7 +385,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/drift/check': {
       post: operation({
         summary: 'Run a drift check now',
-        roles: ADMIN,
         params: [tenantId, query('remediate', 'Override DRIFT_AUTO_REMEDIATE for this run.', { type: 'boolean' })],
         ok: { '202': 'Started, or the running check' },
         extra: { '429': 'Daily quota of on-demand checks reached' },
@@ -384,7 +393,6 @@ export function openApiDocument(version: string): Json {
     '/api/calls/notifications': {
       post: operation({
         summary: "Graph's calling callbacks (the bot's token, no role)",
-        roles: [],
         body: { schema: { type: 'object' }, example: { value: [] } },
         ok: { '202': 'Queued' },
         extra: { '403': 'Bad bot token or a tenant not served' },
@@ -393,7 +401,6 @@ export function openApiDocument(version: string): Json {
     '/api/presence/notifications': {
       post: operation({
         summary: "Graph's presence change and lifecycle notifications (each checked by its subscription's clientState)",
-        roles: [],
         params: [query('validationToken', "Graph's validation handshake: echoed as text/plain.", { type: 'string' })],
         body: { schema: { type: 'object' }, example: { value: [] } },
         ok: { '200': 'The validation token (handshake)', '202': 'Queued' },
@@ -403,7 +410,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/callQueues/{queueId}': {
       put: operation({
         summary: 'Create or replace a call queue',
-        roles: ADMIN,
         params: [tenantId, queueId],
         body: {
           schema: inputSchema(callQueueBodySchema),
@@ -417,14 +423,12 @@ export function openApiDocument(version: string): Json {
       }),
       get: operation({
         summary: 'One call queue',
-        roles: READERS,
         params: [tenantId, queueId],
         ok: { '200': 'The call queue' },
         extra: { '404': 'No such call queue' },
       }),
       patch: operation({
         summary: 'Merge-patch a call queue (RFC 7396)',
-        roles: ADMIN,
         params: [tenantId, queueId],
         body: { schema: { type: 'object' }, example: { wrapUpS: 30 }, contentType: 'application/merge-patch+json' },
         ok: { '200': 'The call queue' },
@@ -432,7 +436,6 @@ export function openApiDocument(version: string): Json {
       }),
       delete: operation({
         summary: 'Delete a call queue',
-        roles: ADMIN,
         params: [tenantId, queueId],
         ok: { '204': 'Deleted' },
         extra: { '404': 'No such call queue', '409': 'Calls wait in it' },
@@ -441,7 +444,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/callQueues': {
       get: operation({
         summary: 'Call queues, paged',
-        roles: READERS,
         params: [tenantId, ...paging],
         ok: { '200': '{value, continuationToken?}' },
       }),
@@ -449,22 +451,20 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/callQueues/{queueId}/supervisors': {
       get: operation({
         summary: "A call queue's supervisors",
-        roles: READERS,
         params: [tenantId, queueId],
         ok: { '200': '{value}' },
+        extra: { '404': 'No such call queue (or not one the supervisor supervises)' },
       }),
     },
     '/api/tenants/{tenantId}/callQueues/{queueId}/supervisors/{upn}': {
       put: operation({
         summary: 'Make a user a supervisor of the call queue',
-        roles: ADMIN,
         params: [tenantId, queueId, agentUpn],
         ok: { '200': 'Already', '201': 'Assigned' },
         extra: { '404': 'No such call queue' },
       }),
       delete: operation({
         summary: 'Remove a supervisor assignment',
-        roles: ADMIN,
         params: [tenantId, queueId, agentUpn],
         ok: { '204': 'Removed' },
         extra: { '404': 'Not assigned' },
@@ -473,42 +473,40 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/callQueues/{queueId}/agents/{upn}/optIn': {
       post: operation({
         summary: 'Opt an agent in (missed offers reset)',
-        roles: [...READERS, 'Switchboard.Agent'],
         params: [tenantId, queueId, agentUpn],
         ok: { '200': 'The agent' },
+        extra: { '404': 'No such call queue or agent (or outside the supervisor’s call queues)' },
       }),
     },
     '/api/tenants/{tenantId}/callQueues/{queueId}/agents/{upn}/optOut': {
       post: operation({
         summary: 'Opt an agent out',
-        roles: [...READERS, 'Switchboard.Agent'],
         params: [tenantId, queueId, agentUpn],
         ok: { '200': 'The agent' },
+        extra: { '404': 'No such call queue or agent (or outside the supervisor’s call queues)' },
       }),
     },
     '/api/tenants/{tenantId}/agents/{upn}': {
       get: operation({
         summary: 'One agent',
-        roles: [...READERS, 'Switchboard.Agent'],
         params: [tenantId, agentUpn],
         ok: { '200': 'The agent' },
         extra: { '404': 'No such agent' },
       }),
       put: operation({
         summary: "Set an agent's skills",
-        roles: READERS,
         params: [tenantId, agentUpn],
+        extra: { '404': 'No such agent (or not one of the supervisor’s call queues)' },
         body: { schema: inputSchema(agentSkillsBodySchema), example: { skills: { sales: 4, spanish: 2 } } },
         ok: { '200': 'The agent' },
       }),
     },
     '/api/tenants/{tenantId}/menus': {
-      get: operation({ summary: 'Menus', roles: READERS, params: [tenantId], ok: { '200': '{items}' } }),
+      get: operation({ summary: 'Menus', params: [tenantId], ok: { '200': '{items}' } }),
     },
     '/api/tenants/{tenantId}/menus/{menuId}': {
       put: operation({
         summary: 'Create or replace a menu',
-        roles: ADMIN,
         params: [tenantId, menuId],
         body: {
           schema: inputSchema(menuBodySchema),
@@ -522,33 +520,29 @@ export function openApiDocument(version: string): Json {
       }),
       get: operation({
         summary: 'One menu',
-        roles: READERS,
         params: [tenantId, menuId],
         ok: { '200': 'The menu' },
         extra: { '404': 'No such menu' },
       }),
       delete: operation({
         summary: 'Delete a menu',
-        roles: ADMIN,
         params: [tenantId, menuId],
         ok: { '204': 'Deleted' },
         extra: { '409': 'Another menu leads to it' },
       }),
     },
     '/api/tenants/{tenantId}/prompts': {
-      get: operation({ summary: 'Prompts', roles: READERS, params: [tenantId], ok: { '200': '{items}' } }),
+      get: operation({ summary: 'Prompts', params: [tenantId], ok: { '200': '{items}' } }),
     },
     '/api/tenants/{tenantId}/prompts/{name}': {
       put: operation({
         summary: 'Upload a prompt (WAV, PCM mono 16-bit 16 kHz)',
-        roles: ADMIN,
         params: [tenantId, promptName],
         body: { schema: { type: 'string', format: 'binary' }, example: '', contentType: 'audio/wav' },
         ok: { '200': 'Replaced', '201': 'Created' },
       }),
       get: operation({
         summary: "A prompt's WAV",
-        roles: READERS,
         params: [tenantId, promptName],
         ok: { '200': 'audio/wav' },
         extra: { '404': 'No such prompt' },
@@ -557,13 +551,11 @@ export function openApiDocument(version: string): Json {
     '/api/media/prompts/{owner}/{rest}': {
       get: operation({
         summary: 'Prompt audio as Graph fetches it (content-addressed)',
-        roles: [],
         params: mediaParams,
         ok: { '200': 'audio/wav' },
       }),
       head: operation({
         summary: 'Prompt audio headers',
-        roles: [],
         params: mediaParams,
         ok: { '200': 'audio/wav' },
       }),
@@ -571,7 +563,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/realtime': {
       get: operation({
         summary: 'Wallboard figures now',
-        roles: READERS,
         params: [tenantId],
         ok: { '200': '{callQueues, agents}' },
       }),
@@ -579,7 +570,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/realtime/stream': {
       get: operation({
         summary: 'Wallboard figures as server-sent events',
-        roles: READERS,
         params: [tenantId],
         ok: { '200': 'text/event-stream' },
       }),
@@ -587,7 +577,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/reports/callQueues': {
       get: operation({
         summary: 'Call queue report (JSON or CSV)',
-        roles: READERS,
         params: [tenantId, ...reportParams],
         ok: { '200': '{items} or CSV' },
       }),
@@ -595,7 +584,6 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/reports/agents': {
       get: operation({
         summary: 'Agent report (JSON or CSV)',
-        roles: READERS,
         params: [tenantId, ...reportParams],
         ok: { '200': '{items} or CSV' },
       }),
@@ -603,27 +591,32 @@ export function openApiDocument(version: string): Json {
     '/api/tenants/{tenantId}/agents': {
       get: operation({
         summary: "Agents' skills and live state",
-        roles: READERS,
         params: [tenantId, query('callQueueId', 'Only the agents of this call queue.', { type: 'string' })],
-        ok: { '200': '{value}' },
+        ok: { '200': '{items}' },
+        extra: { '404': 'No such call queue (or not one the supervisor supervises)' },
       }),
     },
     '/api/tenants/{tenantId}/calls': {
       get: operation({
-        summary: 'Live calls',
-        roles: READERS,
+        summary: 'Live calls, or (with from/to) a search of ended calls, paged',
         params: [
           tenantId,
           query('state', 'active', { type: 'string', enum: ['active'] }),
           query('callQueueId', 'Only the calls of this call queue.', { type: 'string' }),
+          query('from', 'Search: arrived at or after (ISO 8601).', { type: 'string' }),
+          query('to', 'Search: arrived before (ISO 8601).', { type: 'string' }),
+          query('result', 'Search: the outcome.', { type: 'string' }),
+          query('agent', "Search: the agent's UPN or object id.", { type: 'string' }),
+          query('caller', "Search: the caller's number.", { type: 'string' }),
+          ...paging,
         ],
-        ok: { '200': '{value}' },
+        ok: { '200': '{items} (live calls), or {items, continuationToken?} (search)' },
+        extra: { '404': 'No such call queue (or not one the supervisor supervises)' },
       }),
     },
     '/api/tenants/{tenantId}/calls/{callId}': {
       get: operation({
         summary: 'One call and its story',
-        roles: READERS,
         params: [tenantId, callId],
         ok: { '200': 'The call' },
         extra: { '404': 'No such call' },
@@ -631,6 +624,8 @@ export function openApiDocument(version: string): Json {
     },
     ...supervisionPaths(),
   };
+  withAccess(paths);
+  withReplySchemas(paths);
   return {
     openapi: '3.1.0',
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',

@@ -5,26 +5,37 @@
 import { TableClient, odata } from '@azure/data-tables';
 import type { AgentLiveState, AgentRecord } from '../domain';
 import { deleteEntityIfExists, ensureTable, readEntity, statusOf, tableClient, updateWithEtag } from '../storage';
-import type { CallQueueBody } from './callqueue.schema';
+import { z } from 'zod';
+import { callQueueBodySchema, type CallQueueBody } from './callqueue.schema';
 
-type StoredAction = CallQueueBody['overflowAction'] & { targetId?: string };
+const storedActionSchema = z.object({
+  kind: z.enum(['disconnect', 'callQueue', 'user', 'number']),
+  target: z.string().optional(),
+  /** A `user` target's object id, resolved when the call queue is saved. */
+  targetId: z.string().optional(),
+});
 
-/** A stored call queue: the body as the API took it, its agents with their object ids. */
-export interface CallQueueRecord extends Omit<CallQueueBody, 'overflowAction' | 'timeoutAction' | 'noAgentAction'> {
-  tenantId: string;
-  queueId: string;
+/** What a stored call queue adds to the body the API took (and `GET …/callQueues/{id}` shows). */
+const callQueueRecordFields = z.object({
+  tenantId: z.string(),
+  queueId: z.string(),
   /** The call queue's actions as the body had them; a `user` target with its object id (`targetId`). */
-  overflowAction: StoredAction;
-  timeoutAction: StoredAction;
-  noAgentAction: StoredAction;
-  agents: { userPrincipalName: string; order?: number; agentId: string }[];
-  updatedAt: string;
+  overflowAction: storedActionSchema,
+  timeoutAction: storedActionSchema,
+  noAgentAction: storedActionSchema,
+  agents: z.array(z.object({ userPrincipalName: z.string(), order: z.number().optional(), agentId: z.string() })),
+  updatedAt: z.string(),
   /**
    * Set (ISO time) while a DELETE is under way: the router refuses new arrivals into the call queue (they take its
    * no-agent action) so none can slip in between the DELETE's check for calls and the delete itself.
    */
-  deleting?: string;
-}
+  deleting: z.string().optional(),
+});
+
+/** A stored call queue as the API shows it: the body as the API took it, its agents with their object ids. */
+export const callQueueRecordSchema = callQueueBodySchema.extend(callQueueRecordFields.shape);
+export type CallQueueRecord = Omit<CallQueueBody, keyof z.infer<typeof callQueueRecordFields>> &
+  z.infer<typeof callQueueRecordFields>;
 
 /**
  * A table string property holds at most 64 KiB (32K UTF-16 characters); a call queue of 2,000 agents is ~200 KB of

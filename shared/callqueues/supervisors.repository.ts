@@ -4,16 +4,20 @@
  * signed-in supervisor (their token's `oid`) is one range read of one partition.
  */
 import { TableClient, odata } from '@azure/data-tables';
+import { z } from 'zod';
 import { compositeKey, deleteEntityIfExists, ensureTable, readEntity, tableClient } from '../storage';
 
-export interface SupervisorAssignment {
-  tenantId: string;
-  queueId: string;
+export const supervisorAssignmentSchema = z.object({
+  tenantId: z.string(),
+  queueId: z.string(),
   /** Entra object id of the supervisor (the `oid` of their tokens). */
-  supervisorId: string;
-  userPrincipalName: string;
-  assignedAt: string;
-}
+  supervisorId: z.string(),
+  userPrincipalName: z.string(),
+  assignedAt: z.string(),
+});
+export type SupervisorAssignment = z.infer<typeof supervisorAssignmentSchema>;
+/** An assignment as the API shows it (`…/supervisors[/{upn}]`): the tenant is the route's. */
+export const supervisorAssignmentViewSchema = supervisorAssignmentSchema.omit({ tenantId: true });
 
 export class CallQueueSupervisorsRepository {
   readonly client: TableClient;

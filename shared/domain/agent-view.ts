@@ -1,32 +1,37 @@
 /**
  * An agent as the API shows it (`GET /api/tenants/{t}/agents`): the stored row's contact-center state joined with the
- * agent's Teams presence. Shared by the API, the CLI and the portal.
+ * agent's Teams presence. Shared by the API, the CLI, the portal and the OpenAPI document (the zod schema is the
+ * definition).
  */
-import type { AgentLiveState } from './agent';
+import { z } from 'zod';
+import { AGENT_LIVE_STATES, type AgentLiveState } from './agent';
 
-export interface AgentView {
-  agentId: string;
-  userPrincipalName: string;
-  skills: Record<string, number>;
+export const agentViewSchema = z.object({
+  agentId: z.string(),
+  userPrincipalName: z.string(),
+  skills: z.record(z.string(), z.number()),
   /** What the agent is doing now, for routing: {@link shownAgentState}. */
-  state: AgentLiveState;
+  state: z.enum(AGENT_LIVE_STATES),
   /** ISO time the contact-center state began (absent: never changed since the row was made). */
-  since?: string;
+  since: z.string().optional(),
   /** Teams availability (Graph presence `availability`), `PresenceUnknown` when not read. */
-  presence: string;
+  presence: z.string(),
   /** The call the agent is offered or busy with. */
-  currentCall?: { callId: string; callQueueId?: string; offerId?: string };
+  currentCall: z
+    .object({ callId: z.string(), callQueueId: z.string().optional(), offerId: z.string().optional() })
+    .optional(),
   /** The call queues (of those listed in the request's scope) the agent serves. */
-  callQueues?: string[];
-  idleSince?: string;
-  lastOfferedAt?: string;
-  missedOffers: Record<string, number>;
-  optedOut: string[];
+  callQueues: z.array(z.string()).optional(),
+  idleSince: z.string().optional(),
+  lastOfferedAt: z.string().optional(),
+  missedOffers: z.record(z.string(), z.number()),
+  optedOut: z.array(z.string()),
   /** Kept for earlier clients: the same as `currentCall`'s fields. */
-  callId?: string;
-  offerId?: string;
-  callQueueId?: string;
-}
+  callId: z.string().optional(),
+  offerId: z.string().optional(),
+  callQueueId: z.string().optional(),
+});
+export type AgentView = z.infer<typeof agentViewSchema>;
 
 const AWAY = new Set(['Away', 'BeRightBack']);
 const BUSY_IN_TEAMS = new Set(['Busy', 'BusyIdle', 'DoNotDisturb']);

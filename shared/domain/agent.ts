@@ -3,7 +3,8 @@
  * contact center's live state (ETag-guarded: two routers never offer one agent two calls), opt-outs, missed offers.
  * Shared by the call queue capability (which stores it) and the call router (which claims agents through a port).
  */
-export type AgentLiveState = 'available' | 'offered' | 'busy' | 'wrapUp' | 'away' | 'offline';
+export const AGENT_LIVE_STATES = ['available', 'offered', 'busy', 'wrapUp', 'away', 'offline'] as const;
+export type AgentLiveState = (typeof AGENT_LIVE_STATES)[number];
 
 export interface AgentRecord {
   tenantId: string;

@@ -1,81 +1,117 @@
 /**
- * The drift API's finding, as `GET /api/tenants/{tenantId}/drift` returns it: one shape for the service that builds
- * it, the CLI that prints it and the tests that read it.
+ * The drift API's replies, as `GET /api/tenants/{tenantId}/drift` and `POST …/drift/check` return them: one shape for
+ * the service that builds them, the CLI that prints them, the tests that read them and the OpenAPI document (the zod
+ * schemas are the definition; the types are inferred from them, narrowed to the drift capability's kinds by their
+ * type parameters).
  */
-export interface DriftFindingView<Kind extends string = string> {
-  subject: string;
-  /** The endpoint's UPN (absent for consent findings, whose subject is `app:{applicationId}`). */
-  userPrincipalName?: string;
-  applicationId?: string;
-  kind: Kind;
-  status: 'open' | 'resolved';
-  expected: unknown;
-  actual: unknown;
-  message: string;
-  firstSeen: string;
-  lastSeen: string;
-  resolvedAt: string | null;
-  remediation: { mode: 'auto' | 'reportOnly'; runId?: string; startedAt?: string };
-}
+import { z } from 'zod';
 
-/** A drift scan's summary: counts, unknown facts, requests, remediation. */
-export interface DriftScanView<Kind extends string = string, ReasonCode extends string = string> {
-  scanId: string;
-  tenantId: string;
-  trigger: 'timer' | 'api';
-  status: 'running' | 'completed' | 'failed';
-  startedAt: string;
-  endedAt?: string;
+export const driftFindingViewSchema = z.object({
+  subject: z.string(),
+  /** The endpoint's UPN (absent for consent findings, whose subject is `app:{applicationId}`). */
+  userPrincipalName: z.string().optional(),
+  applicationId: z.string().optional(),
+  kind: z.string(),
+  status: z.enum(['open', 'resolved']),
+  expected: z.unknown(),
+  actual: z.unknown(),
+  message: z.string(),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  resolvedAt: z.string().nullable(),
+  remediation: z.object({
+    mode: z.enum(['auto', 'reportOnly']),
+    runId: z.string().optional(),
+    startedAt: z.string().optional(),
+  }),
+});
+export type DriftFindingView<Kind extends string = string> = Omit<z.infer<typeof driftFindingViewSchema>, 'kind'> & {
+  kind: Kind;
+};
+
+export const driftScanViewSchema = z.object({
+  scanId: z.string(),
+  tenantId: z.string(),
+  trigger: z.enum(['timer', 'api']),
+  status: z.enum(['running', 'completed', 'failed']),
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
   /** Provisioned endpoints compared. */
-  scanned: number;
+  scanned: z.number(),
   /** Bot apps whose consent was compared. */
-  apps: number;
-  findings: { open: number; opened: number; refreshed: number; resolved: number; keptUnknown: number };
+  apps: z.number(),
+  findings: z.object({
+    open: z.number(),
+    opened: z.number(),
+    refreshed: z.number(),
+    resolved: z.number(),
+    keptUnknown: z.number(),
+  }),
   /** Facts that could not be read (never drift): how many, by reason, and the first few. */
-  unknown: {
-    count: number;
-    byReason: Partial<Record<ReasonCode, number>>;
-    sample: { subject: string; kind: Kind; code: ReasonCode; message: string }[];
-  };
+  unknown: z.object({
+    count: z.number(),
+    byReason: z.record(z.string(), z.number()),
+    sample: z.array(z.object({ subject: z.string(), kind: z.string(), code: z.string(), message: z.string() })),
+  }),
   /** HTTP requests the scan sent (retries included), and what the read planner expected. */
-  requests: { graph: number; bridge: number; total: number; planned: number };
-  remediation: {
-    enabled: boolean;
+  requests: z.object({ graph: z.number(), bridge: z.number(), total: z.number(), planned: z.number() }),
+  remediation: z.object({
+    enabled: z.boolean(),
     /** Provisioning runs started to fix findings of this scan. */
-    started: { upn: string; runId: string; kinds: Kind[] }[];
+    started: z.array(z.object({ upn: z.string(), runId: z.string(), kinds: z.array(z.string()) })),
     /** Endpoints with remediable findings that were not started, and why. */
-    skipped: { upn: string; reason: string }[];
-  };
-  error?: string;
+    skipped: z.array(z.object({ upn: z.string(), reason: z.string() })),
+  }),
+  error: z.string().optional(),
   /** Scans of this tenant older than the retention (DRIFT_SCAN_RETENTION_DAYS) deleted when this one was recorded. */
-  pruned?: number;
-}
+  pruned: z.number().optional(),
+});
+type DriftScanBase = z.infer<typeof driftScanViewSchema>;
+/** A drift scan's summary: counts, unknown facts, requests, remediation (kinds and reason codes narrowed). */
+export type DriftScanView<Kind extends string = string, ReasonCode extends string = string> = Omit<
+  DriftScanBase,
+  'unknown' | 'remediation'
+> & {
+  unknown: Omit<DriftScanBase['unknown'], 'byReason' | 'sample'> & {
+    byReason: Partial<Record<ReasonCode, number>>;
+    sample: (DriftScanBase['unknown']['sample'][number] & { kind: Kind; code: ReasonCode })[];
+  };
+  remediation: Omit<DriftScanBase['remediation'], 'started'> & {
+    started: (DriftScanBase['remediation']['started'][number] & { kinds: Kind[] })[];
+  };
+};
 
 /** The check of a tenant running now (or the last one), as `GET …/drift` shows it. */
-export interface DriftCheckStateView {
-  instanceId: string;
-  runtimeStatus: string;
-  scanId?: string;
-  phase?: string;
-  remediate?: boolean;
-}
+export const driftCheckStateViewSchema = z.object({
+  instanceId: z.string(),
+  runtimeStatus: z.string(),
+  scanId: z.string().optional(),
+  phase: z.string().optional(),
+  remediate: z.boolean().optional(),
+});
+export type DriftCheckStateView = z.infer<typeof driftCheckStateViewSchema>;
 
 /** `GET /api/tenants/{tenantId}/drift`. */
-export interface DriftReportView<Kind extends string = string> {
-  tenantId: string;
-  status: 'open' | 'resolved' | 'all';
-  check: DriftCheckStateView | null;
-  lastScan: DriftScanView<Kind> | null;
-  findings: DriftFindingView<Kind>[];
-}
+export const driftReportViewSchema = z.object({
+  tenantId: z.string(),
+  status: z.enum(['open', 'resolved', 'all']),
+  check: driftCheckStateViewSchema.nullable(),
+  lastScan: driftScanViewSchema.nullable(),
+  findings: z.array(driftFindingViewSchema),
+});
+export type DriftReportView<Kind extends string = string> = Omit<
+  z.infer<typeof driftReportViewSchema>,
+  'lastScan' | 'findings'
+> & { lastScan: DriftScanView<Kind> | null; findings: DriftFindingView<Kind>[] };
 
 /** `POST /api/tenants/{tenantId}/drift/check` (202): the check started, or the one already running. */
-export interface DriftCheckRunView {
-  tenantId: string;
-  instanceId: string;
-  scanId: string;
+export const driftCheckRunViewSchema = z.object({
+  tenantId: z.string(),
+  instanceId: z.string(),
+  scanId: z.string(),
   /** False when a check of the tenant was already running (that one is reported). */
-  started: boolean;
-  remediate: boolean;
-  runtimeStatus: string;
-}
+  started: z.boolean(),
+  remediate: z.boolean(),
+  runtimeStatus: z.string(),
+});
+export type DriftCheckRunView = z.infer<typeof driftCheckRunViewSchema>;

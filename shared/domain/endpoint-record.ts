@@ -2,7 +2,8 @@
  * An endpoint as Switchboard records it (table `endpoints`): the desired state from the request, the actual state last
  * seen, the status. Shared by the capabilities that read endpoints (provisioning owns them; bulk and drift read them).
  */
-import type { EndpointStatus, NumberType } from './enums';
+import { z } from 'zod';
+import { NUMBER_TYPES, type EndpointStatus, type NumberType } from './enums';
 
 export interface DesiredEndpoint {
   userPrincipalName: string;
@@ -17,19 +18,21 @@ export interface DesiredEndpoint {
   keepPartial?: boolean;
 }
 
-export interface ActualEndpoint {
-  objectId?: string;
-  applicationId?: string;
-  synced?: boolean;
-  usageLocation?: string;
-  licensed?: boolean;
-  phoneNumber?: string;
-  numberType?: NumberType;
-  queueId?: string;
-  menuId?: string;
+/** The endpoint's actual state last seen in the tenant (a part of the API's endpoint view too). */
+export const actualEndpointSchema = z.object({
+  objectId: z.string().optional(),
+  applicationId: z.string().optional(),
+  synced: z.boolean().optional(),
+  usageLocation: z.string().optional(),
+  licensed: z.boolean().optional(),
+  phoneNumber: z.string().optional(),
+  numberType: z.enum(NUMBER_TYPES).optional(),
+  queueId: z.string().optional(),
+  menuId: z.string().optional(),
   /** ISO time the actual state was read. */
-  observedAt?: string;
-}
+  observedAt: z.string().optional(),
+});
+export type ActualEndpoint = z.infer<typeof actualEndpointSchema>;
 
 export interface EndpointRecord {
   tenantId: string;

@@ -2,6 +2,7 @@
  * Microsoft Graph permissions Switchboard's identities need, with their ids in Graph's service principal
  * (appRoles for application permissions, oauth2PermissionScopes for delegated ones), and the consent diff.
  */
+import { z } from 'zod';
 export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
 /** Graph application permissions (app roles): name → appRole id. */
@@ -87,13 +88,14 @@ export function parseScopes(scopes: readonly string[]): string[] {
   return [...new Set(scopes.flatMap((s) => s.split(/\s+/)).filter(Boolean))];
 }
 
-export interface ConsentDiff {
+export const consentDiffSchema = z.object({
   /** Required permissions that are granted, as `Name` (application) or `Name (delegated)`. */
-  granted: string[];
-  missing: string[];
+  granted: z.array(z.string()),
+  missing: z.array(z.string()),
   /** Granted Graph permissions the app does not need (least privilege: worth removing). */
-  excess: string[];
-}
+  excess: z.array(z.string()),
+});
+export type ConsentDiff = z.infer<typeof consentDiffSchema>;
 
 const DELEGATED_SUFFIX = ' (delegated)';
 

@@ -1,15 +1,19 @@
 /** Table `menus`: PartitionKey tenantId, RowKey menuId, the menu as the API took it (JSON) and when it changed. */
 import { TableClient, odata } from '@azure/data-tables';
 import { deleteEntityIfExists, ensureTable, readEntity, tableClient } from '../storage';
-import type { MenuBody } from './menu.schema';
+import { z } from 'zod';
+import { menuBodySchema, type MenuBody } from './menu.schema';
 
-export interface MenuRecord extends MenuBody {
-  tenantId: string;
-  menuId: string;
+const menuRecordFields = z.object({
+  tenantId: z.string(),
+  menuId: z.string(),
   /** For transfer actions to a user: the user's object id by UPN (resolved when the menu is saved). */
-  userIds?: Record<string, string>;
-  updatedAt: string;
-}
+  userIds: z.record(z.string(), z.string()).optional(),
+  updatedAt: z.string(),
+});
+/** A stored menu as the API shows it (`GET …/menus/{menuId}`): the body as the API took it, and the record's fields. */
+export const menuRecordSchema = menuBodySchema.extend(menuRecordFields.shape);
+export type MenuRecord = MenuBody & z.infer<typeof menuRecordFields>;
 
 export class MenuRepository {
   readonly client: TableClient;

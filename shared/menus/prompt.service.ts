@@ -7,6 +7,7 @@
  * always plays the audio it was made for, and may be cached forever), `{base}/api/media/prompts/default/{name}.wav`
  * for the default set. `base` is PROMPTS_BASE_URL, else the origin of the calling webhook Graph reaches us on.
  */
+import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import type { PromptRef } from './menu.schema';
 import { DEFAULT_PROMPT_TEXT, readDefaultPrompt } from './default-prompts';
@@ -18,15 +19,16 @@ export const PROMPT_NAME_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const PROMPT_NAME_RULE = 'must be 1-64 lower-case letters, digits or dashes, starting with a letter or digit';
 export const SHA256_RE = /^[0-9a-f]{64}$/;
 
-export interface PromptView {
-  name: string;
-  source: 'upload' | 'tts' | 'default';
-  sha256?: string;
-  bytes: number;
-  durationMs?: number;
-  text?: string;
-  updatedAt?: string;
-}
+export const promptViewSchema = z.object({
+  name: z.string(),
+  source: z.enum(['upload', 'tts', 'default']),
+  sha256: z.string().optional(),
+  bytes: z.number(),
+  durationMs: z.number().optional(),
+  text: z.string().optional(),
+  updatedAt: z.string().optional(),
+});
+export type PromptView = z.infer<typeof promptViewSchema>;
 
 export type PutPromptOutcome =
   { kind: 'saved'; prompt: PromptView; created: boolean } | { kind: 'invalid'; errors: WavProblem[] };

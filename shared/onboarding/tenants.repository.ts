@@ -6,18 +6,21 @@
  */
 import type { TableClient } from '@azure/data-tables';
 import { ensureTable, properties, readEntity, tableClient, updateWithEtag } from '../storage';
-import type { QuotaKind, TenantQuotas } from './tenant.schema';
+import { z } from 'zod';
+import { tenantQuotasSchema, type QuotaKind, type TenantQuotas } from './tenant.schema';
 
 const PARTITION = 'tenants';
 
-export interface TenantRecord {
-  tenantId: string;
-  displayName?: string;
-  quotas: TenantQuotas;
-  onboardedAt: string;
-  onboardedBy: string;
-  updatedAt: string;
-}
+/** An onboarded tenant, as `GET /api/admin/tenants[/{tenantId}]` shows it. */
+export const tenantRecordSchema = z.object({
+  tenantId: z.string(),
+  displayName: z.string().optional(),
+  quotas: tenantQuotasSchema,
+  onboardedAt: z.string(),
+  onboardedBy: z.string(),
+  updatedAt: z.string(),
+});
+export type TenantRecord = z.infer<typeof tenantRecordSchema>;
 
 function decode(e: Record<string, unknown>): TenantRecord {
   const p = properties(e);

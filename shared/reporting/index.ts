@@ -10,3 +10,4 @@ export * from './reporting-feed';
 export * from './report-query';
 export * from './realtime';
 export * from './call-search';
+export * from './report-view';

@@ -5,6 +5,7 @@
  * out what only the clock changes (waits, time in state), so a stream pushes when something happened, and clients
  * count the seconds from `since` / `oldestArrivedAt`.
  */
+import { z } from 'zod';
 import type { AgentStateName } from './aggregate.rules';
 import { DAY_MS } from './aggregate.rules';
 import type { ReportingService } from './reporting.service';
@@ -19,35 +20,48 @@ export interface RealtimeSources {
   reports: Pick<ReportingService, 'callQueues'>;
 }
 
-export interface RealtimeCallQueue {
-  callQueueId: string;
-  name?: string;
-  waiting: number;
-  oldestArrivedAt: string | null;
-  longestWaitS: number | null;
-  agents: Record<AgentStateName, number>;
-  today: {
-    offered: number;
-    answered: number;
-    abandoned: number;
-    serviceLevel: Record<string, number | null>;
-  };
-}
+const agentCountsSchema = z.object({
+  available: z.number(),
+  offered: z.number(),
+  busy: z.number(),
+  wrapUp: z.number(),
+  away: z.number(),
+  offline: z.number(),
+}) satisfies z.ZodType<Record<AgentStateName, number>>;
 
-export interface RealtimeAgent {
-  agentId: string;
-  userPrincipalName: string;
-  state: string;
-  since: string | null;
-  timeInStateS: number | null;
-  callQueueIds: string[];
-}
+export const realtimeCallQueueSchema = z.object({
+  callQueueId: z.string(),
+  name: z.string().optional(),
+  waiting: z.number(),
+  oldestArrivedAt: z.string().nullable(),
+  longestWaitS: z.number().nullable(),
+  agents: agentCountsSchema,
+  today: z.object({
+    offered: z.number(),
+    answered: z.number(),
+    abandoned: z.number(),
+    serviceLevel: z.record(z.string(), z.number().nullable()),
+  }),
+});
+export type RealtimeCallQueue = z.infer<typeof realtimeCallQueueSchema>;
 
-export interface RealtimeSnapshot {
-  at: string;
-  callQueues: RealtimeCallQueue[];
-  agents: RealtimeAgent[];
-}
+export const realtimeAgentSchema = z.object({
+  agentId: z.string(),
+  userPrincipalName: z.string(),
+  state: z.string(),
+  since: z.string().nullable(),
+  timeInStateS: z.number().nullable(),
+  callQueueIds: z.array(z.string()),
+});
+export type RealtimeAgent = z.infer<typeof realtimeAgentSchema>;
+
+/** `GET /api/tenants/{tenantId}/realtime` (and each `snapshot` event of the stream). */
+export const realtimeSnapshotSchema = z.object({
+  at: z.string(),
+  callQueues: z.array(realtimeCallQueueSchema),
+  agents: z.array(realtimeAgentSchema),
+});
+export type RealtimeSnapshot = z.infer<typeof realtimeSnapshotSchema>;
 
 export class RealtimeService {
   constructor(private readonly sources: RealtimeSources) {}

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { startSystem, type System } from '../../../scripts/lib/system';
 import { defaultSeedTenant } from '../../../simulator/seed';
 import { callsTenant, eventually, placeCall, provisionedEndpoint, simCall } from '../../support/calls-system';
+import { replyProblemsAt, type OpenApiDocument } from '../../support/openapi';
 
 const NUMBER = '+14255550110';
 const LATE = '+14255550111';
@@ -19,6 +20,7 @@ tenant.seed.tenants.push({ ...defaultSeedTenant(), tenantId: otherTenantId, appl
 const T = `/api/tenants/${tenant.tenantId}`;
 let system: System;
 let admin: string;
+let doc: OpenApiDocument;
 
 interface Problem {
   status: number;
@@ -66,7 +68,10 @@ async function call<T>(
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, etag: res.headers.get('etag') };
+  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  // Every reply of this file must be one the OpenAPI document describes (issue 17 item 14).
+  expect(replyProblemsAt(doc, method, path, res.status, res.headers.get('content-type'), parsed)).toEqual([]);
+  return { status: res.status, body: parsed as T, etag: res.headers.get('etag') };
 }
 
 const agents = async (token = admin, q = '') =>
@@ -76,6 +81,7 @@ const agentByUpn = async (upn: string) => (await agents()).find((a) => a.userPri
 beforeAll(async () => {
   system = await startSystem({ seed: tenant.seed, faults: { incomingCallTimeoutMs: 4000 } });
   admin = await tokenFor(['Switchboard.Admin']);
+  doc = (await (await system.api('GET', '/api/openapi.json')).json()) as OpenApiDocument;
 }, 60_000);
 
 afterAll(async () => {

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { startSystem, type System } from '../../../scripts/lib/system';
 import { FAST_FAULTS, FAST_WAITS, postEndpoint, uniqueUpn, waitForStatus } from '../../support/endpoints-api';
+import { checkRepliesAgainstDocument } from '../../support/openapi';
 
 const OTHER_TENANT = '11111111-2222-4333-8444-555555555555';
 
@@ -21,6 +22,8 @@ describe('endpoints API contract', () => {
     });
     tenant = system.simulator.tenantId;
     admin = await system.token(['Switchboard.Admin']);
+    // Every reply of this file must be one the OpenAPI document describes (issue 17 item 14).
+    await checkRepliesAgainstDocument(system);
   });
   afterAll(async () => {
     await system?.stop();

@@ -3,10 +3,16 @@
  * token, every HTTP route the devhost registered (its start-up banner lists them) is in it with its methods, and the
  * request bodies it describes are the validating zod schemas' own JSON Schema (the documented examples validate).
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { startSystem, type System } from '../../../scripts/lib/system';
+import { REPO_ROOT } from '../../../scripts/lib/processes';
 import { callQueueBodySchema } from '../../../shared/callqueues';
 import { validateEndpointRequest } from '../../../shared/domain';
 import { tenantBodySchema } from '../../../shared/onboarding';
+import { openApiPath, registeredRoutesOf } from '../../support/openapi';
+import { accessTable, documentedAccessTable, tableCells, type AccessRow } from '../../../scripts/docs';
+import type { Access } from '../../../functions/lib/route-access';
 
 jest.setTimeout(120_000);
 
@@ -15,7 +21,10 @@ type Doc = {
   openapi: string;
   paths: Record<
     string,
-    Record<string, { requestBody?: { content: Record<string, { schema: unknown; example: unknown }> } }>
+    Record<
+      string,
+      { 'x-access'?: string; requestBody?: { content: Record<string, { schema: unknown; example: unknown }> } }
+    >
   >;
 };
 let doc: Doc;
@@ -30,26 +39,23 @@ afterAll(async () => {
   await system?.stop();
 });
 
-/** A route template as the host prints it → the OpenAPI path: constraints dropped, the `admin` segment literal. */
-function openApiPath(template: string): string {
-  return `/${template}`
-    .replace('{area:regex(^admin$)}', 'admin')
-    .replace(/\{\*{1,2}([A-Za-z0-9_]+)\}/g, '{$1}')
-    .replace(/\{([A-Za-z0-9_]+)(?::[^}]*)?\??\}/g, '{$1}');
-}
-
 it('is OpenAPI 3.1 and names every registered route with its methods', () => {
   expect(doc.openapi).toBe('3.1.0');
-  const registered = [...system.host.output().matchAll(/^\s*(\w+): \[([A-Z,]+)\] http:\/\/[^/]+\/(\S+)$/gm)];
+  const registered = registeredRoutesOf(system.host.output());
   expect(registered.length).toBeGreaterThan(15);
   const missing: string[] = [];
-  for (const [, name, methods, template] of registered) {
+  const undeclared: string[] = [];
+  for (const { name, methods, template } of registered) {
     const path = openApiPath(template);
-    for (const method of methods.split(',')) {
-      if (!doc.paths[path]?.[method.toLowerCase()]) missing.push(`${name}: ${method} ${path}`);
+    for (const method of methods) {
+      const op = doc.paths[path]?.[method.toLowerCase()];
+      if (!op) missing.push(`${name}: ${method} ${path}`);
+      else if (!op['x-access']) undeclared.push(`${name}: ${method} ${path}`);
     }
   }
   expect(missing).toEqual([]);
+  // Each route declares who may call it where it is registered (functions/lib/route-access.ts).
+  expect(undeclared).toEqual([]);
 });
 
 it('describes request bodies with the validating schemas, and their examples pass them', () => {
@@ -62,4 +68,14 @@ it('describes request bodies with the validating schemas, and their examples pas
   ).toBe(true);
   expect(tenantBodySchema.safeParse(body('/api/admin/tenants/{tenantId}', 'put').example).success).toBe(true);
   expect(JSON.stringify(body('/api/tenants/{tenantId}/callQueues/{queueId}', 'put').schema)).toContain('routingMethod');
+});
+
+it("docs/api.md's access table is the one the routes declare (run `npm run docs` after changing a route's access)", () => {
+  const rows: AccessRow[] = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).flatMap(([method, op]) =>
+      op['x-access'] ? [{ method: method.toUpperCase(), path, access: op['x-access'] as Access }] : [],
+    ),
+  );
+  const docs = readFileSync(path.join(REPO_ROOT, 'docs', 'api.md'), 'utf8');
+  expect(tableCells(documentedAccessTable(docs))).toEqual(tableCells(accessTable(rows)));
 });

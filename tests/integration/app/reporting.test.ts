@@ -37,6 +37,7 @@ import {
   provisionedEndpoint,
   simCall,
 } from '../../support/calls-system';
+import { checkRepliesAgainstDocument } from '../../support/openapi';
 
 const SALES = '+14255550111';
 const SUPPORT = '+14255550122';
@@ -123,6 +124,8 @@ const ended = (callId: string) =>
 
 beforeAll(async () => {
   system = await startSystem({ seed: tenant.seed, faults: { incomingCallTimeoutMs: 4000 } });
+  // Every reply of this file must be one the OpenAPI document describes (issue 17 item 14).
+  await checkRepliesAgainstDocument(system);
   admin = await system.token(['Switchboard.Admin'], { tenantId: tenant.tenantId });
   supervisor = await system.token(['Switchboard.Supervisor'], { tenantId: tenant.tenantId, queues: ['support'] });
   const put = async (id: string, body: Record<string, unknown>) =>
