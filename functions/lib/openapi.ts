@@ -265,6 +265,18 @@ export function openApiDocument(version: string): Json {
         extra: { '404': 'Unknown batch' },
       }),
     },
+    '/api/tenants/{tenantId}/numbers': {
+      get: operation({
+        summary: "The tenant's free phone numbers a resource account can take (Graph's unassigned number assignments)",
+        roles: ADMIN,
+        params: [
+          tenantId,
+          query('free', 'Must be true: only the free numbers are listed.', { type: 'string', enum: ['true'] }),
+          ...paging,
+        ],
+        ok: { '200': '{value: [{telephoneNumber, numberType, isoCountryCode?, city?, capabilities}], continuationToken?}' },
+      }),
+    },
     '/api/tenants/{tenantId}/consent': {
       get: operation({
         summary: 'What the tenant granted the contact-center bot, with admin-consent links',

@@ -14,8 +14,11 @@ export interface AgentView {
   since?: string;
   /** Teams availability (Graph presence `availability`), `PresenceUnknown` when not read. */
   presence: string;
-  /** The call the agent is offered or busy with. */
-  currentCall?: { callId: string; callQueueId?: string; offerId?: string };
+  /**
+   * The call the agent is offered or busy with. `callerPhone`: the caller's number — whole on the agent's own row and
+   * to an Admin, masked to the last four digits for a Supervisor (shared/auth/caller-privacy.ts).
+   */
+  currentCall?: { callId: string; callQueueId?: string; offerId?: string; callerPhone?: string };
   /** The call queues (of those listed in the request's scope) the agent serves. */
   callQueues?: string[];
   idleSince?: string;

@@ -26,6 +26,11 @@ export interface PromptView {
   durationMs?: number;
   text?: string;
   updatedAt?: string;
+  /**
+   * Where the audio plays from, relative to the API's origin (the anonymous, content-addressed media route Graph
+   * fetches): what the portal's <audio> element plays.
+   */
+  mediaUrl: string;
 }
 
 export type PutPromptOutcome =
@@ -170,6 +175,7 @@ function view(r: PromptRecord): PromptView {
     durationMs: r.durationMs,
     ...(r.text ? { text: r.text } : {}),
     updatedAt: r.updatedAt,
+    mediaUrl: `/api/media/prompts/${r.tenantId}/${encodeURIComponent(r.name)}/${r.sha256}.wav`,
   };
 }
 
@@ -181,5 +187,6 @@ function defaultView(name: string, wav: Buffer): PromptView {
     bytes: wav.length,
     ...(check.ok ? { durationMs: check.info.durationMs } : {}),
     text: DEFAULT_PROMPT_TEXT[name],
+    mediaUrl: `/api/media/prompts/default/${encodeURIComponent(name)}.wav`,
   };
 }

@@ -8,3 +8,4 @@ export * from './consent.service';
 export * from './endpoints.repository';
 export * from './endpoint-steps.repository';
 export * from './endpoint-binding';
+export * from './free-numbers';
