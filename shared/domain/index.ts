@@ -15,3 +15,5 @@ export * from './consent-view';
 export * from './agent';
 export * from './agent-view';
 export * from './call-log';
+export * from './menu';
+export * from './free-number';

@@ -8,6 +8,7 @@
  * for the default set. `base` is PROMPTS_BASE_URL, else the origin of the calling webhook Graph reaches us on.
  */
 import { createHash } from 'node:crypto';
+import type { PromptView } from '../domain';
 import type { PromptRef } from './menu.schema';
 import { DEFAULT_PROMPT_TEXT, readDefaultPrompt } from './default-prompts';
 import type { PromptRecord, PromptRepository } from './prompt.repository';
@@ -18,20 +19,8 @@ export const PROMPT_NAME_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const PROMPT_NAME_RULE = 'must be 1-64 lower-case letters, digits or dashes, starting with a letter or digit';
 export const SHA256_RE = /^[0-9a-f]{64}$/;
 
-export interface PromptView {
-  name: string;
-  source: 'upload' | 'tts' | 'default';
-  sha256?: string;
-  bytes: number;
-  durationMs?: number;
-  text?: string;
-  updatedAt?: string;
-  /**
-   * Where the audio plays from, relative to the API's origin (the anonymous, content-addressed media route Graph
-   * fetches): what the portal's <audio> element plays.
-   */
-  mediaUrl: string;
-}
+/** A prompt as the API lists it (the type lives in shared/domain, where the portal reads it). */
+export type { PromptView };
 
 export type PutPromptOutcome =
   { kind: 'saved'; prompt: PromptView; created: boolean } | { kind: 'invalid'; errors: WavProblem[] };

@@ -4,21 +4,15 @@
  * the paging part of Graph's `@odata.nextLink` (`$skip` / `$skiptoken`): the next request is rebuilt on Graph's own
  * path, so a token a client made up can never send the tenant's Graph token anywhere else.
  */
-import type { NumberType } from '../domain';
+import type { FreeNumber } from '../domain';
 import type { NumberAssignment, TenantGateway } from '../tenant';
+
+export type { FreeNumber };
 
 export const NUMBERS_PATH = '/admin/teams/telephoneNumberManagement/numberAssignments';
 export const FREE_FILTER = "assignmentStatus eq 'unassigned'";
 const PAGING_KEYS = ['$skip', '$skiptoken'] as const;
 
-export interface FreeNumber {
-  telephoneNumber: string;
-  numberType: NumberType;
-  /** ISO 3166 alpha-2 of the number, upper-case: the usage location an endpoint with this number gets by default. */
-  isoCountryCode?: string;
-  city?: string;
-  capabilities: string[];
-}
 
 export interface FreeNumbersPage {
   value: FreeNumber[];
