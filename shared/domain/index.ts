@@ -17,3 +17,4 @@ export * from './agent-view';
 export * from './call-log';
 export * from './menu';
 export * from './free-number';
+export * from './callqueue-body';

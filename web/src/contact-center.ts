@@ -2,11 +2,20 @@
 import type { AgentLiveState } from '../../shared/domain/agent';
 import type { AgentView } from '../../shared/domain/agent-view';
 import type { CallLogKind } from '../../shared/domain/call-log';
+import {
+  CALL_QUEUE_ACTION_KINDS,
+  CALL_QUEUE_DEFAULTS,
+  ROUTING_METHODS,
+  type CallQueueAction,
+  type CallQueueActionKind,
+  type CallQueueAgentEntry,
+  type CallQueueBody,
+  type RoutingMethod,
+} from '../../shared/domain/callqueue-body';
 
 export type { AgentLiveState, CallLogKind };
 
-export const ROUTING_METHODS = ['attendant', 'serial', 'roundRobin', 'longestIdle', 'skillsBased'] as const;
-export type RoutingMethod = (typeof ROUTING_METHODS)[number];
+export { ROUTING_METHODS, type RoutingMethod, type CallQueueAction };
 export const ROUTING_LABELS: Record<RoutingMethod, string> = {
   attendant: 'Attendant (ring everyone)',
   serial: 'Serial (in list order)',
@@ -15,8 +24,8 @@ export const ROUTING_LABELS: Record<RoutingMethod, string> = {
   skillsBased: 'Skills-based (best match)',
 };
 
-export const ACTION_KINDS = ['disconnect', 'callQueue', 'user', 'number'] as const;
-export type ActionKind = (typeof ACTION_KINDS)[number];
+export const ACTION_KINDS = CALL_QUEUE_ACTION_KINDS;
+export type ActionKind = CallQueueActionKind;
 export const ACTION_LABELS: Record<ActionKind, string> = {
   disconnect: 'Disconnect',
   callQueue: 'Another call queue',
@@ -24,54 +33,25 @@ export const ACTION_LABELS: Record<ActionKind, string> = {
   number: 'A phone number',
 };
 
-export interface CallQueueAction {
-  kind: ActionKind;
-  target?: string;
-}
-
-export interface CallQueueAgent {
-  userPrincipalName: string;
-  order?: number;
+export interface CallQueueAgent extends CallQueueAgentEntry {
   agentId?: string;
 }
 
-/** The call queue body of `PUT …/callQueues/{queueId}` and what GET returns (plus ids and times). */
-export interface CallQueue {
+/**
+ * The call queue body of `PUT …/callQueues/{queueId}` (shared/domain, the type the API's schema is checked against)
+ * and what GET adds (ids, times, the agents' object ids).
+ */
+export type CallQueue = Omit<CallQueueBody, 'agents'> & {
   queueId?: string;
-  name: string;
-  routingMethod: RoutingMethod;
-  presenceBasedRouting: boolean;
-  agentAlertTimeS: number;
-  wrapUpS: number;
-  maxCalls: number;
-  maxWaitS: number;
-  overflowAction: CallQueueAction;
-  timeoutAction: CallQueueAction;
-  noAgentAction: CallQueueAction;
-  serviceLevelThresholdS: number;
-  requiredSkills?: Record<string, number>;
-  missedOffersBeforeOptOut?: number;
   agents: CallQueueAgent[];
   updatedAt?: string;
-  [k: string]: unknown;
-}
+  /** What else GET shows (`tenantId`, later settings): sent back as it was read. */
+  tenantId?: string;
+};
 
 /** Teams' defaults, as the API applies them. */
 export function newCallQueue(): CallQueue {
-  return {
-    name: '',
-    routingMethod: 'attendant',
-    presenceBasedRouting: true,
-    agentAlertTimeS: 30,
-    wrapUpS: 0,
-    maxCalls: 50,
-    maxWaitS: 1200,
-    overflowAction: { kind: 'disconnect' },
-    timeoutAction: { kind: 'disconnect' },
-    noAgentAction: { kind: 'disconnect' },
-    serviceLevelThresholdS: 20,
-    agents: [],
-  };
+  return { name: '', ...CALL_QUEUE_DEFAULTS, agents: [] };
 }
 
 /** An agent as `GET …/agents` shows it (state joined with Teams presence, current call, call queues served). */

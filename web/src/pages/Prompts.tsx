@@ -110,15 +110,19 @@ export function PromptsPage({ api, admin }: { api: Api; admin: boolean }) {
             validationMessage={fileMessage}
             validationState={fileMessage ? 'error' : 'none'}
           >
-            <input
-              type="file"
-              name="promptFile"
-              accept=".wav,audio/wav,audio/x-wav,audio/wave"
-              onChange={(ev) => {
-                setFile(ev.target.files?.[0]);
-                setLocal({});
-              }}
-            />
+            {(control) => (
+              // Field hands its label's id, the message's aria-describedby and aria-invalid to the native input.
+              <input
+                {...control}
+                type="file"
+                name="promptFile"
+                accept=".wav,audio/wav,audio/x-wav,audio/wave"
+                onChange={(ev) => {
+                  setFile(ev.target.files?.[0]);
+                  setLocal({});
+                }}
+              />
+            )}
           </Field>
           <Button type="submit" appearance="primary" disabled={busy}>
             {busy ? 'Uploading…' : 'Upload prompt'}

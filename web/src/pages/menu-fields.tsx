@@ -43,7 +43,7 @@ export function PromptInput({
   const text = own(error, `${field}.text`);
   const prompt = own(error, `${field}.prompt`);
   return (
-    <div className={styles.row} role="group" aria-label={label}>
+    <div className={styles.row}>
       <Field label={label} validationMessage={whole} validationState={whole ? 'error' : 'none'}>
         <Select
           name={`${field}.mode`}
@@ -113,7 +113,7 @@ export function MenuActionInput({
     );
   };
   return (
-    <div className={styles.wide} role="group" aria-label={label}>
+    <div className={styles.wide}>
       <Field label={label} validationMessage={kindMessage} validationState={kindMessage ? 'error' : 'none'}>
         <Select
           name={`${field}.kind`}
