@@ -173,9 +173,9 @@ test('an admin uploads and plays a prompt, builds a menu with business hours, an
 });
 
 test("an agent's card shows a call ringing, then connected, with the caller's number", async () => {
-  // Calls on the endpoint go straight to the Sales call queue; agent01 answers after 15 s (the offer rings 30 s).
+  // Calls on the endpoint go straight to the Sales call queue; agent01 answers after 8 s (an invitation rings 15 s).
   await api('PATCH', `/endpoints/${encodeURIComponent(endpointUpn)}`, { queueId: 'sales' });
-  await system.sim('POST', '/_sim/agents/agent01@contoso.com/profile', { answerDelayMs: 15_000, answerProbability: 1 });
+  await system.sim('POST', '/_sim/agents/agent01@contoso.com/profile', { answerDelayMs: 8_000, answerProbability: 1 });
   await withBrowser(async (page) => {
     await signIn(page, system.origin, 'agent01@contoso.com');
     await page.getByRole('heading', { name: 'Agent view' }).waitFor();
