@@ -73,8 +73,11 @@ export async function listFreeNumbers(
   if (o.token) {
     const paging = pagingOfToken(o.token);
     if (!paging) return { invalidToken: true };
-    const query = new URLSearchParams({ $filter: FREE_FILTER, $top: String(top), ...paging });
-    page = await gateway.listNumbers({ nextLink: `${NUMBERS_PATH}?${query.toString()}` });
+    // Percent-encoded (a space as %20, not URLSearchParams' `+`, which OData reads as a plus sign).
+    const query = Object.entries({ $filter: FREE_FILTER, $top: String(top), ...paging })
+      .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+      .join('&');
+    page = await gateway.listNumbers({ nextLink: `${NUMBERS_PATH}?${query}` });
   } else {
     page = await gateway.listNumbers({ filter: FREE_FILTER, top });
   }

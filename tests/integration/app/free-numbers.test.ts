@@ -44,7 +44,7 @@ test("every free number a resource account can take, page by page, with its coun
   do {
     const q = token ? `&continuationToken=${encodeURIComponent(token)}` : '';
     const res = await system.api('GET', `${path}?free=true&top=12${q}`, { token: admin });
-    expect(res.status).toBe(200);
+    if (res.status !== 200) throw new Error(`${res.status}: ${await res.text()}\n${system.host.output().slice(-3000)}`);
     const page = (await res.json()) as FreeNumbersPage;
     for (const n of page.value) {
       expect(n.isoCountryCode).toBe('US');
