@@ -274,7 +274,9 @@ export function openApiDocument(version: string): Json {
           query('free', 'Must be true: only the free numbers are listed.', { type: 'string', enum: ['true'] }),
           ...paging,
         ],
-        ok: { '200': '{value: [{telephoneNumber, numberType, isoCountryCode?, city?, capabilities}], continuationToken?}' },
+        ok: {
+          '200': '{value: [{telephoneNumber, numberType, isoCountryCode?, city?, capabilities}], continuationToken?}',
+        },
       }),
     },
     '/api/tenants/{tenantId}/consent': {

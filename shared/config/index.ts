@@ -167,7 +167,9 @@ const schema = z.object({
   BRIDGE_SCOPE: z.string(),
   API_AUDIENCE: z.string({ message: 'is required' }),
   PORTAL_CLIENT_ID: z.string().optional(),
-  PORTAL_TENANT: z.string().regex(/^[A-Za-z0-9.-]{1,255}$/, { message: 'must be a tenant id, a domain or organizations' }),
+  PORTAL_TENANT: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]{1,255}$/, { message: 'must be a tenant id, a domain or organizations' }),
   PORTAL_API_SCOPE: z.string().optional(),
   OPERATOR_TENANT_ID: guid.optional(),
   API_ISSUER_TEMPLATE: httpUrl,

@@ -89,4 +89,3 @@ export const CALL_QUEUE_DEFAULTS = {
   timeoutAction: { kind: 'disconnect' },
   noAgentAction: { kind: 'disconnect' },
 } as const satisfies Partial<CallQueueBody>;
-

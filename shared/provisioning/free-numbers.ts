@@ -13,7 +13,6 @@ export const NUMBERS_PATH = '/admin/teams/telephoneNumberManagement/numberAssign
 export const FREE_FILTER = "assignmentStatus eq 'unassigned'";
 const PAGING_KEYS = ['$skip', '$skiptoken'] as const;
 
-
 export interface FreeNumbersPage {
   value: FreeNumber[];
   continuationToken?: string;

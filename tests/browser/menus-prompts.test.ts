@@ -179,7 +179,10 @@ test("an agent's card shows a call ringing, then connected, with the caller's nu
   await withBrowser(async (page) => {
     await signIn(page, system.origin, 'agent01@contoso.com');
     await page.getByRole('heading', { name: 'Agent view' }).waitFor();
-    await page.getByRole('table', { name: 'Your call queues' }).getByRole('cell', { name: 'sales', exact: true }).waitFor();
+    await page
+      .getByRole('table', { name: 'Your call queues' })
+      .getByRole('cell', { name: 'sales', exact: true })
+      .waitFor();
     await placeCall(system, tenant.tenantId, NUMBER, { from: CALLER, handleTimeS: 120 });
     const card = page.getByRole('region', { name: 'Your call' });
     await card.filter({ hasText: 'Ringing' }).filter({ hasText: CALLER }).waitFor({ timeout: 60_000 });

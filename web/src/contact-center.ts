@@ -2,20 +2,26 @@
 import type { AgentLiveState } from '../../shared/domain/agent';
 import type { AgentView } from '../../shared/domain/agent-view';
 import type { CallLogKind } from '../../shared/domain/call-log';
-import {
-  CALL_QUEUE_ACTION_KINDS,
-  CALL_QUEUE_DEFAULTS,
-  ROUTING_METHODS,
-  type CallQueueAction,
-  type CallQueueActionKind,
-  type CallQueueAgentEntry,
-  type CallQueueBody,
-  type RoutingMethod,
+import type {
+  CallQueueAction,
+  CallQueueActionKind,
+  CallQueueAgentEntry,
+  CallQueueBody,
+  RoutingMethod,
 } from '../../shared/domain/callqueue-body';
+import type { ListsAll } from './lists';
 
 export type { AgentLiveState, CallLogKind };
 
-export { ROUTING_METHODS, type RoutingMethod, type CallQueueAction };
+export type { RoutingMethod, CallQueueAction };
+export const ROUTING_METHODS = [
+  'attendant',
+  'serial',
+  'roundRobin',
+  'longestIdle',
+  'skillsBased',
+] as const satisfies readonly RoutingMethod[];
+const everyRoutingMethod: ListsAll<RoutingMethod, typeof ROUTING_METHODS> = true;
 export const ROUTING_LABELS: Record<RoutingMethod, string> = {
   attendant: 'Attendant (ring everyone)',
   serial: 'Serial (in list order)',
@@ -24,8 +30,11 @@ export const ROUTING_LABELS: Record<RoutingMethod, string> = {
   skillsBased: 'Skills-based (best match)',
 };
 
-export const ACTION_KINDS = CALL_QUEUE_ACTION_KINDS;
 export type ActionKind = CallQueueActionKind;
+export const ACTION_KINDS = ['disconnect', 'callQueue', 'user', 'number'] as const satisfies readonly ActionKind[];
+const everyActionKind: ListsAll<ActionKind, typeof ACTION_KINDS> = true;
+void everyRoutingMethod;
+void everyActionKind;
 export const ACTION_LABELS: Record<ActionKind, string> = {
   disconnect: 'Disconnect',
   callQueue: 'Another call queue',
@@ -49,9 +58,22 @@ export type CallQueue = Omit<CallQueueBody, 'agents'> & {
   tenantId?: string;
 };
 
-/** Teams' defaults, as the API applies them. */
+/** Teams' defaults, as the API applies them (a unit test checks them against the API's schema). */
 export function newCallQueue(): CallQueue {
-  return { name: '', ...CALL_QUEUE_DEFAULTS, agents: [] };
+  return {
+    name: '',
+    routingMethod: 'attendant',
+    presenceBasedRouting: true,
+    agentAlertTimeS: 30,
+    wrapUpS: 0,
+    maxCalls: 50,
+    maxWaitS: 1200,
+    overflowAction: { kind: 'disconnect' },
+    timeoutAction: { kind: 'disconnect' },
+    noAgentAction: { kind: 'disconnect' },
+    serviceLevelThresholdS: 20,
+    agents: [],
+  };
 }
 
 /** An agent as `GET …/agents` shows it (state joined with Teams presence, current call, call queues served). */

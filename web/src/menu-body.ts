@@ -1,21 +1,39 @@
 // The menu form's state (text as typed) and the PUT body it makes — pure, so unit tests check them against the API's
 // own schema (shared/menus). Types from shared/domain/menu.ts, the ones the API's schema is checked against.
-import {
-  MENU_KEYS,
-  WEEKDAYS,
-  type MenuAction,
-  type MenuBody,
-  type MenuView,
-  type PromptRef,
-  type Weekday,
-} from '../../shared/domain/menu';
+import type { MenuAction, MenuBody, MenuKey, MenuView, PromptRef, Weekday } from '../../shared/domain/menu';
+import type { ListsAll } from './lists';
 import { numberOrText, parseSkills, skillsText } from './callqueue-body';
 
-export { MENU_KEYS, WEEKDAYS };
 export type { MenuBody, MenuView, Weekday };
 
+export const MENU_KEYS = [
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '9',
+  '*',
+  '#',
+] as const satisfies readonly MenuKey[];
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const satisfies readonly Weekday[];
+const everyKey: ListsAll<MenuKey, typeof MENU_KEYS> = true;
+const everyDay: ListsAll<Weekday, typeof WEEKDAYS> = true;
+void everyKey;
+void everyDay;
+
 /** The kinds the portal offers: what the API accepts (selfService is refused by the API for now). */
-export const ACTION_KINDS = ['callQueue', 'menu', 'transfer', 'repeat', 'disconnect'] as const;
+export const ACTION_KINDS = [
+  'callQueue',
+  'menu',
+  'transfer',
+  'repeat',
+  'disconnect',
+] as const satisfies readonly MenuAction['kind'][];
 export type FormActionKind = (typeof ACTION_KINDS)[number];
 export const ACTION_LABELS: Record<FormActionKind, string> = {
   callQueue: 'Send to a call queue',

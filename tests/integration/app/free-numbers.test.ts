@@ -28,7 +28,7 @@ afterAll(async () => {
   await system?.stop();
 });
 
-test("every free number a resource account can take, page by page, with its country; none twice", async () => {
+test('every free number a resource account can take, page by page, with its country; none twice', async () => {
   const state = await system.sim<{ tenants: { numbers: SimNumber[] }[] }>(
     'GET',
     `/_sim/state?tenantId=${system.simulator.tenantId}`,

@@ -162,7 +162,12 @@ describe('number picker', () => {
     city: 'Redmond',
     capabilities: [],
   };
-  const fr: FreeNumber = { telephoneNumber: '+33199000000', numberType: 'directRouting', isoCountryCode: 'FR', capabilities: [] };
+  const fr: FreeNumber = {
+    telephoneNumber: '+33199000000',
+    numberType: 'directRouting',
+    isoCountryCode: 'FR',
+    capabilities: [],
+  };
 
   it("fills the number, its type and the usage location from the number's country", () => {
     const a = pickNumber(blank, us, '');

@@ -129,13 +129,7 @@ export function EndpointPage({ api, canEdit }: { api: Api; canEdit: boolean }) {
           )}
           <ProblemBar error={removeError} />
           {canEdit && e.status === 'Provisioned' && (
-            <EndpointBinding
-              api={api}
-              upn={upn}
-              menuId={e.menuId}
-              queueId={e.queueId}
-              onBound={endpoint.reload}
-            />
+            <EndpointBinding api={api} upn={upn} menuId={e.menuId} queueId={e.queueId} onBound={endpoint.reload} />
           )}
           <Title3 block as="h2">
             Steps

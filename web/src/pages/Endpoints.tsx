@@ -233,7 +233,9 @@ function AddEndpoint({ api }: { api: Api }) {
         <Field
           label="Free number"
           hint="The tenant's free numbers a resource account can take; fills the number, its type and usage location."
-          validationMessage={numbersError instanceof Error ? `Could not list the free numbers: ${numbersError.message}` : undefined}
+          validationMessage={
+            numbersError instanceof Error ? `Could not list the free numbers: ${numbersError.message}` : undefined
+          }
           validationState={numbersError ? 'warning' : 'none'}
         >
           <Select name="freeNumber" value={picked} onChange={(_, d) => pick(d.value)}>

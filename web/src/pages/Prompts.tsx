@@ -24,7 +24,16 @@ import type { PromptView } from '../../../shared/domain/menu';
 
 const NAME_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /** The upload's fields the API names that are about the file itself (shown under the file input). */
-const FILE_FIELDS = ['content-type', 'body', 'audioFormat', 'channels', 'sampleRate', 'bitsPerSample', 'data', 'duration'];
+const FILE_FIELDS = [
+  'content-type',
+  'body',
+  'audioFormat',
+  'channels',
+  'sampleRate',
+  'bitsPerSample',
+  'data',
+  'duration',
+];
 
 const useStyles = makeStyles({
   upload: {
@@ -54,14 +63,17 @@ export function PromptsPage({ api, admin }: { api: Api; admin: boolean }) {
     (problems
       .filter((e) => e.field === 'name')
       .map((e) => e.message)
-      .join(' ') || undefined);
+      .join(' ') ||
+      undefined);
   const fileMessage =
     local.file ??
     (problems
       .filter((e) => e.field && FILE_FIELDS.includes(e.field))
       .map((e) => `${e.field}: ${e.message}`)
-      .join(' ') || undefined);
-  const shownAll = problems.length > 0 && problems.every((e) => e.field === 'name' || FILE_FIELDS.includes(e.field ?? ''));
+      .join(' ') ||
+      undefined);
+  const shownAll =
+    problems.length > 0 && problems.every((e) => e.field === 'name' || FILE_FIELDS.includes(e.field ?? ''));
 
   const upload = async (ev: React.FormEvent) => {
     ev.preventDefault();

@@ -72,11 +72,7 @@ export function BusinessHoursEditor({
         const to = m(`weekly[${i}].to`);
         return (
           <div key={i} className={styles.range} role="group" aria-label={`Open range ${i + 1}`}>
-            <Field
-              label={`Range ${i + 1}: days`}
-              validationMessage={days}
-              validationState={days ? 'error' : 'none'}
-            >
+            <Field label={`Range ${i + 1}: days`} validationMessage={days} validationState={days ? 'error' : 'none'}>
               <div className={styles.days}>
                 {WEEKDAYS.map((d) => (
                   <Checkbox
@@ -86,7 +82,9 @@ export function BusinessHoursEditor({
                     checked={r.days.includes(d)}
                     onChange={(_, c) =>
                       setRange(i, {
-                        days: c.checked ? WEEKDAYS.filter((x) => x === d || r.days.includes(x)) : r.days.filter((x) => x !== d),
+                        days: c.checked
+                          ? WEEKDAYS.filter((x) => x === d || r.days.includes(x))
+                          : r.days.filter((x) => x !== d),
                       })
                     }
                   />
@@ -120,7 +118,13 @@ export function BusinessHoursEditor({
       <div>
         <Button
           onClick={() =>
-            onChange({ ...value, weekly: [...value.weekly, ...(value.weekly.length ? [{ days: [], from: '09:00', to: '17:00' }] : defaultWeekly())] })
+            onChange({
+              ...value,
+              weekly: [
+                ...value.weekly,
+                ...(value.weekly.length ? [{ days: [], from: '09:00', to: '17:00' }] : defaultWeekly()),
+              ],
+            })
           }
         >
           Add open range

@@ -70,8 +70,7 @@ export function EndpointBinding({
         Where calls go
       </Title3>
       <Text>
-        Now:{' '}
-        {menuId ? `menu ${menuId}` : queueId ? `call queue ${queueId}` : 'nowhere yet (calls are not answered)'}
+        Now: {menuId ? `menu ${menuId}` : queueId ? `call queue ${queueId}` : 'nowhere yet (calls are not answered)'}
       </Text>
       <div className={styles.row}>
         <Field label="Send calls to">

@@ -105,7 +105,8 @@ export function MenuActionInput({
   const kindMessage = [m(''), m('.kind'), marked].filter(Boolean).join(' ') || undefined;
   const input = (sub: string, text: string, v: string, set: (v: string) => void, placeholder?: string) => {
     // The transfer's `target` (one of the two, exactly) shows at its one input.
-    const message = [m(sub), sub.startsWith('.target.') ? m('.target') : undefined].filter(Boolean).join(' ') || undefined;
+    const message =
+      [m(sub), sub.startsWith('.target.') ? m('.target') : undefined].filter(Boolean).join(' ') || undefined;
     return (
       <Field label={`${label}: ${text}`} validationMessage={message} validationState={message ? 'error' : 'none'}>
         <Input name={`${field}${sub}`} value={v} placeholder={placeholder} onChange={(_, d) => set(d.value)} />
