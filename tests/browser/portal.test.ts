@@ -90,8 +90,11 @@ test('an admin adds an endpoint and watches it reach Provisioned', async () => {
     const upn = uniqueUpn(system, 'portal');
     await page.getByLabel('User principal name').fill(upn);
     await page.getByLabel('Usage location').fill('');
-    await page.getByLabel('Phone number').fill('+14255550123');
-    await page.getByLabel('Number type').selectOption('callingPlan');
+    // The number picker lists the tenant's free numbers; picking one fills its type and the usage location.
+    await page.getByLabel('Free number').selectOption('+14255550123');
+    expect(await page.getByLabel('Phone number').inputValue()).toBe('+14255550123');
+    expect(await page.getByLabel('Number type').inputValue()).toBe('callingPlan');
+    expect(await page.getByLabel('Usage location').inputValue()).toBe('US');
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     await page.getByRole('heading', { name: upn }).waitFor();
     await page.getByRole('list', { name: 'Step log' }).getByText('assignNumber').waitFor({ timeout: 60_000 });
@@ -154,6 +157,8 @@ test('a supervisor sees the read-only view, on a wall screen in the dark theme',
         'Endpoints',
         'Drift',
         'Call queues',
+        'Menus',
+        'Prompts',
         'Wallboard',
         'Calls',
         'Reports',
