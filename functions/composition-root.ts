@@ -83,6 +83,7 @@ import {
   type EndpointBinding,
   readConsent,
   TenantCountry,
+  listFreeNumbers,
   type ConsentReport,
 } from '../shared/provisioning';
 import {
@@ -120,6 +121,8 @@ export interface AppRoot {
   autoRemediates(tenantId: string): boolean;
   /** What the tenant granted the contact-center bot and the web app, and the admin-consent links. */
   consent(tenantId: string): Promise<ConsentReport>;
+  /** One page of the tenant's free phone numbers (Graph, through the TenantGateway): the portal's number picker. */
+  freeNumbers(tenantId: string, o: { top?: number; token?: string }): ReturnType<typeof listFreeNumbers>;
   /** Endpoint requests; the durable client starts and inspects their workflows. */
   endpointService(client: df.DurableClient): EndpointService;
   /** Bulk import: uploads; a batch's status, results and cancel; row starts (queue trigger, with the durable client). */
@@ -449,6 +452,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
     users,
     presence,
     routing: routingPasses,
+    callers: { callerOf: async (tenantId, callId) => (await calls.get(tenantId, callId))?.record.arrival?.callerPhone },
   });
 
   const consentLinks = { authorityHost: config.authorityHost, redirectUri: config.adminConsentRedirectUri };
@@ -559,6 +563,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
       ),
     consent: (tenantId) =>
       readConsent(tenantGateway(tenantId), { appId: config.bot.appId, webAppId: config.webAppId, ...consentLinks }),
+    freeNumbers: (tenantId, o) => listFreeNumbers(tenantGateway(tenantId), o),
     endpointService,
     bulkUpload: new BulkUploadService({
       rows: bulkRows,

@@ -47,6 +47,7 @@ import './http/menu-put';
 import './http/menu-get';
 import './http/menus-list';
 import './http/endpoint-patch';
+import './http/numbers-list';
 import './queue/reporting-feed';
 import './http/reports-callqueues';
 import './http/reports-agents';

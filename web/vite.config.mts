@@ -3,6 +3,9 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   base: '/api/portal/',
+  // A nonce placeholder: the portal function puts a fresh nonce in its place (and in the page's CSP) on every load;
+  // web/src/main.tsx reads it from <meta property="csp-nonce"> and gives it to Fluent UI's style renderer.
+  html: { cspNonce: 'SWITCHBOARD_CSP_NONCE' },
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

@@ -2,12 +2,15 @@
  * `GET /api/portal/{*path}` — the web portal's static files (built by `npm run build` into dist/web), anonymous.
  * Deep links: a path that is no file serves index.html, so the portal's router shows the page. Hashed assets are
  * cached for a year (immutable); index.html and config.json are never cached. `config.json` is the portal's sign-in
- * configuration, built from app settings. Every answer carries a strict Content-Security-Policy.
+ * configuration, built from app settings (AppConfig, through the composition root). Every answer carries a strict
+ * Content-Security-Policy; index.html gets a fresh nonce each time, which the portal hands to Fluent UI's styles.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { settingDefinition } from '../../shared/config';
+import type { AppConfig } from '../../shared/config';
+import { appRoot } from '../composition-root';
 import { httpRoute } from '../lib/route-access';
 
 const WEB_ROOT = path.resolve(__dirname, '..', '..', 'web');
@@ -24,41 +27,47 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-const setting = (name: string): string => process.env[name]?.trim() || settingDefinition(name).default || '';
+/** The placeholder Vite writes where a nonce goes (web/vite.config.mts `html.cspNonce`); replaced per answer. */
+export const NONCE_PLACEHOLDER = 'SWITCHBOARD_CSP_NONCE';
 
 /** The sign-in configuration the portal reads at start (no secrets: a SPA's client id and scope are public). */
-export function portalConfig(): {
+export function portalConfig(config: Pick<AppConfig, 'authorityHost' | 'portal'>): {
   clientId: string;
   authority: string;
   tenant: string;
   apiScope: string;
   knownAuthorities: string[];
 } {
-  const host = setting('AUTHORITY_HOST').replace(/\/+$/, '');
-  const tenant = setting('PORTAL_TENANT');
+  const host = config.authorityHost.replace(/\/+$/, '');
   return {
-    clientId: setting('PORTAL_CLIENT_ID'),
-    authority: `${host}/${tenant}`,
-    tenant,
-    apiScope: setting('PORTAL_API_SCOPE') || `${setting('API_AUDIENCE').replace(/\/+$/, '')}/.default`,
+    clientId: config.portal.clientId,
+    authority: `${host}/${config.portal.tenant}`,
+    tenant: config.portal.tenant,
+    apiScope: config.portal.apiScope,
     knownAuthorities: [new URL(host).host],
   };
 }
 
-function contentSecurityPolicy(): string {
+/**
+ * The policy of every answer. Styles: Fluent UI (Griffel) inserts its CSS at run time into <style> elements it
+ * creates — each carries the page's nonce (web/src/main.tsx hands it to Griffel's renderer), so no 'unsafe-inline'.
+ * `nonce`: the one of this index.html (absent for other files, whose policy then allows the origin's styles only).
+ */
+export function contentSecurityPolicy(config: Pick<AppConfig, 'authorityHost'>, nonce?: string): string {
   let authorityOrigin = '';
   try {
-    authorityOrigin = new URL(setting('AUTHORITY_HOST')).origin;
+    authorityOrigin = new URL(config.authorityHost).origin;
   } catch {
     // An unusable authority is reported by the portal's sign-in; the policy then allows only this origin.
   }
   return [
     "default-src 'self'",
     "script-src 'self'",
-    // Fluent UI (Griffel) inserts its atomic CSS at run time.
-    "style-src 'self' 'unsafe-inline'",
+    `style-src 'self'${nonce ? ` 'nonce-${nonce}'` : ''}`,
     "img-src 'self' data:",
     "font-src 'self'",
+    // Prompts play from the API's own media route (GET …/prompts lists their `mediaUrl`).
+    "media-src 'self'",
     `connect-src 'self' ${authorityOrigin}`.trim(),
     `frame-src ${authorityOrigin || "'none'"}`,
     "object-src 'none'",
@@ -68,11 +77,11 @@ function contentSecurityPolicy(): string {
   ].join('; ');
 }
 
-function headers(contentType: string, cache: string): Record<string, string> {
+function headers(contentType: string, cache: string, nonce?: string): Record<string, string> {
   return {
     'content-type': contentType,
     'cache-control': cache,
-    'content-security-policy': contentSecurityPolicy(),
+    'content-security-policy': contentSecurityPolicy(appRoot().config, nonce),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
   };
@@ -96,7 +105,7 @@ httpRoute('portal', {
   handler: async (request: HttpRequest): Promise<HttpResponseInit> => {
     const relative = (request.params.path ?? '').replace(/^\/+/, '');
     if (relative === 'config.json') {
-      return { status: 200, jsonBody: portalConfig(), headers: headers(TYPES['.json'], 'no-store') };
+      return { status: 200, jsonBody: portalConfig(appRoot().config), headers: headers(TYPES['.json'], 'no-store') };
     }
     if (relative && relative !== 'index.html') {
       const body = await readWeb(relative);
@@ -122,6 +131,12 @@ httpRoute('portal', {
         headers: headers(TYPES['.txt'], 'no-store'),
       };
     }
-    return { status: 200, body: index, headers: headers(TYPES['.html'], 'no-cache') };
+    // A fresh nonce for every page load: the <meta property="csp-nonce"> Vite wrote carries it to Griffel.
+    const nonce = randomBytes(16).toString('base64');
+    return {
+      status: 200,
+      body: index.toString('utf8').replaceAll(NONCE_PLACEHOLDER, nonce),
+      headers: headers(TYPES['.html'], 'no-store', nonce),
+    };
   },
 });

@@ -330,6 +330,23 @@ export function openApiDocument(version: string): Json {
         extra: { '404': 'Unknown batch' },
       }),
     },
+    '/api/tenants/{tenantId}/numbers': {
+      get: operation({
+        summary: "The tenant's free phone numbers a resource account can take (Graph's unassigned number assignments)",
+        params: [
+          tenantId,
+          {
+            ...query('free', 'Must be true: only the free numbers are listed.', { type: 'string', enum: ['true'] }),
+            required: true,
+            example: 'true',
+          },
+          ...paging,
+        ],
+        ok: {
+          '200': '{value: [{telephoneNumber, numberType, isoCountryCode?, city?, capabilities}], continuationToken?}',
+        },
+      }),
+    },
     '/api/tenants/{tenantId}/consent': {
       get: operation({
         summary: 'What the tenant granted the contact-center bot (and the web app), with admin-consent links',

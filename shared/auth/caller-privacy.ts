@@ -1,7 +1,8 @@
 /**
  * Who sees a caller's number. Admins see it whole (they answer data-subject requests and investigate abuse);
  * Supervisors see it masked — the last four digits, enough to tell repeat callers apart, and they can still search
- * by a number a customer gives them; Agents have no call routes. A Teams user id (a caller from inside the tenant) is
+ * by a number a customer gives them; Agents have no call routes, and see the number of the call offered to or
+ * connected with them on their own agent row only. A Teams user id (a caller from inside the tenant) is
  * not personal contact data of an outsider and is shown as it is.
  */
 import type { Principal } from './api-token';

@@ -5,7 +5,8 @@
  */
 import { newAgentRecord, shownAgentState, type AgentRecord, type AgentView } from '../domain';
 import type { TenantUserDirectory } from './callqueue-directory.port';
-import type { AgentPresenceReader, CallQueueRoutingTrigger } from './callqueue-calls.port';
+import { maskPhone } from '../auth';
+import type { AgentPresenceReader, CallerLookup, CallQueueRoutingTrigger } from './callqueue-calls.port';
 import type { AgentsRepository, CallQueueRecord, CallQueuesRepository } from './callqueue.repository';
 import { mayOptAgent, maySetSkills, supervises, type CallQueueScope } from './callqueue-scope';
 
@@ -55,8 +56,29 @@ export class AgentService {
       users: TenantUserDirectory;
       presence?: AgentPresenceReader;
       routing?: CallQueueRoutingTrigger;
+      /** Absent: no `currentCall.callerPhone`. */
+      callers?: CallerLookup;
     },
   ) {}
+
+  /**
+   * Adds the caller's number to the rows busy with or offered a call: whole on the agent's own row and to an Admin,
+   * masked (last four digits) for a Supervisor reading their agents — as shared/auth/caller-privacy.ts has it.
+   */
+  private async withCallers(t: string, views: AgentView[], scope: CallQueueScope): Promise<AgentView[]> {
+    const callers = this.deps.callers;
+    if (!callers) return views;
+    await Promise.all(
+      views.map(async (v) => {
+        if (!v.currentCall) return;
+        const phone = await callers.callerOf(t, v.currentCall.callId);
+        if (!phone) return;
+        const own = scope.isAgent && v.agentId.toLowerCase() === scope.oid;
+        v.currentCall.callerPhone = own || scope.isAdmin ? phone : maskPhone(phone);
+      }),
+    );
+    return views;
+  }
 
   private async presenceOf(t: string, ids: string[]): Promise<Map<string, string>> {
     if (!this.deps.presence || ids.length === 0) return new Map();
@@ -93,11 +115,12 @@ export class AgentService {
       t,
       rows.map((a) => a.agentId),
     );
-    return rows.map((a) => {
+    const views = rows.map((a) => {
       const shown = scope.all || a.agentId === scope.oid ? all : visible;
       const serves = shown.filter((q) => q.agents.some((x) => x.agentId === a.agentId)).map((q) => q.queueId);
       return agentView(a, presence.get(a.agentId), serves);
     });
+    return this.withCallers(t, views, scope);
   }
 
   /**
@@ -118,7 +141,8 @@ export class AgentService {
     }
     if (!row) return { kind: 'notFound', detail: `No agent ${upn} in tenant ${tenantId}.` };
     const shown = scope.all || self ? queues : queues.filter((q) => scope.queues.has(q.queueId));
-    return { kind: 'saved', agent: await this.view(t, row, shown) };
+    const [agent] = await this.withCallers(t, [await this.view(t, row, shown)], scope);
+    return { kind: 'saved', agent };
   }
 
   /**

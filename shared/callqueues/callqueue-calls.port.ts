@@ -24,3 +24,8 @@ export interface AgentPresenceReader {
   /** Teams availability by agent object id (`PresenceUnknown` when not known). */
   presence(tenantId: string, agentIds: readonly string[]): Promise<Map<string, string>>;
 }
+
+export interface CallerLookup {
+  /** The caller's phone number of a call (undefined: unknown call, or a caller from inside the tenant). */
+  callerOf(tenantId: string, callId: string): Promise<string | undefined>;
+}

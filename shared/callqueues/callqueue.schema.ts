@@ -3,6 +3,7 @@
  * `PUT /api/tenants/{t}/callQueues/{queueId}` takes it whole; `PATCH` a part of it.
  */
 import { z } from 'zod';
+import { CALL_QUEUE_ACTION_KINDS, ROUTING_METHODS, type CallQueueBody as DomainCallQueueBody } from '../domain';
 
 export const CALL_QUEUE_ID_RE = /^[a-z0-9-]{1,64}$/;
 export const MAX_CALL_QUEUE_AGENTS = 2000;
@@ -19,7 +20,7 @@ const TARGET_RULES: Record<string, { re: RegExp; message: string }> = {
 
 const actionSchema = z
   .object({
-    kind: z.enum(['disconnect', 'callQueue', 'user', 'number']),
+    kind: z.enum(CALL_QUEUE_ACTION_KINDS),
     target: z.string().min(1).max(256).optional(),
   })
   .strict()
@@ -43,7 +44,7 @@ export const skillLevels = z.record(skillName, z.number().int().min(1).max(5));
 export const callQueueBodySchema = z
   .object({
     name: z.string().trim().min(1).max(128),
-    routingMethod: z.enum(['attendant', 'serial', 'roundRobin', 'longestIdle', 'skillsBased']).default('attendant'),
+    routingMethod: z.enum(ROUTING_METHODS).default('attendant'),
     presenceBasedRouting: z.boolean().default(true),
     agentAlertTimeS: z.number().int().min(15).max(180).default(30),
     wrapUpS: z.number().int().min(0).max(600).default(0),
@@ -113,6 +114,11 @@ export const callQueueBodySchema = z
   .strict();
 
 export type CallQueueBody = z.infer<typeof callQueueBodySchema>;
+
+// The plain type in shared/domain (what the routing engine and the portal read) and this schema describe one body.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameBody: Same<CallQueueBody, DomainCallQueueBody> = true;
+void sameBody;
 
 export interface FieldProblem {
   field: string;

@@ -24,6 +24,8 @@ export interface AppConfig {
   readonly webAppId?: string;
   readonly bridge: { readonly url: string; readonly scope: string };
   readonly api: { readonly audience: string; readonly issuerTemplate: string };
+  /** The portal's sign-in (PORTAL_CLIENT_ID, PORTAL_TENANT, PORTAL_API_SCOPE — else `{API_AUDIENCE}/.default`). */
+  readonly portal: { readonly clientId: string; readonly tenant: string; readonly apiScope: string };
   /** OPERATOR_TENANT_ID: Switchboard's own tenant (always served; its operators onboard tenants), lower-cased. */
   readonly operatorTenantId?: string;
   readonly botToken: { readonly issuer: string; readonly openIdConfigUrl: string };
@@ -182,6 +184,11 @@ const schema = z.object({
   BRIDGE_URL: z.string({ message: 'is required' }).pipe(httpUrl),
   BRIDGE_SCOPE: z.string(),
   API_AUDIENCE: z.string({ message: 'is required' }),
+  PORTAL_CLIENT_ID: z.string().optional(),
+  PORTAL_TENANT: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]{1,255}$/, { message: 'must be a tenant id, a domain or organizations' }),
+  PORTAL_API_SCOPE: z.string().optional(),
   OPERATOR_TENANT_ID: guid.optional(),
   API_ISSUER_TEMPLATE: httpUrl,
   BOT_TOKEN_ISSUER: httpUrl,
@@ -398,6 +405,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     webAppId: e.WEB_APP_ID?.toLowerCase(),
     bridge: { url: trimSlash(e.BRIDGE_URL), scope: e.BRIDGE_SCOPE },
     api: { audience: e.API_AUDIENCE, issuerTemplate: e.API_ISSUER_TEMPLATE },
+    portal: {
+      clientId: e.PORTAL_CLIENT_ID ?? '',
+      tenant: e.PORTAL_TENANT,
+      apiScope: e.PORTAL_API_SCOPE || `${trimSlash(e.API_AUDIENCE)}/.default`,
+    },
     operatorTenantId: e.OPERATOR_TENANT_ID?.toLowerCase(),
     botToken: { issuer: e.BOT_TOKEN_ISSUER, openIdConfigUrl: e.BOT_OPENID_CONFIG_URL },
     resourceAccountLicenseRule: e.RESOURCE_ACCOUNT_LICENSE_RULE,

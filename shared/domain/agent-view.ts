@@ -16,9 +16,17 @@ export const agentViewSchema = z.object({
   since: z.string().optional(),
   /** Teams availability (Graph presence `availability`), `PresenceUnknown` when not read. */
   presence: z.string(),
-  /** The call the agent is offered or busy with. */
+  /**
+   * The call the agent is offered or busy with. `callerPhone`: the caller's number — whole on the agent's own row and
+   * to an Admin, masked to the last four digits for a Supervisor (shared/auth/caller-privacy.ts).
+   */
   currentCall: z
-    .object({ callId: z.string(), callQueueId: z.string().optional(), offerId: z.string().optional() })
+    .object({
+      callId: z.string(),
+      callQueueId: z.string().optional(),
+      offerId: z.string().optional(),
+      callerPhone: z.string().optional(),
+    })
     .optional(),
   /** The call queues (of those listed in the request's scope) the agent serves. */
   callQueues: z.array(z.string()).optional(),

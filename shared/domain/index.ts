@@ -17,3 +17,6 @@ export * from './agent-view';
 export * from './call-log';
 export * from './teams-phone';
 export * from './call-queue-deleting';
+export * from './menu';
+export * from './free-number';
+export * from './callqueue-body';

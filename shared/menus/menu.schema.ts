@@ -8,10 +8,9 @@ import { isIanaTimeZone, isCalendarDate } from './business-hours';
 
 export const MENU_ID_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const MENU_ID_RULE = 'must be 1-64 lower-case letters, digits or dashes, starting with a letter or digit';
-export const MENU_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#'] as const;
-export type MenuKey = (typeof MENU_KEYS)[number];
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import { MENU_KEYS, WEEKDAYS, type MenuAction as DomainMenuAction, type MenuBody as DomainMenuBody } from '../domain';
+export { MENU_KEYS, WEEKDAYS, type MenuKey, type Weekday, type PromptRef } from '../domain';
+import type { MenuKey, PromptRef } from '../domain';
 const PROMPT_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 export const promptRefSchema = z
@@ -26,7 +25,6 @@ export const promptRefSchema = z
   .refine((p) => (p.text === undefined) !== (p.prompt === undefined), {
     message: 'must be {"text": "…"} or {"prompt": "name"}, exactly one of them',
   });
-export type PromptRef = { text: string } | { prompt: string };
 
 const skillName = z
   .string()
@@ -154,6 +152,13 @@ export type MenuBody = Omit<
   invalidPrompt?: PromptRef;
   businessHours?: Omit<z.infer<typeof businessHoursSchema>, 'closedGreeting'> & { closedGreeting: PromptRef };
 };
+
+// The plain types in shared/domain/menu.ts (what the portal imports) and this schema must describe one body.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameAction: Same<MenuAction, DomainMenuAction> = true;
+const sameBody: Same<MenuBody, DomainMenuBody> = true;
+void sameAction;
+void sameBody;
 
 export interface FieldProblem {
   field: string;

@@ -7,8 +7,8 @@
  * always plays the audio it was made for, and may be cached forever), `{base}/api/media/prompts/default/{name}.wav`
  * for the default set. `base` is PROMPTS_BASE_URL, else the origin of the calling webhook Graph reaches us on.
  */
-import { z } from 'zod';
 import { createHash } from 'node:crypto';
+import { promptViewSchema, type PromptView } from '../domain';
 import type { PromptRef } from './menu.schema';
 import { DEFAULT_PROMPT_TEXT, readDefaultPrompt } from './default-prompts';
 import type { PromptRecord, PromptRepository } from './prompt.repository';
@@ -19,16 +19,8 @@ export const PROMPT_NAME_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const PROMPT_NAME_RULE = 'must be 1-64 lower-case letters, digits or dashes, starting with a letter or digit';
 export const SHA256_RE = /^[0-9a-f]{64}$/;
 
-export const promptViewSchema = z.object({
-  name: z.string(),
-  source: z.enum(['upload', 'tts', 'default']),
-  sha256: z.string().optional(),
-  bytes: z.number(),
-  durationMs: z.number().optional(),
-  text: z.string().optional(),
-  updatedAt: z.string().optional(),
-});
-export type PromptView = z.infer<typeof promptViewSchema>;
+/** A prompt as the API lists it (the schema and type live in shared/domain, where the portal reads the type). */
+export { promptViewSchema, type PromptView };
 
 export type PutPromptOutcome =
   { kind: 'saved'; prompt: PromptView; created: boolean } | { kind: 'invalid'; errors: WavProblem[] };
@@ -172,6 +164,7 @@ function view(r: PromptRecord): PromptView {
     durationMs: r.durationMs,
     ...(r.text ? { text: r.text } : {}),
     updatedAt: r.updatedAt,
+    mediaUrl: `/api/media/prompts/${r.tenantId}/${encodeURIComponent(r.name)}/${r.sha256}.wav`,
   };
 }
 
@@ -183,5 +176,6 @@ function defaultView(name: string, wav: Buffer): PromptView {
     bytes: wav.length,
     ...(check.ok ? { durationMs: check.info.durationMs } : {}),
     text: DEFAULT_PROMPT_TEXT[name],
+    mediaUrl: `/api/media/prompts/default/${encodeURIComponent(name)}.wav`,
   };
 }

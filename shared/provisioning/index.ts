@@ -9,3 +9,4 @@ export * from './tenant-country';
 export * from './endpoints.repository';
 export * from './endpoint-steps.repository';
 export * from './endpoint-binding';
+export * from './free-numbers';

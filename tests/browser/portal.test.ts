@@ -34,11 +34,19 @@ async function withBrowser(
 test('the portal serves deep links, caches assets for good and sends a strict CSP', async () => {
   const index = await fetch(`${system.origin}/api/portal/endpoints/some@contoso.com`);
   expect(index.status).toBe(200);
-  expect(index.headers.get('cache-control')).toBe('no-cache');
+  expect(index.headers.get('cache-control')).toBe('no-store');
   const csp = index.headers.get('content-security-policy') ?? '';
   expect(csp).toContain("script-src 'self'");
   expect(csp).toContain(`connect-src 'self' ${new URL(system.simulator.url).origin}`);
+  expect(csp).toContain("media-src 'self'");
+  // Fluent UI's run-time styles carry the page's nonce: no 'unsafe-inline', and a fresh nonce on every load.
+  expect(csp).not.toContain('unsafe-inline');
+  const nonce = /style-src 'self' 'nonce-([A-Za-z0-9+/=]{22,})'/.exec(csp)?.[1];
+  expect(nonce).toBeDefined();
   const html = await index.text();
+  expect(html).toContain(`<meta property="csp-nonce" nonce="${nonce}"`);
+  const again = await fetch(`${system.origin}/api/portal/`);
+  expect(again.headers.get('content-security-policy')).not.toContain(nonce);
   expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
   const asset = /src="(\/api\/portal\/assets\/[^"]+\.js)"/.exec(html)?.[1];
   expect(asset).toBeDefined();
@@ -84,8 +92,11 @@ test('an admin adds an endpoint and watches it reach Provisioned', async () => {
     const upn = uniqueUpn(system, 'portal');
     await page.getByLabel('User principal name').fill(upn);
     await page.getByLabel('Usage location').fill('');
-    await page.getByLabel('Phone number').fill('+14255550123');
-    await page.getByLabel('Number type').selectOption('callingPlan');
+    // The number picker lists the tenant's free numbers; picking one fills its type and the usage location.
+    await page.getByLabel('Free number').selectOption('+14255550123');
+    expect(await page.getByLabel('Phone number').inputValue()).toBe('+14255550123');
+    expect(await page.getByLabel('Number type').inputValue()).toBe('callingPlan');
+    expect(await page.getByLabel('Usage location').inputValue()).toBe('US');
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     await page.getByRole('heading', { name: upn }).waitFor();
     await page.getByRole('list', { name: 'Step log' }).getByText('assignNumber').waitFor({ timeout: 60_000 });
@@ -148,6 +159,8 @@ test('a supervisor sees the read-only view, on a wall screen in the dark theme',
         'Endpoints',
         'Drift',
         'Call queues',
+        'Menus',
+        'Prompts',
         'Wallboard',
         'Calls',
         'Reports',

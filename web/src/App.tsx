@@ -30,6 +30,9 @@ const DriftPage = page(() => import('./pages/Drift').then((m) => m.DriftPage));
 const AgentPage = page(() => import('./pages/Agent').then((m) => m.AgentPage));
 const CallQueuesPage = page(() => import('./pages/CallQueues').then((m) => m.CallQueuesPage));
 const CallQueuePage = page(() => import('./pages/CallQueue').then((m) => m.CallQueuePage));
+const MenusPage = page(() => import('./pages/Menus').then((m) => m.MenusPage));
+const MenuPage = page(() => import('./pages/Menu').then((m) => m.MenuPage));
+const PromptsPage = page(() => import('./pages/Prompts').then((m) => m.PromptsPage));
 const WallboardPage = page(() => import('./pages/Wallboard').then((m) => m.WallboardPage));
 const CallsPage = page(() => import('./pages/Calls').then((m) => m.CallsPage));
 const CallPage = page(() => import('./pages/Call').then((m) => m.CallPage));
@@ -95,6 +98,8 @@ export const PAGES: Page[] = [
   { path: 'bulk', label: 'Bulk import', roles: [ADMIN] },
   { path: 'drift', label: 'Drift', roles: [ADMIN, SUPERVISOR] },
   { path: 'callqueues', label: 'Call queues', roles: [ADMIN, SUPERVISOR] },
+  { path: 'menus', label: 'Menus', roles: [ADMIN, SUPERVISOR] },
+  { path: 'prompts', label: 'Prompts', roles: [ADMIN, SUPERVISOR] },
   { path: 'wallboard', label: 'Wallboard', roles: [ADMIN, SUPERVISOR] },
   { path: 'calls', label: 'Calls', roles: [ADMIN, SUPERVISOR] },
   { path: 'reports', label: 'Reports', roles: [ADMIN, SUPERVISOR] },
@@ -232,6 +237,9 @@ function Signed({ auth, api }: { auth: Auth; api: Api }) {
                     path="/callqueues/:queueId"
                     element={<CallQueuePage api={api} admin={canEdit} scope={scope} />}
                   />
+                  <Route path="/menus" element={<MenusPage api={api} admin={canEdit} />} />
+                  <Route path="/menus/:menuId" element={<MenuPage api={api} admin={canEdit} />} />
+                  <Route path="/prompts" element={<PromptsPage api={api} admin={canEdit} />} />
                   <Route path="/wallboard" element={<WallboardPage api={api} />} />
                   <Route path="/calls" element={<CallsPage api={api} />} />
                   <Route path="/calls/:callId" element={<CallPage api={api} />} />

@@ -57,7 +57,8 @@ export class Api {
     let body: BodyInit | undefined;
     if (o.body !== undefined) {
       headers['content-type'] = o.contentType ?? 'application/json';
-      body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+      // Text and files (a prompt's WAV) go as they are; anything else as JSON.
+      body = typeof o.body === 'string' || o.body instanceof Blob ? o.body : JSON.stringify(o.body);
     }
     const res = await fetch(path, { method, headers, body, signal: o.signal });
     if (res.status >= 400 && !(method === 'GET' && path === '/api/health' && res.status === 503)) {

@@ -2,11 +2,26 @@
 import type { AgentLiveState } from '../../shared/domain/agent';
 import type { AgentView } from '../../shared/domain/agent-view';
 import type { CallLogKind } from '../../shared/domain/call-log';
+import type {
+  CallQueueAction,
+  CallQueueActionKind,
+  CallQueueAgentEntry,
+  CallQueueBody,
+  RoutingMethod,
+} from '../../shared/domain/callqueue-body';
+import type { ListsAll } from './lists';
 
 export type { AgentLiveState, CallLogKind };
 
-export const ROUTING_METHODS = ['attendant', 'serial', 'roundRobin', 'longestIdle', 'skillsBased'] as const;
-export type RoutingMethod = (typeof ROUTING_METHODS)[number];
+export type { RoutingMethod, CallQueueAction };
+export const ROUTING_METHODS = [
+  'attendant',
+  'serial',
+  'roundRobin',
+  'longestIdle',
+  'skillsBased',
+] as const satisfies readonly RoutingMethod[];
+const everyRoutingMethod: ListsAll<RoutingMethod, typeof ROUTING_METHODS> = true;
 export const ROUTING_LABELS: Record<RoutingMethod, string> = {
   attendant: 'Attendant (ring everyone)',
   serial: 'Serial (in list order)',
@@ -15,8 +30,11 @@ export const ROUTING_LABELS: Record<RoutingMethod, string> = {
   skillsBased: 'Skills-based (best match)',
 };
 
-export const ACTION_KINDS = ['disconnect', 'callQueue', 'user', 'number'] as const;
-export type ActionKind = (typeof ACTION_KINDS)[number];
+export type ActionKind = CallQueueActionKind;
+export const ACTION_KINDS = ['disconnect', 'callQueue', 'user', 'number'] as const satisfies readonly ActionKind[];
+const everyActionKind: ListsAll<ActionKind, typeof ACTION_KINDS> = true;
+void everyRoutingMethod;
+void everyActionKind;
 export const ACTION_LABELS: Record<ActionKind, string> = {
   disconnect: 'Disconnect',
   callQueue: 'Another call queue',
@@ -24,39 +42,23 @@ export const ACTION_LABELS: Record<ActionKind, string> = {
   number: 'A phone number',
 };
 
-export interface CallQueueAction {
-  kind: ActionKind;
-  target?: string;
-}
-
-export interface CallQueueAgent {
-  userPrincipalName: string;
-  order?: number;
+export interface CallQueueAgent extends CallQueueAgentEntry {
   agentId?: string;
 }
 
-/** The call queue body of `PUT …/callQueues/{queueId}` and what GET returns (plus ids and times). */
-export interface CallQueue {
+/**
+ * The call queue body of `PUT …/callQueues/{queueId}` (shared/domain, the type the API's schema is checked against)
+ * and what GET adds (ids, times, the agents' object ids).
+ */
+export type CallQueue = Omit<CallQueueBody, 'agents'> & {
   queueId?: string;
-  name: string;
-  routingMethod: RoutingMethod;
-  presenceBasedRouting: boolean;
-  agentAlertTimeS: number;
-  wrapUpS: number;
-  maxCalls: number;
-  maxWaitS: number;
-  overflowAction: CallQueueAction;
-  timeoutAction: CallQueueAction;
-  noAgentAction: CallQueueAction;
-  serviceLevelThresholdS: number;
-  requiredSkills?: Record<string, number>;
-  missedOffersBeforeOptOut?: number;
   agents: CallQueueAgent[];
   updatedAt?: string;
-  [k: string]: unknown;
-}
+  /** What else GET shows (`tenantId`, later settings): sent back as it was read. */
+  tenantId?: string;
+};
 
-/** Teams' defaults, as the API applies them. */
+/** Teams' defaults, as the API applies them (a unit test checks them against the API's schema). */
 export function newCallQueue(): CallQueue {
   return {
     name: '',

@@ -320,7 +320,13 @@ test('a waiting call blocks deletion; an auto-opted-out agent opts in, missed of
     const a = await agentByUpn('agent20@contoso.com');
     return a.state === 'busy' ? a : undefined;
   });
-  expect(busy.currentCall).toEqual({ callId, callQueueId: 'line', offerId: expect.any(String) });
+  // An admin reads the caller's number whole (a supervisor masked, the agent on their own row: the portal's test).
+  expect(busy.currentCall).toEqual({
+    callId,
+    callQueueId: 'line',
+    offerId: expect.any(String),
+    callerPhone: '+15557770000',
+  });
 
   // Setting skills while the agent is on the call keeps the router's state.
   const skills = await call<AgentView>('PUT', `${T}/agents/agent20@contoso.com`, admin, { skills: { billing: 3 } });

@@ -153,3 +153,30 @@ describe('configurationTable', () => {
     expect(table).toContain('| `PROVISIONING_CLIENT_SECRET` | when PROVISIONING_CREDENTIAL=secret |');
   });
 });
+
+describe('the portal settings', () => {
+  it('are read with the rest: the scope defaults to the API audience, the tenant to organizations', () => {
+    expect(loadConfig(minimal).portal).toEqual({
+      clientId: '',
+      tenant: 'organizations',
+      apiScope: 'api://switchboard/.default',
+    });
+    const set = loadConfig({
+      ...minimal,
+      PORTAL_CLIENT_ID: 'portal-client',
+      PORTAL_TENANT: 'contoso.onmicrosoft.com',
+      PORTAL_API_SCOPE: 'api://switchboard/access_as_user',
+    });
+    expect(set.portal).toEqual({
+      clientId: 'portal-client',
+      tenant: 'contoso.onmicrosoft.com',
+      apiScope: 'api://switchboard/access_as_user',
+    });
+  });
+
+  it('refuses a tenant that would break the authority URL', () => {
+    expect(problemsOf({ ...minimal, PORTAL_TENANT: 'contoso/../evil' })).toEqual([
+      { setting: 'PORTAL_TENANT', message: expect.stringContaining('tenant id') },
+    ]);
+  });
+});

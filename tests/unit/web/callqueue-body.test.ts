@@ -5,6 +5,7 @@
 import { parseCallQueueBody } from '../../../shared/callqueues';
 import { bodyOf, formOf, numberOrText, parseSkills, skillsText } from '../../../web/src/callqueue-body';
 import { newCallQueue, type CallQueue } from '../../../web/src/contact-center';
+import { storedCallQueue, withTeamsDefaults } from '../../support/callqueue-bodies';
 
 const body = (q: CallQueue) => {
   const out = bodyOf(formOf(q));
@@ -15,49 +16,11 @@ const body = (q: CallQueue) => {
 test("a new call queue's form sends Teams' defaults, which the API takes as they are", () => {
   const sent = body({ ...newCallQueue(), name: 'Sales' });
   const parsed = parseCallQueueBody(sent);
-  expect(parsed).toEqual({
-    ok: true,
-    value: {
-      name: 'Sales',
-      routingMethod: 'attendant',
-      presenceBasedRouting: true,
-      agentAlertTimeS: 30,
-      wrapUpS: 0,
-      maxCalls: 50,
-      maxWaitS: 1200,
-      overflowAction: { kind: 'disconnect' },
-      timeoutAction: { kind: 'disconnect' },
-      noAgentAction: { kind: 'disconnect' },
-      serviceLevelThresholdS: 20,
-      agents: [],
-    },
-  });
+  expect(parsed).toEqual({ ok: true, value: withTeamsDefaults('Sales') });
 });
 
 test('every setting round-trips through the form; unshown fields go back; server fields do not', () => {
-  const stored: CallQueue = {
-    queueId: 'sales',
-    tenantId: 't',
-    updatedAt: '2026-12-03T00:00:00Z',
-    name: 'Sales',
-    routingMethod: 'skillsBased',
-    presenceBasedRouting: false,
-    agentAlertTimeS: 20,
-    wrapUpS: 15,
-    maxCalls: 10,
-    maxWaitS: 300,
-    overflowAction: { kind: 'callQueue', target: 'support' },
-    timeoutAction: { kind: 'number', target: '+14255550100' },
-    noAgentAction: { kind: 'user', target: 'lead@contoso.com' },
-    serviceLevelThresholdS: 30,
-    requiredSkills: { french: 3, billing: 2 },
-    missedOffersBeforeOptOut: 3,
-    relaxation: [{ afterS: 60, minLevelDelta: 1 }],
-    agents: [
-      { userPrincipalName: 'agent02@contoso.com', order: 2, agentId: 'id-2' },
-      { userPrincipalName: 'agent01@contoso.com', agentId: 'id-1' },
-    ],
-  };
+  const stored: CallQueue = storedCallQueue();
   const sent = body(stored);
   expect(sent).not.toHaveProperty('queueId');
   expect(sent).not.toHaveProperty('tenantId');

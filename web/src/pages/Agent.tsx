@@ -17,10 +17,10 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
-import { ApiProblem, type Api } from '../api';
+import type { Api } from '../api';
 import type { Auth } from '../auth';
 import { ProblemBar, useLoad } from '../components';
-import { STATE_LABELS, duration, enc, epochMs, itemsOf, type AgentView, type LiveCall } from '../contact-center';
+import { STATE_LABELS, duration, enc, epochMs, itemsOf, type AgentView } from '../contact-center';
 
 const useStyles = makeStyles({
   state: { display: 'flex', gap: '16px', alignItems: 'center', margin: '12px 0 24px' },
@@ -60,16 +60,6 @@ export function AgentPage({ api, auth }: { api: Api; auth: Auth }) {
   );
   const a = me.data;
   const callId = a?.currentCall?.callId ?? a?.callId;
-  const call = useLoad(async () => {
-    if (!callId) return undefined;
-    try {
-      return await api.json<LiveCall>('GET', api.tenantPath(`/calls/${enc(callId)}`));
-    } catch (err) {
-      // The call's details (and the caller's number) are for admins and supervisors; the agent still sees the call.
-      if (err instanceof ApiProblem && [403, 404].includes(err.problem.status)) return undefined;
-      throw err;
-    }
-  }, [callId]);
   const [error, setError] = useState<unknown>();
   const [pending, setPending] = useState<string>();
   const opt = async (callQueueId: string, action: 'optIn' | 'optOut') => {
@@ -85,7 +75,8 @@ export function AgentPage({ api, auth }: { api: Api; auth: Auth }) {
     }
   };
   const since = epochMs(a?.since);
-  const caller = call.data?.callerPhone;
+  // The API puts the caller's number on the agent's own row (currentCall.callerPhone).
+  const caller = a?.currentCall?.callerPhone;
   const onCall = a && (a.state === 'offered' || a.state === 'busy') && callId;
   const callQueueId = a?.currentCall?.callQueueId ?? a?.callQueueId;
   return (
@@ -107,19 +98,18 @@ export function AgentPage({ api, auth }: { api: Api; auth: Auth }) {
             {since && since > Date.UTC(2000, 0, 1) && <Text>for {duration((Date.now() - since) / 1000)}</Text>}
           </div>
           {onCall && (
-            <div className={styles.call} aria-label={a.state === 'offered' ? 'Call offered' : 'Call connected'}>
-              <Text weight="semibold">
-                {a.state === 'offered' ? 'Incoming call — answer it in Teams' : 'On a call'}
-                {callQueueId ? ` from call queue ${callQueueId}` : ''}
+            <section className={styles.call} aria-label="Your call" aria-live="polite">
+              <Text weight="semibold" block>
+                {a.state === 'offered' ? 'Ringing — answer it in Teams' : 'Connected'}
+                {callQueueId ? ` · call queue ${callQueueId}` : ''}
               </Text>
               <Text className={styles.number}>{caller ?? 'Caller number withheld'}</Text>
-            </div>
+            </section>
           )}
           <Title3 block as="h2">
             Your call queues
           </Title3>
           <ProblemBar error={error} />
-          <ProblemBar error={call.error} />
           <Table aria-label="Your call queues" size="small">
             <TableHeader>
               <TableRow>

@@ -21,6 +21,7 @@ import { useParams } from 'react-router';
 import type { Api } from '../api';
 import { PageLink, ProblemBar, StatusBadge, useLoad, when } from '../components';
 import type { EndpointView } from './Endpoints';
+import { EndpointBinding } from './endpoint-binding';
 
 const SETTLED = new Set(['Provisioned', 'Failed', 'Deprovisioned']);
 
@@ -88,6 +89,8 @@ export function EndpointPage({ api, canEdit }: { api: Api; canEdit: boolean }) {
             <Text>{e.usageLocation ?? '—'}</Text>
             <Text weight="semibold">Call queue</Text>
             <Text>{e.queueId ?? '—'}</Text>
+            <Text weight="semibold">Menu</Text>
+            <Text>{e.menuId ?? '—'}</Text>
             <Text weight="semibold">Object id</Text>
             <Text>{e.objectId ?? '—'}</Text>
             {e.error && (
@@ -125,6 +128,9 @@ export function EndpointPage({ api, canEdit }: { api: Api; canEdit: boolean }) {
             </div>
           )}
           <ProblemBar error={removeError} />
+          {canEdit && e.status === 'Provisioned' && (
+            <EndpointBinding api={api} upn={upn} menuId={e.menuId} queueId={e.queueId} onBound={endpoint.reload} />
+          )}
           <Title3 block as="h2">
             Steps
           </Title3>

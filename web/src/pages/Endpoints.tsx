@@ -15,11 +15,12 @@ import {
   Title3,
   makeStyles,
 } from '@fluentui/react-components';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { EndpointStatus, NumberType } from '../../../shared/domain/enums';
 import { ApiProblem, type Api } from '../api';
 import { PageLink, ProblemBar, StatusBadge, useLoad } from '../components';
+import { freeNumberLabel, pickNumber, type EndpointForm, type FreeNumber } from '../endpoint-form';
 
 export interface EndpointView {
   userPrincipalName: string;
@@ -30,6 +31,7 @@ export interface EndpointView {
   numberType?: NumberType;
   usageLocation?: string;
   queueId?: string;
+  menuId?: string;
   status: EndpointStatus;
   error?: string;
   createdAt?: string;
@@ -134,7 +136,7 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 function AddEndpoint({ api }: { api: Api }) {
   const styles = useStyles();
   const navigate = useNavigate();
-  const [form, setForm] = useState({
+  const [form, setForm] = useState<EndpointForm>({
     userPrincipalName: '',
     displayName: '',
     phoneNumber: '',
@@ -142,6 +144,38 @@ function AddEndpoint({ api }: { api: Api }) {
     usageLocation: '',
     queueId: '',
   });
+  // The number picker: the tenant's free numbers, a page at a time (GET …/numbers?free=true).
+  const [numbers, setNumbers] = useState<FreeNumber[]>([]);
+  const [numbersNext, setNumbersNext] = useState<string>();
+  const [numbersError, setNumbersError] = useState<unknown>();
+  const [autoUsage, setAutoUsage] = useState('');
+  const loadNumbers = async (token?: string) => {
+    setNumbersError(undefined);
+    try {
+      const q = token ? `&continuationToken=${encodeURIComponent(token)}` : '';
+      const page = await api.json<{ value: FreeNumber[]; continuationToken?: string }>(
+        'GET',
+        api.tenantPath(`/numbers?free=true&top=100${q}`),
+      );
+      setNumbers((ns) => [...(token ? ns : []), ...page.value]);
+      setNumbersNext(page.continuationToken);
+    } catch (err) {
+      setNumbersError(err);
+    }
+  };
+  useEffect(() => {
+    void loadNumbers();
+  }, []);
+  const pick = (telephoneNumber: string) => {
+    const out = pickNumber(
+      form,
+      numbers.find((n) => n.telephoneNumber === telephoneNumber),
+      autoUsage,
+    );
+    setForm(out.form);
+    setAutoUsage(out.autoUsage);
+  };
+  const picked = numbers.some((n) => n.telephoneNumber === form.phoneNumber) ? form.phoneNumber : '';
   const [local, setLocal] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -196,6 +230,28 @@ function AddEndpoint({ api }: { api: Api }) {
       <div className={styles.form}>
         {field('userPrincipalName', 'User principal name', { required: true, placeholder: 'cc-sales@contoso.com' })}
         {field('displayName', 'Display name', { required: true, placeholder: 'Sales line' })}
+        <Field
+          label="Free number"
+          hint="The tenant's free numbers a resource account can take; fills the number, its type and usage location."
+          validationMessage={
+            numbersError instanceof Error ? `Could not list the free numbers: ${numbersError.message}` : undefined
+          }
+          validationState={numbersError ? 'warning' : 'none'}
+        >
+          <Select name="freeNumber" value={picked} onChange={(_, d) => pick(d.value)}>
+            <option value="">(no number, or type one)</option>
+            {numbers.map((n) => (
+              <option key={n.telephoneNumber} value={n.telephoneNumber}>
+                {freeNumberLabel(n)}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        {numbersNext && (
+          <div>
+            <Button onClick={() => void loadNumbers(numbersNext)}>More free numbers</Button>
+          </div>
+        )}
         {field('phoneNumber', 'Phone number', {
           hint: "One of the tenant's free service numbers, E.164.",
           placeholder: '+14255550100',

@@ -5,10 +5,10 @@ import {
   ownIdProblems,
   parseAgentSkillsBody,
   parseCallQueueBody,
-  type CallQueueBody,
   type CallQueueRecord,
 } from '../../../../shared/callqueues';
 import { applyMergePatch } from '../../../../shared/http/merge-patch';
+import { storedCallQueue, withTeamsDefaults } from '../../../support/callqueue-bodies';
 
 const fields = (body: unknown): string[] => {
   const r = parseCallQueueBody(body);
@@ -18,23 +18,7 @@ const fields = (body: unknown): string[] => {
 describe('call queue body', () => {
   it("applies Teams' defaults", () => {
     const r = parseCallQueueBody({ name: 'Sales' });
-    expect(r).toEqual({
-      ok: true,
-      value: {
-        name: 'Sales',
-        routingMethod: 'attendant',
-        presenceBasedRouting: true,
-        agentAlertTimeS: 30,
-        wrapUpS: 0,
-        maxCalls: 50,
-        maxWaitS: 1200,
-        overflowAction: { kind: 'disconnect' },
-        timeoutAction: { kind: 'disconnect' },
-        noAgentAction: { kind: 'disconnect' },
-        serviceLevelThresholdS: 20,
-        agents: [],
-      },
-    });
+    expect(r).toEqual({ ok: true, value: withTeamsDefaults('Sales') });
   });
 
   it.each([
@@ -144,20 +128,13 @@ describe('merge patch (RFC 7396)', () => {
   });
 
   it('a patched stored call queue validates as PUT would, naming the merged field', () => {
-    const record: CallQueueRecord = {
-      ...(
-        parseCallQueueBody({ name: 'Sales', agents: [{ userPrincipalName: 'a@contoso.com', order: 1 }] }) as {
-          ok: true;
-          value: CallQueueBody;
-        }
-      ).value,
-      tenantId: 't',
-      queueId: 'sales',
-      agents: [{ userPrincipalName: 'a@contoso.com', order: 1, agentId: 'id-a' }],
-      updatedAt: '2026-01-01T00:00:00.000Z',
-    };
+    const record: CallQueueRecord = storedCallQueue();
     const body = callQueueBodyOf(record);
-    expect(body.agents).toEqual([{ userPrincipalName: 'a@contoso.com', order: 1 }]);
+    expect(body.agents).toEqual([
+      { userPrincipalName: 'agent02@contoso.com', order: 2 },
+      { userPrincipalName: 'agent01@contoso.com' },
+    ]);
+    expect(parseCallQueueBody(body)).toEqual({ ok: true, value: body });
     expect(parseCallQueueBody(applyMergePatch(body, { wrapUpS: 30, requiredSkills: { sales: 2 } }))).toMatchObject({
       ok: true,
       value: { wrapUpS: 30, requiredSkills: { sales: 2 }, name: 'Sales' },
