@@ -30,6 +30,7 @@ import './http/agent-put';
 import './http/agent-get';
 import './http/agent-opt';
 import './http/calls-list';
+import './http/callbacks-list';
 import './http/calls-get';
 import './http/prompt-put';
 import './http/prompt-get';

@@ -9,6 +9,7 @@ import { ANSWERED_STATES, ArrivalRoute, STATE_RANK } from './call.record';
 import { describeAction, isHandOver, openOffer, openOffers } from './call.outcome';
 import type { Step } from './call.step';
 import { menuPromptFinished } from './call.menu-inputs';
+import { callbackPromptFinished } from './call.callback-inputs';
 
 export function applyGraphEvent(t: Step, e: CallEvent, at: number, route: ArrivalRoute | undefined): void {
   switch (e.type) {
@@ -163,6 +164,7 @@ function operationFinished(
   delete r.pendingOps[clientContext];
   if (pending.purpose === 'holdMusic') return t.holdMusicFinished(pending.hold, status);
   if (pending.purpose === 'menuPrompt') return menuPromptFinished(t, clientContext);
+  if (pending.purpose === 'callbackPrompt') return callbackPromptFinished(t, clientContext, at);
   if (pending.purpose !== 'offer') return;
   const offer = r.offers.find((o) => o.offerId === pending.offerId);
   if (!offer || offer.result) return;

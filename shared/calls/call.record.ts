@@ -40,7 +40,9 @@ export type CallOutcome =
   | 'unanswered'
   | 'failed'
   /** A menu ended the call (its disconnect action: closed hours, no input). */
-  | 'endedByMenu';
+  | 'endedByMenu'
+  /** The caller asked to be called back and was hung up (the callback keeps their place). */
+  | 'callback';
 
 /** api/call-reject.md: `none`, `busy`, `forbidden`. */
 export type RejectReason = 'none' | 'busy' | 'forbidden';
@@ -135,6 +137,8 @@ export interface CallRecord {
   hold?: { participantId: string; state: HoldState };
   /** When the bot asked Graph to end the call (asked once; Graph answers `terminating`, then `deleted` 200/7000). */
   hangUpAt?: number;
+  /** The callback offer and the caller's answer to it (call.callback-inputs.ts); absent until offered. */
+  callback?: CallCallbackProgress;
   /** Where the caller is in the menus (call.menu-inputs.ts); absent until the first menu step. */
   menu?: CallMenuProgress;
   /** How the call queue routes this call (from the menu option that chose the call queue). */
@@ -145,7 +149,7 @@ export interface CallRecord {
   pendingOps: Record<
     string,
     {
-      purpose: 'offer' | 'holdMusic' | 'action' | 'menuPrompt' | 'announcement';
+      purpose: 'offer' | 'holdMusic' | 'action' | 'menuPrompt' | 'announcement' | 'callbackPrompt';
       offerId?: string;
       hold?: 'start' | 'stop';
     }
@@ -260,6 +264,9 @@ export type CallInput =
       /** The estimated wait (s); absent: no agent staffed, the position only. */
       estimateS?: number;
     })
+  | (InputBase & { kind: 'callbackStep'; key: string; step: CallCallbackStep })
+  /** A note on the call's story about its callback (attempt, completed, failed): taken after the call ended too. */
+  | (InputBase & { kind: 'callbackNote'; key: string; note: 'callbackAttempt' | 'callbackCompleted' | 'callbackFailed'; agentId?: string; detail?: string })
   | (InputBase & {
       kind: 'callQueueAction';
       key: string;
@@ -311,6 +318,40 @@ export interface CallMenuStep {
   listen: boolean;
   exit?: CallMenuExit;
   notes: { kind: CallLogKind; detail: string }[];
+}
+
+/** Where a waiting caller is in the callback offer. */
+export type CallbackStage = 'offered' | 'confirm' | 'collect' | 'accepted';
+
+export interface CallCallbackProgress {
+  stage: CallbackStage;
+  /** Tones with a sequenceId up to this one have been used by the offer. */
+  toneCursor: number;
+  /** subscribeToTone was asked for by the offer (a menu may have asked already). */
+  listening: boolean;
+  /** The number to call back (E.164), once known. */
+  number?: string;
+  /** Digits typed so far while the caller enters another number. */
+  digits?: string;
+  /** Wrong numbers typed. */
+  invalid?: number;
+  /** The offer's prompts playing now (clientContext). */
+  prompt?: string;
+  /** When the caller accepted (the call then leaves the call queue, keeping its place in the callback). */
+  requestedAt?: number;
+}
+
+/** One step of the callback offer, decided from the record (shared/calls/call-callback.rules.ts). */
+export interface CallCallbackStep {
+  /** The stage the step was decided from (a step from an older stage is refused). */
+  from: CallbackStage | 'none';
+  stage: CallbackStage;
+  usedTone?: number;
+  number?: string;
+  digits?: string;
+  invalid?: number;
+  promptUris: string[];
+  note?: { kind: CallLogKind; detail: string };
 }
 
 export interface CallEnv {

@@ -20,6 +20,7 @@ import {
 import { applyCallQueueAction, applyOffer, applyOfferExpired, applyRingAll } from './call.router-inputs';
 import { applyMenuStep } from './call.menu-inputs';
 import { applyAnnounce } from './call.announce-inputs';
+import { applyCallbackNote, applyCallbackStep } from './call.callback-inputs';
 import { Step } from './call.step';
 
 export * from './call.record';
@@ -92,5 +93,9 @@ function dispatch(t: Step, input: CallInput): string | undefined {
       return applyMenuStep(t, input);
     case 'announce':
       return applyAnnounce(t, input);
+    case 'callbackStep':
+      return applyCallbackStep(t, input);
+    case 'callbackNote':
+      return applyCallbackNote(t, input);
   }
 }

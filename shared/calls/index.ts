@@ -16,3 +16,7 @@ export * from './call-announcements';
 export * from './handle-time.repository';
 export * from './call-queue-actions';
 export * from './call-command-outbox';
+export * from './call-callback.rules';
+export * from './call-callback.repository';
+export * from './call-callback-flow';
+export * from './call-callback-dialer';
