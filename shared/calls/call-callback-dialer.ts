@@ -44,6 +44,26 @@ export function attemptResult(code: number | undefined): 'busy' | 'noAnswer' | '
   return 'failed';
 }
 
+/** Whether a callback waits for an agent at `now`: pending, and past its retry's wait. */
+export function callbackWaits(c: Pick<CallbackRecord, 'state' | 'notBefore'>, now: number): boolean {
+  return c.state === 'pending' && (c.notBefore ?? 0) <= now + RETRY_SLACK_MS;
+}
+
+/**
+ * A callback as the routing engine sees it: a waiting call at the place of the call that asked for it — that call's
+ * arrival and priority (and the skills its menu asked for) — so it is served before every call that arrived later.
+ */
+export function callbackWaitingItem(c: CallbackRecord): CallbackWaitingItem {
+  return {
+    callId: callbackItemId(c.callbackId),
+    priority: c.priority,
+    ...(c.requiredSkills ? { requiredSkills: c.requiredSkills } : {}),
+    arrivedAt: c.arrivedAt,
+    enqueuedAt: c.requestedAt,
+    missedByAgentIds: c.attempts.filter((a) => a.result === 'agentMissed').map((a) => a.agentId),
+  };
+}
+
 /** What the routing engine sees of a waiting callback (a WaitingCall). */
 export interface CallbackWaitingItem {
   callId: string;
@@ -79,15 +99,8 @@ export class CallbackDialer {
   async waiting(tenantId: string, callQueueId: string, now: number): Promise<CallbackWaitingItem[]> {
     const pending = await this.deps.callbacks.list(tenantId, { callQueueId, state: 'pending' });
     return pending
-      .filter((c) => (c.notBefore ?? 0) <= now + RETRY_SLACK_MS)
-      .map((c) => ({
-        callId: callbackItemId(c.callbackId),
-        priority: c.priority,
-        ...(c.requiredSkills ? { requiredSkills: c.requiredSkills } : {}),
-        arrivedAt: c.arrivedAt,
-        enqueuedAt: c.requestedAt,
-        missedByAgentIds: c.attempts.filter((a) => a.result === 'agentMissed').map((a) => a.agentId),
-      }));
+      .filter((c) => callbackWaits(c, now))
+      .map(callbackWaitingItem);
   }
 
   /**
