@@ -389,7 +389,9 @@ export function createAppRoot(config: AppConfig): AppRoot {
         const found = instance ? await endpoints.findByApplicationInstance(tenantId, instance) : undefined;
         const number = found?.desired.phoneNumber;
         const byNumber = number ? parseE164(number) : undefined;
-        return (byNumber?.ok ? byNumber.country : undefined) ?? found?.desired.usageLocation ?? config.defaultUsageLocation;
+        return (
+          (byNumber?.ok ? byNumber.country : undefined) ?? found?.desired.usageLocation ?? config.defaultUsageLocation
+        );
       },
       prompts: (tenantId, names, callbackUri) =>
         prompts.urls(

@@ -32,7 +32,10 @@ app.http('callbacksList', {
     try {
       continuationToken = continuationTokenParam(request);
     } catch {
-      errors.push({ field: 'continuationToken', message: 'is not a token this API returned; ask for the first page again' });
+      errors.push({
+        field: 'continuationToken',
+        message: 'is not a token this API returned; ask for the first page again',
+      });
     }
     if (errors.length) throw validationProblem(errors);
     const callQueueId = request.query.get('callQueueId') ?? undefined;

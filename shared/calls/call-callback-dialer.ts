@@ -98,9 +98,7 @@ export class CallbackDialer {
   /** The callbacks of a call queue that wait for an agent now (pending, past any retry wait). */
   async waiting(tenantId: string, callQueueId: string, now: number): Promise<CallbackWaitingItem[]> {
     const pending = await this.deps.callbacks.list(tenantId, { callQueueId, state: 'pending' });
-    return pending
-      .filter((c) => callbackWaits(c, now))
-      .map(callbackWaitingItem);
+    return pending.filter((c) => callbackWaits(c, now)).map(callbackWaitingItem);
   }
 
   /**
@@ -119,7 +117,7 @@ export class CallbackDialer {
     if (!started?.changed) return false;
     const c = started.record;
     const n = c.attempts.length;
-    const hook = this.deps.callbackUri();
+    const hook = this.deps.callbackUri() ?? c.webhook;
     if (!hook) {
       await this.attemptOver(t, callbackId, n, undefined, 'failed', 'no webhook URL known yet');
       return true;
@@ -160,13 +158,18 @@ export class CallbackDialer {
       const ended =
         event.type === 'callTerminated' || (event.type === 'callStateChanged' && event.state === 'terminated');
       if (ended) {
-        const code = event.type === 'callTerminated' || event.type === 'callStateChanged' ? event.resultInfo?.code : undefined;
+        const code =
+          event.type === 'callTerminated' || event.type === 'callStateChanged' ? event.resultInfo?.code : undefined;
         await this.callEnded(t, c, n, event.callId, code);
       } else if (event.type === 'callStateChanged' && event.state === 'established') {
         await this.customerAnswered(t, c, n, event.callId);
       } else if (event.type === 'participantsChanged') {
         await this.roster(t, c, n, event);
-      } else if (event.type === 'operationFinished' && event.status === 'failed' && event.clientContext?.includes('|agent|')) {
+      } else if (
+        event.type === 'operationFinished' &&
+        event.status === 'failed' &&
+        event.clientContext?.includes('|agent|')
+      ) {
         // The reserved agent did not answer the invitation: the customer is told nothing better than a hang-up; the
         // attempt counts as the agent's miss (the callback is offered to another agent, not counted against the customer).
         await this.markAttempt(t, callbackId, n, 'agentMissed');
@@ -280,7 +283,8 @@ export class CallbackDialer {
       return;
     }
     const a = c.attempts[n - 1];
-    const result = a?.result === 'agentMissed' ? 'agentMissed' : a?.result === 'answered' ? 'failed' : attemptResult(code);
+    const result =
+      a?.result === 'agentMissed' ? 'agentMissed' : a?.result === 'answered' ? 'failed' : attemptResult(code);
     await this.attemptOver(t, c.callbackId, n, callId, result, code !== undefined ? `resultInfo ${code}` : undefined);
   }
 
@@ -340,7 +344,16 @@ export class CallbackDialer {
     }
     const dueAt = c.notBefore ?? at;
     await this.deps.timers.send(
-      [{ kind: 'timer', tenantId: t, callQueueId: c.callQueueId, callId: callbackId, purpose: `callbackRetry:${n}`, dueAt }],
+      [
+        {
+          kind: 'timer',
+          tenantId: t,
+          callQueueId: c.callQueueId,
+          callId: callbackId,
+          purpose: `callbackRetry:${n}`,
+          dueAt,
+        },
+      ],
       { delayMs: Math.max(0, dueAt - at) },
     );
   }

@@ -127,12 +127,14 @@ export class CallCallbackFlow {
     const instance = r.arrival?.targetApplicationInstanceId;
     if (!cb?.requestedAt || !cb.number || !q || !instance) return;
     const s = await this.deps.settings(tenantId, q);
+    const webhook = this.deps.callbackUri();
     const record: CallbackRecord = {
       tenantId: tenantId.toLowerCase(),
       callbackId: r.callId,
       callQueueId: q,
       number: cb.number,
       applicationInstanceId: instance,
+      ...(webhook ? { webhook } : {}),
       arrivedAt: r.arrival?.at ?? r.enqueuedAt ?? cb.requestedAt,
       priority: r.routing?.priority ?? 3,
       ...(r.routing?.requiredSkills ? { requiredSkills: r.routing.requiredSkills } : {}),

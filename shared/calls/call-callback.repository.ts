@@ -28,6 +28,11 @@ export interface CallbackRecord {
   callQueueId: string;
   /** E.164. */
   number: string;
+  /**
+   * Our webhook as Graph reached it when the caller asked (CALLS_CALLBACK_URL, else the notification's URL): a retry
+   * runs in a timer's invocation, which has seen no notification to learn it from.
+   */
+  webhook?: string;
   /** The resource account the caller called (the outbound call comes from it). */
   applicationInstanceId: string;
   /** The caller's place: their call's arrival time and priority (and skills asked by a menu). */
@@ -137,6 +142,9 @@ export class CallbackRepository {
     const { value } = await pages.next();
     if (!value) return { items: [] };
     const page = value as Record<string, unknown>[] & { continuationToken?: string };
-    return { items: page.map((e) => decode(e as StoredEntity)), continuationToken: page.continuationToken || undefined };
+    return {
+      items: page.map((e) => decode(e as StoredEntity)),
+      continuationToken: page.continuationToken || undefined,
+    };
   }
 }

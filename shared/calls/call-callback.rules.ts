@@ -85,7 +85,10 @@ export function keyPrompts(key: string): string[] {
 
 /** The prompts that read a number back digit by digit (country code included). */
 export function numberPrompts(number: string): string[] {
-  return number.replace(/\D/g, '').split('').map((d) => `n-${d}`);
+  return number
+    .replace(/\D/g, '')
+    .split('')
+    .map((d) => `n-${d}`);
 }
 
 export type CallbackEvent = { kind: 'offer'; lastToneSeq: number } | { kind: 'tone'; tone: string; seq: number };
@@ -127,7 +130,8 @@ export function decideCallbackStep(
   switch (cb.stage) {
     case 'offered': {
       if (key !== s.key) return stay;
-      const caller = s.numberSource === 'callerId' && ctx.callerNumber ? callbackNumber(ctx.callerNumber, ctx.country) : undefined;
+      const caller =
+        s.numberSource === 'callerId' && ctx.callerNumber ? callbackNumber(ctx.callerNumber, ctx.country) : undefined;
       return caller?.ok ? confirm(caller.number) : ask;
     }
     case 'confirm':

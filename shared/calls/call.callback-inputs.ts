@@ -26,7 +26,11 @@ export function applyCallbackStep(t: Step, i: Extract<CallInput, { kind: 'callba
   if (s.note) t.entry(s.note.kind, i.at, { callQueueId: r.callQueueId, waitMs: t.waitMs(i.at), detail: s.note.detail });
   if (s.promptUris.length && cb.prompt) {
     // The caller answered while the last prompt played: it stops, the next one plays.
-    t.commands.push({ op: 'cancelMediaProcessing', callId: r.callId, clientContext: t.clientContext('callbackCancel') });
+    t.commands.push({
+      op: 'cancelMediaProcessing',
+      callId: r.callId,
+      clientContext: t.clientContext('callbackCancel'),
+    });
     delete r.pendingOps[cb.prompt];
     cb.prompt = undefined;
   }

@@ -266,7 +266,13 @@ export type CallInput =
     })
   | (InputBase & { kind: 'callbackStep'; key: string; step: CallCallbackStep })
   /** A note on the call's story about its callback (attempt, completed, failed): taken after the call ended too. */
-  | (InputBase & { kind: 'callbackNote'; key: string; note: 'callbackAttempt' | 'callbackCompleted' | 'callbackFailed'; agentId?: string; detail?: string })
+  | (InputBase & {
+      kind: 'callbackNote';
+      key: string;
+      note: 'callbackAttempt' | 'callbackCompleted' | 'callbackFailed';
+      agentId?: string;
+      detail?: string;
+    })
   | (InputBase & {
       kind: 'callQueueAction';
       key: string;

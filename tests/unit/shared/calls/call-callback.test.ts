@@ -90,7 +90,11 @@ test('attempt results from resultInfo codes', () => {
 });
 
 describe('the offer dialogue', () => {
-  const ctx = { settings: settings(), callerNumber: '+14255550199', country: 'US' };
+  const ctx: { settings: CallbackSettings; callerNumber?: string; country?: string } = {
+    settings: settings(),
+    callerNumber: '+14255550199',
+    country: 'US',
+  };
   /** Applies a decision's fields to the progress, as the call machine does. */
   const next = (cb: CallCallbackProgress | undefined, d: CallbackDecision): CallCallbackProgress => ({
     toneCursor: Math.max(cb?.toneCursor ?? 0, d.usedTone ?? 0),
@@ -187,7 +191,12 @@ describe('the call machine', () => {
   const queued = (): CallRecord => ({
     callId: 'c1',
     tenantId: 't1',
-    arrival: { at: 1000, route: { action: 'answer', callQueueId: 'q1' }, callerParticipantId: 'p1', callerPhone: '+14255550199' },
+    arrival: {
+      at: 1000,
+      route: { action: 'answer', callQueueId: 'q1' },
+      callerParticipantId: 'p1',
+      callerPhone: '+14255550199',
+    },
     answeredAt: 1200,
     callQueueId: 'q1',
     enqueuedAt: 1200,
@@ -198,7 +207,11 @@ describe('the call machine', () => {
     logSeq: 2,
     opSeq: 0,
   });
-  const step = (key: string, s: Partial<Extract<CallInput, { kind: 'callbackStep' }>['step']>, at = 5000): CallInput => ({
+  const step = (
+    key: string,
+    s: Partial<Extract<CallInput, { kind: 'callbackStep' }>['step']>,
+    at = 5000,
+  ): CallInput => ({
     kind: 'callbackStep',
     key,
     at,
@@ -208,14 +221,24 @@ describe('the call machine', () => {
     ({
       kind: 'graph',
       at,
-      event: { type: 'operationFinished', key: `op:${clientContext}`, callId: 'c1', clientContext, status: 'completed' },
+      event: {
+        type: 'operationFinished',
+        key: `op:${clientContext}`,
+        callId: 'c1',
+        clientContext,
+        status: 'completed',
+      },
     }) as CallInput;
 
   test('offer → confirm → accepted: listen once, cancel the prompt answered, hang up after the last prompt', () => {
     let t = applyCallInput(queued(), step('offer', { note: { kind: 'callbackOffered', detail: 'press 1' } }), env);
     expect(t.commands.map((c) => c.op)).toEqual(['subscribeToTone', 'playPrompt']);
     expect(t.log.map((e) => e.kind)).toEqual(['callbackOffered']);
-    t = applyCallInput(t.record, step('tone:1', { from: 'offered', stage: 'confirm', number: '+14255550199', usedTone: 1 }), env);
+    t = applyCallInput(
+      t.record,
+      step('tone:1', { from: 'offered', stage: 'confirm', number: '+14255550199', usedTone: 1 }),
+      env,
+    );
     expect(t.commands.map((c) => c.op)).toEqual(['cancelMediaProcessing', 'playPrompt']);
     const refusedStale = applyCallInput(t.record, step('tone:1b', { from: 'offered', stage: 'collect' }), env);
     expect(refusedStale.refused).toMatch(/stale/);
@@ -233,9 +256,17 @@ describe('the call machine', () => {
     expect(t.record.callback).toMatchObject({ stage: 'accepted', requestedAt: 5000, number: '+14255550199' });
     expect(t.commands.map((c) => c.op)).toEqual(['cancelMediaProcessing', 'playPrompt']);
     // No agent may take the call now, and no call queue action moves it.
-    const offer = applyCallInput(t.record, { kind: 'offer', key: 'o1', offerId: 'o1', agentId: 'a', userId: 'a', via: 'invite', at: 5100 }, env);
+    const offer = applyCallInput(
+      t.record,
+      { kind: 'offer', key: 'o1', offerId: 'o1', agentId: 'a', userId: 'a', via: 'invite', at: 5100 },
+      env,
+    );
     expect(offer.refused).toBe('the caller asked for a callback');
-    const action = applyCallInput(t.record, { kind: 'callQueueAction', key: 'x', reason: 'timedOut', action: { kind: 'disconnect' }, at: 5100 }, env);
+    const action = applyCallInput(
+      t.record,
+      { kind: 'callQueueAction', key: 'x', reason: 'timedOut', action: { kind: 'disconnect' }, at: 5100 },
+      env,
+    );
     expect(action.refused).toBe('the caller asked for a callback');
     // The last prompt plays out, then the bot hangs up.
     const last = t.record.callback!.prompt!;
@@ -244,31 +275,56 @@ describe('the call machine', () => {
     // The call ends: its outcome is callback, never abandoned.
     t = applyCallInput(
       t.record,
-      { kind: 'graph', at: 9500, event: { type: 'callTerminated', key: 'end', callId: 'c1', resultInfo: { code: 200, subcode: 7000 } } } as CallInput,
+      {
+        kind: 'graph',
+        at: 9500,
+        event: { type: 'callTerminated', key: 'end', callId: 'c1', resultInfo: { code: 200, subcode: 7000 } },
+      } as CallInput,
       env,
     );
     expect(t.record.outcome).toBe('callback');
     expect(t.log.map((e) => e.kind)).toEqual(['ended']);
     // Later notes reach the story once each.
-    const note: CallInput = { kind: 'callbackNote', key: 'attempt:1', at: 20_000, note: 'callbackAttempt', detail: 'attempt 1: noAnswer' };
+    const note: CallInput = {
+      kind: 'callbackNote',
+      key: 'attempt:1',
+      at: 20_000,
+      note: 'callbackAttempt',
+      detail: 'attempt 1: noAnswer',
+    };
     const n1 = applyCallInput(t.record, note, env);
-    expect(n1.log.map((e) => [e.kind, e.detail, e.callQueueId])).toEqual([['callbackAttempt', 'attempt 1: noAnswer', 'q1']]);
+    expect(n1.log.map((e) => [e.kind, e.detail, e.callQueueId])).toEqual([
+      ['callbackAttempt', 'attempt 1: noAnswer', 'q1'],
+    ]);
     expect(applyCallInput(n1.record, note, env).changed).toBe(false);
   });
 
   test('a call with an offer ringing, or ending, takes no callback step; a call that asked none takes no note', () => {
     const r = queued();
-    const offered = applyCallInput(r, { kind: 'offer', key: 'o1', offerId: 'o1', agentId: 'a', userId: 'a', via: 'invite', at: 3000 }, env).record;
+    const offered = applyCallInput(
+      r,
+      { kind: 'offer', key: 'o1', offerId: 'o1', agentId: 'a', userId: 'a', via: 'invite', at: 3000 },
+      env,
+    ).record;
     expect(applyCallInput(offered, step('offer', {}), env).refused).toMatch(/not waiting/);
     expect(applyCallInput({ ...r, hangUpAt: 2000 }, step('offer', {}), env).refused).toBe('the call is ending');
-    expect(applyCallInput(r, { kind: 'callbackNote', key: 'k', at: 1, note: 'callbackFailed' }, env).refused).toMatch(/no callback/);
+    expect(applyCallInput(r, { kind: 'callbackNote', key: 'k', at: 1, note: 'callbackFailed' }, env).refused).toMatch(
+      /no callback/,
+    );
   });
 
   test('accepted with no prompt to play: hung up at once; a menu already listening is not subscribed again', () => {
-    const r: CallRecord = { ...queued(), menu: { menuId: 'm', visit: 3, state: {}, toneCursor: 0, listening: true, left: true, path: ['m'] } };
+    const r: CallRecord = {
+      ...queued(),
+      menu: { menuId: 'm', visit: 3, state: {}, toneCursor: 0, listening: true, left: true, path: ['m'] },
+    };
     let t = applyCallInput(r, step('offer', { promptUris: [] }), env);
     expect(t.commands).toEqual([]);
-    t = applyCallInput(t.record, step('t', { from: 'offered', stage: 'accepted', promptUris: [], number: '+14255550199' }), env);
+    t = applyCallInput(
+      t.record,
+      step('t', { from: 'offered', stage: 'accepted', promptUris: [], number: '+14255550199' }),
+      env,
+    );
     expect(t.commands).toEqual([{ op: 'hangUp', callId: 'c1' }]);
   });
 });

@@ -5,15 +5,16 @@
  * calls in exactly (priority, arrival) order, and agrees with the naive engine; a callback in its retry wait is not
  * offered at all.
  */
-import {
-  callbackWaitingItem,
-  callbackWaits,
-  type CallbackRecord,
-} from '../../../../shared/calls';
+import { callbackWaitingItem, callbackWaits, type CallbackRecord } from '../../../../shared/calls';
 import { decideOffers, decideOffersNaive, type RoutingMethod, type WaitingCall } from '../../../../shared/routing';
 import { T0, agent, call, input } from './builders';
 
-const callback = (id: string, arrivedAt: number, priority: number, over: Partial<CallbackRecord> = {}): CallbackRecord => ({
+const callback = (
+  id: string,
+  arrivedAt: number,
+  priority: number,
+  over: Partial<CallbackRecord> = {},
+): CallbackRecord => ({
   tenantId: 't',
   callbackId: id,
   callQueueId: 'q',
@@ -48,7 +49,9 @@ test('callbacks are served in their callers’ places among calls, for every mix
       const items: WaitingCall[] = ids.map((id, i) => {
         const arrivedAt = T0 + slots[i] * 10_000;
         const priority = (mask >> i) & 1 ? 1 : 3;
-        return id.startsWith('cb') ? callbackWaitingItem(callback(id, arrivedAt, priority)) : call(id, { arrivedAt, priority: priority as 1 | 3 });
+        return id.startsWith('cb')
+          ? (callbackWaitingItem(callback(id, arrivedAt, priority)) as WaitingCall)
+          : call(id, { arrivedAt, priority: priority as 1 | 3 });
       });
       const expected = [...items].sort(byPlace).map((c) => c.callId);
       for (const freeAgents of [1, 2, 3])
@@ -85,6 +88,6 @@ test('a callback keeps the skills its caller chose and prefers agents who did no
   );
   expect(cb).toMatchObject({ callId: 'callback:cb', priority: 2, arrivedAt: T0, requiredSkills: { spanish: 3 } });
   const agents = [agent('a0'), agent('a1', { skills: { spanish: 4 } }), agent('a2', { skills: { spanish: 3 } })];
-  const d = decideOffers(input({ routingMethod: 'serial' }, [cb], agents));
+  const d = decideOffers(input({ routingMethod: 'serial' }, [cb as WaitingCall], agents));
   expect(d.offers.map((o) => o.agentId)).toEqual(['a2']);
 });
