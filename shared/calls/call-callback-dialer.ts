@@ -23,6 +23,9 @@ import type { CallTransitionResult } from './call.repository';
 import type { CallbackAttempt, CallbackRecord, CallbackRepository } from './call-callback.repository';
 import type { CallEvent } from './notification.parser';
 
+/** How long after an attempt starts its outbound call must be known (Graph answers the POST in seconds). */
+const DIAL_CHECK_MS = 120_000;
+
 /** A retry's timer may be read this early (whole-second queue delays): the callback counts as due then. */
 const RETRY_SLACK_MS = 1500;
 
@@ -111,12 +114,26 @@ export class CallbackDialer {
     const at = this.now;
     const started = await this.deps.callbacks.update(t, callbackId, (c) => {
       if (c.state !== 'pending' || (c.notBefore ?? 0) > at + RETRY_SLACK_MS) return undefined;
-      const attempt: CallbackAttempt = { n: c.attempts.length + 1, at, agentId };
+      const attempt: CallbackAttempt = { n: c.attempts.length + 1, at, agentId, offerId };
       return { ...c, state: 'dialing', agentId, offerId, attempts: [...c.attempts, attempt], updatedAt: at };
     });
     if (!started?.changed) return false;
     const c = started.record;
     const n = c.attempts.length;
+    // A host that dies between the write above and Graph's answer leaves the attempt with no call: this check ends
+    // it (agent released, retried) unless a call id has been recorded by then.
+    await this.deps.timers.send(
+      [
+        {
+          kind: 'timer',
+          tenantId: t,
+          callId: callbackId,
+          purpose: `callbackDialCheck:${n}`,
+          dueAt: at + DIAL_CHECK_MS,
+        },
+      ],
+      { delayMs: DIAL_CHECK_MS },
+    );
     const hook = this.deps.callbackUri() ?? c.webhook;
     if (!hook) {
       await this.attemptOver(t, callbackId, n, undefined, 'failed', 'no webhook URL known yet');
@@ -178,10 +195,13 @@ export class CallbackDialer {
     }
   }
 
-  /** A retry's wait is over: the callback's call queue is routed (it waits there again). */
-  async retryDue(tenantId: string, callbackId: string): Promise<string | undefined> {
-    const c = await this.deps.callbacks.get(tenantId.toLowerCase(), callbackId);
-    return c?.state === 'pending' ? c.callQueueId : undefined;
+  /** The dial check of attempt `n`: still dialing with no outbound call recorded → the attempt is over (failed). */
+  async dialCheck(tenantId: string, callbackId: string, n: number): Promise<void> {
+    const t = tenantId.toLowerCase();
+    const c = await this.deps.callbacks.get(t, callbackId);
+    const a = c?.attempts[n - 1];
+    if (!c || !a || a.callId || (c.state !== 'dialing' && !a.endedAt)) return;
+    await this.attemptOver(t, callbackId, n, undefined, 'failed', 'no call was placed');
   }
 
   private async setCallId(t: string, callbackId: string, n: number, callId: string): Promise<void> {
@@ -232,29 +252,40 @@ export class CallbackDialer {
     const customerIn = event.participants.some((p) => p.phone !== undefined);
     if (c.state === 'dialing' && agentIn && c.agentId) {
       const at = this.now;
-      const r = await this.deps.callbacks.update(t, c.callbackId, (cur) =>
+      await this.deps.callbacks.update(t, c.callbackId, (cur) =>
         cur.state === 'dialing' ? { ...cur, state: 'connected', connectedAt: at, updatedAt: at } : undefined,
       );
-      if (!r?.changed) return;
-      await this.deps.agentChanged(t, {
-        callId: callbackItemId(c.callbackId),
-        callQueueId: c.callQueueId,
-        agentId: c.agentId,
-        offerId: c.offerId,
-        result: 'connected',
-        at,
-      });
-      await this.deps.note(t, c.callbackId, {
-        kind: 'callbackNote',
-        key: `completed`,
-        at,
-        note: 'callbackCompleted',
-        agentId: c.agentId,
-        detail: `attempt ${n}`,
-      });
+      await this.connectedAfter(t, c.callbackId, n);
       return;
     }
+    if (c.state === 'connected' && agentIn && !c.attempts[n - 1]?.endedAt) {
+      // Read again after a crash between the write and what follows it: done again (idempotent).
+      await this.connectedAfter(t, c.callbackId, n);
+    }
     if (c.state === 'connected' && (!agentIn || !customerIn)) await this.hangUp(t, event.callId);
+  }
+
+  /** The agent is busy with the callback and the asking call's story says it completed (both idempotent). */
+  private async connectedAfter(t: string, callbackId: string, n: number): Promise<void> {
+    const c = await this.deps.callbacks.get(t, callbackId);
+    if (c?.state !== 'connected' || !c.agentId) return;
+    const at = c.connectedAt ?? this.now;
+    await this.deps.agentChanged(t, {
+      callId: callbackItemId(c.callbackId),
+      callQueueId: c.callQueueId,
+      agentId: c.agentId,
+      offerId: c.offerId,
+      result: 'connected',
+      at,
+    });
+    await this.deps.note(t, callbackId, {
+      kind: 'callbackNote',
+      key: `completed`,
+      at,
+      note: 'callbackCompleted',
+      agentId: c.agentId,
+      detail: `attempt ${n}`,
+    });
   }
 
   private async hangUp(t: string, callId: string): Promise<void> {
@@ -266,19 +297,20 @@ export class CallbackDialer {
   }
 
   private async callEnded(t: string, c: CallbackRecord, n: number, callId: string, code?: number): Promise<void> {
-    if (c.state === 'connected' && c.attempts[n - 1]?.callId === callId) {
+    if ((c.state === 'connected' || c.state === 'completed') && c.attempts[n - 1]?.callId === callId) {
       const at = this.now;
       const r = await this.deps.callbacks.update(t, c.callbackId, (cur) =>
         cur.state === 'connected' ? { ...cur, state: 'completed', completedAt: at, updatedAt: at } : undefined,
       );
-      if (r?.changed && c.agentId)
+      // Also when read again after a crash: the agent's row ignores an end of a call they are not on.
+      if (r?.record.state === 'completed' && c.agentId)
         await this.deps.agentChanged(t, {
           callId: callbackItemId(c.callbackId),
           callQueueId: c.callQueueId,
           agentId: c.agentId,
           offerId: c.offerId,
           result: 'ended',
-          at,
+          at: r.record.completedAt ?? at,
         });
       return;
     }
@@ -301,12 +333,10 @@ export class CallbackDialer {
     why?: string,
   ): Promise<void> {
     const at = this.now;
-    let released: { agentId?: string; offerId?: string } = {};
     const r = await this.deps.callbacks.update(t, callbackId, (cur) => {
       if (cur.state !== 'dialing' || cur.attempts.length !== n) return undefined;
       const attempts = [...cur.attempts];
       attempts[n - 1] = { ...attempts[n - 1], ...(callId ? { callId } : {}), result, endedAt: at };
-      released = { agentId: cur.agentId, offerId: cur.offerId };
       // An agent's miss costs the customer no attempt.
       const used = attempts.filter((x) => x.result !== 'agentMissed').length;
       const base = { ...cur, attempts, agentId: undefined, offerId: undefined, updatedAt: at };
@@ -314,48 +344,51 @@ export class CallbackDialer {
       const notBefore = result === 'agentMissed' ? at : at + cur.retryAfterS * 1000;
       return { ...base, state: 'pending' as const, notBefore };
     });
-    if (!r?.changed) return;
-    const c = r.record;
-    if (released.agentId)
-      await this.deps.agentChanged(t, {
-        callId: callbackItemId(callbackId),
-        callQueueId: c.callQueueId,
-        agentId: released.agentId,
-        offerId: released.offerId,
-        result: 'cancelled',
-        at,
-      });
+    const c = r?.record;
+    const a = c?.attempts[n - 1];
+    // What follows the attempt's end is done again when the notification is read again (the host died after the
+    // write, before the rest): each step is idempotent, so the retry's timer and the agent's release are never lost.
+    if (!c || !a?.endedAt) return;
+    const ended = a.endedAt;
+    if (c.state === 'pending' && c.attempts.length === n) {
+      const dueAt = c.notBefore ?? ended;
+      await this.deps.timers.send(
+        [
+          {
+            kind: 'timer',
+            tenantId: t,
+            callQueueId: c.callQueueId,
+            callId: callbackId,
+            purpose: `callbackRetry:${n}`,
+            dueAt,
+          },
+        ],
+        { delayMs: Math.max(0, dueAt - this.now) },
+      );
+    }
+    await this.deps.agentChanged(t, {
+      callId: callbackItemId(callbackId),
+      callQueueId: c.callQueueId,
+      agentId: a.agentId,
+      offerId: a.offerId,
+      result: 'cancelled',
+      at: ended,
+    });
     await this.deps.note(t, callbackId, {
       kind: 'callbackNote',
       key: `attempt:${n}`,
-      at,
+      at: ended,
       note: 'callbackAttempt',
-      detail: `attempt ${n}: ${result}${why ? ` (${why})` : ''}`,
+      detail: `attempt ${n}: ${a.result ?? result}${why ? ` (${why})` : ''}`,
     });
-    if (c.state === 'failed') {
+    if (c.state === 'failed')
       await this.deps.note(t, callbackId, {
         kind: 'callbackNote',
         key: 'failed',
-        at,
+        at: c.failedAt ?? ended,
         note: 'callbackFailed',
         detail: `${c.attempts.length} attempts`,
       });
-      return;
-    }
-    const dueAt = c.notBefore ?? at;
-    await this.deps.timers.send(
-      [
-        {
-          kind: 'timer',
-          tenantId: t,
-          callQueueId: c.callQueueId,
-          callId: callbackId,
-          purpose: `callbackRetry:${n}`,
-          dueAt,
-        },
-      ],
-      { delayMs: Math.max(0, dueAt - at) },
-    );
   }
 
   /** A fresh offer id for a reservation (the agent's row carries it). */

@@ -14,6 +14,8 @@ export interface CallbackAttempt {
   n: number;
   at: number;
   agentId: string;
+  /** The reservation's offer id (what the agent's row carries while reserved). */
+  offerId?: string;
   /** The outbound call's id (absent when the POST itself failed). */
   callId?: string;
   /** answered | busy | noAnswer | failed | agentMissed. */

@@ -38,7 +38,7 @@ export interface CallRoutingDeps {
   announcer?: Pick<CallAnnouncer, 'after' | 'announce'>;
   /** The callback offer to waiting callers, and the callbacks' outbound calls (absent: no callbacks). */
   callbackFlow?: Pick<CallCallbackFlow, 'after' | 'timer'>;
-  callbackDialer?: Pick<CallbackDialer, 'notification'>;
+  callbackDialer?: Pick<CallbackDialer, 'notification' | 'dialCheck'>;
   /** The `call-events` queue, for the command outbox's delayed retries (absent: a failed command is only logged). */
   timers?: { send(messages: readonly CallQueueMessage[], o?: { delayMs?: number }): Promise<void> };
   log?: (line: string) => void;
@@ -137,6 +137,10 @@ export class CallRoutingService {
     }
     if (purpose === 'callbackOffer' && message.callId && arg && this.deps.callbackFlow) {
       await this.deps.callbackFlow.timer(tenantId, message.callId, Number(arg));
+      return { kind: 'handled', transitions: 0 };
+    }
+    if (purpose === 'callbackDialCheck' && message.callId && arg && this.deps.callbackDialer) {
+      await this.deps.callbackDialer.dialCheck(tenantId, message.callId, Number(arg));
       return { kind: 'handled', transitions: 0 };
     }
     if (purpose === 'offerExpired' && message.callId && arg) {
