@@ -169,6 +169,20 @@ test('accepted: the caller is hung up, keeps their place ahead of a later caller
   expect(await connectedAgent(system, later.callId, 60_000)).toBe(agent);
   const done = (await story(tenant.tenantId, asked)).find((e) => e.kind === 'callbackCompleted');
   expect(done?.agentId).toBe(agent);
+
+  // The report counts the callback asked for (the asking call's contact record, built when it ended).
+  const from = new Date(Date.now() - 3_600_000).toISOString();
+  const to = new Date(Date.now() + 3_600_000).toISOString();
+  const report = await eventually(async () => {
+    const res = await system.api(
+      'GET',
+      `/api/tenants/${tenant.tenantId}/reports/callQueues?from=${from}&to=${to}&interval=1d&callQueueId=cb-place`,
+      { token: admin },
+    );
+    const items = ((await res.json()) as { items: { callbacksRequested: number }[] }).items;
+    return items[0]?.callbacksRequested === 1 ? items[0] : undefined;
+  }, 60_000);
+  expect(report.callbacksRequested).toBe(1);
 }, 300_000);
 
 const calls = async (callId: string) =>
