@@ -32,6 +32,9 @@ import {
 } from '../shared/callqueues';
 import {
   CallAnnouncer,
+  CallCallbackFlow,
+  CallbackDialer,
+  CallbackRepository,
   CallEventsQueue,
   CallMenuFlow,
   HandleTimeRepository,
@@ -93,6 +96,7 @@ import {
   TenantUsageRepository,
 } from '../shared/onboarding';
 import { JsonQueue, RateBuckets } from '../shared/storage';
+import { parseE164 } from '../shared/domain';
 import { TenantGatewayFactory, type TenantGateway } from '../shared/tenant';
 import { createDriftActivities, type DriftActivities } from '../orchestrations/drift/drift.activities';
 import { durableWorkflows } from '../orchestrations/provisioning/durable-workflows';
@@ -176,6 +180,8 @@ export interface AppRoot {
   readonly reports: ReportingService;
   /** The wallboard's figures (live rows + today's buckets). */
   readonly realtime: RealtimeService;
+  /** Callbacks callers asked for (table `callbacks`). */
+  readonly callbacks: CallbackRepository;
   /** Call queue configs and agents' live rows (real-time view). */
   readonly callQueueRecords: CallQueuesRepository;
   readonly agentRecords: AgentsRepository;
@@ -343,6 +349,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
     },
   });
   const handleTimes = new HandleTimeRepository(connection);
+  const callbackRecords = new CallbackRepository(connection);
   const navigator = new MenuNavigator({ menus: menuRecords, prompts, clockAt: config.menus.clockAt });
 
   /** The call router and the call queue router of one invocation (each needs the other). */
@@ -369,6 +376,10 @@ export function createAppRoot(config: AppConfig): AppRoot {
       presence: (tenantId, ids) => presence.presence(tenantId, ids),
       refreshPresence: (tenantId, ids) => presence.refresh(tenantId, ids),
       forgetPresence: (tenantId, ids) => presence.forget(tenantId, ids),
+      callbacks: {
+        waiting: (tenantId, queueId, now) => callbackDialer.waiting(tenantId, queueId, now),
+        dial: (tenantId, callbackId, agentId, offerId) => callbackDialer.dial(tenantId, callbackId, agentId, offerId),
+      },
       log,
     });
     const announcer = new CallAnnouncer({
@@ -390,6 +401,45 @@ export function createAppRoot(config: AppConfig): AppRoot {
       timers: callEventsQueue,
       callbackUri: () => service.callbackUri,
     });
+    // Callbacks (issue 14 item 5): the offer to waiting callers, and the outbound calls that keep their place.
+    const callbackDialer = new CallbackDialer({
+      callbacks: callbackRecords,
+      callControl,
+      callbackUri: () => service.callbackUri,
+      async agentChanged(tenantId, change) {
+        await router.callChanged(tenantId, change);
+        if (change.result !== 'connected')
+          await router.routeAfterChange(tenantId, change.callQueueId, [change.agentId], Date.now());
+      },
+      note: (tenantId, callId, input) => service.applyRouterInput(tenantId, callId, input),
+      timers: callEventsQueue,
+      log,
+    });
+    const callbackFlow = new CallCallbackFlow({
+      calls,
+      callbacks: callbackRecords,
+      settings: async (tenantId, queueId) => (await callQueueRecords.get(tenantId, queueId))?.callback,
+      async country(tenantId, record) {
+        const instance = record.arrival?.targetApplicationInstanceId;
+        const found = instance ? await endpoints.findByApplicationInstance(tenantId, instance) : undefined;
+        const number = found?.desired.phoneNumber;
+        const byNumber = number ? parseE164(number) : undefined;
+        return (
+          (byNumber?.ok ? byNumber.country : undefined) ?? found?.desired.usageLocation ?? config.defaultUsageLocation
+        );
+      },
+      prompts: (tenantId, names, callbackUri) =>
+        prompts.urls(
+          tenantId,
+          names.map((prompt) => ({ prompt })),
+          callbackUri ? new URL(callbackUri).origin : undefined,
+        ),
+      apply: (tenantId, callId, input) => service.applyRouterInput(tenantId, callId, input),
+      route: (tenantId, queueId) => router.route(tenantId, queueId, Date.now()),
+      timers: callEventsQueue,
+      callbackUri: () => service.callbackUri,
+      log,
+    });
     const service: CallRoutingService = new CallRoutingService({
       calls,
       directory,
@@ -399,6 +449,8 @@ export function createAppRoot(config: AppConfig): AppRoot {
       router,
       menuFlow,
       announcer,
+      callbackFlow,
+      callbackDialer,
       log,
       callbackUri: config.calls.callbackUrl,
       recordingPolicy: async (tenantId, queueId) => (await callQueueRecords.get(tenantId, queueId))?.recording,
@@ -550,8 +602,18 @@ export function createAppRoot(config: AppConfig): AppRoot {
       agents: (tenantId) => agents.list(tenantId),
       activeCalls: (tenantId) => calls.listActive(tenantId),
       reports,
+      async callbacksWaiting(tenantId) {
+        const open = [
+          ...(await callbackRecords.list(tenantId, { state: 'pending' })),
+          ...(await callbackRecords.list(tenantId, { state: 'dialing' })),
+        ];
+        const out = new Map<string, number>();
+        for (const c of open) out.set(c.callQueueId, (out.get(c.callQueueId) ?? 0) + 1);
+        return out;
+      },
     }),
     callQueueRecords,
+    callbacks: callbackRecords,
     agentRecords: agents,
     callTenants: async () => [...new Set([...(await endpoints.tenantIds()), ...config.calls.extraTenants])],
     autoRemediates: (tenantId) => autoRemediates(config, tenantId),

@@ -34,6 +34,7 @@ import './http/agent-put';
 import './http/agent-get';
 import './http/agent-opt';
 import './http/calls-list';
+import './http/callbacks-list';
 import './http/calls-get';
 import './http/calls-monitor';
 import './http/calls-barge';

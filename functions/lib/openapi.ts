@@ -631,6 +631,21 @@ export function openApiDocument(version: string): Json {
         extra: { '404': 'No such call queue (or not one the supervisor supervises)' },
       }),
     },
+    '/api/tenants/{tenantId}/callbacks': {
+      get: operation({
+        summary: 'Callbacks callers asked for (paged)',
+        params: [
+          tenantId,
+          query('state', 'Only callbacks in this state.', {
+            type: 'string',
+            enum: ['pending', 'dialing', 'connected', 'completed', 'failed'],
+          }),
+          query('callQueueId', 'Only the callbacks of this call queue.', { type: 'string' }),
+          ...paging,
+        ],
+        ok: { '200': '{items, continuationToken?}' },
+      }),
+    },
     '/api/tenants/{tenantId}/calls/{callId}': {
       get: operation({
         summary: 'One call and its story',

@@ -93,6 +93,22 @@ export const callQueueBodySchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Issue 14 item 5: while waiting the caller hears "press 1 to be called back and keep your place" once
+     * `offerAfterS` has passed or their position is beyond `offerBeyondPosition` (neither set: offered at once).
+     */
+    callback: z
+      .object({
+        enabled: z.boolean().default(true),
+        key: z.enum(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#']).default('1'),
+        offerAfterS: z.number().int().min(0).max(2700).optional(),
+        offerBeyondPosition: z.number().int().min(0).max(1000).optional(),
+        retries: z.number().int().min(0).max(10).default(2),
+        retryAfterS: z.number().int().min(10).max(3600).default(120),
+        numberSource: z.enum(['callerId', 'ask']).default('callerId'),
+      })
+      .strict()
+      .optional(),
     agents: z
       .array(
         z

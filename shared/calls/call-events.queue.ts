@@ -18,6 +18,8 @@ export interface CallEventMessage {
   /** Where Graph should send this call's later notifications (our webhook). */
   callbackUri: string;
   notification: unknown;
+  /** The callback whose outbound call this is (its callbackUri carried `?callbackId=`; call-callback-dialer.ts). */
+  callbackId?: string;
 }
 
 /** A router wake-up for a call queue or a call (offer expiry, max wait, wrap-up end): a delayed message. */
@@ -46,6 +48,7 @@ const messageSchema = z.discriminatedUnion('kind', [
     receivedAt: z.number(),
     callbackUri: z.string().url(),
     notification: z.unknown(),
+    callbackId: z.string().min(1).max(256).optional(),
   }),
   z.object({
     kind: z.literal('timer'),

@@ -39,6 +39,8 @@ export class CallNotificationIntake {
     if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
     const receivedAt = (this.deps.now ?? Date.now)();
     const callbackUri = this.deps.callbackUrl ?? stripQuery(requestUrl);
+    // A callback's outbound call was placed with `?callbackId=` on its callbackUri (call-callback-dialer.ts).
+    const callbackId = new URL(requestUrl).searchParams.get('callbackId') || undefined;
     await this.deps.queue.send(
       checked.notifications.map((notification) => ({
         kind: 'notification' as const,
@@ -46,6 +48,7 @@ export class CallNotificationIntake {
         receivedAt,
         callbackUri,
         notification,
+        ...(callbackId ? { callbackId } : {}),
       })),
     );
     return { kind: 'accepted', count: checked.notifications.length };

@@ -22,6 +22,7 @@ import {
 } from './call-queue-actions';
 import type { CallRepository, CallTransitionResult } from './call.repository';
 import type { CallAgentChange, CallQueueRouter } from './call-routing.port';
+import { callbackIdOfItem, type CallbackDialer } from './call-callback-dialer';
 
 /** A call queue's routing view (the call queue capability's record satisfies it). */
 export interface RouterCallQueue {
@@ -117,6 +118,8 @@ export interface CallQueueRouterDeps {
   refreshPresence?(tenantId: string, agentIds: readonly string[]): Promise<string[]>;
   applyRouterInput(tenantId: string, callId: string, input: CallInput): Promise<CallTransitionResult>;
   timers: { send(messages: readonly CallQueueMessage[], o?: { delayMs?: number }): Promise<void> };
+  /** Callbacks waiting at their callers' places (call-callback-dialer.ts); absent: none. */
+  callbacks?: Pick<CallbackDialer, 'waiting' | 'dial'>;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   log?: (line: string) => void;
@@ -349,9 +352,15 @@ export class CallQueueRouterService implements CallQueueRouter {
     // The waiting calls' records come from the one query (not one read per call): routing facts and all.
     const records = (await this.deps.calls.listActiveRecords(t, callQueueId)).filter((r) => {
       const phase = callPhase(r);
-      return (phase === 'queued' || phase === 'offered') && r.callQueueId === callQueueId && !r.disposition;
+      return (
+        (phase === 'queued' || phase === 'offered') &&
+        r.callQueueId === callQueueId &&
+        !r.disposition &&
+        r.callback?.requestedAt === undefined
+      );
     });
-    if (records.length === 0) return;
+    const callbacks = (await this.deps.callbacks?.waiting(t, callQueueId, now)) ?? [];
+    if (records.length === 0 && callbacks.length === 0) return;
     const listed = new Map(queue.agents.map((a, i) => [a.agentId.toLowerCase(), a.order ?? i]));
     let agents = (await this.deps.agents.list(t)).filter((a) => listed.has(a.agentId));
     agents = await Promise.all(agents.map((a) => this.endWrapUp(t, a, queue, now)));
@@ -370,7 +379,8 @@ export class CallQueueRouterService implements CallQueueRouter {
         arrivedAt: r.arrival?.at ?? r.enqueuedAt ?? now,
         enqueuedAt: r.enqueuedAt,
         missedByAgentIds: r.offers.filter((o) => o.result && o.result !== 'accepted').map((o) => o.agentId),
-      }));
+      }))
+      .concat(callbacks);
     if (waiting.length === 0 || !agents.some((a) => a.state === 'available')) return;
     const presence = await this.presenceOf(
       t,
@@ -411,6 +421,16 @@ export class CallQueueRouterService implements CallQueueRouter {
     const byCall = new Map<string, string[]>();
     for (const o of offers) byCall.set(o.callId, [...(byCall.get(o.callId) ?? []), o.agentId]);
     for (const [callId, agentIds] of byCall) {
+      const callbackId = callbackIdOfItem(callId);
+      if (callbackId && this.deps.callbacks) {
+        // A callback takes one agent (attendant too): reserved first, then the customer is dialled.
+        const claim = await this.claim(t, queue, callId, agentIds[0]);
+        if (claim && !(await this.deps.callbacks.dial(t, callbackId, agentIds[0], claim.offerId))) {
+          await this.release(t, agentIds[0], (cur) => cur.offerId === claim.offerId, claim.at, false);
+          released++;
+        }
+        continue;
+      }
       if (queue.routingMethod !== 'attendant') {
         for (const agentId of agentIds) {
           const claim = await this.claim(t, queue, callId, agentId);

@@ -26,6 +26,8 @@ import type { CallAgentChange, CallEndpointDirectory, CallQueueRouter } from './
 import { CallNotificationError, parseNotification, type IncomingCallEvent } from './notification.parser';
 import type { CallMenuFlow } from './call-menu-flow';
 import type { CallAnnouncer } from './call-announcements';
+import type { CallCallbackFlow } from './call-callback-flow';
+import type { CallbackDialer } from './call-callback-dialer';
 
 export interface CallRoutingDeps {
   calls: Pick<CallRepository, 'apply' | 'get' | 'claimKeepAlive'>;
@@ -36,6 +38,9 @@ export interface CallRoutingDeps {
   menuFlow?: Pick<CallMenuFlow, 'after' | 'timeout'>;
   /** Position and wait announcements (absent: none). */
   announcer?: Pick<CallAnnouncer, 'after' | 'announce'>;
+  /** The callback offer to waiting callers, and the callbacks' outbound calls (absent: no callbacks). */
+  callbackFlow?: Pick<CallCallbackFlow, 'after' | 'timer'>;
+  callbackDialer?: Pick<CallbackDialer, 'notification' | 'dialCheck'>;
   /** The `call-events` queue, for the command outbox's delayed retries (absent: a failed command is only logged). */
   timers?: { send(messages: readonly CallQueueMessage[], o?: { delayMs?: number }): Promise<void> };
   log?: (line: string) => void;
@@ -75,6 +80,10 @@ export class CallRoutingService {
     } catch (e) {
       if (e instanceof CallNotificationError) return { kind: 'malformed', reason: e.message };
       throw e;
+    }
+    if (message.callbackId && this.deps.callbackDialer) {
+      await this.deps.callbackDialer.notification(message.tenantId, message.callbackId, events);
+      return { kind: 'handled', transitions: 0 };
     }
     let transitions = 0;
     for (const event of events) {
@@ -142,6 +151,14 @@ export class CallRoutingService {
     }
     if (purpose === 'announce' && message.callId && arg && this.deps.announcer) {
       await this.deps.announcer.announce(tenantId, message.callId, Number(arg));
+      return { kind: 'handled', transitions: 0 };
+    }
+    if (purpose === 'callbackOffer' && message.callId && arg && this.deps.callbackFlow) {
+      await this.deps.callbackFlow.timer(tenantId, message.callId, Number(arg));
+      return { kind: 'handled', transitions: 0 };
+    }
+    if (purpose === 'callbackDialCheck' && message.callId && arg && this.deps.callbackDialer) {
+      await this.deps.callbackDialer.dialCheck(tenantId, message.callId, Number(arg));
       return { kind: 'handled', transitions: 0 };
     }
     if (purpose === 'offerExpired' && message.callId && arg) {
@@ -349,6 +366,7 @@ export class CallRoutingService {
     await this.startRecording(tenantId, record, result.log);
     await this.deps.menuFlow?.after(tenantId, record);
     await this.deps.announcer?.after(tenantId, record, result.log);
+    await this.deps.callbackFlow?.after(tenantId, record, result.log);
     const router = this.deps.router;
     if (!router) return;
     const changes = agentChanges(record, result.log);

@@ -15,6 +15,7 @@ import {
   supervisionInviteFinished,
   supervisionRoster,
 } from './call.supervision-inputs';
+import { callbackPromptFinished } from './call.callback-inputs';
 
 export function applyGraphEvent(t: Step, e: CallEvent, at: number, route: ArrivalRoute | undefined): void {
   switch (e.type) {
@@ -172,6 +173,7 @@ function operationFinished(
   if (pending.purpose === 'menuPrompt') return menuPromptFinished(t, clientContext);
   if (pending.purpose === 'supervise')
     return supervisionInviteFinished(t, pending.participantId, status, at, resultInfo?.code);
+  if (pending.purpose === 'callbackPrompt') return callbackPromptFinished(t, clientContext, at);
   if (pending.purpose !== 'offer') return;
   const offer = r.offers.find((o) => o.offerId === pending.offerId);
   if (!offer || offer.result) return;

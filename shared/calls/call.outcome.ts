@@ -44,6 +44,7 @@ export function callOutcome(r: CallRecord): CallOutcome | undefined {
   if (r.menu?.left && !r.callQueueId) return r.hangUpAt !== undefined ? 'endedByMenu' : 'transferred';
   if (!r.arrival) return undefined;
   if (r.arrival.route.action === 'reject') return 'rejected';
+  if (r.callback?.requestedAt !== undefined) return 'callback';
   const code = r.end.resultInfo?.code;
   if (r.answeredAt === undefined && code === 408) return 'unanswered';
   if (code !== undefined && code >= 500 && r.end.resultInfo?.subcode !== TRANSFER_COMPLETED_SUBCODE) return 'failed';

@@ -40,7 +40,9 @@ export type CallOutcome =
   | 'unanswered'
   | 'failed'
   /** A menu ended the call (its disconnect action: closed hours, no input). */
-  | 'endedByMenu';
+  | 'endedByMenu'
+  /** The caller asked to be called back and was hung up (the callback keeps their place). */
+  | 'callback';
 
 /** api/call-reject.md: `none`, `busy`, `forbidden`. */
 export type RejectReason = 'none' | 'busy' | 'forbidden';
@@ -193,6 +195,8 @@ export interface CallRecord {
   supervision?: SupervisionSession[];
   /** The compliance recorder's state (absent: the call is not recorded). */
   recording?: CallRecording;
+  /** The callback offer and the caller's answer to it (call.callback-inputs.ts); absent until offered. */
+  callback?: CallCallbackProgress;
   /** Where the caller is in the menus (call.menu-inputs.ts); absent until the first menu step. */
   menu?: CallMenuProgress;
   /** How the call queue routes this call (from the menu option that chose the call queue). */
@@ -203,7 +207,7 @@ export interface CallRecord {
   pendingOps: Record<
     string,
     {
-      purpose: 'offer' | 'holdMusic' | 'action' | 'menuPrompt' | 'announcement' | 'supervise';
+      purpose: 'offer' | 'holdMusic' | 'action' | 'menuPrompt' | 'announcement' | 'supervise' | 'callbackPrompt';
       offerId?: string;
       /** A supervisor's invitation: their participant id. */
       participantId?: string;
@@ -352,6 +356,15 @@ export type CallInput =
       /** The estimated wait (s); absent: no agent staffed, the position only. */
       estimateS?: number;
     })
+  | (InputBase & { kind: 'callbackStep'; key: string; step: CallCallbackStep })
+  /** A note on the call's story about its callback (attempt, completed, failed): taken after the call ended too. */
+  | (InputBase & {
+      kind: 'callbackNote';
+      key: string;
+      note: 'callbackAttempt' | 'callbackCompleted' | 'callbackFailed';
+      agentId?: string;
+      detail?: string;
+    })
   | (InputBase & {
       kind: 'callQueueAction';
       key: string;
@@ -403,6 +416,40 @@ export interface CallMenuStep {
   listen: boolean;
   exit?: CallMenuExit;
   notes: { kind: CallLogKind; detail: string }[];
+}
+
+/** Where a waiting caller is in the callback offer. */
+export type CallbackStage = 'offered' | 'confirm' | 'collect' | 'accepted';
+
+export interface CallCallbackProgress {
+  stage: CallbackStage;
+  /** Tones with a sequenceId up to this one have been used by the offer. */
+  toneCursor: number;
+  /** subscribeToTone was asked for by the offer (a menu may have asked already). */
+  listening: boolean;
+  /** The number to call back (E.164), once known. */
+  number?: string;
+  /** Digits typed so far while the caller enters another number. */
+  digits?: string;
+  /** Wrong numbers typed. */
+  invalid?: number;
+  /** The offer's prompts playing now (clientContext). */
+  prompt?: string;
+  /** When the caller accepted (the call then leaves the call queue, keeping its place in the callback). */
+  requestedAt?: number;
+}
+
+/** One step of the callback offer, decided from the record (shared/calls/call-callback.rules.ts). */
+export interface CallCallbackStep {
+  /** The stage the step was decided from (a step from an older stage is refused). */
+  from: CallbackStage | 'none';
+  stage: CallbackStage;
+  usedTone?: number;
+  number?: string;
+  digits?: string;
+  invalid?: number;
+  promptUris: string[];
+  note?: { kind: CallLogKind; detail: string };
 }
 
 export interface CallEnv {

@@ -21,6 +21,7 @@ export function applyOffer(t: Step, i: Extract<CallInput, { kind: 'offer' }>): s
   if (r.offers.some((o) => o.offerId === i.offerId)) return `offer ${i.offerId} exists`;
   if (isEnding(r) && !r.end) return 'the call is ending';
   if (r.disposition) return `the call is leaving its call queue (${r.disposition.reason})`;
+  if (r.callback?.requestedAt !== undefined) return 'the caller asked for a callback';
   const open = openOffers(r);
   if (open.some((o) => o.agentId === i.agentId)) return `agent ${i.agentId} is offered this call already`;
   // Attendant: a ring-all invite rings alongside the call's other ring-all invites; otherwise one offer at a time.
@@ -105,6 +106,7 @@ export function applyCallQueueAction(
   if (expect.moves !== undefined && (r.moves ?? 0) !== expect.moves) return 'the call has moved since';
   if (phase === 'ended' || phase === 'connected' || phase === 'unknown') return `the call is ${phase}`;
   if (r.disposition) return `the call is leaving already (${r.disposition.reason})`;
+  if (r.callback?.requestedAt !== undefined) return 'the caller asked for a callback';
   if (isEnding(r)) return 'the call is ending';
   // Every invitation still ringing (several, attendant) stops: the call leaves the call queue.
   for (const offer of openOffers(r)) {

@@ -21,6 +21,7 @@ import { applyCallQueueAction, applyOffer, applyOfferExpired, applyRingAll } fro
 import { applyMenuStep } from './call.menu-inputs';
 import { applyAnnounce } from './call.announce-inputs';
 import { applyRecording, applySupervise } from './call.supervision-inputs';
+import { applyCallbackNote, applyCallbackStep } from './call.callback-inputs';
 import { Step } from './call.step';
 
 export * from './call.record';
@@ -97,5 +98,9 @@ function dispatch(t: Step, input: CallInput): string | undefined {
       return applySupervise(t, input);
     case 'recording':
       return applyRecording(t, input);
+    case 'callbackStep':
+      return applyCallbackStep(t, input);
+    case 'callbackNote':
+      return applyCallbackNote(t, input);
   }
 }

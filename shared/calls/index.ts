@@ -21,3 +21,7 @@ export * from './supervision.rules';
 export * from './call-supervision.service';
 export type * from './recorder.port';
 export type * from './media-worker.port';
+export * from './call-callback.rules';
+export * from './call-callback.repository';
+export * from './call-callback-flow';
+export * from './call-callback-dialer';

@@ -42,4 +42,14 @@ export type CallLogKind =
   | 'recordingStarted'
   | 'recordingPaused'
   | 'recordingResumed'
-  | 'recordingStopped';
+  | 'recordingStopped'
+  /**
+   * Callbacks (issue 14 item 5): offered to a waiting caller, requested (the caller left the call queue keeping their
+   * place; detail: the number, masked), an outbound attempt (detail: its result), completed (an agent reached the
+   * caller: agentId) or failed (every attempt used).
+   */
+  | 'callbackOffered'
+  | 'callbackRequested'
+  | 'callbackAttempt'
+  | 'callbackCompleted'
+  | 'callbackFailed';

@@ -20,6 +20,15 @@ export const DEFAULT_PHRASES: Readonly<Record<string, string>> = Object.freeze({
   minutes: 'minutes',
   'less-than-a-minute': 'less than a minute',
   'more-than-an-hour': 'more than an hour',
+  // The callback offer (issue 14 item 5): the key and the number read back come from the numbers below.
+  'callback-offer': 'To be called back and keep your place in line, press',
+  'callback-confirm': 'We will call you back at',
+  'callback-confirm-keys': 'Press 1 to confirm, or 2 to enter another number.',
+  'callback-ask': 'Please enter the number to call you back on, followed by the hash key.',
+  'callback-invalid': 'Sorry, that is not a valid phone number.',
+  'callback-accepted': 'Thank you. We will call you back, and you keep your place in line. Goodbye.',
+  'key-star': 'star',
+  'key-hash': 'hash',
 });
 
 const ONES = [

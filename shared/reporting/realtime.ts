@@ -18,6 +18,8 @@ export interface RealtimeSources {
   /** Calls not ended, with their phase and call queue. */
   activeCalls(tenantId: string): Promise<{ callId: string; phase: string; callQueueId?: string; arrivedAt?: number }[]>;
   reports: Pick<ReportingService, 'callQueues'>;
+  /** Callbacks not over (pending or dialing) per call queue id; absent: none. */
+  callbacksWaiting?(tenantId: string): Promise<Map<string, number>>;
 }
 
 const agentCountsSchema = z.object({
@@ -33,6 +35,8 @@ export const realtimeCallQueueSchema = z.object({
   callQueueId: z.string(),
   name: z.string().optional(),
   waiting: z.number(),
+  /** Callbacks asked for and not over yet (waiting for an agent, or being dialled). */
+  callbacksWaiting: z.number(),
   oldestArrivedAt: z.string().nullable(),
   longestWaitS: z.number().nullable(),
   agents: agentCountsSchema,
@@ -68,10 +72,11 @@ export class RealtimeService {
 
   /** `visible`: the call queues the caller may see (undefined = all). */
   async snapshot(tenantId: string, visible: readonly string[] | undefined, now: number): Promise<RealtimeSnapshot> {
-    const [queues, agents, calls] = await Promise.all([
+    const [queues, agents, calls, callbacks] = await Promise.all([
       this.sources.callQueues(tenantId),
       this.sources.agents(tenantId),
       this.sources.activeCalls(tenantId),
+      this.sources.callbacksWaiting?.(tenantId) ?? Promise.resolve(new Map<string, number>()),
     ]);
     const shown = queues.filter((q) => !visible || visible.includes(q.queueId));
     const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
@@ -103,6 +108,7 @@ export class RealtimeService {
           callQueueId: q.queueId,
           ...(q.name ? { name: q.name } : {}),
           waiting: waiting.length,
+          callbacksWaiting: callbacks.get(q.queueId) ?? 0,
           oldestArrivedAt: waiting.length ? new Date(oldest).toISOString() : null,
           longestWaitS: waiting.length ? Math.max(0, Math.round((now - oldest) / 1000)) : null,
           agents: counts,

@@ -165,7 +165,10 @@ export class People {
     if (call.state === 'terminated') return;
     const reason = call.connectedAt ? 'completed' : 'abandoned';
     if (call.botInCall && call.group) {
-      const p = call.participants.find((x) => x.kind === 'caller');
+      // the PSTN party: the caller of an incoming call, the callee of an outbound one (a callback)
+      const p = call.participants.find(
+        (x) => x.kind === 'caller' || (call.direction === 'outgoing' && x.kind === 'pstn'),
+      );
       if (p) call.participants.splice(call.participants.indexOf(p), 1);
       call.callerLeftAt = Date.now();
       this.e.notify.roster(call);

@@ -156,3 +156,56 @@ describe('agent skills body', () => {
     expect(parseAgentSkillsBody({}).ok).toBe(false);
   });
 });
+
+describe('callback settings (issue 14 item 5)', () => {
+  it('takes the defaults and names every bad field', () => {
+    const r = parseCallQueueBody({ name: 'Sales', callback: { enabled: true } });
+    expect(r.ok && r.value.callback).toEqual({
+      enabled: true,
+      key: '1',
+      retries: 2,
+      retryAfterS: 120,
+      numberSource: 'callerId',
+    });
+    expect(
+      fields({
+        name: 'Sales',
+        callback: {
+          key: '12',
+          offerAfterS: -1,
+          offerBeyondPosition: 1.5,
+          retries: 11,
+          retryAfterS: 5,
+          numberSource: 'sms',
+          x: 1,
+        },
+      }).sort(),
+    ).toEqual([
+      'callback',
+      'callback.key',
+      'callback.numberSource',
+      'callback.offerAfterS',
+      'callback.offerBeyondPosition',
+      'callback.retries',
+      'callback.retryAfterS',
+    ]);
+  });
+
+  it('a merge patch changes one member, or removes the callback with null', () => {
+    const stored = parseCallQueueBody({
+      name: 'Sales',
+      callback: { enabled: true, offerAfterS: 60, numberSource: 'ask' },
+    });
+    if (!stored.ok) throw new Error('stored body');
+    const patched = parseCallQueueBody(applyMergePatch(stored.value, { callback: { retries: 1, offerAfterS: null } }));
+    expect(patched.ok && patched.value.callback).toEqual({
+      enabled: true,
+      key: '1',
+      retries: 1,
+      retryAfterS: 120,
+      numberSource: 'ask',
+    });
+    const removed = parseCallQueueBody(applyMergePatch(stored.value, { callback: null }));
+    expect(removed.ok && removed.value.callback).toBeUndefined();
+  });
+});

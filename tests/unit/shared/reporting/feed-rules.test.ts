@@ -129,6 +129,7 @@ describe('changeKey', () => {
       {
         callQueueId: 'sales',
         waiting,
+        callbacksWaiting: 0,
         oldestArrivedAt: '2026-12-03T09:00:00.000Z',
         longestWaitS: waitS,
         agents: { available: 1, offered: 0, busy: 0, wrapUp: 0, away: 0, offline: 0 },
