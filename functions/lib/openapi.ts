@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { agentSkillsBodySchema, callQueueBodySchema } from '../../shared/callqueues';
-import { menuBodySchema } from '../../shared/menus';
+import { menuBodySchema, selfServiceBodySchema } from '../../shared/menus';
 import { endpointRequestSchema } from '../../shared/domain';
 import { tenantBodySchema } from '../../shared/onboarding';
 
@@ -109,6 +109,7 @@ const batchId = pathParam('batchId', 'The batch id.', '1b4e28ba-2fa1-11d2-883f-0
 const queueId = pathParam('queueId', 'The call queue id (1–64 lower-case letters, digits, dashes).', 'sales');
 const agentUpn = pathParam('upn', "The agent's or supervisor's user principal name.", 'agent01@contoso.com');
 const menuId = pathParam('menuId', 'The menu id.', 'main');
+const serviceId = pathParam('serviceId', 'The self-service id.', 'balance');
 const promptName = pathParam('name', 'The prompt name.', 'welcome');
 /** Where Graph fetches a prompt's audio (anonymous, content-addressed). */
 const mediaParams = [
@@ -435,6 +436,49 @@ export function openApiDocument(version: string): Json {
         params: [tenantId, menuId],
         ok: { '204': 'Deleted' },
         extra: { '409': 'Another menu leads to it' },
+      }),
+    },
+    '/api/tenants/{tenantId}/selfServices': {
+      get: operation({
+        summary: 'Self-services (never their secrets)',
+        roles: READERS,
+        params: [tenantId],
+        ok: { '200': '{items}' },
+      }),
+    },
+    '/api/tenants/{tenantId}/selfServices/{serviceId}': {
+      put: operation({
+        summary: 'Create or replace a self-service (a signed line-of-business hook a menu option leads to)',
+        roles: ADMIN,
+        params: [tenantId, serviceId],
+        body: {
+          schema: inputSchema(selfServiceBodySchema),
+          example: {
+            url: 'https://lob.example.com/switchboard/balance',
+            secret: 'a-long-random-shared-secret',
+            collect: [
+              { name: 'account', prompt: { text: 'Enter your account number, then hash.' }, digits: { min: 6, max: 10 } },
+              { name: 'pin', prompt: { text: 'Enter your PIN, then hash.' }, digits: { min: 4, max: 4 } },
+            ],
+            fallback: { kind: 'callQueue', queueId: 'support' },
+            timeoutS: 5,
+          },
+        },
+        ok: { '200': 'Replaced (secretSet: true, never the secret)', '201': 'Created' },
+      }),
+      get: operation({
+        summary: 'One self-service (secretSet: true, never the secret)',
+        roles: READERS,
+        params: [tenantId, serviceId],
+        ok: { '200': 'The self-service' },
+        extra: { '404': 'No such self-service' },
+      }),
+      delete: operation({
+        summary: 'Delete a self-service',
+        roles: ADMIN,
+        params: [tenantId, serviceId],
+        ok: { '204': 'Deleted' },
+        extra: { '409': 'A menu leads to it' },
       }),
     },
     '/api/tenants/{tenantId}/prompts': {

@@ -10,6 +10,9 @@ import { isEnding, type CallInput, type CallMenuStep, type CallRecord } from './
 import type { CallRepository, CallTransitionResult } from './call.repository';
 import type { CallMenuEvent, CallMenus } from './call-routing.port';
 
+/** After this long a claimed self-service request with no answer applied is made again (same idempotency key). */
+export const SELF_SERVICE_RETAKE_MS = 30_000;
+
 export interface CallMenuFlowDeps {
   calls: Pick<CallRepository, 'get'>;
   menus: CallMenus;
@@ -28,6 +31,8 @@ export function nextMenuEvent(
   if (r.arrival?.route.action !== 'menu' || r.answeredAt === undefined || isEnding(r) || r.menu?.left) return undefined;
   const m = r.menu;
   if (!m) return { event: { kind: 'enter' }, key: 'enter' };
+  // A self-service request is claimed: its worker makes it (or the retake timer); keys typed meanwhile wait.
+  if (m.posting && m.posting.visit === m.visit) return undefined;
   const tone = r.tones.find((t) => t.sequenceId > m.toneCursor);
   if (tone)
     return { event: { kind: 'tone', tone: tone.tone }, key: `tone:${tone.sequenceId}`, usedTone: tone.sequenceId };
@@ -54,6 +59,18 @@ export class CallMenuFlow {
     await this.take(tenantId, record, next.event, next.key, next);
   }
 
+  /**
+   * The retake timer of a self-service request claimed at `visit`: the claim is still there (its worker died before
+   * the answer was applied) — make the request again, with the same idempotency key.
+   */
+  async selfServiceDue(tenantId: string, callId: string, visit: number): Promise<void> {
+    const row = await this.deps.calls.get(tenantId, callId);
+    const r = row?.record;
+    if (!r || !r.menu || r.menu.left || r.menu.visit !== visit || r.menu.posting?.visit !== visit || isEnding(r))
+      return;
+    await this.take(tenantId, r, { kind: 'post' }, 'post', {});
+  }
+
   /** The input timer of `visit` fired. */
   async timeout(tenantId: string, callId: string, visit: number): Promise<void> {
     const row = await this.deps.calls.get(tenantId, callId);
@@ -78,6 +95,7 @@ export class CallMenuFlow {
       event,
       at,
       callbackUri: this.deps.callbackUri(),
+      call: { callId: r.callId, from: r.arrival?.callerPhone, requestId: `${r.callId}:${fromVisit}` },
     });
     const { waitInputS, ...rest } = decided;
     const step: CallMenuStep = { ...rest, fromVisit, ...used };
@@ -88,7 +106,18 @@ export class CallMenuFlow {
       step,
     });
     if (result.refused) this.deps.log?.(`call ${r.callId}: menu step refused (${result.refused})`);
-    if (!result.changed || !waitInputS) return;
+    if (!result.changed) return;
+    if (step.post && result.record) {
+      // The claim committed (ETag): this worker makes the request once; a timer retakes it if this worker dies.
+      const visit = fromVisit + 1;
+      await this.deps.timers.send(
+        [{ kind: 'timer', tenantId, callId: r.callId, purpose: `selfService:${visit}`, dueAt: at + SELF_SERVICE_RETAKE_MS }],
+        { delayMs: SELF_SERVICE_RETAKE_MS },
+      );
+      await this.take(tenantId, result.record, { kind: 'post' }, 'post', {});
+      return;
+    }
+    if (!waitInputS) return;
     await this.deps.timers.send(
       [
         {

@@ -31,7 +31,7 @@ export interface CallRoutingDeps {
   callControl: CallControlFactory;
   router?: CallQueueRouter;
   /** Leads callers through menus (absent: an endpoint bound to a menu rejects its calls). */
-  menuFlow?: Pick<CallMenuFlow, 'after' | 'timeout'>;
+  menuFlow?: Pick<CallMenuFlow, 'after' | 'timeout' | 'selfServiceDue'>;
   /** Position and wait announcements (absent: none). */
   announcer?: Pick<CallAnnouncer, 'after' | 'announce'>;
   /** The `call-events` queue, for the command outbox's delayed retries (absent: a failed command is only logged). */
@@ -120,6 +120,10 @@ export class CallRoutingService {
     }
     if (purpose === 'menuTimeout' && message.callId && arg && this.deps.menuFlow) {
       await this.deps.menuFlow.timeout(tenantId, message.callId, Number(arg));
+      return { kind: 'handled', transitions: 0 };
+    }
+    if (purpose === 'selfService' && message.callId && arg && this.deps.menuFlow) {
+      await this.deps.menuFlow.selfServiceDue(tenantId, message.callId, Number(arg));
       return { kind: 'handled', transitions: 0 };
     }
     if (purpose === 'announce' && message.callId && arg && this.deps.announcer) {

@@ -20,6 +20,7 @@ export const DEFAULT_PHRASES: Readonly<Record<string, string>> = Object.freeze({
   minutes: 'minutes',
   'less-than-a-minute': 'less than a minute',
   'more-than-an-hour': 'more than an hour',
+  'self-service-unavailable': "Sorry, we can't check that right now.",
 });
 
 const ONES = [

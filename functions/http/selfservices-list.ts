@@ -1,0 +1,14 @@
+/** `GET /api/tenants/{tenantId}/selfServices` (Admin, Supervisor): `{items: [self-service…]}`, never a secret. */
+import { app } from '@azure/functions';
+import { api, authorizeTenant, json } from '../lib/api-handler';
+import { appRoot } from '../composition-root';
+
+app.http('selfServicesList', {
+  route: 'tenants/{tenantId}/selfServices',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: api(async (request, _context) => {
+    const { tenantId } = await authorizeTenant(request, 'Switchboard.Admin', 'Switchboard.Supervisor');
+    return json(200, { items: await appRoot().selfServices.list(tenantId) });
+  }),
+});
