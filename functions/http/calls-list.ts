@@ -8,6 +8,7 @@
  */
 import { app, type HttpRequest } from '@azure/functions';
 import { callerFor } from '../../shared/auth';
+import { compareWaitingCalls } from '../../shared/calls';
 import type { FieldProblem } from '../../shared/http/problem';
 import { CALL_SEARCH_PARAMS, parseCallSearch, type ContactRecord } from '../../shared/reporting';
 import { api, continuationTokenParam, json, topParam, validationProblem } from '../lib/api-handler';
@@ -38,7 +39,7 @@ app.http('callsList', {
     );
     const waiting = calls
       .filter((c) => c.phase === 'queued' || c.phase === 'offered')
-      .sort((a, b) => (a.arrivedAt ?? 0) - (b.arrivedAt ?? 0));
+      .sort(compareWaitingCalls);
     const position = new Map<string, number>();
     const perQueue = new Map<string, number>();
     for (const c of waiting) {

@@ -10,6 +10,9 @@ import { isEnding, type CallInput, type CallMenuStep, type CallRecord } from './
 import type { CallRepository, CallTransitionResult } from './call.repository';
 import type { CallMenuEvent, CallMenus } from './call-routing.port';
 
+/** How long a tone after a gap in the sequence waits for the tone in between (see nextMenuEvent). */
+export const TONE_GAP_WAIT_MS = 3000;
+
 /** After this long a claimed self-service request with no answer applied is made again (same idempotency key). */
 export const SELF_SERVICE_RETAKE_MS = 30_000;
 
@@ -27,6 +30,7 @@ export interface CallMenuFlowDeps {
 /** What the menus must answer next for this call, with the step's idempotency key; undefined: nothing. */
 export function nextMenuEvent(
   r: CallRecord,
+  now = Number.POSITIVE_INFINITY,
 ): { event: CallMenuEvent; key: string; usedTone?: number; handledPrompt?: string } | undefined {
   if (r.arrival?.route.action !== 'menu' || r.answeredAt === undefined || isEnding(r) || r.menu?.left) return undefined;
   const m = r.menu;
@@ -34,6 +38,12 @@ export function nextMenuEvent(
   // A self-service request is claimed: its worker makes it (or the retake timer); keys typed meanwhile wait.
   if (m.posting && m.posting.visit === m.visit) return undefined;
   const tone = r.tones.find((t) => t.sequenceId > m.toneCursor);
+  // Tones are numbered one after another (toneInfo.sequenceId: "an incremental identifier used for ordering DTMF
+  // events"), but their notifications are applied in any order: after a used tone, a gap means the tone in between
+  // is on its way — wait for it (a PIN's digits must not be skipped or swapped), unless the later tone has waited
+  // TONE_GAP_WAIT_MS already (a tone Graph never sent must not block the caller for good).
+  const gap = tone && m.toneCursor > 0 && tone.sequenceId > m.toneCursor + 1;
+  if (tone && gap && tone.at !== undefined && now - tone.at < TONE_GAP_WAIT_MS) return undefined;
   if (tone)
     return { event: { kind: 'tone', tone: tone.tone }, key: `tone:${tone.sequenceId}`, usedTone: tone.sequenceId };
   if (m.prompt?.finished && !m.prompt.handled)
@@ -54,7 +64,7 @@ export class CallMenuFlow {
 
   /** After a transition: takes the menu's next step if one is due. */
   async after(tenantId: string, record: CallRecord): Promise<void> {
-    const next = nextMenuEvent(record);
+    const next = nextMenuEvent(record, this.now);
     if (!next) return;
     await this.take(tenantId, record, next.event, next.key, next);
   }

@@ -24,7 +24,7 @@ export function applyGraphEvent(t: Step, e: CallEvent, at: number, route: Arriva
       // A tone after the end is of no use to anyone (and may be a digit of a PIN).
       if (t.r.end) return;
       if (!t.r.tones.some((x) => x.sequenceId === e.sequenceId)) {
-        t.r.tones.push({ sequenceId: e.sequenceId, tone: e.tone });
+        t.r.tones.push({ sequenceId: e.sequenceId, tone: e.tone, at });
         t.r.tones.sort((a, b) => a.sequenceId - b.sequenceId);
         if (t.r.tones.length > 64) t.r.tones.splice(0, t.r.tones.length - 64);
       }

@@ -143,7 +143,7 @@ export interface CallRecord {
    * DTMF by sequence id (callers type ahead; order restored by sequenceId). Tones a self-service collected are
    * `redacted` once its request is made (or the call ends): PINs never stay on the call.
    */
-  tones: { sequenceId: number; tone: Tone | 'redacted' }[];
+  tones: { sequenceId: number; tone: Tone | 'redacted'; at?: number }[];
   /** Operations we started and wait for, by clientContext. */
   pendingOps: Record<
     string,
