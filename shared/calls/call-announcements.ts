@@ -141,6 +141,7 @@ export class CallAnnouncer {
           callQueueId: r.callQueueId,
           purpose: `announce:${n}`,
           dueAt: this.now + afterS * 1000,
+          ...(this.deps.callbackUri() ? { callbackUri: this.deps.callbackUri() } : {}),
         },
       ],
       { delayMs: afterS * 1000 },

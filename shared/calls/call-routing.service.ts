@@ -106,6 +106,7 @@ export class CallRoutingService {
 
   private async handleTimer(message: Extract<CallQueueMessage, { kind: 'timer' }>): Promise<HandleOutcome> {
     const tenantId = message.tenantId.toLowerCase();
+    if (message.callbackUri) this.lastCallbackUri ??= message.callbackUri;
     const [purpose, arg] = message.purpose.split(':');
     if (purpose === 'command' && message.command) return this.retryCommand(message);
     if (purpose === 'keepAlive' && message.callId) return this.keepAlive(tenantId, message);

@@ -104,9 +104,12 @@ const service = (url: string, secret: string, o: Record<string, unknown> = {}) =
   ...o,
 });
 
-/** Places a call that presses `key`, then types the account and the PIN ahead; waits until it is over in our story. */
+/**
+ * Places a call that presses `key` after the greeting, waits for the account prompt to end, then types the account
+ * and — ahead, during the PIN prompt — the PIN; waits until our story says `until`.
+ */
 async function selfServiceCall(key: string, until: (s: Story) => boolean) {
-  const { callId } = await placeCall(system, T, MAIN, { dtmf: `${key}${ACCOUNT}#${PIN}#`, handleTimeS: 2 });
+  const { callId } = await placeCall(system, T, MAIN, { dtmf: `w${key}w${ACCOUNT}#${PIN}#`, handleTimeS: 2 });
   const s = await eventually(async () => {
     const x = await story(callId);
     return until(x) ? x : undefined;
