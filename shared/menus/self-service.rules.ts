@@ -9,7 +9,8 @@
  * - The terminator with fewer than `min` digits, or any other non-digit key: the invalid prompt and the item again,
  *   one retry used. The timer with fewer than `min` digits: the item again, one retry used. More than `maxRetries`
  *   retries on one item: collection fails (`no valid input`).
- * - `max` digits end the item at once (no terminator needed); keys typed ahead after it feed the next item.
+ * - `max` digits end the item at once (no terminator needed; one pressed right after is ignored); keys typed ahead
+ *   after it feed the next item.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { PromptRef } from './menu.schema';
@@ -27,6 +28,8 @@ export interface CollectState {
   retries: number;
   /** The item's prompt ended (or was cut short by a key): the input timer runs. */
   waiting: boolean;
+  /** The previous item ended at its `max` digits: its terminator, pressed next out of habit, is ignored. */
+  swallow?: '#' | '*';
 }
 
 export type CollectEvent =
@@ -59,7 +62,8 @@ export function startCollect(serviceId: string, cfg: CollectConfig): CollectDeci
   return { state, cancel: true, play: [cfg.collect[0].prompt], listen: true };
 }
 
-export function collectStep(cfg: CollectConfig, s: CollectState, e: CollectEvent): CollectDecision {
+export function collectStep(cfg: CollectConfig, state: CollectState, e: CollectEvent): CollectDecision {
+  let s = state;
   if (e.kind === 'start') return startCollect(s.serviceId, cfg);
   const item = cfg.collect[s.item];
   const none: CollectDecision = { state: s, cancel: false, play: [], listen: false };
@@ -73,9 +77,12 @@ export function collectStep(cfg: CollectConfig, s: CollectState, e: CollectEvent
       if (s.digits.length >= item.digits.min) return itemDone(cfg, s);
       return retry(cfg, s, false, `${item.name}: no input within ${cfg.timeoutS} s`);
     case 'key': {
+      if (s.swallow !== undefined && e.key === s.swallow && s.digits === '')
+        return { state: { ...s, swallow: undefined }, cancel: false, play: [], listen: false };
+      s = s.swallow === undefined ? s : { ...s, swallow: undefined };
       if (DIGIT.test(e.key)) {
         const next = { ...s, digits: s.digits + e.key, waiting: true };
-        if (next.digits.length >= item.digits.max) return itemDone(cfg, next, !s.waiting);
+        if (next.digits.length >= item.digits.max) return itemDone(cfg, next, !s.waiting, item.terminator);
         return { state: next, cancel: !s.waiting, play: [], listen: true, waitInputS: cfg.timeoutS };
       }
       if (e.key === item.terminator && s.digits.length >= item.digits.min) return itemDone(cfg, s, !s.waiting);
@@ -88,9 +95,15 @@ export function collectStep(cfg: CollectConfig, s: CollectState, e: CollectEvent
   }
 }
 
-function itemDone(cfg: CollectConfig, s: CollectState, cancel = false): CollectDecision {
+function itemDone(
+  cfg: CollectConfig,
+  s: CollectState,
+  cancel = false,
+  swallow?: '#' | '*',
+): CollectDecision {
   const collected = [...s.collected, s.digits];
   const item = s.item + 1;
+  const after = swallow ? { swallow } : {};
   if (item >= cfg.collect.length)
     return {
       state: { ...s, item, digits: '', collected, retries: 0, waiting: false },
@@ -100,7 +113,7 @@ function itemDone(cfg: CollectConfig, s: CollectState, cancel = false): CollectD
       done: { ok: true },
     };
   return {
-    state: { ...s, item, digits: '', collected, retries: 0, waiting: false },
+    state: { ...s, item, digits: '', collected, retries: 0, waiting: false, ...after },
     cancel: true,
     play: [cfg.collect[item].prompt],
     listen: true,

@@ -121,6 +121,15 @@ describe('collecting digits', () => {
     expect(collectedByName(cfg, last(d).state)).toEqual({ account: '123456', pin: '7890' });
   });
 
+  test('a terminator pressed right after an item ended at max digits is ignored (only then)', () => {
+    const d = run(keys('123456#9876'));
+    expect(d[7]).toMatchObject({ play: [], cancel: false, state: { item: 1, digits: '' } });
+    expect(last(d).done).toEqual({ ok: true });
+    expect(collectedByName(cfg, last(d).state)).toEqual({ account: '123456', pin: '9876' });
+    // A second terminator is not: the PIN item takes it as too few digits.
+    expect(last(run(keys('123456##'))).note).toBe('pin: 0 digits, at least 4 needed; retry 1 of 1');
+  });
+
   test('the terminator before min digits: invalid prompt + the item again; retries used up: failed', () => {
     const d = run(keys('12#'));
     expect(last(d)).toMatchObject({
