@@ -306,7 +306,8 @@ export function createAppRoot(config: AppConfig): AppRoot {
   });
   const menuRecords = new MenuRepository(connection);
   const selfServiceRecords = new SelfServiceRepository(connection, new SecretBox(config.menus.selfServiceSecretKey));
-  const callQueueExists = async (tenantId: string, queueId: string) => !!(await callQueueRecords.get(tenantId, queueId));
+  const callQueueExists = async (tenantId: string, queueId: string) =>
+    !!(await callQueueRecords.get(tenantId, queueId));
   const menus = new MenuService({
     menus: menuRecords,
     prompts,

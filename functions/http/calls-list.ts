@@ -37,9 +37,7 @@ app.http('callsList', {
     const calls = (await appRoot().calls.listActive(tenantId, callQueueId)).filter(
       (c) => !visible || (c.callQueueId !== undefined && visible.includes(c.callQueueId)),
     );
-    const waiting = calls
-      .filter((c) => c.phase === 'queued' || c.phase === 'offered')
-      .sort(compareWaitingCalls);
+    const waiting = calls.filter((c) => c.phase === 'queued' || c.phase === 'offered').sort(compareWaitingCalls);
     const position = new Map<string, number>();
     const perQueue = new Map<string, number>();
     for (const c of waiting) {

@@ -457,7 +457,11 @@ export function openApiDocument(version: string): Json {
             url: 'https://lob.example.com/switchboard/balance',
             secret: 'a-long-random-shared-secret',
             collect: [
-              { name: 'account', prompt: { text: 'Enter your account number, then hash.' }, digits: { min: 6, max: 10 } },
+              {
+                name: 'account',
+                prompt: { text: 'Enter your account number, then hash.' },
+                digits: { min: 6, max: 10 },
+              },
               { name: 'pin', prompt: { text: 'Enter your PIN, then hash.' }, digits: { min: 4, max: 4 } },
             ],
             fallback: { kind: 'callQueue', queueId: 'support' },

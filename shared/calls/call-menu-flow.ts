@@ -107,7 +107,16 @@ export class CallMenuFlow {
     // wait is over; or a key is there to take — take it.
     if (tonesAwaitGap(r, now)) {
       await this.deps.timers.send(
-        [{ kind: 'timer', tenantId, callId, purpose: `menuTimeout:${visit}`, dueAt: now + TONE_GAP_WAIT_MS, ...this.via() }],
+        [
+          {
+            kind: 'timer',
+            tenantId,
+            callId,
+            purpose: `menuTimeout:${visit}`,
+            dueAt: now + TONE_GAP_WAIT_MS,
+            ...this.via(),
+          },
+        ],
         { delayMs: TONE_GAP_WAIT_MS },
       );
       return;

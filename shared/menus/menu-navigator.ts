@@ -189,7 +189,10 @@ export class MenuNavigator {
     out.listen = true;
     out.play.push(...d.play);
     out.sensitive = true;
-    out.notes.push({ kind: 'selfService', detail: `${serviceId}: collecting ${svc.collect.map((c) => c.name).join(', ')}` });
+    out.notes.push({
+      kind: 'selfService',
+      detail: `${serviceId}: collecting ${svc.collect.map((c) => c.name).join(', ')}`,
+    });
     return { menuId, retries: 0, phase: 'collecting', collect: d.state };
   }
 

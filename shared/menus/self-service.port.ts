@@ -7,7 +7,10 @@ export interface LineOfBusinessPort {
    * POSTs `body` to `url` with `headers`; resolves with the status and the body text (bounded), rejects on a network
    * failure or when `timeoutMs` passes (a {@link LineOfBusinessError} whose message names no sent value).
    */
-  post(url: string, o: { headers: Record<string, string>; body: string; timeoutMs: number }): Promise<{
+  post(
+    url: string,
+    o: { headers: Record<string, string>; body: string; timeoutMs: number },
+  ): Promise<{
     status: number;
     text: string;
   }>;

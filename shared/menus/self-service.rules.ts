@@ -95,12 +95,7 @@ export function collectStep(cfg: CollectConfig, state: CollectState, e: CollectE
   }
 }
 
-function itemDone(
-  cfg: CollectConfig,
-  s: CollectState,
-  cancel = false,
-  swallow?: '#' | '*',
-): CollectDecision {
+function itemDone(cfg: CollectConfig, s: CollectState, cancel = false, swallow?: '#' | '*'): CollectDecision {
   const collected = [...s.collected, s.digits];
   const item = s.item + 1;
   const after = swallow ? { swallow } : {};
@@ -142,7 +137,9 @@ function retry(cfg: CollectConfig, s: CollectState, invalid: boolean, why: strin
 
 /** The collected values by name (the request's `collected`). */
 export function collectedByName(cfg: CollectConfig, s: CollectState): Record<string, string> {
-  return Object.fromEntries(cfg.collect.flatMap((c, i) => (s.collected[i] !== undefined ? [[c.name, s.collected[i]]] : [])));
+  return Object.fromEntries(
+    cfg.collect.flatMap((c, i) => (s.collected[i] !== undefined ? [[c.name, s.collected[i]]] : [])),
+  );
 }
 
 /** What was collected, for the story: names and lengths, never a digit (`account (8 digits), pin (4 digits)`). */
@@ -196,7 +193,8 @@ export function verifySelfServiceSignature(
 ): { ok: true } | { ok: false; reason: string } {
   const ts = Number(headers.timestamp);
   if (!headers.timestamp || !Number.isInteger(ts)) return { ok: false, reason: 'no timestamp' };
-  if (Math.abs(nowMs / 1000 - ts) > REPLAY_WINDOW_S) return { ok: false, reason: 'timestamp outside the replay window' };
+  if (Math.abs(nowMs / 1000 - ts) > REPLAY_WINDOW_S)
+    return { ok: false, reason: 'timestamp outside the replay window' };
   const want = Buffer.from(selfServiceSignature(secret, ts, body));
   const got = Buffer.from(headers.signature ?? '');
   if (want.length !== got.length || !timingSafeEqual(want, got)) return { ok: false, reason: 'bad signature' };

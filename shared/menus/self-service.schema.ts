@@ -5,10 +5,18 @@
  * service; the answer is checked here, and a bad answer is a failure of the line-of-business system.
  */
 import { z } from 'zod';
-import { fieldOf, menuActionSchema, promptRefSchema, type FieldProblem, type MenuAction, type PromptRef } from './menu.schema';
+import {
+  fieldOf,
+  menuActionSchema,
+  promptRefSchema,
+  type FieldProblem,
+  type MenuAction,
+  type PromptRef,
+} from './menu.schema';
 
 export const SELF_SERVICE_ID_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
-export const SELF_SERVICE_ID_RULE = 'must be 1-64 lower-case letters, digits or dashes, starting with a letter or digit';
+export const SELF_SERVICE_ID_RULE =
+  'must be 1-64 lower-case letters, digits or dashes, starting with a letter or digit';
 
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
 

@@ -49,7 +49,8 @@ export class SelfServiceService {
     if (bad) errors.push({ field: 'url', message: bad });
     const existing = await this.deps.services.get(t, serviceId);
     const secret = body.secret ?? (existing ? await this.deps.services.secret(t, serviceId) : undefined);
-    if (!secret) errors.push({ field: 'secret', message: 'is required (it is never returned; send it again to change it)' });
+    if (!secret)
+      errors.push({ field: 'secret', message: 'is required (it is never returned; send it again to change it)' });
     const f = body.fallback;
     if (f?.kind === 'callQueue' && !(await this.deps.directory.callQueueExists(t, f.queueId)))
       errors.push({ field: 'fallback.queueId', message: `no call queue ${f.queueId} in this tenant` });

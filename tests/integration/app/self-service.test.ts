@@ -149,7 +149,10 @@ beforeAll(async () => {
   });
   expect(menu.status).toBe(201);
   const upn = await provisionedEndpoint(tenant, MAIN, { callQueueId: 'support' });
-  expect((await system.api('PATCH', `/api/tenants/${T}/endpoints/${upn}`, { token: admin, body: { menuId: 'main' } })).status).toBe(200);
+  expect(
+    (await system.api('PATCH', `/api/tenants/${T}/endpoints/${upn}`, { token: admin, body: { menuId: 'main' } }))
+      .status,
+  ).toBe(200);
 }, 120_000);
 
 afterAll(async () => {
@@ -171,7 +174,9 @@ test('the API: every bad field named, https required, the secret never returned,
   const fields = ((await bad.json()) as { errors: { field: string }[] }).errors.map((e) => e.field).sort();
   expect(fields).toEqual(['collect[0].digits.max', 'secret']);
   const notHttps = await put('/selfServices/x', service('http://lob.example.com/balance', LOB_SECRET));
-  expect(await notHttps.json()).toMatchObject({ errors: [{ field: 'url', message: 'must be https (http only to a loopback host)' }] });
+  expect(await notHttps.json()).toMatchObject({
+    errors: [{ field: 'url', message: 'must be https (http only to a loopback host)' }],
+  });
 
   const got = await system.api('GET', `/api/tenants/${T}/selfServices/balance`, { token: admin });
   const text = await got.text();
@@ -187,7 +192,9 @@ test('the API: every bad field named, https required, the secret never returned,
     noInputAction: { kind: 'disconnect' },
   });
   expect(await dangling.json()).toMatchObject({
-    errors: [{ field: 'options[0].action.serviceId', message: 'no self-service nope in this tenant (create it first)' }],
+    errors: [
+      { field: 'options[0].action.serviceId', message: 'no self-service nope in this tenant (create it first)' },
+    ],
   });
   expect((await system.api('DELETE', `/api/tenants/${T}/selfServices/balance`, { token: admin })).status).toBe(409);
 }, 60_000);

@@ -145,7 +145,11 @@ test.each<[string, Answer, string]>([
   ['a 401', { status: 401, text: 'bad signature' }, 'it answered 401'],
   ['a 500', { status: 500, text: '' }, 'it answered 500'],
   ['not JSON', { status: 200, text: '<html>' }, 'the answer is not JSON'],
-  ['the wrong shape', { status: 200, text: '{"say":[{"text":"x"}]}' }, 'the answer is not {say, then}: then invalid_type'],
+  [
+    'the wrong shape',
+    { status: 200, text: '{"say":[{"text":"x"}]}' },
+    'the answer is not {say, then}: then invalid_type',
+  ],
   ['a network failure', new Error('ECONNRESET 12345'), 'cannot reach it'],
 ])('%s: the failure prompt, then the fallback (never a digit in the note)', async (_name, answer, reason) => {
   const { nav } = navigator(answer);

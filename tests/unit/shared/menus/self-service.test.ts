@@ -156,7 +156,10 @@ describe('collecting digits', () => {
     d = run([{ kind: 'promptDone' }, ...keys('123'), { kind: 'timeout' }]);
     expect(last(d).state).toMatchObject({ item: 1, collected: ['123'] });
     d = run([{ kind: 'promptDone' }, { kind: 'timeout' }]);
-    expect(last(d)).toMatchObject({ play: [{ prompt: 'account' }], note: 'account: no input within 5 s; retry 1 of 1' });
+    expect(last(d)).toMatchObject({
+      play: [{ prompt: 'account' }],
+      note: 'account: no input within 5 s; retry 1 of 1',
+    });
     d = run([{ kind: 'promptDone' }, { kind: 'timeout' }, { kind: 'promptDone' }, { kind: 'timeout' }]);
     expect(last(d).done?.ok).toBe(false);
   });
@@ -249,7 +252,11 @@ describe('signing', () => {
 
 describe('the answer', () => {
   test('say (text or prompt) and then; say defaults to nothing', () => {
-    expect(parseSelfServiceAnswer('{"say":[{"text":"Your balance is 42 dollars."},{"prompt":"goodbye"}],"then":{"kind":"disconnect"}}')).toEqual({
+    expect(
+      parseSelfServiceAnswer(
+        '{"say":[{"text":"Your balance is 42 dollars."},{"prompt":"goodbye"}],"then":{"kind":"disconnect"}}',
+      ),
+    ).toEqual({
       ok: true,
       value: { say: [{ text: 'Your balance is 42 dollars.' }, { prompt: 'goodbye' }], then: { kind: 'disconnect' } },
     });
@@ -257,8 +264,15 @@ describe('the answer', () => {
       ok: true,
       value: { say: [], then: { kind: 'repeat' } },
     });
-    const q = parseSelfServiceAnswer('{"then":{"kind":"callQueue","queueId":"support","requiredSkills":{"gold":3},"priority":1}}');
-    expect(q.ok && q.value.then).toEqual({ kind: 'callQueue', queueId: 'support', requiredSkills: { gold: 3 }, priority: 1 });
+    const q = parseSelfServiceAnswer(
+      '{"then":{"kind":"callQueue","queueId":"support","requiredSkills":{"gold":3},"priority":1}}',
+    );
+    expect(q.ok && q.value.then).toEqual({
+      kind: 'callQueue',
+      queueId: 'support',
+      requiredSkills: { gold: 3 },
+      priority: 1,
+    });
   });
 
   test('not JSON, no then, a selfService then, a bad say: refused naming fields, never echoing a value', () => {
