@@ -154,7 +154,7 @@ export class CallMenuFlow {
     });
     if (result.refused) this.deps.log?.(`call ${r.callId}: menu step refused (${result.refused})`);
     if (!result.changed) return;
-    if (step.post && result.record) {
+    if (step.post && result.record && event.kind !== 'post') {
       // The claim committed (ETag): this worker makes the request once; a timer retakes it if this worker dies.
       const visit = fromVisit + 1;
       await this.deps.timers.send(

@@ -11,7 +11,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifySelfServiceSignature } from '../../../shared/menus';
 import { startSystem, type System } from '../../../scripts/lib/system';
-import { calls, callsTenant, eventually, placeCall, provisionedEndpoint } from '../../support/calls-system';
+import { readEntity, tableClient } from '../../../shared/storage';
+import { CONNECTION, calls, callsTenant, eventually, placeCall, provisionedEndpoint } from '../../support/calls-system';
 
 const MAIN = '+14255550120';
 const tenant = callsTenant([MAIN]);
@@ -182,6 +183,10 @@ test('the API: every bad field named, https required, the secret never returned,
   const text = await got.text();
   expect(JSON.parse(text)).toMatchObject({ serviceId: 'balance', secretSet: true, timeoutS: 5 });
   expect(text).not.toContain(LOB_SECRET);
+  // At rest the secret is sealed (SELF_SERVICE_SECRET_KEY is set for this host).
+  const row = await readEntity(tableClient(CONNECTION, 'selfServices'), T, 'balance');
+  expect(String(row?.secret)).toMatch(/^gcm:/);
+  expect(JSON.stringify(row)).not.toContain(LOB_SECRET);
   const list = await (await system.api('GET', `/api/tenants/${T}/selfServices`, { token: admin })).text();
   expect(JSON.parse(list).items).toHaveLength(3);
   expect(list).not.toContain('"secret"');

@@ -10,6 +10,7 @@ import {
   parseSelfServiceAnswer,
   parseSelfServiceBody,
   redactCollect,
+  SecretBox,
   selfServiceSignature,
   signedHeaders,
   startCollect,
@@ -211,6 +212,22 @@ test('the story sees names and lengths; redacted state keeps no digit', () => {
   const r = redactCollect({ ...s, digits: '55' });
   expect(JSON.stringify(r)).not.toMatch(/[0-9]{2}/);
   expect(r.collected).toEqual(['', '']);
+});
+
+test('secrets at rest: sealed with AES-256-GCM under the key (fresh nonce each time), plain without one', () => {
+  const box = new SecretBox('a-key-of-sixteen-chars');
+  const a = box.seal('the secret');
+  expect(a).toMatch(/^gcm:/);
+  expect(a).not.toBe(box.seal('the secret'));
+  expect(Buffer.from(a.slice(4), 'base64').toString('latin1')).not.toContain('the secret');
+  expect(box.open(a)).toBe('the secret');
+  expect(new SecretBox('another-key-16-chars').open(a)).toBeUndefined();
+  expect(new SecretBox().open(a)).toBeUndefined();
+  const plain = new SecretBox().seal('the secret');
+  expect(plain).toMatch(/^plain:/);
+  expect(box.open(plain)).toBe('the secret');
+  const tampered = `gcm:${Buffer.from(Buffer.from(a.slice(4), 'base64').map((b, i) => (i === 30 ? b ^ 1 : b))).toString('base64')}`;
+  expect(box.open(tampered)).toBeUndefined();
 });
 
 describe('signing', () => {
