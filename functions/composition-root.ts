@@ -65,6 +65,10 @@ import {
   PromptRepository,
   PromptService,
   espeakAvailable,
+  HttpLineOfBusiness,
+  SecretBox,
+  SelfServiceRepository,
+  SelfServiceService,
   type TextToSpeech,
 } from '../shared/menus';
 import {
@@ -163,6 +167,8 @@ export interface AppRoot {
   /** Prompts (blob `prompts`, table `prompts`) and menus (table `menus`). */
   readonly prompts: PromptService;
   readonly menus: MenuService;
+  /** Self-services: the line-of-business hooks menus lead to (table `selfServices`, secrets sealed). */
+  readonly selfServices: SelfServiceService;
   /** Points an endpoint at a menu or a call queue (which must exist); no reprovisioning. */
   rebindEndpoint(
     tenantId: string,
@@ -340,17 +346,34 @@ export function createAppRoot(config: AppConfig): AppRoot {
     baseUrl: config.menus.promptsBaseUrl,
   });
   const menuRecords = new MenuRepository(connection);
+  const selfServiceRecords = new SelfServiceRepository(connection, new SecretBox(config.menus.selfServiceSecretKey));
+  const callQueueExists = async (tenantId: string, queueId: string) =>
+    !!(await callQueueRecords.get(tenantId, queueId));
   const menus = new MenuService({
     menus: menuRecords,
     prompts,
     directory: {
-      callQueueExists: async (tenantId, queueId) => !!(await callQueueRecords.get(tenantId, queueId)),
+      callQueueExists,
       resolveUsers: (tenantId, upns) => users.resolveUsers(tenantId, upns),
+      selfServiceExists: async (tenantId, serviceId) => !!(await selfServiceRecords.get(tenantId, serviceId)),
     },
+  });
+  const selfServices = new SelfServiceService({
+    services: selfServiceRecords,
+    menus: menuRecords,
+    prompts,
+    directory: { callQueueExists },
+    allowHttpLoopback: config.menus.selfServiceAllowHttpLoopback,
   });
   const handleTimes = new HandleTimeRepository(connection);
   const callbackRecords = new CallbackRepository(connection);
-  const navigator = new MenuNavigator({ menus: menuRecords, prompts, clockAt: config.menus.clockAt });
+  const navigator = new MenuNavigator({
+    menus: menuRecords,
+    prompts,
+    clockAt: config.menus.clockAt,
+    // The line-of-business POST is I/O: its adapter is built here, the navigator reaches it through its port.
+    selfServices: { services: selfServiceRecords, lob: new HttpLineOfBusiness() },
+  });
 
   /** The call router and the call queue router of one invocation (each needs the other). */
   const callRouting = (log?: (line: string) => void): CallRoutingService => {
@@ -570,6 +593,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
     callQueueScopes: new CallQueueScopes(supervisors),
     prompts,
     menus,
+    selfServices,
     async rebindEndpoint(tenantId, upn, binding) {
       const exists =
         'menuId' in binding

@@ -8,6 +8,7 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import { callerFor } from '../../shared/auth';
+import { compareWaitingCalls } from '../../shared/calls';
 import type { FieldProblem } from '../../shared/http/problem';
 import { CALL_SEARCH_PARAMS, parseCallSearch, type ContactRecord } from '../../shared/reporting';
 import { api, continuationTokenParam, json, topParam, validationProblem } from '../lib/api-handler';
@@ -38,9 +39,7 @@ httpRoute('callsList', {
     const calls = (await appRoot().calls.listActive(tenantId, callQueueId)).filter(
       (c) => !visible || (c.callQueueId !== undefined && visible.includes(c.callQueueId)),
     );
-    const waiting = calls
-      .filter((c) => c.phase === 'queued' || c.phase === 'offered')
-      .sort((a, b) => (a.arrivedAt ?? 0) - (b.arrivedAt ?? 0));
+    const waiting = calls.filter((c) => c.phase === 'queued' || c.phase === 'offered').sort(compareWaitingCalls);
     const position = new Map<string, number>();
     const perQueue = new Map<string, number>();
     for (const c of waiting) {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { agentSkillsBodySchema, callQueueBodySchema } from '../../shared/callqueues';
-import { menuBodySchema } from '../../shared/menus';
+import { menuBodySchema, selfServiceBodySchema } from '../../shared/menus';
 import { superviseBodySchema } from '../../shared/calls';
 import { endpointRequestSchema } from '../../shared/domain';
 import { tenantBodySchema } from '../../shared/onboarding';
@@ -126,6 +126,7 @@ const principalId = pathParam(
   "A user's or group's object id (a user's UPN is accepted and resolved).",
   '5d6059b6-368d-45f8-91e1-8e07d485f1d0',
 );
+const serviceId = pathParam('serviceId', 'The self-service id.', 'balance');
 const promptName = pathParam('name', 'The prompt name.', 'welcome');
 /** Where Graph fetches a prompt's audio (anonymous, content-addressed). */
 const mediaParams = [
@@ -546,6 +547,49 @@ export function openApiDocument(version: string): Json {
         params: [tenantId, menuId],
         ok: { '204': 'Deleted' },
         extra: { '409': 'Another menu leads to it' },
+      }),
+    },
+    '/api/tenants/{tenantId}/selfServices': {
+      get: operation({
+        summary: 'Self-services (never their secrets)',
+        params: [tenantId],
+        ok: { '200': '{items}' },
+      }),
+    },
+    '/api/tenants/{tenantId}/selfServices/{serviceId}': {
+      put: operation({
+        summary: 'Create or replace a self-service (a signed line-of-business hook a menu option leads to)',
+        params: [tenantId, serviceId],
+        body: {
+          schema: inputSchema(selfServiceBodySchema),
+          example: {
+            url: 'https://lob.example.com/switchboard/balance',
+            secret: 'a-long-random-shared-secret',
+            collect: [
+              {
+                name: 'account',
+                prompt: { text: 'Enter your account number, then hash.' },
+                digits: { min: 6, max: 10 },
+              },
+              { name: 'pin', prompt: { text: 'Enter your PIN, then hash.' }, digits: { min: 4, max: 4 } },
+            ],
+            fallback: { kind: 'callQueue', queueId: 'support' },
+            timeoutS: 5,
+          },
+        },
+        ok: { '200': 'Replaced (secretSet: true, never the secret)', '201': 'Created' },
+      }),
+      get: operation({
+        summary: 'One self-service (secretSet: true, never the secret)',
+        params: [tenantId, serviceId],
+        ok: { '200': 'The self-service' },
+        extra: { '404': 'No such self-service' },
+      }),
+      delete: operation({
+        summary: 'Delete a self-service',
+        params: [tenantId, serviceId],
+        ok: { '204': 'Deleted' },
+        extra: { '409': 'A menu leads to it' },
       }),
     },
     '/api/tenants/{tenantId}/prompts': {

@@ -1,7 +1,7 @@
 /**
  * Position and wait announcements to waiting callers (issue 14 item 4): a call that enters a call queue with
  * `announcements.positionAndWait` hears "you are caller number 3; your expected wait is about 4 minutes" after
- * `firstAfterS`, then every `everyS` while it waits — from its live position (calls of the call queue by arrival) and
+ * `firstAfterS`, then every `everyS` while it waits — from its live position (by priority, then arrival) and
  * the wait estimate (shared/routing/wait-estimate.ts, through a port) over the staffed agents and the call queue's
  * average handle time. Each announcement is a `announce` input of the call machine (logged with the estimate); the
  * next one is a delayed `call-events` message `announce:{n}`. Handle times are learnt as calls with an agent end.
@@ -47,6 +47,34 @@ export interface CallAnnouncerDeps {
   now?: () => number;
 }
 
+/** Priority a call without one has (Teams' default: 3, as the router reads it). */
+const DEFAULT_PRIORITY = 3;
+
+/** Waiting calls in the order the router serves them: priority (1 first), then original arrival, then call id. */
+export function compareWaitingCalls(
+  a: { callId: string; arrivedAt?: number; priority?: number },
+  b: { callId: string; arrivedAt?: number; priority?: number },
+): number {
+  return (
+    (a.priority ?? DEFAULT_PRIORITY) - (b.priority ?? DEFAULT_PRIORITY) ||
+    (a.arrivedAt ?? 0) - (b.arrivedAt ?? 0) ||
+    (a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0)
+  );
+}
+
+/**
+ * How many waiting calls are ahead of `callId`, in the order the router serves them: priority (1 first), then
+ * original arrival, then call id (shared/routing `compareCalls`). A call not among them counts everyone.
+ */
+export function callsAheadOf(
+  waiting: readonly { callId: string; arrivedAt?: number; priority?: number }[],
+  callId: string,
+): number {
+  const sorted = [...waiting].sort(compareWaitingCalls);
+  const index = sorted.findIndex((c) => c.callId === callId);
+  return index < 0 ? sorted.length : index;
+}
+
 export class CallAnnouncer {
   constructor(private readonly deps: CallAnnouncerDeps) {}
 
@@ -78,11 +106,12 @@ export class CallAnnouncer {
     const q = await this.deps.callQueue(tenantId, r.callQueueId);
     if (!q?.announcements?.positionAndWait) return;
     const now = this.now;
-    const waiting = (await this.deps.calls.listActive(tenantId, r.callQueueId))
-      .filter((c) => c.phase === 'queued' || c.phase === 'offered')
-      .sort((a, b) => (a.arrivedAt ?? 0) - (b.arrivedAt ?? 0) || (a.callId < b.callId ? -1 : 1));
-    const index = waiting.findIndex((c) => c.callId === callId);
-    const callsAhead = index < 0 ? waiting.length : index;
+    const callsAhead = callsAheadOf(
+      (await this.deps.calls.listActive(tenantId, r.callQueueId)).filter(
+        (c) => c.phase === 'queued' || c.phase === 'offered',
+      ),
+      callId,
+    );
     const listed = new Set(q.agents.map((a) => a.agentId.toLowerCase()));
     const agents = (await this.deps.agents.list(tenantId))
       .filter((a) => listed.has(a.agentId) && STAFFED.has(a.state) && !a.optedOut.includes(r.callQueueId!))
@@ -112,6 +141,7 @@ export class CallAnnouncer {
           callQueueId: r.callQueueId,
           purpose: `announce:${n}`,
           dueAt: this.now + afterS * 1000,
+          ...(this.deps.callbackUri() ? { callbackUri: this.deps.callbackUri() } : {}),
         },
       ],
       { delayMs: afterS * 1000 },

@@ -37,6 +37,8 @@ export interface CallTimerMessage {
   /** The outbox's command (a CallCommand of the call machine), and the attempts already made. */
   command?: CallCommand;
   attempt?: number;
+  /** Our webhook when the timer was armed (prompt URLs need its origin when CALLS_CALLBACK_URL is unset). */
+  callbackUri?: string;
 }
 
 export type CallQueueMessage = CallEventMessage | CallTimerMessage;
@@ -62,6 +64,7 @@ const messageSchema = z.discriminatedUnion('kind', [
       .passthrough()
       .optional(),
     attempt: z.number().int().min(0).optional(),
+    callbackUri: z.string().url().optional(),
   }),
 ]);
 

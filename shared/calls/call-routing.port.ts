@@ -67,7 +67,12 @@ export interface CallAgentChange {
 
 /** What a caller in a menu did (call-menu-flow.ts). */
 export type CallMenuEvent =
-  { kind: 'enter' } | { kind: 'tone'; tone: string } | { kind: 'promptDone' } | { kind: 'timeout' };
+  | { kind: 'enter' }
+  | { kind: 'tone'; tone: string }
+  | { kind: 'promptDone' }
+  | { kind: 'timeout' }
+  /** A self-service's digits are collected and its request claimed: make the request. */
+  | { kind: 'post' };
 
 /**
  * The menus, as the call side needs them (filled from shared/menus by the composition root): the next step of a
@@ -76,6 +81,14 @@ export type CallMenuEvent =
 export interface CallMenus {
   step(
     tenantId: string,
-    q: { menuId: string; state: unknown; event: CallMenuEvent; at: number; callbackUri?: string },
+    q: {
+      menuId: string;
+      state: unknown;
+      event: CallMenuEvent;
+      at: number;
+      callbackUri?: string;
+      /** Self-service's request: who calls, and the request's idempotency key (the same for every attempt). */
+      call?: { callId: string; from?: string; requestId?: string };
+    },
   ): Promise<Omit<CallMenuStep, 'fromVisit' | 'usedTone' | 'handledPrompt'> & { waitInputS?: number }>;
 }

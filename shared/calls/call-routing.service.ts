@@ -35,7 +35,7 @@ export interface CallRoutingDeps {
   callControl: CallControlFactory;
   router?: CallQueueRouter;
   /** Leads callers through menus (absent: an endpoint bound to a menu rejects its calls). */
-  menuFlow?: Pick<CallMenuFlow, 'after' | 'timeout'>;
+  menuFlow?: Pick<CallMenuFlow, 'after' | 'timeout' | 'selfServiceDue'>;
   /** Position and wait announcements (absent: none). */
   announcer?: Pick<CallAnnouncer, 'after' | 'announce'>;
   /** The callback offer to waiting callers, and the callbacks' outbound calls (absent: no callbacks). */
@@ -133,6 +133,7 @@ export class CallRoutingService {
     o: { dequeueCount?: number } = {},
   ): Promise<HandleOutcome> {
     const tenantId = message.tenantId.toLowerCase();
+    if (message.callbackUri) this.lastCallbackUri ??= message.callbackUri;
     const [purpose, arg] = message.purpose.split(':');
     if (purpose === 'command' && message.command) return this.retryCommand(message);
     if (purpose === 'keepAlive' && message.callId) return this.keepAlive(tenantId, message, o);
@@ -147,6 +148,10 @@ export class CallRoutingService {
     }
     if (purpose === 'menuTimeout' && message.callId && arg && this.deps.menuFlow) {
       await this.deps.menuFlow.timeout(tenantId, message.callId, Number(arg));
+      return { kind: 'handled', transitions: 0 };
+    }
+    if (purpose === 'selfService' && message.callId && arg && this.deps.menuFlow) {
+      await this.deps.menuFlow.selfServiceDue(tenantId, message.callId, Number(arg));
       return { kind: 'handled', transitions: 0 };
     }
     if (purpose === 'announce' && message.callId && arg && this.deps.announcer) {

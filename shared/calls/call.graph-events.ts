@@ -8,7 +8,7 @@ import type { GraphCallState, ResultInfo } from './notification.schema';
 import { ANSWERED_STATES, ArrivalRoute, STATE_RANK } from './call.record';
 import { describeAction, isHandOver, openOffer, openOffers } from './call.outcome';
 import type { Step } from './call.step';
-import { menuPromptFinished } from './call.menu-inputs';
+import { menuPromptFinished, redactMenuOnEnd } from './call.menu-inputs';
 import {
   isSupervising,
   supervisionEnded,
@@ -28,8 +28,10 @@ export function applyGraphEvent(t: Step, e: CallEvent, at: number, route: Arriva
     case 'callTerminated':
       return terminated(t, at, e.resultInfo, e.terminationReason);
     case 'toneReceived':
+      // A tone after the end is of no use to anyone (and may be a digit of a PIN).
+      if (t.r.end) return;
       if (!t.r.tones.some((x) => x.sequenceId === e.sequenceId)) {
-        t.r.tones.push({ sequenceId: e.sequenceId, tone: e.tone });
+        t.r.tones.push({ sequenceId: e.sequenceId, tone: e.tone, at });
         t.r.tones.sort((a, b) => a.sequenceId - b.sequenceId);
         if (t.r.tones.length > 64) t.r.tones.splice(0, t.r.tones.length - 64);
       }
@@ -155,6 +157,7 @@ function terminated(
   r.graphState = 'terminated';
   r.pendingOps = {};
   supervisionEnded(t, at);
+  redactMenuOnEnd(r);
   t.entry('ended', at, { resultInfo });
 }
 

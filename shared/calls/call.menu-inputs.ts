@@ -4,7 +4,7 @@
  * playing, listen for tones (once), play the next prompts, and leave the menus — into a call queue (with the
  * option's skills and priority), by transfer, or by hanging up. A step decided from an older visit is refused.
  */
-import { CallInput, CallTarget, isEnding } from './call.record';
+import { CallInput, CallRecord, CallTarget, isEnding } from './call.record';
 import type { Step } from './call.step';
 
 export function applyMenuStep(t: Step, i: Extract<CallInput, { kind: 'menuStep' }>): string | undefined {
@@ -22,6 +22,12 @@ export function applyMenuStep(t: Step, i: Extract<CallInput, { kind: 'menuStep' 
   m.state = s.state;
   if (s.usedTone !== undefined) m.toneCursor = Math.max(m.toneCursor, s.usedTone);
   if (s.handledPrompt && m.prompt?.clientContext === s.handledPrompt) m.prompt.handled = true;
+  if (s.sensitive) m.sensitive = true;
+  m.posting = s.post ? { visit: m.visit, at: i.at } : undefined;
+  if (s.redact) {
+    redactTones(r, m.toneCursor);
+    m.sensitive = undefined;
+  }
   for (const n of s.notes) t.entry(n.kind, i.at, { detail: n.detail });
   const playing = m.prompt && !m.prompt.finished;
   if (s.cancel && playing) {
@@ -68,6 +74,23 @@ function leave(t: Step, exit: NonNullable<Extract<CallInput, { kind: 'menuStep' 
       t.hangUp(at);
       return;
   }
+}
+
+/** Tones up to `upTo` (sequenceId) lose their digit: a self-service's PIN does not stay on the call. */
+export function redactTones(r: CallRecord, upTo = Number.POSITIVE_INFINITY): void {
+  for (const tone of r.tones) if (tone.sequenceId <= upTo) tone.tone = 'redacted';
+}
+
+/**
+ * The call ended while a self-service held digits: they are dropped from the call — the tones, and the menu state
+ * (opaque here; nothing reads it after the end).
+ */
+export function redactMenuOnEnd(r: CallRecord): void {
+  if (!r.menu?.sensitive) return;
+  redactTones(r);
+  r.menu.state = null;
+  r.menu.sensitive = undefined;
+  r.menu.posting = undefined;
 }
 
 /** A menu prompt finished (completed, or failed: cancelled, or a WAV Graph could not play). */

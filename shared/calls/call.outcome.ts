@@ -68,6 +68,8 @@ export interface CallSummary {
   resultCode?: number;
   resultSubcode?: number;
   callerPhone?: string;
+  /** The call's priority in its call queue when a menu option set one (1 very high … 5 very low; absent: 3). */
+  priority?: number;
 }
 
 export function callSummary(r: CallRecord): CallSummary {
@@ -85,6 +87,7 @@ export function callSummary(r: CallRecord): CallSummary {
   put('resultCode', r.end?.resultInfo?.code);
   put('resultSubcode', r.end?.resultInfo?.subcode ?? undefined);
   put('callerPhone', r.arrival?.callerPhone);
+  put('priority', r.routing?.priority);
   return s;
 }
 

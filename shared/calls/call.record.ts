@@ -201,8 +201,11 @@ export interface CallRecord {
   menu?: CallMenuProgress;
   /** How the call queue routes this call (from the menu option that chose the call queue). */
   routing?: { requiredSkills?: Record<string, number>; priority?: number };
-  /** DTMF by sequence id (callers type ahead; order restored by sequenceId). */
-  tones: { sequenceId: number; tone: Tone }[];
+  /**
+   * DTMF by sequence id (callers type ahead; order restored by sequenceId). Tones a self-service collected are
+   * `redacted` once its request is made (or the call ends): PINs never stay on the call.
+   */
+  tones: { sequenceId: number; tone: Tone | 'redacted'; at?: number }[];
   /** Operations we started and wait for, by clientContext. */
   pendingOps: Record<
     string,
@@ -395,6 +398,10 @@ export interface CallMenuProgress {
   left?: boolean;
   /** Menus the caller went through, in order. */
   path: string[];
+  /** A self-service has taken digits that are still on the call (tones, menu state): redacted at the end. */
+  sensitive?: boolean;
+  /** A self-service request claimed at this visit (made by the worker whose claim committed; a timer retakes it). */
+  posting?: { visit: number; at: number };
 }
 
 /** Where a menu sends a caller (the menu flow resolves users and call queues). */
@@ -416,6 +423,12 @@ export interface CallMenuStep {
   listen: boolean;
   exit?: CallMenuExit;
   notes: { kind: CallLogKind; detail: string }[];
+  /** Self-service: the digits are collected — this step claims the request. */
+  post?: boolean;
+  /** Self-service: digits typed are on the call now. */
+  sensitive?: boolean;
+  /** Self-service: the request is made (or collection failed) — the tones used so far are redacted. */
+  redact?: boolean;
 }
 
 /** Where a waiting caller is in the callback offer. */

@@ -61,6 +61,10 @@ export interface AppConfig {
     readonly speech?: { readonly region: string; readonly key: string; readonly voice: string };
     /** MENUS_CLOCK as epoch ms. */
     readonly clockAt?: number;
+    /** SELF_SERVICE_ALLOW_HTTP_LOOPBACK: a self-service URL may be http to a loopback host (local test servers). */
+    readonly selfServiceAllowHttpLoopback: boolean;
+    /** SELF_SERVICE_SECRET_KEY: seals self-service secrets at rest (AES-256-GCM); unset: kept as written. */
+    readonly selfServiceSecretKey?: string;
   };
   /** Reporting: the feed's storage queue (REPORTING_QUEUE_NAME). */
   readonly reporting: { readonly queueName: string };
@@ -304,6 +308,11 @@ const schema = z.object({
   SPEECH_VOICE: z
     .string()
     .regex(/^[A-Za-z]{2,3}-[A-Za-z]{2,4}-\w+$/, { message: 'must be a voice name, e.g. en-US-JennyNeural' }),
+  SELF_SERVICE_ALLOW_HTTP_LOOPBACK: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => v === 'true'),
+  SELF_SERVICE_SECRET_KEY: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   MENUS_CLOCK: z
     .string()
     .refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO 8601 instant, e.g. 2026-12-05T22:00:00Z' })
@@ -445,6 +454,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
           ? { region: e.SPEECH_REGION, key: e.SPEECH_KEY, voice: e.SPEECH_VOICE }
           : undefined,
       clockAt: e.MENUS_CLOCK ? Date.parse(e.MENUS_CLOCK) : undefined,
+      selfServiceAllowHttpLoopback: e.SELF_SERVICE_ALLOW_HTTP_LOOPBACK,
+      selfServiceSecretKey: e.SELF_SERVICE_SECRET_KEY,
     },
     reporting: {
       queueName: reportingQueueName({

@@ -267,6 +267,20 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
     default: 'en-US-JennyNeural',
   },
   {
+    name: 'SELF_SERVICE_SECRET_KEY',
+    doc:
+      'Seals self-service secrets at rest (AES-256-GCM, key = SHA-256 of this value; ≥ 16 characters). Unset: kept ' +
+      'as written in table `selfServices` (never returned, never logged). Changing it makes stored secrets unreadable: put them again.',
+    secret: true,
+  },
+  {
+    name: 'SELF_SERVICE_ALLOW_HTTP_LOOPBACK',
+    doc:
+      'Tests and local demos only: `true` lets a self-service URL be plain http to a loopback host (127.0.0.1, ' +
+      'localhost, [::1]). Otherwise it must be https.',
+    default: 'false',
+  },
+  {
     name: 'MENUS_CLOCK',
     doc:
       'Tests and demos only: an ISO 8601 instant at which menus judge business hours instead of the real clock ' +

@@ -25,6 +25,8 @@ export type CallLogKind =
   | 'menuKey'
   | 'menuInvalid'
   | 'menuNoInput'
+  /** Self-service: collection started, a retry, the request's outcome — names and lengths, never a digit. */
+  | 'selfService'
   /** A position and wait announcement to a waiting caller (detail: position, estimate). */
   | 'announced'
   /**

@@ -29,6 +29,7 @@ export const DEFAULT_PHRASES: Readonly<Record<string, string>> = Object.freeze({
   'callback-accepted': 'Thank you. We will call you back, and you keep your place in line. Goodbye.',
   'key-star': 'star',
   'key-hash': 'hash',
+  'self-service-unavailable': "Sorry, we can't check that right now.",
 });
 
 const ONES = [

@@ -4,4 +4,6 @@ export interface MenuDirectory {
   callQueueExists(tenantId: string, queueId: string): Promise<boolean>;
   /** Object id by lower-cased UPN for those that are users of the tenant. */
   resolveUsers(tenantId: string, upns: readonly string[]): Promise<Map<string, string>>;
+  /** Whether the tenant has this self-service (absent: selfService actions are refused). */
+  selfServiceExists?(tenantId: string, serviceId: string): Promise<boolean>;
 }

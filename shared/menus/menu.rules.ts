@@ -13,10 +13,12 @@
  */
 import { businessHoursAt } from './business-hours';
 import type { MenuAction, MenuBody, MenuKey, PromptRef } from './menu.schema';
+import type { CollectState } from './self-service.rules';
 
 export type MenuEvent = { kind: 'enter' } | { kind: 'key'; key: string } | { kind: 'promptDone' } | { kind: 'timeout' };
 
-export type MenuPhase = 'prompting' | 'waiting' | 'closing' | 'left';
+/** `collecting` / `posting`: in a self-service (self-service.rules.ts) — collecting digits, then the request. */
+export type MenuPhase = 'prompting' | 'waiting' | 'closing' | 'left' | 'collecting' | 'posting';
 
 export interface MenuState {
   menuId: string;
@@ -25,9 +27,11 @@ export interface MenuState {
   phase: MenuPhase;
   /** While closing: the action taken when the closed greeting ends. */
   then?: MenuAction;
+  /** While collecting / posting: the self-service's own state (digits until the request is made). */
+  collect?: CollectState;
 }
 
-export type MenuNoteKind = 'menuEntered' | 'menuClosed' | 'menuKey' | 'menuInvalid' | 'menuNoInput';
+export type MenuNoteKind = 'menuEntered' | 'menuClosed' | 'menuKey' | 'menuInvalid' | 'menuNoInput' | 'selfService';
 
 export interface MenuDecision {
   state: MenuState;

@@ -64,7 +64,10 @@ const transferAction = z
   })
   .strict();
 const selfServiceAction = z
-  .object({ kind: z.literal('selfService'), serviceId: z.string().regex(/^[a-z0-9-]{1,64}$/) })
+  .object({
+    kind: z.literal('selfService'),
+    serviceId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'must be a self-service id' }),
+  })
   .strict();
 const repeatAction = z.object({ kind: z.literal('repeat') }).strict();
 const disconnectAction = z.object({ kind: z.literal('disconnect') }).strict();

@@ -35,8 +35,11 @@ export class MenuService {
       if (action.kind === 'menu' && action.menuId !== menuId && !all.has(action.menuId))
         errors.push({ field: `${field}.menuId`, message: `no menu ${action.menuId} in this tenant (create it first)` });
       if (action.kind === 'transfer' && action.target.userPrincipalName) upns.push(action.target.userPrincipalName);
-      if (action.kind === 'selfService')
-        errors.push({ field: `${field}.kind`, message: 'selfService actions are not available yet' });
+      if (action.kind === 'selfService' && !(await this.deps.directory.selfServiceExists?.(t, action.serviceId)))
+        errors.push({
+          field: `${field}.serviceId`,
+          message: `no self-service ${action.serviceId} in this tenant (create it first)`,
+        });
     }
     const userIds = upns.length ? await this.deps.directory.resolveUsers(t, upns) : new Map<string, string>();
     for (const { field, action } of menuActions(body))

@@ -142,6 +142,16 @@ beforeAll(async () => {
     noInputAction: { kind: 'disconnect' },
   });
   await ok('PUT', `/api/tenants/${T}/prompts/welcome`, readDefaultPrompt('closed'), 'audio/wav');
+  // A self-service (the documented example's id) and a throwaway; a role held by a user, whose DELETE removes it.
+  await ok(
+    'PUT',
+    `/api/tenants/${T}/selfServices/balance`,
+    example('/api/tenants/{tenantId}/selfServices/{serviceId}', 'put'),
+  );
+  await ok('PUT', `/api/tenants/${T}/selfServices/walk-gone`, {
+    ...example('/api/tenants/{tenantId}/selfServices/{serviceId}', 'put'),
+  });
+  await ok('PUT', `/api/tenants/${T}/roles/Switchboard.Supervisor/members/agent08@contoso.com`);
 
   // Endpoints of call queue A: one to read, one to re-bind, one to deprovision; a bulk batch with a row of A.
   const [readUpn, patchUpn, deleteUpn] = await Promise.all(
@@ -172,6 +182,9 @@ beforeAll(async () => {
     path: 'index.html',
     owner: 'default',
     rest: 'closed.wav',
+    serviceId: 'balance',
+    role: 'Switchboard.Supervisor',
+    principalId: 'agent07@contoso.com',
   });
   const agentRoutes = [
     '/api/tenants/{tenantId}/agents/{upn}',
@@ -187,6 +200,8 @@ beforeAll(async () => {
     'put /api/tenants/{tenantId}/callQueues/{queueId}/supervisors/{upn}': { upn: 'agent06@contoso.com' },
     'delete /api/tenants/{tenantId}/callQueues/{queueId}/supervisors/{upn}': { upn: 'agent05@contoso.com' },
     'delete /api/tenants/{tenantId}/menus/{menuId}': { menuId: 'walk-gone' },
+    'delete /api/tenants/{tenantId}/selfServices/{serviceId}': { serviceId: 'walk-gone' },
+    'delete /api/tenants/{tenantId}/roles/{role}/members/{principalId}': { principalId: 'agent08@contoso.com' },
     'put /api/admin/tenants/{tenantId}': { tenantId: foreignTenantId },
     'get /api/admin/tenants/{tenantId}': { tenantId: foreignTenantId },
   });

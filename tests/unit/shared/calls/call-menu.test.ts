@@ -5,7 +5,9 @@
  */
 import {
   applyCallInput,
+  callsAheadOf,
   nextMenuEvent,
+  TONE_GAP_WAIT_MS,
   type CallInput,
   type CallMenuStep,
   type CallRecord,
@@ -162,4 +164,102 @@ test('an announcement plays only to a waiting call and logs the estimate with th
     env,
   ).record;
   expect(applyCallInput(offered, announce('2'), env).refused).toBe('a call offered is not waiting');
+});
+
+describe('self-service on the call', () => {
+  const tone = (r: CallRecord, sequenceId: number, t: string, at = 2100) =>
+    applyCallInput(
+      r,
+      {
+        kind: 'graph',
+        at,
+        event: { type: 'toneReceived', key: `tone${sequenceId}`, callId: 'c1', sequenceId, tone: t },
+      } as CallInput,
+      env,
+    ).record;
+
+  /** Entered, then the PIN 4 2 typed and used (sensitive), the last step claiming the request. */
+  function claimed(): CallRecord {
+    let r = applyCallInput(answeredOnMenu(), input('0:enter', step(0)), env).record;
+    r = tone(tone(r, 1, 'tone4'), 2, 'tone2');
+    r = applyCallInput(r, input('1:tone:1', step(1, { promptUris: [], usedTone: 1, sensitive: true })), env).record;
+    r = applyCallInput(
+      r,
+      input('2:tone:2', step(2, { promptUris: [], usedTone: 2, sensitive: true, post: true, notes: [] })),
+      env,
+    ).record;
+    return r;
+  }
+
+  test('a claimed request holds the menus (keys typed meanwhile wait); its answer redacts the tones used', () => {
+    let r = claimed();
+    expect(r.menu).toMatchObject({ sensitive: true, posting: { visit: 3 }, toneCursor: 2 });
+    r = tone(r, 3, 'tone9');
+    expect(nextMenuEvent(r)).toBeUndefined();
+    const answered = applyCallInput(
+      r,
+      input(
+        '3:post',
+        step(3, {
+          redact: true,
+          notes: [{ kind: 'selfService', detail: 'balance: collected pin (2 digits); ok; then menu main' }],
+        }),
+      ),
+      env,
+    );
+    expect(answered.record.tones.map((t) => [t.sequenceId, t.tone])).toEqual([
+      [1, 'redacted'],
+      [2, 'redacted'],
+      [3, 'tone9'],
+    ]);
+    expect(answered.record.menu?.posting).toBeUndefined();
+    expect(answered.record.menu?.sensitive).toBeUndefined();
+    expect(answered.log.map((e) => e.kind)).toEqual(['selfService']);
+    // The key typed while the request ran is used next.
+    expect(nextMenuEvent(answered.record)).toMatchObject({ event: { kind: 'tone', tone: 'tone9' } });
+    // A second answer from the same visit (the retake timer's worker) is refused.
+    expect(applyCallInput(answered.record, input('3:post', step(3, { redact: true })), env).changed).toBe(false);
+  });
+
+  test('after a used tone, a gap waits for the tone in between (reordered notifications), not for ever', () => {
+    let r = applyCallInput(answeredOnMenu(), input('0:enter', step(0)), env).record;
+    r = tone(r, 1, 'tone4', 2000);
+    r = applyCallInput(r, input('1:tone:1', step(1, { promptUris: [], usedTone: 1 })), env).record;
+    r = tone(r, 3, 'tone7', 2100); // tone 2 is still on its way
+    expect(nextMenuEvent(r, 2500)).toBeUndefined();
+    expect(nextMenuEvent(r, 2100 + TONE_GAP_WAIT_MS)).toMatchObject({ usedTone: 3 });
+    r = tone(r, 2, 'tone2', 2600);
+    expect(nextMenuEvent(r, 2700)).toMatchObject({ event: { kind: 'tone', tone: 'tone2' }, usedTone: 2 });
+  });
+
+  test('the caller hangs up while digits are on the call: tones and menu state are dropped; late tones are not kept', () => {
+    const r = claimed();
+    const ended = applyCallInput(
+      { ...r, menu: { ...r.menu!, state: { collect: { collected: ['42'] } } } },
+      {
+        kind: 'graph',
+        at: 9000,
+        event: { type: 'callTerminated', key: 'end', callId: 'c1', resultInfo: { code: 200, subcode: 0 } },
+      } as CallInput,
+      env,
+    ).record;
+    expect(ended.tones.every((t) => t.tone === 'redacted')).toBe(true);
+    expect(ended.menu?.state).toBeNull();
+    expect(JSON.stringify(ended)).not.toContain('42"');
+    expect(tone(ended, 7, 'tone5', 9100).tones.some((t) => t.sequenceId === 7)).toBe(false);
+  });
+});
+
+test('the announced position orders calls as the router serves them: priority, then arrival, then call id', () => {
+  const waiting = [
+    { callId: 'early', arrivedAt: 1000 }, // priority 3 by default
+    { callId: 'vip', arrivedAt: 5000, priority: 1 },
+    { callId: 'late', arrivedAt: 6000, priority: 3 },
+    { callId: 'b-tie', arrivedAt: 2000, priority: 2 },
+    { callId: 'a-tie', arrivedAt: 2000, priority: 2 },
+    { callId: 'low', arrivedAt: 500, priority: 5 },
+  ];
+  const ahead = Object.fromEntries(waiting.map((c) => [c.callId, callsAheadOf(waiting, c.callId)]));
+  expect(ahead).toEqual({ vip: 0, 'a-tie': 1, 'b-tie': 2, early: 3, late: 4, low: 5 });
+  expect(callsAheadOf(waiting, 'not-listed')).toBe(6);
 });
