@@ -39,6 +39,7 @@ import {
   CallRoutingService,
   GraphCallControlFactory,
   GraphPresenceCache,
+  routerReadMemo,
   type CallEndpointDirectory,
 } from '../shared/calls';
 import { decideOffers, estimateWaitS, ewma, noAgentActionApplies, overflowsAtArrival } from '../shared/routing';
@@ -320,10 +321,12 @@ export function createAppRoot(config: AppConfig): AppRoot {
       callbackUri: () => service.callbackUri,
       log,
     });
+    // One message's reads made once (the enqueue's checks and the routing pass ask for the same facts).
+    const reads = routerReadMemo({ callQueues: callQueueRecords, agents, calls });
     const router = new CallQueueRouterService({
-      callQueues: callQueueRecords,
-      agents,
-      calls,
+      callQueues: reads.callQueues,
+      agents: reads.agents,
+      calls: reads.calls,
       decide: (input) => decideOffers(input as Parameters<typeof decideOffers>[0]),
       rules: {
         overflowsAtArrival,
@@ -356,7 +359,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
       callbackUri: () => service.callbackUri,
     });
     const service: CallRoutingService = new CallRoutingService({
-      calls,
+      calls: reads.calls,
       directory,
       callControl,
       timers: callEventsQueue,

@@ -142,18 +142,23 @@ export class CallQueueRouterService implements CallQueueRouter {
     const t = tenantId.toLowerCase();
     const q = record.callQueueId;
     if (!q || callPhase(record) !== 'queued' || record.disposition) return false;
-    const queue = await this.deps.callQueues.get(t, q);
+    // Independent reads, at once (the routing pass that follows reuses them: see router-read-memo.ts).
+    const [queue, active, known] = await Promise.all([
+      this.deps.callQueues.get(t, q),
+      this.deps.calls.listActive(t, q),
+      this.deps.agents.list(t),
+    ]);
     if (!queue) {
       this.deps.log?.(`call ${record.callId}: call queue ${q} does not exist; the call waits unrouted`);
       return false;
     }
     const moves = record.moves ?? 0;
-    const waiting = (await this.deps.calls.listActive(t, q)).filter(
+    const waiting = active.filter(
       (c) => c.callId !== record.callId && (c.phase === 'queued' || c.phase === 'offered'),
     ).length;
     if (this.rules.overflowsAtArrival({ maxCalls: queue.maxCalls ?? DEFAULT_MAX_CALLS }, waiting))
       return this.act(t, record.callId, queue, 'overflowed', `overflowed:${q}:${moves}`, now);
-    if (await this.nobodyToServe(t, queue))
+    if (await this.nobodyToServe(t, queue, known))
       return this.act(t, record.callId, queue, 'noAgent', `noAgent:${q}:${moves}`, now);
     const entered = enteredCallQueueAt(record) ?? now;
     await this.armTimer(
@@ -305,16 +310,20 @@ export class CallQueueRouterService implements CallQueueRouter {
    */
   async route(tenantId: string, callQueueId: string, now: number, again = true): Promise<void> {
     const t = tenantId.toLowerCase();
-    const queue = await this.deps.callQueues.get(t, callQueueId);
+    // The three reads at once. The waiting calls' records come from the one query (not one read per call).
+    const [queue, active, all] = await Promise.all([
+      this.deps.callQueues.get(t, callQueueId),
+      this.deps.calls.listActiveRecords(t, callQueueId),
+      this.deps.agents.list(t),
+    ]);
     if (!queue) return;
-    // The waiting calls' records come from the one query (not one read per call): routing facts and all.
-    const records = (await this.deps.calls.listActiveRecords(t, callQueueId)).filter((r) => {
+    const records = active.filter((r) => {
       const phase = callPhase(r);
       return (phase === 'queued' || phase === 'offered') && r.callQueueId === callQueueId && !r.disposition;
     });
     if (records.length === 0) return;
     const listed = new Map(queue.agents.map((a, i) => [a.agentId.toLowerCase(), a.order ?? i]));
-    let agents = (await this.deps.agents.list(t)).filter((a) => listed.has(a.agentId));
+    let agents = all.filter((a) => listed.has(a.agentId));
     agents = await Promise.all(agents.map((a) => this.endWrapUp(t, a, queue, now)));
     // Nobody left to serve this call queue (all opted out or signed out): its waiting calls take the no-agent action.
     if (await this.nobodyToServe(t, queue, agents)) {

@@ -16,3 +16,4 @@ export * from './call-announcements';
 export * from './handle-time.repository';
 export * from './call-queue-actions';
 export * from './call-command-outbox';
+export * from './router-read-memo';

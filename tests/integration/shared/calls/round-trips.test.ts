@@ -115,5 +115,5 @@ test('one call costs a fixed number of round trips from its notification to its 
   console.log(JSON.stringify({ steps, sum }, null, 1));
   const storage = totalRoundTrips(sum, ['table:', 'queue:']);
   const graph = totalRoundTrips(sum, ['graph:']);
-  expect({ storage, graph }).toEqual({ storage: 31, graph: 3 });
+  expect({ storage, graph }).toEqual({ storage: 23, graph: 3 });
 }, 120_000);
