@@ -46,6 +46,7 @@ import {
   GraphCallControlFactory,
   GraphPresenceCache,
   createBotCredential,
+  routerReadMemo,
   type CallEndpointDirectory,
 } from '../shared/calls';
 import {
@@ -385,10 +386,12 @@ export function createAppRoot(config: AppConfig): AppRoot {
       callbackUri: () => service.callbackUri,
       log,
     });
+    // One message's reads made once (the enqueue's checks and the routing pass ask for the same facts).
+    const reads = routerReadMemo({ callQueues: callQueueRecords, agents, calls });
     const router = new CallQueueRouterService({
-      callQueues: callQueueRecords,
-      agents,
-      calls,
+      callQueues: reads.callQueues,
+      agents: reads.agents,
+      calls: reads.calls,
       decide: (input) => decideOffers(input as Parameters<typeof decideOffers>[0]),
       rules: {
         overflowsAtArrival,
@@ -464,7 +467,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
       log,
     });
     const service: CallRoutingService = new CallRoutingService({
-      calls,
+      calls: reads.calls,
       directory,
       callControl,
       timers: callEventsQueue,

@@ -158,20 +158,25 @@ export class CallQueueRouterService implements CallQueueRouter {
     const q = record.callQueueId;
     if (!q || callPhase(record) !== 'queued' || record.disposition) return false;
     const moves = record.moves ?? 0;
-    // Read after the call's row says it is in q (the DELETE's check for calls relies on that order).
-    const queue = await this.deps.callQueues.get(t, q);
+    // Independent reads, at once (the routing pass that follows reuses them: see router-read-memo.ts), all after the
+    // call's row says it is in q (the DELETE's check for calls relies on that order).
+    const [queue, active, known] = await Promise.all([
+      this.deps.callQueues.get(t, q),
+      this.deps.calls.listActive(t, q),
+      this.deps.agents.list(t),
+    ]);
     if (!queue || refusesArrivals(queue.deleting, now)) {
       // Being deleted: no call may enter it (its no-agent action); gone: nothing would ever route it (disconnect).
       this.deps.log?.(`call ${record.callId}: call queue ${q} ${queue ? 'is being deleted' : 'does not exist'}`);
       const refusing: RouterCallQueue = queue ?? { ...GONE_CALL_QUEUE, queueId: q };
       return this.act(t, record.callId, refusing, 'noAgent', `noAgent:${q}:${moves}`, now);
     }
-    const waiting = (await this.deps.calls.listActive(t, q)).filter(
+    const waiting = active.filter(
       (c) => c.callId !== record.callId && (c.phase === 'queued' || c.phase === 'offered'),
     ).length;
     if (this.rules.overflowsAtArrival({ maxCalls: queue.maxCalls ?? DEFAULT_MAX_CALLS }, waiting))
       return this.act(t, record.callId, queue, 'overflowed', `overflowed:${q}:${moves}`, now);
-    if (await this.nobodyToServe(t, queue))
+    if (await this.nobodyToServe(t, queue, known))
       return this.act(t, record.callId, queue, 'noAgent', `noAgent:${q}:${moves}`, now);
     const entered = enteredCallQueueAt(record) ?? now;
     await this.armTimer(
@@ -347,10 +352,14 @@ export class CallQueueRouterService implements CallQueueRouter {
    */
   async route(tenantId: string, callQueueId: string, now: number, again = true, trigger?: string): Promise<void> {
     const t = tenantId.toLowerCase();
-    const queue = await this.deps.callQueues.get(t, callQueueId);
+    // The three reads at once. The waiting calls' records come from the one query (not one read per call).
+    const [queue, active, all] = await Promise.all([
+      this.deps.callQueues.get(t, callQueueId),
+      this.deps.calls.listActiveRecords(t, callQueueId),
+      this.deps.agents.list(t),
+    ]);
     if (!queue) return;
-    // The waiting calls' records come from the one query (not one read per call): routing facts and all.
-    const records = (await this.deps.calls.listActiveRecords(t, callQueueId)).filter((r) => {
+    const records = active.filter((r) => {
       const phase = callPhase(r);
       return (
         (phase === 'queued' || phase === 'offered') &&
@@ -362,7 +371,7 @@ export class CallQueueRouterService implements CallQueueRouter {
     const callbacks = (await this.deps.callbacks?.waiting(t, callQueueId, now)) ?? [];
     if (records.length === 0 && callbacks.length === 0) return;
     const listed = new Map(queue.agents.map((a, i) => [a.agentId.toLowerCase(), a.order ?? i]));
-    let agents = (await this.deps.agents.list(t)).filter((a) => listed.has(a.agentId));
+    let agents = all.filter((a) => listed.has(a.agentId));
     agents = await Promise.all(agents.map((a) => this.endWrapUp(t, a, queue, now)));
     // Nobody left to serve this call queue (all opted out or signed out): its waiting calls take the no-agent action.
     if (await this.nobodyToServe(t, queue, agents)) {

@@ -363,15 +363,32 @@ export class CallRoutingService {
     // A redelivered notification changes nothing, but a menu step it once led to may have failed: take it now.
     if (record && !result.changed && !result.refused) await this.deps.menuFlow?.after(tenantId, record);
     if (!result.changed || !record) return;
-    await this.runCommands(tenantId, result.commands);
-    // Answered: the call's keepAlive timer starts (Graph ends a call after 45 minutes without one).
-    const answered = result.log.find((e) => e.kind === 'answered');
-    if (answered && !isEnding(record))
-      await this.armKeepAlive(tenantId, record.callId, answered.at + this.keepAliveEveryMs);
-    await this.startRecording(tenantId, record, result.log);
-    await this.deps.menuFlow?.after(tenantId, record);
-    await this.deps.announcer?.after(tenantId, record, result.log);
-    await this.deps.callbackFlow?.after(tenantId, record, result.log);
+    // A call entering its call queue: its own commands (hold music) and the router's work go out side by side, so
+    // an offer to a free agent does not wait on them. A transition that frees or settles an agent keeps the order
+    // (its commands — a cancelled invitation, a hang-up — go out before that agent is offered anything else).
+    const own = async () => {
+      await this.runCommands(tenantId, result.commands);
+      // Answered: the call's keepAlive timer starts (Graph ends a call after 45 minutes without one).
+      const answered = result.log.find((e) => e.kind === 'answered');
+      if (answered && !isEnding(record))
+        await this.armKeepAlive(tenantId, record.callId, answered.at + this.keepAliveEveryMs);
+      await this.startRecording(tenantId, record, result.log);
+      await this.deps.menuFlow?.after(tenantId, record);
+      await this.deps.announcer?.after(tenantId, record, result.log);
+      await this.deps.callbackFlow?.after(tenantId, record, result.log);
+    };
+    if (agentChanges(record, result.log).length > 0) {
+      await own();
+      await this.routeAfterTransition(tenantId, record, result, o);
+    } else await Promise.all([own(), this.routeAfterTransition(tenantId, record, result, o)]);
+  }
+
+  private async routeAfterTransition(
+    tenantId: string,
+    record: CallRecord,
+    result: CallTransitionResult,
+    o: { routeAgain?: boolean },
+  ): Promise<void> {
     const router = this.deps.router;
     if (!router) return;
     const changes = agentChanges(record, result.log);

@@ -66,6 +66,9 @@ export function utcDay(at: number): string {
  */
 export type CallLogListener = (tenantId: string, callId: string, entries: readonly CallLogEntry[]) => Promise<void>;
 
+/** How many calls' flushed ETags one process remembers (the oldest are forgotten: their next write flushes again). */
+const FLUSHED_KEPT = 10_000;
+
 export class CallRepository {
   readonly calls: TableClient;
   readonly events: TableClient;
@@ -82,6 +85,30 @@ export class CallRepository {
 
   private readonly etag: EtagUpdateOptions;
   private readonly onLogged?: CallLogListener;
+  /** `{tenant}|{callId}` → the ETag of the row this process wrote and whose outbox it then flushed (newest last). */
+  private readonly flushed = new Map<string, string>();
+  /**
+   * The same calls' rows as written (with that ETag): the next transition in this process starts from it, not from a
+   * read; a row changed elsewhere since fails that write (412) and is read as before.
+   */
+  private readonly lastWritten = new Map<string, StoredEntity & { etag: string }>();
+
+  private rememberFlushed(
+    key: string,
+    written: { entity: Entity; etag: string } | undefined,
+    log: readonly CallLogEntry[],
+  ): void {
+    this.flushed.delete(key);
+    this.lastWritten.delete(key);
+    if (!written?.etag || log.some((e) => e.kind === 'ended')) return;
+    this.flushed.set(key, written.etag);
+    this.lastWritten.set(key, { ...written.entity, etag: written.etag });
+    if (this.flushed.size > FLUSHED_KEPT) {
+      const oldest = this.flushed.keys().next().value as string;
+      this.flushed.delete(oldest);
+      this.lastWritten.delete(oldest);
+    }
+  }
 
   /**
    * Applies one input to a call under its ETag. `callId` and `tenantId` name the row (for a Graph event, the
@@ -92,13 +119,16 @@ export class CallRepository {
     const pk = tenantId.toLowerCase();
     let result: CallTransitionResult = { record: undefined, log: [], commands: [], changed: false };
     let day = '';
-    await updateWithEtag(
+    const mine = `${pk}|${callId}`;
+    const last = this.lastWritten.get(mine);
+    const written = await updateWithEtag(
       this.calls,
       pk,
       callId,
       async (entity) => {
         const stored = entity ? decodeCall(entity) : undefined;
-        if (stored) await this.flush(pk, stored.day, callId, stored.outbox);
+        // The outbox of a row this process wrote and then flushed is in callEvents already: not again.
+        if (stored && this.flushed.get(mine) !== entity?.etag) await this.flush(pk, stored.day, callId, stored.outbox);
         const t = applyCallInput(stored?.record, input, env);
         result = { record: t.record, log: t.log, commands: t.commands, changed: t.changed, refused: t.refused };
         if (!stored && !t.changed) result.record = undefined;
@@ -108,9 +138,12 @@ export class CallRepository {
         if (entity && entity[KEEP_ALIVE_LINK] !== undefined) next[KEEP_ALIVE_LINK] = entity[KEEP_ALIVE_LINK];
         return next;
       },
-      this.etag,
+      { ...this.etag, ...(last ? { first: last } : {}) },
     );
-    if (result.changed) await this.flush(pk, day, callId, result.log);
+    if (result.changed) {
+      await this.flush(pk, day, callId, result.log);
+      this.rememberFlushed(mine, written, result.log);
+    }
     return result;
   }
 

@@ -25,3 +25,4 @@ export * from './call-callback.rules';
 export * from './call-callback.repository';
 export * from './call-callback-flow';
 export * from './call-callback-dialer';
+export * from './router-read-memo';

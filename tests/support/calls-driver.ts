@@ -59,6 +59,8 @@ export interface Received {
   status: number;
   events: CallEvent[];
   authorization?: string;
+  /** The POST's body as Graph sent it (what the webhook would put on the `call-events` queue). */
+  body: unknown;
 }
 
 export interface CallHarnessOptions {
@@ -214,6 +216,7 @@ export class CallHarness {
           status,
           events: parseCommsNotifications(body, { tenantId: this.tenantId }),
           authorization: req.headers.authorization,
+          body,
         });
       } catch (e) {
         this.parseErrors.push((e as Error).message);

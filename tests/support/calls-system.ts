@@ -50,7 +50,7 @@ export function callsTenant(numbers: string[]): CallsTenant {
 
 /** Records a Provisioned endpoint for a resource account (what a finished provisioning run leaves). */
 export async function provisionedEndpoint(
-  tenant: CallsTenant,
+  tenant: Pick<CallsTenant, 'tenantId' | 'accounts'>,
   number: string,
   o: { callQueueId?: string; status?: 'Provisioned' | 'Failed' } = {},
 ): Promise<string> {

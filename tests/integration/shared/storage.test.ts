@@ -253,6 +253,39 @@ describe('tables', () => {
     await ensureTable(c);
     await expect(c.createTable()).resolves.toBeUndefined();
   });
+  it('updateWithEtag starts from the row as last written (`first`), and reads again when that row is stale', async () => {
+    const c = tableClient(storage.connectionString, `first${suffix}`);
+    await ensureTable(c);
+    const pk = 'p';
+    const bump = (by: number) => async (cur: Record<string, unknown> | undefined) => ({
+      partitionKey: pk,
+      rowKey: 'r',
+      n: Number(cur?.n ?? 0) + by,
+    });
+    const w1 = await updateWithEtag(c, pk, 'r', bump(1));
+    const first = { ...w1!.entity, etag: w1!.etag };
+    // Current: the write from `first` goes through, and builds on it.
+    const seen: unknown[] = [];
+    const w2 = await updateWithEtag(c, pk, 'r', async (cur) => (seen.push(cur?.n), bump(10)(cur)), { first });
+    expect(seen).toEqual([1]);
+    expect((await c.getEntity(pk, 'r')).n).toBe(11);
+    // Stale (`first` is the row before w2): its write fails 412, the row is read again, nothing is lost.
+    const stale: unknown[] = [];
+    await updateWithEtag(c, pk, 'r', async (cur) => (stale.push(cur?.n), bump(100)(cur)), { first });
+    expect(stale).toEqual([1, 11]);
+    expect((await c.getEntity(pk, 'r')).n).toBe(111);
+    // "No change" is not believed of a stale `first`: the row is read and decided again.
+    const decided: unknown[] = [];
+    await updateWithEtag(
+      c,
+      pk,
+      'r',
+      async (cur) => (decided.push(cur?.n), cur?.n === 111 ? bump(1000)(cur) : undefined),
+      { first: { ...w2!.entity, etag: w2!.etag } },
+    );
+    expect(decided).toEqual([11, 111]);
+    expect((await c.getEntity(pk, 'r')).n).toBe(1111);
+  });
   it('exports ConcurrencyError', () => {
     expect(new ConcurrencyError('x')).toBeInstanceOf(Error);
   });
