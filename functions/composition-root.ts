@@ -444,7 +444,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
     const callbackFlow = new CallCallbackFlow({
       calls,
       callbacks: callbackRecords,
-      settings: async (tenantId, queueId) => (await callQueueRecords.get(tenantId, queueId))?.callback,
+      settings: async (tenantId, queueId) => (await reads.callQueues.get(tenantId, queueId))?.callback,
       async country(tenantId, record) {
         const instance = record.arrival?.targetApplicationInstanceId;
         const found = instance ? await endpoints.findByApplicationInstance(tenantId, instance) : undefined;
@@ -479,7 +479,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
       callbackDialer,
       log,
       callbackUri: config.calls.callbackUrl,
-      recordingPolicy: async (tenantId, queueId) => (await callQueueRecords.get(tenantId, queueId))?.recording,
+      recordingPolicy: async (tenantId, queueId) => (await reads.callQueues.get(tenantId, queueId))?.recording,
     });
     return service;
   };

@@ -44,6 +44,31 @@ const list = (key: 'value' | 'items', item: z.ZodType, paged = false) =>
   z.object({ [key]: z.array(item), ...(paged ? { continuationToken: z.string().optional() } : {}) });
 
 const T = '/api/tenants/{tenantId}';
+
+/*
+ * The replies of the routes added last (roles, licensing, numbers, self-services, callbacks, supervision): their
+ * schemas name the fields clients rely on and let the rest through, as the reports' do, until their view types are
+ * derived from zod too.
+ */
+const roleMember = z.looseObject({
+  principalId: z.string(),
+  principalType: z.string(),
+  role: z.string(),
+  assignmentId: z.string(),
+});
+const selfServiceView = z.looseObject({
+  serviceId: z.string(),
+  url: z.string(),
+  secretSet: z.boolean(),
+  collect: z.array(z.looseObject({ name: z.string() })),
+});
+const callbackView = z.looseObject({
+  callbackId: z.string(),
+  callQueueId: z.string(),
+  number: z.string(),
+  state: z.enum(['pending', 'dialing', 'connected', 'completed', 'failed']),
+});
+const supervisionReply = z.looseObject({ callId: z.string() });
 const callQueueList = z.object({ value: z.array(callQueueRecordSchema), continuationToken: z.string().optional() });
 
 /** path → method → status → the reply's zod schema (JSON). */
@@ -95,6 +120,32 @@ export const REPLY_SCHEMAS: Record<string, Record<string, Record<string, z.ZodTy
   [`${T}/reports/agents`]: { get: { '200': agentReportSchema } },
   [`${T}/calls`]: { get: { '200': z.union([liveCallsSchema, callSearchPageSchema]) } },
   [`${T}/calls/{callId}`]: { get: { '200': callStorySchema } },
+  [`${T}/calls/{callId}/monitor`]: { post: { '200': supervisionReply, '202': supervisionReply } },
+  [`${T}/calls/{callId}/barge`]: { post: { '200': supervisionReply, '202': supervisionReply } },
+  [`${T}/calls/{callId}/recording/pause`]: { post: { '200': supervisionReply, '202': supervisionReply } },
+  [`${T}/calls/{callId}/recording/resume`]: { post: { '200': supervisionReply, '202': supervisionReply } },
+  [`${T}/callbacks`]: { get: { '200': list('items', callbackView, true) } },
+  [`${T}/roles/{role}/members`]: { get: { '200': z.looseObject({ role: z.string(), members: z.array(roleMember) }) } },
+  [`${T}/roles/{role}/members/{principalId}`]: { put: { '200': roleMember, '201': roleMember } },
+  [`${T}/agents/licensing`]: {
+    get: {
+      '200': z.looseObject({
+        model: z.literal('directRouting'),
+        agents: z.array(
+          z.looseObject({ userPrincipalName: z.string(), licensed: z.boolean(), skus: z.array(z.string()) }),
+        ),
+        unlicensed: z.number(),
+      }),
+    },
+  },
+  [`${T}/numbers`]: {
+    get: { '200': list('value', z.looseObject({ telephoneNumber: z.string(), numberType: z.string() }), true) },
+  },
+  [`${T}/selfServices`]: { get: { '200': list('items', selfServiceView) } },
+  [`${T}/selfServices/{serviceId}`]: {
+    get: { '200': selfServiceView },
+    put: { '200': selfServiceView, '201': selfServiceView },
+  },
 };
 
 /** Puts each described reply's JSON schema into the document's responses (the status must be described already). */

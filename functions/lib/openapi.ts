@@ -420,7 +420,20 @@ export function openApiDocument(version: string): Json {
       post: operation({
         summary: "Graph's presence change and lifecycle notifications (each checked by its subscription's clientState)",
         params: [query('validationToken', "Graph's validation handshake: echoed as text/plain.", { type: 'string' })],
-        body: { schema: { type: 'object' }, example: { value: [] } },
+        body: {
+          schema: { type: 'object' },
+          example: {
+            value: [
+              {
+                subscriptionId: '7f105c7d-2dc5-4530-97cd-4e7ae6534c07',
+                clientState: 'the secret sent with the subscription',
+                changeType: 'updated',
+                resource: "communications/presences('5d6059b6-368d-45f8-91e1-8e07d485f1d0')",
+                resourceData: { id: '5d6059b6-368d-45f8-91e1-8e07d485f1d0' },
+              },
+            ],
+          },
+        },
         ok: { '200': 'The validation token (handshake)', '202': 'Queued' },
         extra: { '403': 'No notification of a subscription of ours with its clientState' },
       }),

@@ -44,6 +44,11 @@ export interface RouterCallQueue {
   agents: { agentId: string; order?: number }[];
   /** Set while a DELETE of the call queue is under way: no call may enter it. */
   deleting?: string;
+  /**
+   * The call queue's callback settings; absent: it never offered callbacks, so it has none waiting and the routing
+   * pass skips the `callbacks` query (present but disabled: callbacks asked for earlier are still served).
+   */
+  callback?: { enabled?: boolean };
 }
 
 /** The call queue rules of shared/routing the router applies (injected: shared/calls does not import routing). */
@@ -368,7 +373,7 @@ export class CallQueueRouterService implements CallQueueRouter {
         r.callback?.requestedAt === undefined
       );
     });
-    const callbacks = (await this.deps.callbacks?.waiting(t, callQueueId, now)) ?? [];
+    const callbacks = queue.callback ? ((await this.deps.callbacks?.waiting(t, callQueueId, now)) ?? []) : [];
     if (records.length === 0 && callbacks.length === 0) return;
     const listed = new Map(queue.agents.map((a, i) => [a.agentId.toLowerCase(), a.order ?? i]));
     let agents = all.filter((a) => listed.has(a.agentId));

@@ -20,6 +20,7 @@ import {
   recordingDecision,
   superviseBodySchema,
   superviseDecision,
+  SELF_ONLY_REFUSAL,
   type SupervisionCaller,
 } from './supervision.rules';
 
@@ -82,6 +83,7 @@ export class CallSupervisionService {
       if (!found)
         return { kind: 'invalid', errors: [{ field: 'userPrincipalName', message: 'is not a user of this tenant' }] };
       userId = found.toLowerCase();
+      if (decision.selfOnly && userId !== caller.oid) return refusal(SELF_ONLY_REFUSAL);
     } else userId = decision.userId;
     const result = await this.deps.apply(tenantId, callId, {
       kind: 'supervise',

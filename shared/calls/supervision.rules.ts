@@ -47,6 +47,13 @@ export const superviseBodySchema = z
 
 export type SuperviseBody = z.infer<typeof superviseBodySchema>;
 
+/** A Supervisor who named someone else (their UPN resolved to another object id than the token's `oid`). */
+export const SELF_ONLY_REFUSAL: Refusal = {
+  ok: false,
+  status: 403,
+  detail: 'A supervisor may only monitor or barge in themselves; leave userPrincipalName out or give your own.',
+};
+
 /**
  * Monitor / barge: who goes into the call. Absent `userPrincipalName`: the caller themselves (their token's `oid`).
  * A Supervisor may only send themselves (a UPN other than their own is 403: they would put someone else on the line);
@@ -57,19 +64,14 @@ export function superviseDecision(
   r: CallRecord,
   callQueues: readonly string[],
   body: SuperviseBody,
-): Refusal | { ok: true; userId: string } | { ok: true; lookup: string } {
+): Refusal | { ok: true; userId: string } | { ok: true; lookup: string; selfOnly?: true } {
   if (!seesCall(caller, callQueues)) return { ok: false, status: 404, detail: `No call ${r.callId}.` };
   const upn = body.userPrincipalName;
-  let target: { userId: string } | { lookup: string } = { userId: caller.oid };
-  if (upn && upn !== caller.upn?.toLowerCase()) {
-    if (!caller.isAdmin)
-      return {
-        ok: false,
-        status: 403,
-        detail: 'A supervisor may only monitor or barge in themselves; leave userPrincipalName out or give your own.',
-      };
-    target = { lookup: upn };
-  }
+  let target: { userId: string } | { lookup: string; selfOnly?: true } = { userId: caller.oid };
+  // A UPN that is not the token's own name: an Admin's is looked up; a Supervisor's too (a token need not carry
+  // preferred_username), and it must turn out to be their own object id ({@link SELF_ONLY_REFUSAL} otherwise).
+  if (upn && upn !== caller.upn?.toLowerCase())
+    target = caller.isAdmin ? { lookup: upn } : { lookup: upn, selfOnly: true };
   const phase = callPhase(r);
   if (phase !== 'connected' || r.end || r.hangUpAt !== undefined)
     return { ok: false, status: 409, detail: `The call is ${phase}, not connected to an agent.` };
