@@ -57,5 +57,6 @@ import './timer/presence-refresh-timer';
 import './http/presence-notifications';
 import './queue/presence-events';
 import './timer/presence-subscription-timer';
+import './http/presence-connection';
 import '../orchestrations/drift/drift-check.orchestration';
 import './register-activities';
