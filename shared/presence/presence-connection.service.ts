@@ -160,24 +160,30 @@ export class PresenceConnectionService {
   /**
    * A delegated Graph access token for the tenant (Presence.Read.All), or undefined when it is not connected. Each
    * refresh stores the new refresh token under the row's ETag; a refresh that lost the race to another instance
-   * (its refresh token spent) reads the row again and uses the newer one.
+   * (its refresh token spent: `invalid_grant`) reads the row again, waiting briefly for the newer one.
    */
   async accessToken(tenantId: string): Promise<string | undefined> {
     const t = tenantId.toLowerCase();
     const cached = this.tokens.get(t);
     if (cached && cached.expiresAt - EARLY_MS > this.now) return cached.token;
-    for (let attempt = 0; attempt < 3; attempt++) {
+    let spent: string | undefined;
+    for (let attempt = 0; attempt < 5; attempt++) {
       const c = await this.deps.connections.get(t);
       if (!c) return undefined;
+      if (c.sealedRefreshToken === spent) {
+        // Another instance spent this refresh token and has not stored the new one yet: wait for it.
+        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+        continue;
+      }
       const refreshToken = this.deps.seal.open(c.sealedRefreshToken, t);
       if (!refreshToken) throw new PresenceConnectError('the stored refresh token does not open: connect again', 409);
       let tokens;
       try {
         tokens = await this.deps.entra.refresh(t, refreshToken, PRESENCE_DELEGATED_SCOPE);
       } catch (e) {
-        if (e instanceof DelegatedTokenError && e.error === 'invalid_grant') {
-          const now = await this.deps.connections.get(t);
-          if (now && now.sealedRefreshToken !== c.sealedRefreshToken) continue; // rotated by another instance
+        if (e instanceof DelegatedTokenError && e.error === 'invalid_grant' && attempt < 4) {
+          spent = c.sealedRefreshToken; // maybe rotated by another instance meanwhile: read the row again
+          continue;
         }
         throw e;
       }
@@ -191,6 +197,6 @@ export class PresenceConnectionService {
       this.tokens.set(t, { token: tokens.accessToken, expiresAt: tokens.expiresAt });
       return tokens.accessToken;
     }
-    throw new PresenceConnectError('the presence refresh token kept changing under us', 409);
+    throw new PresenceConnectError('the presence refresh token was spent and not replaced: connect again', 409);
   }
 }
