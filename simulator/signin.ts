@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { SimCore } from './core';
 import type { SimRequest, SimResponse } from './http';
 import { json } from './http';
-import { apiAccessOf, GRAPH_AUDIENCE, type App, type Tenant, type User } from './model';
+import { apiAccessOf, delegatedScopes, GRAPH_AUDIENCE, type App, type Tenant, type User } from './model';
 import { uuidFrom } from './util';
 
 /** The portal's app registration (a public SPA client): its client id. */
@@ -371,6 +371,17 @@ function graphDelegatedToken(
       'invalid_scope',
       70011,
       `The provided value for the input parameter 'scope' is not valid. The scope ${unknown.join(' ')} is not valid.`,
+      {},
+    );
+  // Presence.Read.All needs admin consent: the client's delegated grants (oauth2PermissionGrants) must hold each scope.
+  const app = tenant.apps.get(grant.clientId);
+  const consented = new Set(app ? delegatedScopes(tenant, app.servicePrincipalId) : []);
+  if (names.some((n) => !consented.has(n)))
+    return aad(
+      400,
+      'invalid_grant',
+      65001,
+      `The user or administrator has not consented to use the application with ID '${grant.clientId}' named '${app?.displayName ?? ''}'. Send an interactive authorization request for this user and resource.`,
       {},
     );
   const lifetime = 3599;

@@ -91,3 +91,23 @@ test('a state for another tenant, or one this app did not hand out, is refused; 
   expect(await service.accessToken(sim.tenantId)).toBeUndefined();
   expect(await service.connection(sim.tenantId)).toMatchObject({ connected: false, subscriptions: 'off' });
 });
+
+test('a client without the delegated Presence.Read.All grant is refused the token (AADSTS65001: not consented)', async () => {
+  const web = sim.settings.webApp;
+  const other = new PresenceConnectionService({
+    connections: repo,
+    entra: new EntraDelegatedTokens({
+      authorityHost: config.authorityHost,
+      clientId: web.appId,
+      clientSecret: web.clientSecret,
+    }),
+    seal: new TokenSeal(config.presence.tokenKey, config.bot.clientSecret),
+    notificationsEnabled: true,
+  });
+  const url = await other.begin(sim.tenantId, { name: 'admin@contoso.com', oid: 'oid-1' }, REDIRECT);
+  const back = await signInOnPage(url, 'admin@contoso.com');
+  await expect(other.complete(back.searchParams.get('code')!, back.searchParams.get('state')!)).rejects.toThrow(
+    /AADSTS65001/,
+  );
+  expect(await repo.get(sim.tenantId)).toBeUndefined();
+});
