@@ -45,13 +45,16 @@ import {
   CallSupervisionService,
   GraphCallControlFactory,
   GraphPresenceCache,
-  createBotCredential,
   routerReadMemo,
   type CallEndpointDirectory,
 } from '../shared/calls';
 import {
+  EntraDelegatedTokens,
   GraphPresenceSubscriptions,
+  PresenceConnectionService,
+  PresenceConnectionsRepository,
   PresenceNotificationService,
+  TokenSeal,
   PresenceSubscriptionsRepository,
   type PresenceEventMessage,
 } from '../shared/presence';
@@ -157,6 +160,11 @@ export interface AppRoot {
    */
   readonly presenceNotifications: PresenceNotificationService;
   presenceNotificationsFor(log?: (line: string) => void): PresenceNotificationService;
+  /**
+   * The tenant's delegated presence connection (table `presenceConnections`): an Admin connects once, the subscription
+   * manager takes its Graph token from it (presence subscriptions are delegated only).
+   */
+  readonly presenceConnections: PresenceConnectionService;
   /** Tenants whose calls we route: those with endpoints, and CALLS_TENANTS. */
   callTenants(): Promise<string[]>;
   /** Call queues and their supervisors (tables `callQueues`, `callQueueSupervisors`). */
@@ -487,9 +495,23 @@ export function createAppRoot(config: AppConfig): AppRoot {
   // Presence change notifications: subscriptions over every call queue agent, their webhook and handler.
   const presenceEvents = new JsonQueue<PresenceEventMessage>(connection, config.presence.eventsQueueName);
   const presenceSubscriptions = new PresenceSubscriptionsRepository(connection);
+  // Graph takes presence subscriptions with a delegated token only: the tenant's presence connection gives it.
+  let presenceConnections: PresenceConnectionService | undefined;
+  const presenceConnectionsOf = (): PresenceConnectionService =>
+    (presenceConnections ??= new PresenceConnectionService({
+      connections: new PresenceConnectionsRepository(connection),
+      entra: new EntraDelegatedTokens({
+        authorityHost: config.authorityHost,
+        clientId: config.bot.appId,
+        clientSecret: config.bot.clientSecret,
+      }),
+      seal: new TokenSeal(config.presence.tokenKey, config.bot.clientSecret),
+      notificationsEnabled: !!config.presence.notificationUrl,
+      log: (line) => console.log(line),
+    }));
   const presenceGraph = new GraphPresenceSubscriptions({
     graphBaseUrl: config.graphBaseUrl,
-    credential: (tenantId) => createBotCredential(config, tenantId),
+    token: (tenantId) => presenceConnectionsOf().accessToken(tenantId),
   });
   const presenceNotificationsFor = (log?: (line: string) => void) =>
     new PresenceNotificationService({
@@ -501,6 +523,7 @@ export function createAppRoot(config: AppConfig): AppRoot {
       ],
       presenceChanged: (tenantId, ids, trigger) => callRouting(log).presenceChanged(tenantId, ids, trigger),
       notificationUrl: config.presence.notificationUrl,
+      connected: (tenantId) => presenceConnectionsOf().connected(tenantId),
       log,
     });
 
@@ -591,6 +614,9 @@ export function createAppRoot(config: AppConfig): AppRoot {
     callRouting,
     presenceNotifications: presenceNotificationsFor(),
     presenceNotificationsFor,
+    get presenceConnections() {
+      return presenceConnectionsOf();
+    },
     callQueues: callQueueService,
     agents: agentService,
     callQueueScopes: new CallQueueScopes(supervisors),

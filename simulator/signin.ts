@@ -1,17 +1,30 @@
 // Entra's browser sign-in for single-page apps: the authorize endpoint (a sign-in page listing the tenant's people who
 // hold a role on Switchboard's API) and the authorization-code grant with PKCE (S256) at the token endpoint, with
 // refresh tokens and CORS as Entra answers SPAs. MSAL.js runs against it unchanged.
+// Also the same flow for a confidential web client (an app of the tenant with a client secret — the bot, as a
+// vendor's "connect presence" button uses it): PKCE optional, the code and refresh token redeemed with the client's
+// secret from a server (no Origin), delegated Graph scopes (Presence.Read.All, …) — presence change notifications are
+// delegated only (microsoftgraph/microsoft-graph-docs-contrib concepts/changenotifications-for-presence.md).
 import { createHash, randomBytes } from 'node:crypto';
 import type { SimCore } from './core';
 import type { SimRequest, SimResponse } from './http';
 import { json } from './http';
-import { apiAccessOf, type Tenant, type User } from './model';
+import { apiAccessOf, delegatedScopes, GRAPH_AUDIENCE, type App, type Tenant, type User } from './model';
 import { uuidFrom } from './util';
 
 /** The portal's app registration (a public SPA client): its client id. */
 export const PORTAL_CLIENT_ID = uuidFrom('app:switchboard-portal');
 
 const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
+/** Delegated Graph permissions a confidential client may ask for here. */
+const GRAPH_DELEGATED = new Set(['Presence.Read.All', 'Presence.Read', 'User.Read']);
+
+/** A confidential web client of the tenant (an app with a client secret), or undefined. */
+function confidentialClient(tenant: Tenant, clientId: string): App | undefined {
+  if (clientId === PORTAL_CLIENT_ID) return undefined;
+  const app = tenant.apps.get(clientId);
+  return app?.clientSecret ? app : undefined;
+}
 const CODE_LIFETIME_MS = 10 * 60_000;
 const REFRESH_LIFETIME_MS = 24 * 3600_000;
 
@@ -99,10 +112,15 @@ function people(tenant: Tenant): { user: User; roles: string[]; queues?: string[
  * person's UPN (and the original parameters) redirects to `redirect_uri` with `code` and `state`.
  */
 export function authorize(core: SimCore, tenant: Tenant, req: SimRequest): SimResponse {
-  const params = req.method === 'POST' ? new URLSearchParams(req.rawBody) : req.query;
+  const params = req.method === 'POST' ? new URLSearchParams(req.rawBody) : new URLSearchParams(req.query);
+  // The authorize query is form-encoded ('+' is a space, as URLSearchParams writes it); the simulator's query parser
+  // keeps '+' literal for Graph's OData, so the scope (which never holds a '+') is read back here.
+  if (req.method !== 'POST' && params.has('scope'))
+    params.set('scope', (params.get('scope') ?? '').replace(/\+/g, ' '));
   const clientId = params.get('client_id') ?? '';
   const redirectUri = params.get('redirect_uri') ?? '';
-  if (clientId !== PORTAL_CLIENT_ID)
+  const confidential = confidentialClient(tenant, clientId);
+  if (clientId !== PORTAL_CLIENT_ID && !confidential)
     return errorPage(
       700016,
       `Application with identifier '${clientId}' was not found in the directory '${tenant.displayName}'.`,
@@ -119,7 +137,7 @@ export function authorize(core: SimCore, tenant: Tenant, req: SimRequest): SimRe
   if (params.get('response_type') !== 'code')
     return fail('unsupported_response_type', 'AADSTS700054: response_type must be code for this application.');
   const challenge = params.get('code_challenge') ?? '';
-  if (!challenge || params.get('code_challenge_method') !== 'S256')
+  if ((!challenge && !confidential) || (challenge && params.get('code_challenge_method') !== 'S256'))
     return fail(
       'invalid_request',
       'AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption.',
@@ -140,7 +158,7 @@ export function authorize(core: SimCore, tenant: Tenant, req: SimRequest): SimRe
       redirectUri,
       scope,
       nonce: params.get('nonce') ?? undefined,
-      codeChallenge: challenge,
+      codeChallenge: challenge || undefined,
       expiresAt: Date.now() + CODE_LIFETIME_MS,
     });
     return redirectWith(redirectUri, mode, {
@@ -205,8 +223,25 @@ export function userTokenGrant(core: SimCore, tenant: Tenant, req: SimRequest): 
   const grantType = form.get('grant_type');
   if (grantType !== 'authorization_code' && grantType !== 'refresh_token') return undefined;
   const cors = corsHeaders(req);
-  const clientId = form.get('client_id') ?? '';
-  if (clientId !== PORTAL_CLIENT_ID)
+  let clientId = form.get('client_id') ?? '';
+  let secret = form.get('client_secret') ?? '';
+  const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  if (basic) {
+    const [id, sec] = Buffer.from(basic[1], 'base64').toString('utf8').split(':');
+    clientId = decodeURIComponent(id ?? '');
+    secret = decodeURIComponent(sec ?? '');
+  }
+  const confidential = confidentialClient(tenant, clientId);
+  if (confidential) {
+    if (secret !== confidential.clientSecret)
+      return aad(
+        401,
+        'invalid_client',
+        7000215,
+        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+        {},
+      );
+  } else if (clientId !== PORTAL_CLIENT_ID)
     return aad(
       400,
       'unauthorized_client',
@@ -214,7 +249,7 @@ export function userTokenGrant(core: SimCore, tenant: Tenant, req: SimRequest): 
       `Application with identifier '${clientId}' was not found in the directory '${tenant.displayName}'.`,
       cors,
     );
-  if (!req.headers.origin)
+  if (!confidential && !req.headers.origin)
     return aad(
       400,
       'invalid_request',
@@ -238,7 +273,10 @@ export function userTokenGrant(core: SimCore, tenant: Tenant, req: SimRequest): 
         cors,
       );
     const verifier = form.get('code_verifier') ?? '';
-    if (createHash('sha256').update(verifier).digest('base64url') !== grant.codeChallenge)
+    if (
+      (grant.codeChallenge || !confidential) &&
+      createHash('sha256').update(verifier).digest('base64url') !== grant.codeChallenge
+    )
       return aad(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge.', cors);
   } else {
     const old = form.get('refresh_token') ?? '';
@@ -259,8 +297,10 @@ export function userTokenGrant(core: SimCore, tenant: Tenant, req: SimRequest): 
   if (resources.size !== 1)
     return aad(400, 'invalid_scope', 28000, 'Provide exactly one resource in the scope parameter.', cors);
   const resourceId = [...resources][0];
+  if (confidential && resourceId === GRAPH_AUDIENCE)
+    return graphDelegatedToken(core, tenant, grant, user, resourceScopes, scopes.includes('offline_access'));
   const resource = core.resourceFor(tenant, resourceId);
-  if (!resource || !resource.appRoles.some((r) => r.value === 'Switchboard.Admin'))
+  if (!resource || confidential || !resource.appRoles.some((r) => r.value === 'Switchboard.Admin'))
     return aad(
       400,
       'invalid_resource',
@@ -309,6 +349,75 @@ export function userTokenGrant(core: SimCore, tenant: Tenant, req: SimRequest): 
   }
   core.log(`signed in ${user.userPrincipalName} (${assignment.roles.join(', ')}) for ${resourceId}`);
   return json(200, body, { 'cache-control': 'no-store, no-cache', pragma: 'no-cache', ...cors });
+}
+
+/**
+ * A confidential client's delegated Graph token (Presence.Read.All for presence subscriptions): `scp`, no `roles`,
+ * and a fresh refresh token with offline_access (Entra rotates refresh tokens: the old one is spent).
+ */
+function graphDelegatedToken(
+  core: SimCore,
+  tenant: Tenant,
+  grant: Grant,
+  user: User,
+  resourceScopes: string[],
+  offline: boolean,
+): SimResponse {
+  const names = resourceScopes.map((s) => s.slice(s.lastIndexOf('/') + 1));
+  const unknown = names.filter((n) => !GRAPH_DELEGATED.has(n));
+  if (unknown.length)
+    return aad(
+      400,
+      'invalid_scope',
+      70011,
+      `The provided value for the input parameter 'scope' is not valid. The scope ${unknown.join(' ')} is not valid.`,
+      {},
+    );
+  // Presence.Read.All needs admin consent: the client's delegated grants (oauth2PermissionGrants) must hold each scope.
+  const app = tenant.apps.get(grant.clientId);
+  const consented = new Set(app ? delegatedScopes(tenant, app.servicePrincipalId) : []);
+  if (names.some((n) => !consented.has(n)))
+    return aad(
+      400,
+      'invalid_grant',
+      65001,
+      `The user or administrator has not consented to use the application with ID '${grant.clientId}' named '${app?.displayName ?? ''}'. Send an interactive authorization request for this user and resource.`,
+      {},
+    );
+  const lifetime = 3599;
+  const iss = core.issuer(tenant.tenantId);
+  const accessToken = core.mintToken(
+    {
+      aud: GRAPH_AUDIENCE,
+      iss,
+      tid: tenant.tenantId,
+      oid: user.id,
+      sub: user.id,
+      upn: user.userPrincipalName,
+      name: user.displayName,
+      appid: grant.clientId,
+      azp: grant.clientId,
+      azpacr: '1',
+      idtyp: 'user',
+      scp: names.join(' '),
+      ver: '1.0',
+    },
+    lifetime,
+  );
+  const body: Record<string, unknown> = {
+    token_type: 'Bearer',
+    scope: resourceScopes.join(' '),
+    expires_in: lifetime,
+    ext_expires_in: lifetime,
+    access_token: accessToken,
+  };
+  if (offline) {
+    const refresh = randomBytes(48).toString('base64url');
+    refreshTokens.set(refresh, { ...grant, expiresAt: Date.now() + REFRESH_LIFETIME_MS });
+    body.refresh_token = refresh;
+  }
+  core.log(`signed in ${user.userPrincipalName} for ${grant.clientId}: Graph ${names.join(' ')} (delegated)`);
+  return json(200, body, { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' });
 }
 
 /** `GET /{tenant}/oauth2/v2.0/logout`: ends the (stateless) session and returns to `post_logout_redirect_uri`. */

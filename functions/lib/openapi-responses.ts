@@ -141,6 +141,12 @@ export const REPLY_SCHEMAS: Record<string, Record<string, Record<string, z.ZodTy
   [`${T}/numbers`]: {
     get: { '200': list('value', z.looseObject({ telephoneNumber: z.string(), numberType: z.string() }), true) },
   },
+  [`${T}/presence/connection`]: {
+    get: { '200': z.looseObject({ tenantId: z.string(), connected: z.boolean(), subscriptions: z.string() }) },
+  },
+  '/api/presence/connect/callback': {
+    get: { '200': z.looseObject({ tenantId: z.string(), connected: z.literal(true) }) },
+  },
   [`${T}/selfServices`]: { get: { '200': list('items', selfServiceView) } },
   [`${T}/selfServices/{serviceId}`]: {
     get: { '200': selfServiceView },

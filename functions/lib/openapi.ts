@@ -438,6 +438,47 @@ export function openApiDocument(version: string): Json {
         extra: { '403': 'No notification of a subscription of ours with its clientState' },
       }),
     },
+    '/api/tenants/{tenantId}/presence/connect': {
+      get: operation({
+        summary:
+          "Connect the tenant's presence (delegated Presence.Read.All: Graph takes presence subscriptions with a " +
+          'delegated token only) — 302 to the tenant authorize endpoint for the bot, PKCE, state bound to the tenant',
+        params: [tenantId],
+        ok: { '302': 'Location: the tenant authorize endpoint' },
+      }),
+    },
+    '/api/presence/connect/callback': {
+      get: operation({
+        summary: "Entra's redirect back after the Admin signed in: redeems the code, stores the refresh token sealed",
+        params: [
+          { ...query('code', 'The authorization code.', { type: 'string' }), required: true, example: 'M.R3_BAY.c0d3' },
+          {
+            ...query('state', 'The state the connect route handed out ({tenantId}.{nonce}; good once).', {
+              type: 'string',
+            }),
+            required: true,
+            example: '8a1c5e3b-2f4d-4c6a-9b7e-0d1f2a3b4c5d.n0nce',
+          },
+        ],
+        ok: { '200': '{tenantId, connected: true, connectedBy, connectedByOid, connectedAt, subscriptions, detail}' },
+        extra: { '400': 'No code or state; a state unknown, used or expired; a code Entra refused; Entra error' },
+      }),
+    },
+    '/api/tenants/{tenantId}/presence/connection': {
+      get: operation({
+        summary: "Whether the tenant's presence is connected, by whom, since when (never the token)",
+        params: [tenantId],
+        ok: {
+          '200': '{tenantId, connected, connectedBy?, connectedByOid?, connectedAt?, subscriptions: on|off, detail}',
+        },
+      }),
+      delete: operation({
+        summary: "Disconnect the tenant's presence: deletes its presence subscriptions, then the connection",
+        params: [tenantId],
+        ok: { '204': 'Disconnected' },
+        extra: { '404': 'Presence is not connected' },
+      }),
+    },
     '/api/tenants/{tenantId}/callQueues/{queueId}': {
       put: operation({
         summary: 'Create or replace a call queue',

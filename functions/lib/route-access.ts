@@ -22,6 +22,8 @@ import { app, type HttpFunctionOptions } from '@azure/functions';
  * - `agentSelfFiltered`: as `supervisorFiltered`, and an Agent, who sees only themself.
  * - `callAgent`: as `supervisorOfCallQueue`, and the agent connected to the call (token `oid`); any other agent gets
  *   403 (a live call's recording pause / resume).
+ * - `signInRedirect`: Entra's redirect back after an Admin's sign-in: no token; the one-time `state` it carries is
+ *   the proof, so a request without a state we handed out is refused (400) whoever sends it.
  * - `subscription`: Graph's change notifications: no token; each notification is checked by its subscription's
  *   `clientState`, so a body that names none of ours is refused (403) whoever sends it.
  */
@@ -37,6 +39,7 @@ export const ACCESS = [
   'agentSelfFiltered',
   'callAgent',
   'subscription',
+  'signInRedirect',
 ] as const;
 export type Access = (typeof ACCESS)[number];
 
@@ -57,6 +60,7 @@ export const ACCESS_TEXT: Record<Access, string> = {
     "Switchboard.Admin; a Switchboard.Supervisor sees their call queues' agents; a Switchboard.Agent sees themself.",
   callAgent:
     "Switchboard.Admin; a Switchboard.Supervisor of the call's call queue (others: 404); the agent connected to the call (Switchboard.Agent; other agents: 403).",
+  signInRedirect: "Entra's redirect after an Admin's sign-in; no token: the one-time state it carries is the proof.",
   subscription:
     "Graph's change notifications; no token: each notification must name one of Switchboard's subscriptions with its clientState.",
 };
@@ -74,6 +78,7 @@ export const ACCESS_ROLES: Record<Access, string[]> = {
   agentSelfFiltered: ['Switchboard.Admin', 'Switchboard.Supervisor', 'Switchboard.Agent'],
   callAgent: ['Switchboard.Admin', 'Switchboard.Supervisor', 'Switchboard.Agent'],
   subscription: [],
+  signInRedirect: [],
 };
 
 export interface RegisteredRoute {

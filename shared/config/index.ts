@@ -52,9 +52,14 @@ export interface AppConfig {
   };
   /**
    * Presence change notifications: our webhook's public URL (PRESENCE_NOTIFICATION_URL; absent: no subscriptions,
-   * polling only) and the storage queue the webhook feeds.
+   * polling only), the storage queue the webhook feeds, and the key sealing each tenant's delegated presence refresh
+   * token (PRESENCE_TOKEN_KEY; absent: derived from BOT_CLIENT_SECRET).
    */
-  readonly presence: { readonly notificationUrl?: string; readonly eventsQueueName: string };
+  readonly presence: {
+    readonly notificationUrl?: string;
+    readonly eventsQueueName: string;
+    readonly tokenKey?: string;
+  };
   /** Prompts and menus: the public origin of prompt WAVs, Azure AI Speech, the menus' clock (tests). */
   readonly menus: {
     readonly promptsBaseUrl?: string;
@@ -283,6 +288,10 @@ const schema = z.object({
     ),
   PRESENCE_REFRESH_SCHEDULE: cron,
   PRESENCE_NOTIFICATION_URL: z.string().url({ message: 'must be an absolute http(s) URL' }).optional(),
+  PRESENCE_TOKEN_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'must be 32 bytes, base64' })
+    .optional(),
   PRESENCE_SUBSCRIPTION_SCHEDULE: cron,
   PRESENCE_EVENTS_QUEUE_NAME: z
     .string()
@@ -442,6 +451,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     presence: {
       notificationUrl: e.PRESENCE_NOTIFICATION_URL,
+      tokenKey: e.PRESENCE_TOKEN_KEY,
       eventsQueueName: presenceEventsQueueName({
         PRESENCE_EVENTS_QUEUE_NAME: e.PRESENCE_EVENTS_QUEUE_NAME,
         CALL_EVENTS_QUEUE_NAME: e.CALL_EVENTS_QUEUE_NAME,

@@ -228,6 +228,13 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
     default: '0 */5 * * * *',
   },
   {
+    name: 'PRESENCE_TOKEN_KEY',
+    doc:
+      "AES-256-GCM key (32 bytes, base64) sealing each tenant's delegated presence refresh token at rest (table " +
+      '`presenceConnections`). Unset: derived (HKDF-SHA256) from BOT_CLIENT_SECRET.',
+    secret: true,
+  },
+  {
     name: 'PRESENCE_EVENTS_QUEUE_NAME',
     doc:
       'Storage queue of presence notifications (one message per notification, from the presence webhook). Default: ' +

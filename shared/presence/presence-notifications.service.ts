@@ -39,6 +39,11 @@ export interface PresenceNotificationDeps {
   presenceChanged(tenantId: string, agentIds: readonly string[], trigger: string): Promise<string[]>;
   /** PRESENCE_NOTIFICATION_URL; absent: subscriptions are off (polling only). */
   notificationUrl?: string;
+  /**
+   * Whether the tenant's presence is connected (a delegated credential: Graph refuses app-only presence
+   * subscriptions); not connected → no subscriptions for it (polling only). Absent: every tenant counts as connected.
+   */
+  connected?: (tenantId: string) => Promise<boolean>;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -168,6 +173,7 @@ export class PresenceNotificationService {
     const url = this.deps.notificationUrl;
     if (!url) return out;
     const t = tenantId.toLowerCase();
+    if (this.deps.connected && !(await this.deps.connected(t))) return out;
     const chunks = chunkAgentIds(await this.deps.agentIds(t));
     const stored = await this.deps.subscriptions.list(t);
     const byChunk = new Map(stored.map((s) => [s.chunk, s]));
@@ -219,5 +225,20 @@ export class PresenceNotificationService {
     }
     this.rows.delete(t);
     return out;
+  }
+
+  /** Deletes every subscription of the tenant (at Graph, then its row): presence is being disconnected. */
+  async unsubscribeAll(tenantId: string): Promise<number> {
+    const t = tenantId.toLowerCase();
+    let deleted = 0;
+    for (const row of await this.deps.subscriptions.list(t)) {
+      await this.deps.graph.delete(t, row.subscriptionId).catch((e: unknown) => {
+        this.deps.log?.(`presence subscription ${row.subscriptionId}: delete failed (${(e as Error).message})`);
+      });
+      await this.deps.subscriptions.delete(t, row.chunk);
+      deleted++;
+    }
+    this.rows.delete(t);
+    return deleted;
   }
 }

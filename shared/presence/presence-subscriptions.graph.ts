@@ -4,9 +4,9 @@
  * create (Graph validates notificationUrl and lifecycleNotificationUrl with a `validationToken` handshake before it
  * answers), renew (PATCH expirationDateTime; also reauthorizes), delete. Basic notifications (no resource data): the
  * presence itself is read with getPresencesByUserId when a notification arrives.
+ * Graph takes these subscriptions with a delegated token only (Presence.Read.All; "Application: Not supported"):
+ * the token comes from the tenant's presence connection (PresenceConnectionService.accessToken), through `token`.
  */
-import type { TokenCredential } from '@azure/core-auth';
-import { graphScope } from '../tenant';
 
 export class PresenceSubscriptionError extends Error {
   constructor(
@@ -30,26 +30,22 @@ export interface PresenceSubscriptionsPort {
 }
 
 export class GraphPresenceSubscriptions implements PresenceSubscriptionsPort {
-  private readonly credentials = new Map<string, TokenCredential>();
-
   constructor(
     private readonly o: {
       graphBaseUrl: string;
-      credential: (tenantId: string) => TokenCredential;
+      /** A delegated Graph token (Presence.Read.All) for the tenant; undefined when presence is not connected. */
+      token: (tenantId: string) => Promise<string | undefined>;
       fetch?: typeof fetch;
     },
   ) {}
 
   private async request(tenantId: string, method: string, path: string, body?: unknown): Promise<Response> {
-    const t = tenantId.toLowerCase();
-    let credential = this.credentials.get(t);
-    if (!credential) this.credentials.set(t, (credential = this.o.credential(t)));
-    const token = await credential.getToken(graphScope(this.o.graphBaseUrl));
-    if (!token) throw new PresenceSubscriptionError('no token for the bot', 401);
+    const token = await this.o.token(tenantId.toLowerCase());
+    if (!token) throw new PresenceSubscriptionError('presence is not connected for this tenant', 401);
     return (this.o.fetch ?? fetch)(`${this.o.graphBaseUrl}/v1.0${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${token.token}`,
+        authorization: `Bearer ${token}`,
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

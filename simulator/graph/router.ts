@@ -129,7 +129,9 @@ export class GraphRouter {
       });
     }
     const roles = new Set(Array.isArray(claims.roles) ? claims.roles : []);
-    if (matched.perms.length && !matched.perms.some((p) => roles.has(p))) {
+    // A delegated token carries its permissions in `scp` (space-separated), an app-only one in `roles`.
+    const granted = typeof claims.scp === 'string' ? new Set(claims.scp.split(' ')) : roles;
+    if (matched.perms.length && !matched.perms.some((p) => granted.has(p))) {
       return graphError(req, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
     }
     const ctx: GraphCtx = {

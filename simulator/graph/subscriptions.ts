@@ -11,8 +11,12 @@
 // - concepts/change-notifications-lifecycle-events.md: `reauthorizationRequired`, `subscriptionRemoved`, `missed`
 //   (notifications that were not delivered: resync) to the lifecycleNotificationUrl, `{subscriptionId,
 //   subscriptionExpirationDateTime, tenantId, clientState, lifecycleEvent}`.
-// Deviation (documented in docs/simulator.md): Graph lists presence subscriptions as delegated only (Presence.Read.All);
-// the simulator also takes the bot's application token, which holds Presence.Read.All as an application permission.
+// Permissions (concepts/changenotifications-for-presence.md): delegated (work or school account) Presence.Read.All
+// only — "Application: Not supported." An app-only token (no `scp`) is refused 403 as Graph refuses a subscription it
+// is not authorized for: `ExtensionError`, "Operation: Create; Exception: [Status Code: Forbidden; Reason: The
+// request is not authorized for this user or application.]" (observed: microsoftgraph/nodejs-webhooks-sample#175;
+// the ExtensionError envelope: OneDrive/onedrive-api-docs#1398, microsoftgraph/msgraph-sdk-dotnet#365); renewing
+// (Operation: Update) likewise.
 // Fault knobs: presenceNotificationDelayMs, presenceNotificationDuplicateProbability,
 // presenceNotificationLossProbability (a lost notification is followed by a `missed` lifecycle notification).
 import { randomUUID } from 'node:crypto';
@@ -179,6 +183,7 @@ async function create(ctx: GraphCtx): Promise<SimResponse> {
   if (typeof b.resource !== 'string') throw badRequest('resource is required.', 'ValidationError');
   const ids = presenceResourceIds(b.resource);
   if (typeof ids === 'string') throw badRequest(ids, 'ValidationError');
+  requireDelegatedPresence(ctx, 'Create');
   const unknown = ids.filter((id) => !ctx.tenant.users.has(id));
   if (unknown.length) throw notFound(unknown[0]);
   const notificationUrl = webhookUrl(b.notificationUrl, 'notificationUrl');
@@ -230,8 +235,22 @@ function find(ctx: GraphCtx): PresenceSubscription {
   return s;
 }
 
+const PRESENCE_DELEGATED = ['Presence.Read.All', 'Presence.ReadWrite.All'];
+
+/** Presence subscriptions take a delegated token with Presence.Read.All; anything else is Graph's 403. */
+function requireDelegatedPresence(ctx: GraphCtx, operation: 'Create' | 'Update'): void {
+  const scp = typeof ctx.claims.scp === 'string' ? ctx.claims.scp.split(' ') : [];
+  if (scp.some((s) => PRESENCE_DELEGATED.includes(s))) return;
+  throw new GraphFailure(
+    403,
+    'ExtensionError',
+    `Operation: ${operation}; Exception: [Status Code: Forbidden; Reason: The request is not authorized for this user or application.]`,
+  );
+}
+
 function update(ctx: GraphCtx): SimResponse {
   const s = find(ctx);
+  requireDelegatedPresence(ctx, 'Update');
   const b = isRecord(ctx.req.body) ? ctx.req.body : {};
   s.expirationDateTime = expiration(b.expirationDateTime, Date.now());
   return json(200, { '@odata.context': `${ctx.root}/$metadata#subscriptions/$entity`, ...view(s) });
@@ -249,7 +268,7 @@ export function subscriptionRoutes(): GraphRoute[] {
     {
       method: 'POST',
       re: /^\/subscriptions\/?$/,
-      perms: ['Presence.Read.All', 'Presence.ReadWrite.All'],
+      perms: [],
       handler: create,
     },
     {

@@ -1,21 +1,26 @@
 /**
- * Presence change notifications end to end (devhost + Azurite + simulator): with PRESENCE_NOTIFICATION_URL set the
- * subscription manager subscribes to every call queue agent's presence (the simulator validates the webhook with its
- * handshake first), and with the polling refresh switched off:
+ * Presence change notifications end to end (devhost + Azurite + simulator): Graph takes presence subscriptions with a
+ * delegated token only, so until an Admin connects presence (302 to the simulator's Entra, the sign-in form posted as
+ * a browser does, the callback redeems the code) the manager subscribes to nothing and the connection route says
+ * polling only; once connected, with PRESENCE_NOTIFICATION_URL set, it subscribes to every call queue agent's presence
+ * (the simulator validates the webhook with its handshake first), and with the polling refresh switched off:
  * - an agent who becomes Available is offered the call waiting for them at once — the story's `offered` entry says it
  *   came from the presence notification, which the simulator delivered before it;
  * - a notification Graph could not deliver is followed by a `missed` lifecycle notification, and the app reads the
  *   subscription's agents again (getPresencesByUserId) and offers the call — the story says it came from the resync;
- * - a forged notification (wrong clientState) is refused and changes nothing.
+ * - a forged notification (wrong clientState) is refused and changes nothing;
+ * - disconnecting deletes the tenant's subscriptions and the connection.
  */
 import { startSystem, type System } from '../../../scripts/lib/system';
 import { callsTenant, eventually, placeCall, provisionedEndpoint, story, userIds } from '../../support/calls-system';
+import { connectPresence } from '../../support/presence-connect';
 
 const [ALPHA, BETA] = ['+14255550141', '+14255550142'];
 const tenant = callsTenant([ALPHA, BETA]);
 let system: System;
 let admin: string;
 let ids: Map<string, string>;
+const connectionPath = `/api/tenants/${tenant.tenantId}/presence/connection`;
 
 interface SimSubscription {
   id: string;
@@ -56,6 +61,32 @@ beforeAll(async () => {
   await putQueue('beta', { name: 'Beta', agents: [{ userPrincipalName: 'agent41@contoso.com' }] });
   await provisionedEndpoint(tenant, ALPHA, { callQueueId: 'alpha' });
   await provisionedEndpoint(tenant, BETA, { callQueueId: 'beta' });
+
+  // Not connected: the connection route says polling only, and the manager subscribes to nothing (two of its runs
+  // after the call queues were saved).
+  const before = await (await system.api('GET', connectionPath, { token: admin })).json();
+  expect(before).toMatchObject({ tenantId: tenant.tenantId, connected: false, subscriptions: 'off' });
+  const runs = () => system.host.output().match(/Executed 'presenceSubscriptionTimer'/g)?.length ?? 0;
+  const runsThen = runs();
+  await eventually(async () => (runs() >= runsThen + 2 ? true : undefined), 60_000);
+  expect(await subscriptions()).toEqual([]);
+
+  // An Admin connects presence: 302 to the tenant's authorize endpoint for the bot, delegated Presence.Read.All.
+  const { authorize, callback } = await connectPresence(system, tenant.tenantId, admin);
+  expect(authorize.pathname).toBe(`/${tenant.tenantId}/oauth2/v2.0/authorize`);
+  expect(authorize.searchParams.get('client_id')).toBe(system.env.BOT_APP_ID.toLowerCase());
+  expect(authorize.searchParams.get('scope')).toBe('https://graph.microsoft.com/Presence.Read.All offline_access');
+  expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+  expect(authorize.searchParams.get('state')).toMatch(new RegExp(`^${tenant.tenantId}\\.`));
+  const connectedText = await callback.text();
+  expect(callback.status).toBe(200);
+  expect(JSON.parse(connectedText)).toMatchObject({ connected: true, subscriptions: 'on' });
+  expect(connectedText).not.toMatch(/token/i);
+  // The state is good once: the same callback again is refused.
+  expect((await fetch(callback.url, { redirect: 'manual' })).status).toBe(400);
+  const now = await (await system.api('GET', connectionPath, { token: admin })).json();
+  expect(now).toMatchObject({ connected: true, subscriptions: 'on', connectedAt: expect.any(String) });
+
   // The manager subscribes both agents (one subscription: ≤ 650 ids).
   await eventually(async () => {
     const subs = await subscriptions();
@@ -166,4 +197,16 @@ test('a notification with a wrong clientState is refused 403', async () => {
   expect(handshake.status).toBe(200);
   expect(handshake.headers.get('content-type')).toMatch(/^text\/plain/);
   expect(await handshake.text()).toBe('abc def');
+});
+
+test('disconnecting presence deletes the subscriptions and the connection', async () => {
+  expect((await subscriptions()).length).toBeGreaterThan(0);
+  const res = await system.api('DELETE', connectionPath, { token: admin });
+  expect(res.status).toBe(204);
+  expect(await subscriptions()).toEqual([]);
+  expect(await (await system.api('GET', connectionPath, { token: admin })).json()).toMatchObject({
+    connected: false,
+    subscriptions: 'off',
+  });
+  expect((await system.api('DELETE', connectionPath, { token: admin })).status).toBe(404);
 });
