@@ -9,6 +9,7 @@
  * must find nothing of call queue A in it. Every 2xx JSON reply must validate against the document's schema.
  */
 import { randomUUID } from 'node:crypto';
+import { connectPresence } from '../../support/presence-connect';
 import { startSystem, type System } from '../../../scripts/lib/system';
 import { defaultSeedTenant } from '../../../simulator/seed';
 import { readDefaultPrompt } from '../../../shared/menus';
@@ -59,7 +60,8 @@ function expected(access: Access, caller: Caller): '2xx' | 400 | 401 | 403 | 404
     return supervisors ? '2xx' : 403;
   }
   if (caller === 'otherAgent') return access === 'agentSelfFiltered' ? '2xx' : 403; // an agent of B, not the target
-  return access === 'agentSelf' || access === 'agentSelfFiltered' ? '2xx' : 403; // agent
+  // The agent of A: themself, and the agent on the walk's call.
+  return access === 'agentSelf' || access === 'agentSelfFiltered' || access === 'callAgent' ? '2xx' : 403;
 }
 
 /** The call queue the walk's resources belong to (the documented examples' call queue), and the other one. */
@@ -170,9 +172,17 @@ beforeAll(async () => {
     },
   ])) as { batchId: string };
 
-  // A call waiting in call queue A.
-  const { callId } = await placeCall(system, T, NUMBERS[0]);
-  await eventually(async () => ((await calls.get(T, callId))?.record.callQueueId === A ? true : undefined), 60_000);
+  // Presence connected (as an Admin's browser does), so its DELETE has a connection to remove.
+  expect((await connectPresence(system, T, tokens.admin!)).callback.status).toBe(200);
+
+  // A call of call queue A (below: connected to its agent).
+  // A call of call queue A connected to its agent, for the whole walk: monitor / barge then really invite, and the
+  // agent is the one on the call (recording pause / resume lets them in; the agent of B is refused).
+  const { callId } = await placeCall(system, T, NUMBERS[0], { handleTimeS: 900, patienceS: 900 });
+  await eventually(async () => {
+    const r = (await calls.get(T, callId))?.record;
+    return r?.callQueueId === A && r.connected?.userId.toLowerCase() === agent.agentId.toLowerCase() ? true : undefined;
+  }, 90_000);
 
   Object.assign(params, {
     tenantId: T,
