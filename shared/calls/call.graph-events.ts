@@ -28,10 +28,10 @@ export function applyGraphEvent(t: Step, e: CallEvent, at: number, route: Arriva
     case 'callTerminated':
       return terminated(t, at, e.resultInfo, e.terminationReason);
     case 'toneReceived':
-      // A tone after the end is of no use to anyone (and may be a digit of a PIN).
-      if (t.r.end) return;
+      // Notifications are reordered: a tone read after the end was pressed before it, so it is kept (the call's
+      // tones do not depend on the order they were read in) — redacted when the end redacted a self-service's digits.
       if (!t.r.tones.some((x) => x.sequenceId === e.sequenceId)) {
-        t.r.tones.push({ sequenceId: e.sequenceId, tone: e.tone, at });
+        t.r.tones.push({ sequenceId: e.sequenceId, tone: t.r.end && t.r.tonesRedactedAtEnd ? 'redacted' : e.tone, at });
         t.r.tones.sort((a, b) => a.sequenceId - b.sequenceId);
         if (t.r.tones.length > 64) t.r.tones.splice(0, t.r.tones.length - 64);
       }

@@ -88,6 +88,7 @@ export function redactTones(r: CallRecord, upTo = Number.POSITIVE_INFINITY): voi
 export function redactMenuOnEnd(r: CallRecord): void {
   if (!r.menu?.sensitive) return;
   redactTones(r);
+  r.tonesRedactedAtEnd = true;
   r.menu.state = null;
   r.menu.sensitive = undefined;
   r.menu.posting = undefined;

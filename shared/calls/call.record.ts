@@ -206,6 +206,11 @@ export interface CallRecord {
    * `redacted` once its request is made (or the call ends): PINs never stay on the call.
    */
   tones: { sequenceId: number; tone: Tone | 'redacted'; at?: number }[];
+  /**
+   * Set when the call ended while a self-service held digits: a tone that arrives after the end (notifications are
+   * reordered) is kept, as in order it would have been, but redacted as in order it would have been too.
+   */
+  tonesRedactedAtEnd?: true;
   /** Operations we started and wait for, by clientContext. */
   pendingOps: Record<
     string,

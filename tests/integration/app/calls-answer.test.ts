@@ -13,6 +13,7 @@ import {
   eventually,
   placeCall,
   provisionedEndpoint,
+  putCallQueue,
   simCall,
 } from '../../support/calls-system';
 import { envelope, incoming } from '../../unit/shared/calls/fixtures';
@@ -25,6 +26,14 @@ let system: System;
 beforeAll(async () => {
   system = await startSystem({ seed: tenant.seed, faults: { establishSwapProbability: 0.5 } });
   await provisionedEndpoint(tenant, ANSWERED, { callQueueId: 'support' });
+  // The call queue exists (a call entering one that does not is disconnected) with one agent, signed in but Away:
+  // somebody could serve it (so no no-agent action), nobody is offered a call, and calls wait.
+  await system.sim('POST', '/_sim/agents/agent30@contoso.com/presence', { availability: 'Away', activity: 'Away' });
+  const admin = await system.token(['Switchboard.Admin'], { tenantId: tenant.tenantId });
+  await putCallQueue(system, admin, tenant.tenantId, 'support', {
+    name: 'Support',
+    agents: [{ userPrincipalName: 'agent30@contoso.com' }],
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -57,7 +66,7 @@ test('a call to a Provisioned endpoint is answered and waits in its call queue; 
 }, 60_000);
 
 test('a caller who hangs up while waiting is abandoned, with the wait in the story', async () => {
-  // The endpoint's call queue `support` has no agents: the call waits until the caller gives up.
+  // The endpoint's call queue `support` has only an Away agent: the call waits until the caller gives up.
   const { callId } = await placeCall(system, tenant.tenantId, ANSWERED, { patienceS: 2 });
   const stored = await eventually(async () => {
     const c = await calls.get(tenant.tenantId, callId);
