@@ -81,6 +81,7 @@ import {
   ReportingService,
   RealtimeService,
   type FeedCall,
+  type FeedCallback,
   type ReportingFeedMessage,
 } from '../shared/reporting';
 import { autoRemediates, loadConfig, ratesFor, type AppConfig } from '../shared/config';
@@ -296,6 +297,9 @@ export function createAppRoot(config: AppConfig): AppRoot {
   const calls = new CallRepository(connection, {
     onLogged: async (tenantId, callId, entries) => {
       if (entries.some((e) => e.kind === 'ended')) await tellFeed({ kind: 'callEnded', tenantId, callId });
+      // A callback completes long after its asking call ended (and was recorded): it is counted on its own.
+      if (entries.some((e) => e.kind === 'callbackCompleted'))
+        await tellFeed({ kind: 'callbackCompleted', tenantId, callbackId: callId });
     },
   });
   const reporting = new ReportingRepository(connection);
@@ -328,6 +332,17 @@ export function createAppRoot(config: AppConfig): AppRoot {
           ...(route?.action === 'answer' && route.endpoint ? { endpoint: route.endpoint } : {}),
           ...(caller ? { caller } : {}),
           story: await calls.listEvents(tenantId, callId),
+        };
+      },
+      async loadCallback(tenantId, callbackId): Promise<FeedCallback | undefined> {
+        const c = await callbackRecords.get(tenantId, callbackId);
+        if (!c) return undefined;
+        return {
+          state: c.state,
+          callQueueId: c.callQueueId,
+          ...(c.agentId ? { agentId: c.agentId } : {}),
+          ...(c.connectedAt !== undefined ? { connectedAt: c.connectedAt } : {}),
+          ...(c.completedAt !== undefined ? { endedAt: c.completedAt } : {}),
         };
       },
       thresholdS: async (tenantId, callQueueId) =>

@@ -8,7 +8,9 @@
  * - a call queue's figures for one stay of a call land in the interval the call entered that call queue (offered,
  *   answered, abandoned, waits, SL, offers made from it, the handle time of the call answered from it);
  * - an agent's offers land in the interval of the offer, the answer and its handle time in the interval of the
- *   connection, a completed callback in the interval it completed;
+ *   connection;
+ * - a completed callback (its own feed message, long after the asking call ended) lands, for the call queue and the
+ *   agent, in the interval it completed (the agent reached the caller), with its handle time;
  * - agent state time is split at 15-minute boundaries.
  */
 import { ContactRecord, SHORT_ABANDON_MS } from './contact-record';
@@ -104,7 +106,6 @@ export function contactContribution(r: ContactRecord, out: Contribution = new Ma
         case 'callbackRequested':
           m.callbacksRequested += 1;
           if (withinT) m.removedWithinT += 1;
-          if (r.callback?.completedAt !== undefined) m.callbacksCompleted += 1;
           break;
         case 'overflowed':
           m.overflowed += 1;
@@ -146,12 +147,41 @@ export function contactContribution(r: ContactRecord, out: Contribution = new Ma
         m.wrapUpMs += handle.wrapUpMs;
       });
   }
-  if (r.callback?.completedAt !== undefined && r.callback.agentId) {
-    for (const scope of scopes(r.callback.callQueueId))
-      cells(out, { kind: 'agent', agentId: r.callback.agentId, scope }, r.callback.completedAt, (m) => {
-        m.callbacksCompleted += 1;
-      });
-  }
+  // A completed callback is not the asking call's: it counts once, from its own feed message
+  // ({@link callbackContribution}), whatever the call's record says.
+  return out;
+}
+
+/**
+ * A completed callback as reporting counts it: the agent reached the caller at `completedAt` (the story's
+ * `callbackCompleted`); the outbound call's talk and the agent's wrap-up after it are the callback's handle time.
+ */
+export interface CallbackCompletion {
+  tenantId: string;
+  /** The callback's id (= the id of the call that asked for it): what a redelivery dedupes on. */
+  callbackId: string;
+  callQueueId: string;
+  agentId: string;
+  completedAt: number;
+  talkMs: number;
+  wrapUpMs: number;
+}
+
+/**
+ * What a completed callback adds, all in the interval of its completion: the call queue's and the agent's (across call
+ * queues and within the callback's) `callbacksCompleted`, and one handled contact with its talk and wrap-up (AHT).
+ * Not `answered`: that counts calls answered from the call queue (the asking call counted as `callbacksRequested`).
+ */
+export function callbackContribution(c: CallbackCompletion, out: Contribution = new Map()): Contribution {
+  const add = (m: Metrics) => {
+    m.callbacksCompleted += 1;
+    m.handled += 1;
+    m.talkMs += c.talkMs;
+    m.wrapUpMs += c.wrapUpMs;
+  };
+  cells(out, { kind: 'cq', callQueueId: c.callQueueId }, c.completedAt, add);
+  for (const scope of scopes(c.callQueueId))
+    cells(out, { kind: 'agent', agentId: c.agentId, scope }, c.completedAt, add);
   return out;
 }
 

@@ -4,9 +4,11 @@
  */
 import {
   AgentStateSpan,
+  CallbackCompletion,
   Contribution,
   Dimension,
   Grain,
+  callbackContribution,
   contactContribution,
   mergeContributions,
   stateSpanContribution,
@@ -35,6 +37,14 @@ export class MemoryBuckets implements BucketReader {
     if (this.applied.has(`call|${r.callId}`)) return false;
     this.applied.add(`call|${r.callId}`);
     mergeContributions(this.cells, contactContribution(r));
+    return true;
+  }
+
+  /** Merges a completed callback once per callback id. */
+  addCallback(c: CallbackCompletion): boolean {
+    if (this.applied.has(`callback|${c.callbackId}`)) return false;
+    this.applied.add(`callback|${c.callbackId}`);
+    mergeContributions(this.cells, callbackContribution(c));
     return true;
   }
 

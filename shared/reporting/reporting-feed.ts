@@ -1,12 +1,20 @@
 /**
  * The reporting feed: what turns the call router's work into contact records and agent state time, once each.
  *
- * Two kinds of message on the `reporting` storage queue (REPORTING_QUEUE_NAME), both delivered at least once:
+ * Three kinds of message on the `reporting` storage queue (REPORTING_QUEUE_NAME), all delivered at least once:
  * - `callEnded` — sent from the call repository's outbox when a transition's `ended` entry reached `callEvents` (and
  *   again whenever that outbox is flushed once more), so a crash between the call's write and the send is covered by
  *   the retried notification message;
  * - `agentSpans` — sent by the agents repository after a committed change of an agent's state: the span it closed
- *   and the previous one (kept in the agent's row, so a crash after the write repeats it with the next change).
+ *   and the previous one (kept in the agent's row, so a crash after the write repeats it with the next change);
+ * - `callbackCompleted` — sent from the call repository's outbox when the asking call's story logs
+ *   `callbackCompleted` (an agent reached the caller), long after that call ended and its contact record was built.
+ *
+ * A callback is handled like a taken call, keyed by its callback id: the agent's busy / wrap-up spans carry the
+ * routing item `callback:{id}`, so the span that releases the agent from it notes the release and completes the
+ * callback; `callbackCompleted` completes it if the release is noted, else waits as `callEnded` does. The completion
+ * ({@link CallbackCompletion}: talk = connection → end of the outbound call, wrap-up = end → release) counts once per
+ * callback id. The agent's state time of the callback (busy, wrap-up: occupancy) is counted by the spans as any other.
  *
  * A call an agent took is complete only when the agent is released from it (leaves busy, or wrap-up): its contact
  * record needs the wrap-up. So the span that releases the agent notes the release and completes the call; a call no
@@ -16,6 +24,7 @@
  */
 import { z } from 'zod';
 import type { AgentStateName } from './aggregate.rules';
+import type { CallbackCompletion } from './aggregate.rules';
 import { buildContactRecord, type ContactRecord, type StoryEntry } from './contact-record';
 import type { ApplyResult, ReportingRepository } from './reporting.repository';
 
@@ -32,7 +41,8 @@ export interface AgentSpanMessage {
 
 export type ReportingFeedMessage =
   | { kind: 'callEnded'; tenantId: string; callId: string; waits?: number }
-  | { kind: 'agentSpans'; tenantId: string; agentId: string; spans: AgentSpanMessage[] };
+  | { kind: 'agentSpans'; tenantId: string; agentId: string; spans: AgentSpanMessage[] }
+  | { kind: 'callbackCompleted'; tenantId: string; callbackId: string; waits?: number };
 
 const spanSchema = z.object({
   state: z.enum(STATES),
@@ -55,6 +65,12 @@ const messageSchema = z.discriminatedUnion('kind', [
     tenantId: z.string().min(1),
     agentId: z.string().min(1),
     spans: z.array(spanSchema),
+  }),
+  z.object({
+    kind: z.literal('callbackCompleted'),
+    tenantId: z.string().min(1),
+    callbackId: z.string().min(1),
+    waits: z.number().int().min(0).optional(),
   }),
 ]);
 
@@ -90,11 +106,34 @@ export interface FeedCall {
   story: StoryEntry[];
 }
 
+/** A callback as the feed needs it (its row in `callbacks`, read by the composition root). */
+export interface FeedCallback {
+  /** pending | dialing | connected | completed | failed. */
+  state: string;
+  callQueueId: string;
+  /** The agent who took it (kept once completed). */
+  agentId?: string;
+  /** The agent reached the caller: the completion. */
+  connectedAt?: number;
+  /** The outbound call ended (the row's `completedAt`). */
+  endedAt?: number;
+}
+
+/**
+ * Routing items of callbacks are `callback:{callbackId}` (shared/calls' CALLBACK_ITEM_PREFIX; reporting does not import
+ * the calls capability).
+ */
+export const CALLBACK_ITEM = 'callback:';
+
 export interface ReportingFeedDeps {
   loadCall(tenantId: string, callId: string): Promise<FeedCall | undefined>;
+  loadCallback(tenantId: string, callbackId: string): Promise<FeedCallback | undefined>;
   /** A call queue's service-level threshold T (s) now; undefined → the default. */
   thresholdS(tenantId: string, callQueueId: string): Promise<number | undefined>;
-  repo: Pick<ReportingRepository, 'recordContact' | 'recordAgentState' | 'noteAgentReleased' | 'agentReleased'>;
+  repo: Pick<
+    ReportingRepository,
+    'recordContact' | 'recordCallback' | 'recordAgentState' | 'noteAgentReleased' | 'agentReleased'
+  >;
   /** Sends a message again, invisible for `delayMs`. */
   requeue(message: ReportingFeedMessage, delayMs: number): Promise<void>;
   log?: (line: string) => void;
@@ -105,7 +144,19 @@ export const MAX_WAITS = 6;
 /** First wait; doubles each time (30 s … 16 min in all ≈ 32 min, longer than the longest wrap-up, 600 s). */
 export const FIRST_WAIT_MS = 30_000;
 
+/**
+ * A `callbackCompleted` is sent when the agent reaches the caller, before the talk: it waits this many times in all
+ * (the first {@link MAX_WAITS} as `callEnded`, then every 16 min) while the outbound call is on, ≈ 2 h 8 min; after
+ * that the callback counts without handle time.
+ */
+export const MAX_CALLBACK_WAITS = 12;
+
 export type CompleteResult = ApplyResult | 'notEnded' | 'waiting' | 'unknown';
+
+/** The delay before a waiting message's `waits`-th look (30 s doubling, at most 16 min). */
+export function waitDelayMs(waits: number): number {
+  return FIRST_WAIT_MS * 2 ** Math.min(waits, MAX_WAITS - 1);
+}
 
 /** Whether a closed span released the agent from its call: the end of busy without wrap-up, or of wrap-up. */
 export function releasesCall(span: AgentSpanMessage): boolean {
@@ -129,15 +180,53 @@ export class ReportingFeed {
         });
         if (releasesCall(span)) {
           await this.deps.repo.noteAgentReleased(tenantId, span.callId!, message.agentId.toLowerCase(), span.to);
-          await this.complete(tenantId, span.callId!);
+          if (span.callId!.startsWith(CALLBACK_ITEM))
+            await this.completeCallback(tenantId, span.callId!.slice(CALLBACK_ITEM.length));
+          else await this.complete(tenantId, span.callId!);
         }
       }
       return;
     }
     const waits = message.waits ?? 0;
+    if (message.kind === 'callbackCompleted') {
+      const r = await this.completeCallback(tenantId, message.callbackId, { waits });
+      if (r === 'waiting') await this.deps.requeue({ ...message, tenantId, waits: waits + 1 }, waitDelayMs(waits));
+      return;
+    }
     const r = await this.complete(tenantId, message.callId, { force: waits >= MAX_WAITS });
     if (r === 'waiting')
       await this.deps.requeue({ ...message, tenantId, waits: waits + 1 }, FIRST_WAIT_MS * 2 ** waits);
+  }
+
+  /**
+   * Counts a completed callback once its agent is released from it (the wrap-up known), or without wrap-up after
+   * {@link MAX_WAITS} looks once the outbound call has ended, or without handle time after {@link MAX_CALLBACK_WAITS}.
+   * 'unknown': no such callback, or it never reached the caller (pending, dialing, failed: nothing to count).
+   */
+  async completeCallback(tenantId: string, callbackId: string, o: { waits?: number } = {}): Promise<CompleteResult> {
+    const cb = await this.deps.loadCallback(tenantId, callbackId);
+    if (!cb || (cb.state !== 'connected' && cb.state !== 'completed') || !cb.agentId || cb.connectedAt === undefined)
+      return 'unknown';
+    const waits = o.waits ?? 0;
+    const released = await this.deps.repo.agentReleased(tenantId, `${CALLBACK_ITEM}${callbackId}`);
+    if (!released) {
+      const callOn = cb.state === 'connected';
+      if (callOn ? waits < MAX_CALLBACK_WAITS : waits < MAX_WAITS) return 'waiting';
+      this.deps.log?.(
+        `callback ${callbackId}: agent release never noted; counted without ${callOn ? 'handle time' : 'wrap-up'}`,
+      );
+    }
+    const end = cb.endedAt ?? released?.at ?? cb.connectedAt;
+    const completion: CallbackCompletion = {
+      tenantId,
+      callbackId,
+      callQueueId: cb.callQueueId,
+      agentId: cb.agentId.toLowerCase(),
+      completedAt: cb.connectedAt,
+      talkMs: Math.max(0, end - cb.connectedAt),
+      wrapUpMs: released ? Math.max(0, released.at - end) : 0,
+    };
+    return this.deps.repo.recordCallback(completion);
   }
 
   /**

@@ -3,7 +3,8 @@
  *
  * `reportBuckets` — PartitionKey `{tenantId}|cq|{callQueueId}` or `{tenantId}|agent|{agentId}`; RowKey
  *   `{grain}|{scope}|{yyyymmddHHMM}` for a bucket (grain `m15` or `d1`, scope `*` — or, in an agent's partition, a
- *   call queue id), `applied|{id}` for an applied-record marker (id = the call id, or `state|…` for agent state time).
+ *   call queue id), `applied|{id}` for an applied-record marker (id = the call id, `callback|{callbackId}` for a
+ *   completed callback, or `state|…` for agent state time).
  *   A bucket holds {@link Metrics} as JSON (`m`). A day's report of one call queue reads one RowKey range of one
  *   partition: ≤ 96 `m15` rows, or 1 `d1` row; a month by day ≤ 31 rows. Markers sort before buckets (`applied` <
  *   `d1` < `m15`) and are never in a report's range.
@@ -25,11 +26,13 @@ import { compositeKey, ensureTable, splitCompositeKey, statusOf, tableClient, ty
 import {
   ALL_CALL_QUEUES,
   AgentStateSpan,
+  CallbackCompletion,
   Cell,
   Contribution,
   DAY_MS,
   Dimension,
   Grain,
+  callbackContribution,
   contactContribution,
   parseStamp,
   stamp,
@@ -113,6 +116,15 @@ export class ReportingRepository implements BucketReader {
     await this.putContact(record);
     const work = groupByPartition(record.tenantId, contactContribution(record));
     const results = await Promise.all([...work.values()].map((w) => this.applyOnce(record.tenantId, w, record.callId)));
+    return results.includes('applied') ? 'applied' : 'duplicate';
+  }
+
+  /** Merges a completed callback into its buckets; once per callback id (marker `callback|{callbackId}`). */
+  async recordCallback(c: CallbackCompletion): Promise<ApplyResult> {
+    await this.ready();
+    const work = groupByPartition(c.tenantId, callbackContribution(c));
+    const id = `callback|${c.callbackId}`;
+    const results = await Promise.all([...work.values()].map((w) => this.applyOnce(c.tenantId, w, id)));
     return results.includes('applied') ? 'applied' : 'duplicate';
   }
 

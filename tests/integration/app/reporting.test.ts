@@ -9,6 +9,9 @@
  * - `support` (agent03 only, whose Teams presence is Away: presence-based routing never offers them a call, T = 20 s):
  *   C hangs up after 6 s or more in the call queue (a long abandon, within T), B as soon as it is queued (a short
  *   abandon, < 5 s).
+ * - `service` (agent04 only, Away at first; callbacks offered at once; T = 120 s; no wrap-up): E accepts the callback
+ *   on their caller id and is hung up; then agent04 turns Available, the callback calls E's number (the simulator's
+ *   callee answers), agent04 joins, the callee hangs up after 4 s: the callback completed.
  *
  * Hand-computed figures for the day:
  *   sales:   offered 2, answered 2, abandoned 0, offers 3, missed offers 1, handled 2,
@@ -16,7 +19,13 @@
  *   support: offered 2, answered 0, abandoned 2, short abandoned 1, abandonment rate 1, offers 0, handled 0,
  *            ASA null, AHT null, SL Teams 1 = 0/0 = null, Teams 2 = 0/(2−2) = null, Teams 3 = (0+2)/2 = 1,
  *            Teams 4 = 0/2 = 0, Connect = 2/2 = 1.
- *   agent01: offers 2, answered 1, missed 1; agent02: offers 1, answered 1, missed 0.
+ *   service: offered 1, answered 0, abandoned 0, callbacks requested 1, completed 1 (in the interval it completed:
+ *            today too), offers 0 (agent04 took the callback, not E's call), handled 1 (the callback), ASA null,
+ *            AHT = the callback's talk (connectedAt → completedAt of its row; no wrap-up), SL Teams 1 = 0/0 = null,
+ *            Teams 2 = 0/(1−0) = 0, Teams 3 = (0+0)/1 = 0, Teams 4 = 0/1 = 0, Connect = 1/1 = 1 (E left the call queue
+ *            by a callback request within T).
+ *   agent01: offers 2, answered 1, missed 1; agent02: offers 1, answered 1, missed 0;
+ *   agent04: offers 0, answered 0, callbacks completed 1, handled 1, AHT = the callback's talk.
  * Times (waits, talk, wrap-up) depend on the clock: they are checked against the calls' own stories (ASA = mean wait
  * of the answered stays, AHT = mean handle time, longest wait = the longest stay), never against a duration.
  */
@@ -41,15 +50,18 @@ import { checkRepliesAgainstDocument } from '../../support/openapi';
 
 const SALES = '+14255550111';
 const SUPPORT = '+14255550122';
+const SERVICE = '+14255550133';
 const CALLER = '+15557770000';
-const tenant = callsTenant([SALES, SUPPORT]);
+/** E's caller id: a valid number, so the callback offer reads it back and calls it. */
+const CALLER_E = '+14255550199';
+const tenant = callsTenant([SALES, SUPPORT, SERVICE]);
 let system: System;
 let admin: string;
 let supervisor: string;
 const day = new Date().toISOString().slice(0, 10);
 let from: string;
 let to: string;
-const ids: Record<'A' | 'B' | 'C' | 'D', string> = { A: '', B: '', C: '', D: '' };
+const ids: Record<'A' | 'B' | 'C' | 'D' | 'E', string> = { A: '', B: '', C: '', D: '', E: '' };
 
 interface CqRow {
   callQueueId: string;
@@ -58,6 +70,8 @@ interface CqRow {
   abandoned: number;
   shortAbandoned: number;
   abandonmentRate: number | null;
+  callbacksRequested: number;
+  callbacksCompleted: number;
   offers: number;
   missedOffers: number;
   handled: number;
@@ -74,7 +88,9 @@ interface AgentRow {
   offers: number;
   answered: number;
   missedOffers: number;
+  callbacksCompleted: number;
   handled: number;
+  talkS: number;
   ahtS: number | null;
   staffedS: number | null;
   busyS: number | null;
@@ -123,7 +139,12 @@ const ended = (callId: string) =>
   eventually(async () => ((await simCall(system, callId)).state === 'terminated' ? true : undefined), 60_000);
 
 beforeAll(async () => {
-  system = await startSystem({ seed: tenant.seed, faults: { incomingCallTimeoutMs: 4000 } });
+  // Short prompts (a callback's read-back of the number is 13 of them); callees and callers without a handle time of
+  // their own (E's callee) talk 4 s.
+  system = await startSystem({
+    seed: tenant.seed,
+    faults: { incomingCallTimeoutMs: 4000, promptDurationMs: 250, defaultHandleTimeS: 4 },
+  });
   // Every reply of this file must be one the OpenAPI document describes (issue 17 item 14).
   await checkRepliesAgainstDocument(system);
   admin = await system.token(['Switchboard.Admin'], { tenantId: tenant.tenantId });
@@ -142,8 +163,18 @@ beforeAll(async () => {
   });
   await put('support', { name: 'Support', agents: [{ userPrincipalName: 'agent03@contoso.com' }] });
   await system.sim('POST', '/_sim/agents/agent03@contoso.com/presence', { availability: 'Away', activity: 'Away' });
+  // agent04 is Away before the call queue exists, so no routing pass ever saw them Available before E's callback.
+  await system.sim('POST', '/_sim/agents/agent04@contoso.com/presence', { availability: 'Away', activity: 'Away' });
+  await put('service', {
+    name: 'Service',
+    serviceLevelThresholdS: 120,
+    agents: [{ userPrincipalName: 'agent04@contoso.com' }],
+    callback: { enabled: true, key: '1', numberSource: 'callerId' },
+  });
+  await system.sim('POST', `/_sim/callees/${encodeURIComponent(CALLER_E)}`, { answerDelayMs: 300 });
   await provisionedEndpoint(tenant, SALES, { callQueueId: 'sales' });
   await provisionedEndpoint(tenant, SUPPORT, { callQueueId: 'support' });
+  await provisionedEndpoint(tenant, SERVICE, { callQueueId: 'service' });
   const start = Date.now();
   from = new Date(start - 3_600_000).toISOString();
   to = new Date(start + 3_600_000).toISOString();
@@ -194,6 +225,9 @@ test('the real-time stream pushes a change after a call arrives', async () => {
 }, 60_000);
 
 test('a scripted set of calls gives the hand-computed figures, in JSON and CSV', async () => {
+  // E: waits in service (agent04 Away), presses 1 for a callback and 1 to confirm its caller id, and is hung up. It
+  // runs while the other calls are played.
+  ids.E = (await placeCall(system, tenant.tenantId, SERVICE, { from: CALLER_E, dtmf: 'w1w1', patienceS: 900 })).callId;
   // C hangs up after 6 s or more in support (a long abandon, within T = 20 s); B as soon as it is queued (short).
   await hangUpInQueue(ids.C, 6_000);
   ids.B = (await placeCall(system, tenant.tenantId, SUPPORT, { from: CALLER, patienceS: 600 })).callId;
@@ -214,7 +248,25 @@ test('a scripted set of calls gives the hand-computed figures, in JSON and CSV',
     B: await recorded(ids.B),
     C: await recorded(ids.C),
     D: await recorded(ids.D),
+    E: await recorded(ids.E),
   };
+  // E asked for a callback; agent04 turns Available (the presence refresh routes every call queue) and takes it: the
+  // outbound call to E's number, agent04 joined, the callee hangs up after 4 s.
+  expect(stories.E.outcome).toBe('callback');
+  expect(stories.E.callQueues[0].dequeueReason).toBe('callbackRequested');
+  await system.sim('POST', '/_sim/agents/agent04@contoso.com/presence', {
+    availability: 'Available',
+    activity: 'Available',
+  });
+  const callback = await eventually(async () => {
+    const res = await get<{
+      items: { callbackId: string; agentId?: string; connectedAt?: string; completedAt?: string }[];
+    }>('/callbacks?state=completed');
+    return res.body.items.find((c) => c.callbackId === ids.E);
+  }, 120_000);
+  // The callback's handle time: agent04 busy from the connection to the end of the outbound call (no wrap-up).
+  const callbackTalkMs = Date.parse(callback.completedAt!) - Date.parse(callback.connectedAt!);
+  expect(callbackTalkMs).toBeGreaterThan(0);
   expect(stories.A.outcome).toBe('answered');
   expect(stories.D.outcome).toBe('answered');
   expect(stories.B.abandonment?.short).toBe(true);
@@ -226,13 +278,18 @@ test('a scripted set of calls gives the hand-computed figures, in JSON and CSV',
 
   const agent01 = await agentIdOf('agent01@contoso.com');
   const agent02 = await agentIdOf('agent02@contoso.com');
+  const agent04 = await agentIdOf('agent04@contoso.com');
+  expect(callback.agentId?.toLowerCase()).toBe(agent04.toLowerCase());
+  // Every call recorded, and the callback's completion counted (its own feed message, after E's record).
   const cq = await eventually(async () => {
     const r = await report('callQueues');
     const offered = r.body.items.reduce((s, row) => s + row.offered, 0);
-    return offered === 4 ? r.body.items : undefined;
+    const completed = r.body.items.reduce((s, row) => s + row.callbacksCompleted, 0);
+    return offered === 5 && completed === 1 ? r.body.items : undefined;
   });
   const sales = cq.find((r) => r.callQueueId === 'sales')!;
   const support = cq.find((r) => r.callQueueId === 'support')!;
+  const service = cq.find((r) => r.callQueueId === 'service')!;
   const s = (ms: number) => Math.round(ms) / 1000;
   const salesWaits = [stories.A, stories.D].map((x) => x.callQueues[0].waitMs);
   const handle = [stories.A, stories.D].map((x) => x.durations.handleMs);
@@ -241,6 +298,8 @@ test('a scripted set of calls gives the hand-computed figures, in JSON and CSV',
     answered: 2,
     abandoned: 0,
     shortAbandoned: 0,
+    callbacksRequested: 0,
+    callbacksCompleted: 0,
     offers: 3,
     missedOffers: 1,
     handled: 2,
@@ -263,6 +322,8 @@ test('a scripted set of calls gives the hand-computed figures, in JSON and CSV',
     abandoned: 2,
     shortAbandoned: 1,
     abandonmentRate: 1,
+    callbacksRequested: 0,
+    callbacksCompleted: 0,
     offers: 0,
     handled: 0,
     asaS: null,
@@ -279,7 +340,47 @@ test('a scripted set of calls gives the hand-computed figures, in JSON and CSV',
     connectRemovedWithinTOverQueued: 1,
   });
 
+  expect(service).toMatchObject({
+    offered: 1,
+    answered: 0,
+    abandoned: 0,
+    shortAbandoned: 0,
+    abandonmentRate: 0,
+    callbacksRequested: 1,
+    callbacksCompleted: 1,
+    offers: 0,
+    missedOffers: 0,
+    handled: 1,
+    asaS: null,
+    averageWaitS: s(stories.E.callQueues[0].waitMs),
+    longestWaitS: s(stories.E.callQueues[0].waitMs),
+    ahtS: s(callbackTalkMs),
+  });
+  expect(stories.E.callQueues[0].waitMs).toBeLessThanOrEqual(120_000);
+  expect(service.serviceLevel).toEqual({
+    thresholdS: 120,
+    teamsAnsweredOverAnswered: null,
+    teamsAnsweredOverOfferedLessAbandonedWithinT: 0,
+    teamsAnsweredOrAbandonedWithinTOverOffered: 0,
+    teamsAnsweredOverOffered: 0,
+    connectRemovedWithinTOverQueued: 1,
+  });
+
   const agents = (await report('agents')).body.items;
+  // agent04: the callback, once — its handle time and its busy time (occupancy) from the same spans.
+  const a4 = agents.find((a) => a.agentId === agent04)!;
+  expect(a4).toMatchObject({
+    callQueueId: '*',
+    offers: 0,
+    answered: 0,
+    missedOffers: 0,
+    callbacksCompleted: 1,
+    handled: 1,
+    talkS: s(callbackTalkMs),
+    ahtS: s(callbackTalkMs),
+  });
+  expect(a4.stateS.busy).toBeCloseTo(s(callbackTalkMs), 3);
+  expect(a4.occupancy).toBeCloseTo(a4.busyS! / a4.staffedS!, 3);
   expect(agents.find((a) => a.agentId === agent01)).toMatchObject({
     callQueueId: '*',
     offers: 2,
@@ -315,6 +416,8 @@ test('a scripted set of calls gives the hand-computed figures, in JSON and CSV',
     offered: '2',
     abandoned: '2',
     shortAbandoned: '1',
+    callbacksRequested: '0',
+    callbacksCompleted: '0',
     asaS: '',
     serviceLevelThresholdS: '20',
     slTeamsAnsweredOverAnswered: '',
@@ -323,7 +426,39 @@ test('a scripted set of calls gives the hand-computed figures, in JSON and CSV',
     slTeamsAnsweredOverOffered: '0',
     slConnectRemovedWithinTOverQueued: '1',
   });
-}, 240_000);
+  const csvOf = async (kind: 'callQueues' | 'agents', extra: string) => {
+    const res = await system.api(
+      'GET',
+      `/api/tenants/${tenant.tenantId}/reports/${kind}?from=${from}&to=${to}&interval=1d${extra}&format=csv`,
+      { token: admin },
+    );
+    const lines = (await res.text()).trim().split('\r\n');
+    return lines.slice(1).map((l) => Object.fromEntries(cells(lines[0]).map((h, i) => [h, cells(l)[i]])));
+  };
+  expect((await csvOf('callQueues', '&callQueueId=service'))[0]).toMatchObject({
+    callQueueId: 'service',
+    offered: '1',
+    answered: '0',
+    callbacksRequested: '1',
+    callbacksCompleted: '1',
+    handled: '1',
+    asaS: '',
+    ahtS: String(s(callbackTalkMs)),
+    serviceLevelThresholdS: '120',
+    slTeamsAnsweredOverAnswered: '',
+    slTeamsAnsweredOverOfferedLessAbandonedWithinT: '0',
+    slTeamsAnsweredOrAbandonedWithinTOverOffered: '0',
+    slTeamsAnsweredOverOffered: '0',
+    slConnectRemovedWithinTOverQueued: '1',
+  });
+  expect((await csvOf('agents', '')).find((r) => r.agentId === agent04)).toMatchObject({
+    callQueueId: '*',
+    offers: '0',
+    callbacksCompleted: '1',
+    handled: '1',
+    ahtS: String(s(callbackTalkMs)),
+  });
+}, 360_000);
 
 test('the host restarted and every ended call and an agent span delivered again: nothing counts twice', async () => {
   const before = (await report('callQueues')).body.items;
@@ -331,6 +466,7 @@ test('the host restarted and every ended call and an agent span delivered again:
   await system.restartHost();
   const queue = new JsonQueue<ReportingFeedMessage>(CONNECTION, reportingQueueName(system.env));
   for (const callId of Object.values(ids)) await queue.send({ kind: 'callEnded', tenantId: tenant.tenantId, callId });
+  await queue.send({ kind: 'callbackCompleted', tenantId: tenant.tenantId, callbackId: ids.E });
   const agent01 = await agentIdOf('agent01@contoso.com');
   const spanFrom = Date.parse(from) + 60_000;
   const span = { state: 'available' as const, from: spanFrom, to: spanFrom + 60_000, next: 'away' as const };

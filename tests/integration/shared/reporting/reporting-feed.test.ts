@@ -2,7 +2,8 @@
  * The reporting feed's delivery on Azurite: the calls' outbox tells of an ended call again when the process died
  * between the call's write and the telling (the redelivered notification flushes the outbox); the agents' rows keep
  * the last closed state span and repeat it with the next change; the feed waits for the agent's release (wrap-up) of
- * an answered call, records each call once however often it is told, and gives up waiting after MAX_WAITS.
+ * an answered call, records each call once however often it is told, and gives up waiting after MAX_WAITS; a
+ * completed callback counts once, in the interval it completed, whether its release or its message comes first.
  */
 jest.setTimeout(60_000);
 
@@ -18,6 +19,7 @@ import {
   ReportingRepository,
   ReportingService,
   type FeedCall,
+  type FeedCallback,
   type ReportingFeedMessage,
 } from '../../../../shared/reporting';
 import { TableStorage, tableStorage } from '../../../support/azurite-tables';
@@ -71,6 +73,7 @@ describe('reporting feed delivery', () => {
         const stored = await calls.get(t, id);
         return stored && { ended: !!stored.record.end, story: await calls.listEvents(t, id) };
       },
+      loadCallback: async () => undefined,
       thresholdS: async () => 20,
       repo,
       requeue: async () => undefined,
@@ -137,6 +140,7 @@ describe('reporting feed delivery', () => {
     const requeued: { message: ReportingFeedMessage; delayMs: number }[] = [];
     const feed = new ReportingFeed({
       loadCall: async (_t, callId) => answered(callId),
+      loadCallback: async () => undefined,
       thresholdS: async () => 30,
       repo,
       requeue: async (message, delayMs) => void requeued.push({ message, delayMs }),
@@ -178,5 +182,79 @@ describe('reporting feed delivery', () => {
     });
     // Both calls handled; the spans count busy time once though told twice: 60 s busy + 10 s wrap-up.
     expect(agentRow).toMatchObject({ handled: 2, answered: 2, busyS: 70, staffedS: 70, occupancy: 1 });
+  });
+
+  it('a completed callback counts once, in the interval it completed, with its handle time, however it is told', async () => {
+    const sx = suffix();
+    const repo = new ReportingRepository(storage.connectionString, { buckets: `rb${sx}`, contacts: `cr${sx}` });
+    const agentId = 'agent-2';
+    // Asked for by calls that ended long before; the agent reached cb1's caller at 09:31 and cb2's at 09:40, each
+    // outbound call lasted 120 s.
+    const at = { cb1: T0 + 31 * 60_000, cb2: T0 + 40 * 60_000 };
+    const row = (connectedAt: number): FeedCallback => ({
+      state: 'completed',
+      callQueueId: 'support',
+      agentId,
+      connectedAt,
+      endedAt: connectedAt + 120_000,
+    });
+    const rows: Record<string, FeedCallback> = { cb1: row(at.cb1), cb2: row(at.cb2) };
+    const requeued: ReportingFeedMessage[] = [];
+    const feed = new ReportingFeed({
+      loadCall: async () => undefined,
+      loadCallback: async (_t, id) => rows[id],
+      thresholdS: async () => 20,
+      repo,
+      requeue: async (message) => void requeued.push(message),
+    });
+    const spans = (callbackId: 'cb1' | 'cb2'): ReportingFeedMessage => ({
+      kind: 'agentSpans',
+      tenantId: TENANT,
+      agentId,
+      spans: [
+        {
+          state: 'wrapUp',
+          from: at[callbackId] + 120_000,
+          to: at[callbackId] + 135_000,
+          next: 'available',
+          callId: `callback:${callbackId}`,
+          callQueueId: 'support',
+        },
+      ],
+    });
+    // cb1: the release first, then the message (twice, at once); cb2: the message first (waits), then the release.
+    await feed.handle(spans('cb1'));
+    const told = (callbackId: string): ReportingFeedMessage => ({
+      kind: 'callbackCompleted',
+      tenantId: TENANT,
+      callbackId,
+    });
+    await Promise.all([feed.handle(told('cb1')), feed.handle(told('cb1'))]);
+    await feed.handle(told('cb2'));
+    expect(requeued).toEqual([
+      { kind: 'callbackCompleted', tenantId: TENANT.toLowerCase(), callbackId: 'cb2', waits: 1 },
+    ]);
+    await feed.handle(spans('cb2'));
+    await feed.handle(spans('cb2'));
+    expect(await feed.completeCallback(TENANT, 'cb2')).toBe('duplicate');
+
+    const service = new ReportingService(repo);
+    const q = { tenantId: TENANT, from: T0, to: T0 + 3_600_000, interval: '15m' as const };
+    // 09:31 and 09:40 are in 09:30–09:45: two callbacks, each talk 120 s + wrap-up 15 s → AHT 135 s.
+    expect(await service.callQueues(q)).toEqual([
+      expect.objectContaining({
+        callQueueId: 'support',
+        intervalStart: new Date(T0 + 30 * 60_000).toISOString(),
+        offered: 0,
+        callbacksCompleted: 2,
+        handled: 2,
+        ahtS: 135,
+      }),
+    ]);
+    // The agent: the same, plus the wrap-up spans as state time (each counted once though cb2's was told twice).
+    const agentRows = await service.agents({ ...q, interval: '1h' });
+    expect(agentRows).toEqual([
+      expect.objectContaining({ agentId, callbacksCompleted: 2, handled: 2, talkS: 240, wrapUpS: 30, busyS: 30 }),
+    ]);
   });
 });

@@ -10,11 +10,19 @@
  *  E overflowed        support: enqueued 240, overflowed 240 to sales (wait 0 in support); sales: offer dave 250,
  *                      connected 262 (22 s in sales); ends 362, no wrap-up
  *  F timed out         support: enqueued 300, timed out 360 (disconnect), ends 361
- *  G callback          support: enqueued 420, callback requested 435 (wait 15), ends 436; completed by carol 1500
+ *  G callback          support: enqueued 420, callback requested 435 (wait 15), ends 436; the callback reached the
+ *                      caller and carol at 1500 (09:25), its outbound call ended 1620, carol's wrap-up to 1630
+ *                      ({@link G_CALLBACK}: the feed's own message, not part of G's record)
  *  H missed + answered support: enqueued 600, offer alice 601 declined 603, offer dave 604, connected 610 (wait 10),
  *                      ends 700, wrap-up to 710
  */
-import type { AgentStateSpan, FinishedCall, StoryEntry, StoryKind } from '../../../../shared/reporting';
+import type {
+  AgentStateSpan,
+  CallbackCompletion,
+  FinishedCall,
+  StoryEntry,
+  StoryKind,
+} from '../../../../shared/reporting';
 
 export const TENANT = 'contoso-tenant';
 export const T0 = Date.UTC(2026, 11, 3, 9, 0, 0);
@@ -130,3 +138,14 @@ export const ALICE_STATES: AgentStateSpan[] = (
     ['available', 850, 1000],
   ] as const
 ).map(([state, from, to]) => ({ tenantId: TENANT, agentId: 'alice', state, from: s(from), to: s(to) }));
+
+/** G's callback, completed (the agent reached the caller) at 1500 s: talk 1500 → 1620, wrap-up 1620 → 1630. */
+export const G_CALLBACK: CallbackCompletion = {
+  tenantId: TENANT,
+  callbackId: 'G',
+  callQueueId: 'support',
+  agentId: 'carol',
+  completedAt: s(1500),
+  talkMs: 120_000,
+  wrapUpMs: 10_000,
+};

@@ -10,7 +10,7 @@ import {
   callQueueReportCsv,
   type ContactRecord,
 } from '../../../../shared/reporting';
-import { ALICE_STATES, CALLS, T0, TENANT, s } from './fixtures';
+import { ALICE_STATES, CALLS, G_CALLBACK, T0, TENANT, s } from './fixtures';
 
 const records = new Map<string, ContactRecord>(CALLS.map((c) => [c.callId, buildContactRecord(c)]));
 const rec = (id: string) => records.get(id)!;
@@ -19,6 +19,7 @@ function store(): MemoryBuckets {
   const m = new MemoryBuckets();
   for (const r of records.values()) m.addContact(r);
   for (const span of ALICE_STATES) m.addAgentState(span);
+  m.addCallback(G_CALLBACK);
   return m;
 }
 
@@ -141,7 +142,8 @@ describe('contact records', () => {
  * Call queue support, 09:00–09:15, T = 20 s. Stays: A answered 8 s, B answered 45 s, C abandoned 3 s, D abandoned
  * 50 s, E overflowed 0 s, F timed out 60 s, G callback requested 15 s, H answered 10 s.
  *   offered 8; answered 3 (A B H); abandoned 2 (C D), short 1 (C); abandonment rate 2 / 8 = 0.25
- *   callbacks requested 1, completed 1 (G); overflowed 1 (E); timed out 1 (F)
+ *   callbacks requested 1 (G), completed 0 (G's callback completed at 09:25: its own interval, below);
+ *   overflowed 1 (E); timed out 1 (F)
  *   offers made from support: A1 B1 B2 D1 H1 H2 = 6; missed: B1 (rang out) + H1 (declined) = 2
  *   ASA (8 + 45 + 10) / 3 = 21 s; average wait (8 + 45 + 3 + 50 + 0 + 60 + 15 + 10) / 8 = 191 / 8 = 23.875 s
  *   p90: n = 8, rank ⌈0.9·8⌉ = 8 → the 60 s wait, bin (59, 60] → 60 s; longest 60 s
@@ -160,7 +162,7 @@ const SUPPORT = {
   shortAbandoned: 1,
   abandonmentRate: 0.25,
   callbacksRequested: 1,
-  callbacksCompleted: 1,
+  callbacksCompleted: 0,
   overflowed: 1,
   timedOut: 1,
   noAgent: 0,
@@ -181,6 +183,47 @@ const SUPPORT = {
     connectRemovedWithinTOverQueued: 0.5,
   },
 };
+/*
+ * Call queue support, 09:15–09:30: G's callback, completed by carol at 1500 s (09:25), talk 1500 → 1620 = 120 s,
+ * wrap-up 1620 → 1630 = 10 s: callbacks completed 1, handled 1, AHT 130 s; nothing entered the call queue, so every
+ * wait, rate and service level is undefined (÷ 0).
+ */
+const SUPPORT_CALLBACK = {
+  callQueueId: 'support',
+  intervalStart: iso(900),
+  intervalEnd: iso(1800),
+  offered: 0,
+  answered: 0,
+  abandoned: 0,
+  shortAbandoned: 0,
+  abandonmentRate: null,
+  callbacksRequested: 0,
+  callbacksCompleted: 1,
+  overflowed: 0,
+  timedOut: 0,
+  noAgent: 0,
+  offers: 0,
+  missedOffers: 0,
+  asaS: null,
+  averageWaitS: null,
+  p90WaitS: null,
+  longestWaitS: null,
+  handled: 1,
+  ahtS: 130,
+  serviceLevel: {
+    thresholdS: null,
+    teamsAnsweredOverAnswered: null,
+    teamsAnsweredOverOfferedLessAbandonedWithinT: null,
+    teamsAnsweredOrAbandonedWithinTOverOffered: null,
+    teamsAnsweredOverOffered: null,
+    connectRemovedWithinTOverQueued: null,
+  },
+};
+/*
+ * Support by hour or day (09:00–09:15 and 09:15–09:30 merged): callbacks requested 1, completed 1; handled 3 + 1 = 4,
+ * AHT (642 + 130) / 4 = 193 s; everything else as 09:00–09:15.
+ */
+const SUPPORT_HOUR = { ...SUPPORT, callbacksCompleted: 1, handled: 4, ahtS: 193 };
 /* Call queue sales, T = 30 s: E entered at 240 s (09:04), answered after 22 s; talk 362 − 262 = 100 s. */
 const SALES = {
   callQueueId: 'sales',
@@ -246,7 +289,8 @@ const agentRow = (agentId: string, start: number, end: number, figures: object, 
  *     by state: available 8 + 570 + 50 = 628, busy 192, wrap-up 30, away 50
  *   alice 09:15: available 900–1000 → staffed 100 s, busy 0 → occupancy 0; by state available 100
  *   bob 09:00: offers B1 D1 = 2, missed B1 (D1 was withdrawn, not missed); no state time → occupancy undefined
- *   carol 09:00: offer B2 answered; talk 300, wrap 20 → AHT 320. 09:15: G's callback completed at 1500 s (09:25)
+ *   carol 09:00: offer B2 answered; talk 300, wrap 20 → AHT 320. 09:15: G's callback completed at 1500 s (09:25),
+ *     talk 120, wrap-up 10 → handled 1, AHT 130 (her state time is not in the fixture)
  *   dave 09:00: offers E1 H2, answered both; talk 100 + 90 = 190, wrap 10 → AHT 200 / 2 = 100
  */
 const AGENTS_15M = [
@@ -271,7 +315,7 @@ const AGENTS_15M = [
   }),
   agentRow('bob', 0, 900, { offers: 2, missedOffers: 1 }),
   agentRow('carol', 0, 900, { offers: 1, answered: 1, handled: 1, talkS: 300, wrapUpS: 20, ahtS: 320 }),
-  agentRow('carol', 900, 1800, { callbacksCompleted: 1 }),
+  agentRow('carol', 900, 1800, { callbacksCompleted: 1, handled: 1, talkS: 120, wrapUpS: 10, ahtS: 130 }),
   agentRow('dave', 0, 900, { offers: 2, answered: 2, handled: 2, talkS: 190, wrapUpS: 10, ahtS: 100 }),
 ];
 
@@ -280,15 +324,15 @@ describe('reports', () => {
   const day = { tenantId: TENANT, from: T0, to: T0 + 24 * HOUR };
 
   it('call queues by 15 minutes: every figure as computed by hand', async () => {
-    expect(await service.callQueues({ ...day, interval: '15m' })).toEqual([SALES, SUPPORT]);
+    expect(await service.callQueues({ ...day, interval: '15m' })).toEqual([SALES, SUPPORT, SUPPORT_CALLBACK]);
   });
 
   it('by hour and by day the single interval holds the same figures', async () => {
     expect(await service.callQueues({ ...day, interval: '1h', callQueueId: 'support' })).toEqual([
-      { ...SUPPORT, intervalEnd: iso(3600) },
+      { ...SUPPORT_HOUR, intervalEnd: iso(3600) },
     ]);
     expect(await service.callQueues({ ...day, interval: '1d', callQueueId: 'support' })).toEqual([
-      { ...SUPPORT, intervalStart: iso(-9 * 3600), intervalEnd: iso(15 * 3600) }, // UTC days
+      { ...SUPPORT_HOUR, intervalStart: iso(-9 * 3600), intervalEnd: iso(15 * 3600) }, // UTC days
     ]);
   });
 
@@ -311,8 +355,14 @@ describe('reports', () => {
         stateS: { available: 728, offered: 0, busy: 192, wrapUp: 30, away: 50, offline: 0 },
       }),
     );
-    // carol by hour: her call and her completed callback in one row
-    expect(hourly.find((r) => r.agentId === 'carol')).toMatchObject({ offers: 1, answered: 1, callbacksCompleted: 1 });
+    // carol by hour: her call and her completed callback in one row: handled 2, AHT (320 + 130) / 2 = 225 s
+    expect(hourly.find((r) => r.agentId === 'carol')).toMatchObject({
+      offers: 1,
+      answered: 1,
+      callbacksCompleted: 1,
+      handled: 2,
+      ahtS: 225,
+    });
   });
 
   it('agents of one call queue: dave in sales took E (talk 100 s); staffed time is per agent, so no occupancy', async () => {
@@ -330,8 +380,10 @@ describe('reports', () => {
         '"slTeamsAnsweredOverAnswered","slTeamsAnsweredOverOfferedLessAbandonedWithinT",' +
         '"slTeamsAnsweredOrAbandonedWithinTOverOffered","slTeamsAnsweredOverOffered",' +
         '"slConnectRemovedWithinTOverQueued"',
-      '"support","2026-12-03T09:00:00.000Z","2026-12-03T09:15:00.000Z","8","3","2","1","0.25","1","1","1","1","0",' +
+      '"support","2026-12-03T09:00:00.000Z","2026-12-03T09:15:00.000Z","8","3","2","1","0.25","1","0","1","1","0",' +
         '"6","2","21","23.875","60","60","3","214","20","0.6667","0.2857","0.375","0.25","0.5"',
+      '"support","2026-12-03T09:15:00.000Z","2026-12-03T09:30:00.000Z","0","0","0","0","","0","1","0","0","0",' +
+        '"0","0","","","","","1","130","","","","","",""',
       '',
     ]);
     const agents = agentReportCsv(await service.agents({ ...day, interval: '15m' }));
@@ -352,11 +404,16 @@ describe('reports', () => {
     );
   });
 
-  it('a record or a state span delivered twice counts once', async () => {
+  it('a record, a state span or a completed callback delivered twice counts once', async () => {
     const m = store();
     expect(m.addContact(rec('A'))).toBe(false);
     expect(m.addAgentState(ALICE_STATES[0])).toBe(false);
-    expect(await new ReportingService(m).callQueues({ ...day, interval: '15m' })).toEqual([SALES, SUPPORT]);
+    expect(m.addCallback({ ...G_CALLBACK, talkMs: 1 })).toBe(false);
+    expect(await new ReportingService(m).callQueues({ ...day, interval: '15m' })).toEqual([
+      SALES,
+      SUPPORT,
+      SUPPORT_CALLBACK,
+    ]);
   });
 
   it('refuses a bad query with a reason', async () => {
