@@ -37,7 +37,8 @@ import {
 } from '../menu-body';
 import type { PromptView } from '../../../shared/domain/menu';
 import { BusinessHoursEditor } from './business-hours-editor';
-import { MenuActionInput, PromptInput } from './menu-fields';
+import type { SelfServiceView } from '../../../shared/domain/self-service';
+import { MenuActionInput, PromptInput, SelfServicesContext } from './menu-fields';
 
 const useStyles = makeStyles({
   grid: {
@@ -86,6 +87,14 @@ export function MenuPage({ api, admin }: { api: Api; admin: boolean }) {
   }, [menuId]);
   const prompts = useLoad(
     async () => itemsOf<PromptView>(await api.json('GET', api.tenantPath('/prompts'))).map((p) => p.name),
+    [],
+  );
+  const services = useLoad(
+    async () =>
+      itemsOf<SelfServiceView>(await api.json('GET', api.tenantPath('/selfServices'))).map((s) => ({
+        serviceId: s.serviceId,
+        name: s.name,
+      })),
     [],
   );
   const [form, setForm] = useState<MenuForm>();
@@ -156,6 +165,7 @@ export function MenuPage({ api, admin }: { api: Api; admin: boolean }) {
         </MessageBar>
       )}
       {form && (
+        <SelfServicesContext.Provider value={services.data ?? []}>
         <form onSubmit={(ev) => void save(ev)} aria-labelledby="menu-title" noValidate>
           <fieldset className={styles.fieldset} disabled={!admin}>
             {cycle && (
@@ -330,6 +340,7 @@ export function MenuPage({ api, admin }: { api: Api; admin: boolean }) {
             </div>
           )}
         </form>
+        </SelfServicesContext.Provider>
       )}
     </section>
   );

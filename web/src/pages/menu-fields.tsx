@@ -1,8 +1,12 @@
 // The menu form's parts: a prompt (spoken text or a prompt by name) and an action (call queue, menu, transfer,
-// repeat, disconnect), each showing the API's messages for its own fields (`options[1].action.queueId`).
+// self-service, repeat, disconnect), each showing the API's messages for its own fields (`options[1].action.queueId`).
 import { Field, Input, Select, makeStyles } from '@fluentui/react-components';
+import { createContext, useContext } from 'react';
 import { fieldMessage } from '../form';
 import { ACTION_KINDS, ACTION_LABELS, type ActionForm, type FormActionKind, type PromptForm } from '../menu-body';
+
+/** The tenant's self-services (id and name) the `selfService` action picks from; the menu page provides them. */
+export const SelfServicesContext = createContext<{ serviceId: string; name?: string }[]>([]);
 
 const useStyles = makeStyles({
   row: { display: 'grid', gridTemplateColumns: 'minmax(140px, 200px) minmax(180px, 1fr)', gap: '8px' },
@@ -101,6 +105,7 @@ export function MenuActionInput({
   marked?: string;
 }) {
   const styles = useStyles();
+  const services = useContext(SelfServicesContext);
   const m = (sub: string) => own(error, `${field}${sub}`, local);
   const kindMessage = [m(''), m('.kind'), marked].filter(Boolean).join(' ') || undefined;
   const input = (sub: string, text: string, v: string, set: (v: string) => void, placeholder?: string) => {
@@ -143,6 +148,32 @@ export function MenuActionInput({
       )}
       {value.kind === 'menu' &&
         input('.menuId', 'menu id', value.menuId, (menuId) => onChange({ ...value, menuId }), 'billing-menu')}
+      {value.kind === 'selfService' && (
+        <Field
+          label={`${label}: self-service`}
+          validationMessage={m('.serviceId')}
+          validationState={m('.serviceId') ? 'error' : 'none'}
+        >
+          <Select
+            name={`${field}.serviceId`}
+            value={value.serviceId}
+            onChange={(_, d) => onChange({ ...value, serviceId: d.value })}
+          >
+            <option value="">Choose a self-service…</option>
+            {[
+              ...services,
+              // A stored choice the list does not hold (deleted meanwhile) stays shown: the API names it.
+              ...(value.serviceId && !services.some((s) => s.serviceId === value.serviceId)
+                ? [{ serviceId: value.serviceId, name: undefined }]
+                : []),
+            ].map((s) => (
+              <option key={s.serviceId} value={s.serviceId}>
+                {s.name ? `${s.name} (${s.serviceId})` : s.serviceId}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      )}
       {value.kind === 'transfer' && (
         <>
           <Field label={`${label}: transfer to`}>
