@@ -32,6 +32,7 @@ const CallQueuesPage = page(() => import('./pages/CallQueues').then((m) => m.Cal
 const CallQueuePage = page(() => import('./pages/CallQueue').then((m) => m.CallQueuePage));
 const MenusPage = page(() => import('./pages/Menus').then((m) => m.MenusPage));
 const MenuPage = page(() => import('./pages/Menu').then((m) => m.MenuPage));
+const WithSelfServices = page(() => import('./pages/menu-fields').then((m) => m.WithSelfServices));
 const SelfServicesPage = page(() => import('./pages/SelfServices').then((m) => m.SelfServicesPage));
 const SelfServicePage = page(() => import('./pages/SelfService').then((m) => m.SelfServicePage));
 const PromptsPage = page(() => import('./pages/Prompts').then((m) => m.PromptsPage));
@@ -241,12 +242,16 @@ function Signed({ auth, api }: { auth: Auth; api: Api }) {
                     element={<CallQueuePage api={api} admin={canEdit} scope={scope} />}
                   />
                   <Route path="/menus" element={<MenusPage api={api} admin={canEdit} />} />
-                  <Route path="/menus/:menuId" element={<MenuPage api={api} admin={canEdit} />} />
-                  <Route path="/selfservices" element={<SelfServicesPage api={api} admin={canEdit} />} />
                   <Route
-                    path="/selfservices/:serviceId"
-                    element={<SelfServicePage api={api} admin={canEdit} />}
+                    path="/menus/:menuId"
+                    element={
+                      <WithSelfServices api={api}>
+                        <MenuPage api={api} admin={canEdit} />
+                      </WithSelfServices>
+                    }
                   />
+                  <Route path="/selfservices" element={<SelfServicesPage api={api} admin={canEdit} />} />
+                  <Route path="/selfservices/:serviceId" element={<SelfServicePage api={api} admin={canEdit} />} />
                   <Route path="/prompts" element={<PromptsPage api={api} admin={canEdit} />} />
                   <Route path="/wallboard" element={<WallboardPage api={api} />} />
                   <Route path="/calls" element={<CallsPage api={api} />} />

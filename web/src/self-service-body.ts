@@ -102,7 +102,9 @@ export function formOfSelfService(s: SelfServiceView): SelfServiceForm {
  * The PUT body, or the form's own problems by field (only what cannot be sent at all: skills that are not
  * name=level). Everything else goes as typed, and the API names what is wrong (`collect[0].digits.max`).
  */
-export function bodyOfSelfService(f: SelfServiceForm): { body: Record<string, unknown> } | { errors: Record<string, string> } {
+export function bodyOfSelfService(
+  f: SelfServiceForm,
+): { body: Record<string, unknown> } | { errors: Record<string, string> } {
   const body: Record<string, unknown> = {
     ...(f.name.trim() ? { name: f.name.trim() } : {}),
     url: f.url.trim(),

@@ -95,12 +95,21 @@ test('the fallback: off is the default (back to the menu); each kind offered is 
   expect(bodyOf(off).fallback).toBeUndefined();
   for (const kind of FALLBACK_KINDS) {
     const f = formOfSelfService(STORED);
-    f.fallback = { ...actionForm(), kind, queueId: 'q', menuId: 'm', target: '+14255550100', transferTo: 'phoneNumber' };
+    f.fallback = {
+      ...actionForm(),
+      kind,
+      queueId: 'q',
+      menuId: 'm',
+      target: '+14255550100',
+      transferTo: 'phoneNumber',
+    };
     expect(parseSelfServiceBody(bodyOf(f)).ok).toBe(true);
   }
   const skills = formOfSelfService(STORED);
   skills.fallback.requiredSkills = 'french';
-  expect(bodyOfSelfService(skills)).toEqual({ errors: { 'fallback.requiredSkills': expect.stringContaining('french') } });
+  expect(bodyOfSelfService(skills)).toEqual({
+    errors: { 'fallback.requiredSkills': expect.stringContaining('french') },
+  });
 });
 
 test("a menu option leading to a self-service is one the menu schema takes; the list's summary", () => {

@@ -37,8 +37,7 @@ import {
 } from '../menu-body';
 import type { PromptView } from '../../../shared/domain/menu';
 import { BusinessHoursEditor } from './business-hours-editor';
-import type { SelfServiceView } from '../../../shared/domain/self-service';
-import { MenuActionInput, PromptInput, SelfServicesContext } from './menu-fields';
+import { MenuActionInput, PromptInput } from './menu-fields';
 
 const useStyles = makeStyles({
   grid: {
@@ -87,14 +86,6 @@ export function MenuPage({ api, admin }: { api: Api; admin: boolean }) {
   }, [menuId]);
   const prompts = useLoad(
     async () => itemsOf<PromptView>(await api.json('GET', api.tenantPath('/prompts'))).map((p) => p.name),
-    [],
-  );
-  const services = useLoad(
-    async () =>
-      itemsOf<SelfServiceView>(await api.json('GET', api.tenantPath('/selfServices'))).map((s) => ({
-        serviceId: s.serviceId,
-        name: s.name,
-      })),
     [],
   );
   const [form, setForm] = useState<MenuForm>();
@@ -165,7 +156,6 @@ export function MenuPage({ api, admin }: { api: Api; admin: boolean }) {
         </MessageBar>
       )}
       {form && (
-        <SelfServicesContext.Provider value={services.data ?? []}>
         <form onSubmit={(ev) => void save(ev)} aria-labelledby="menu-title" noValidate>
           <fieldset className={styles.fieldset} disabled={!admin}>
             {cycle && (
@@ -340,7 +330,6 @@ export function MenuPage({ api, admin }: { api: Api; admin: boolean }) {
             </div>
           )}
         </form>
-        </SelfServicesContext.Provider>
       )}
     </section>
   );

@@ -1,12 +1,25 @@
 // The menu form's parts: a prompt (spoken text or a prompt by name) and an action (call queue, menu, transfer,
 // self-service, repeat, disconnect), each showing the API's messages for its own fields (`options[1].action.queueId`).
 import { Field, Input, Select, makeStyles } from '@fluentui/react-components';
-import { createContext, useContext } from 'react';
+import { createContext, useContext, type ReactNode } from 'react';
+import type { Api } from '../api';
+import { useLoad } from '../components';
+import { itemsOf } from '../contact-center';
+import type { SelfServiceView } from '../../../shared/domain/self-service';
 import { fieldMessage } from '../form';
 import { ACTION_KINDS, ACTION_LABELS, type ActionForm, type FormActionKind, type PromptForm } from '../menu-body';
 
-/** The tenant's self-services (id and name) the `selfService` action picks from; the menu page provides them. */
+/** The tenant's self-services (id and name) the `selfService` action picks from (`WithSelfServices` provides them). */
 export const SelfServicesContext = createContext<{ serviceId: string; name?: string }[]>([]);
+
+/** Loads the tenant's self-services (`GET …/selfServices`) for the action pickers of the page inside. */
+export function WithSelfServices({ api, children }: { api: Api; children: ReactNode }) {
+  const services = useLoad(
+    async () => itemsOf<SelfServiceView>(await api.json('GET', api.tenantPath('/selfServices'))),
+    [],
+  );
+  return <SelfServicesContext.Provider value={services.data ?? []}>{children}</SelfServicesContext.Provider>;
+}
 
 const useStyles = makeStyles({
   row: { display: 'grid', gridTemplateColumns: 'minmax(140px, 200px) minmax(180px, 1fr)', gap: '8px' },
