@@ -3,8 +3,7 @@
  * self-service round-trips unchanged; the write-only secret is left out of a replace unless typed (and sent when it
  * is); bad input goes as typed and the API names each field; the fallback kinds are the ones the API takes there.
  */
-import { parseSelfServiceBody, type SelfServiceBody } from '../../../shared/menus';
-import { parseMenuBody } from '../../../shared/menus';
+import { parseMenuBody, parseSelfServiceBody, type SelfServiceBody } from '../../../shared/menus';
 import type { SelfServiceView } from '../../../shared/domain/self-service';
 import {
   FALLBACK_KINDS,
