@@ -141,6 +141,9 @@ export const REPLY_SCHEMAS: Record<string, Record<string, Record<string, z.ZodTy
   [`${T}/numbers`]: {
     get: { '200': list('value', z.looseObject({ telephoneNumber: z.string(), numberType: z.string() }), true) },
   },
+  [`${T}/presence/connect`]: {
+    get: { '200': z.looseObject({ authorizeUrl: z.string() }) },
+  },
   [`${T}/presence/connection`]: {
     get: { '200': z.looseObject({ tenantId: z.string(), connected: z.boolean(), subscriptions: z.string() }) },
   },

@@ -442,9 +442,13 @@ export function openApiDocument(version: string): Json {
       get: operation({
         summary:
           "Connect the tenant's presence (delegated Presence.Read.All: Graph takes presence subscriptions with a " +
-          'delegated token only) — 302 to the tenant authorize endpoint for the bot, PKCE, state bound to the tenant',
+          'delegated token only) — 302 to the tenant authorize endpoint for the bot, PKCE, state bound to the tenant; ' +
+          'with Accept: application/json, 200 {authorizeUrl} (the same URL, for a single-page app to navigate to)',
         params: [tenantId],
-        ok: { '302': 'Location: the tenant authorize endpoint' },
+        ok: {
+          '200': '{authorizeUrl} (Accept: application/json)',
+          '302': 'Location: the tenant authorize endpoint',
+        },
       }),
     },
     '/api/presence/connect/callback': {

@@ -13,6 +13,10 @@ import {
   type MenuAction,
   type PromptRef,
 } from './menu.schema';
+import type {
+  SelfServiceBody as DomainSelfServiceBody,
+  SelfServiceCollectItem as DomainCollectItem,
+} from '../domain/self-service';
 
 export const SELF_SERVICE_ID_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const SELF_SERVICE_ID_RULE =
@@ -56,6 +60,14 @@ export type SelfServiceBody = Omit<z.infer<typeof selfServiceBodySchema>, 'colle
   collect: CollectItem[];
   failurePrompt?: PromptRef;
 };
+
+// The plain types in shared/domain/self-service.ts (what the portal imports) must fit this schema: the same collect
+// item, and a body the schema takes (the domain's fallback is narrowed to the kinds parseSelfServiceBody allows).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameItem: Same<CollectItem, DomainCollectItem> = true;
+const bodyFits: [DomainSelfServiceBody] extends [SelfServiceBody] ? true : false = true;
+void sameItem;
+void bodyFits;
 
 /** Every problem with its field, or the body with defaults. */
 export function parseSelfServiceBody(

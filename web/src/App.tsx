@@ -32,6 +32,9 @@ const CallQueuesPage = page(() => import('./pages/CallQueues').then((m) => m.Cal
 const CallQueuePage = page(() => import('./pages/CallQueue').then((m) => m.CallQueuePage));
 const MenusPage = page(() => import('./pages/Menus').then((m) => m.MenusPage));
 const MenuPage = page(() => import('./pages/Menu').then((m) => m.MenuPage));
+const WithSelfServices = page(() => import('./pages/menu-fields').then((m) => m.WithSelfServices));
+const SelfServicesPage = page(() => import('./pages/SelfServices').then((m) => m.SelfServicesPage));
+const SelfServicePage = page(() => import('./pages/SelfService').then((m) => m.SelfServicePage));
 const PromptsPage = page(() => import('./pages/Prompts').then((m) => m.PromptsPage));
 const WallboardPage = page(() => import('./pages/Wallboard').then((m) => m.WallboardPage));
 const CallsPage = page(() => import('./pages/Calls').then((m) => m.CallsPage));
@@ -99,6 +102,7 @@ export const PAGES: Page[] = [
   { path: 'drift', label: 'Drift', roles: [ADMIN, SUPERVISOR] },
   { path: 'callqueues', label: 'Call queues', roles: [ADMIN, SUPERVISOR] },
   { path: 'menus', label: 'Menus', roles: [ADMIN, SUPERVISOR] },
+  { path: 'selfservices', label: 'Self-services', roles: [ADMIN, SUPERVISOR] },
   { path: 'prompts', label: 'Prompts', roles: [ADMIN, SUPERVISOR] },
   { path: 'wallboard', label: 'Wallboard', roles: [ADMIN, SUPERVISOR] },
   { path: 'calls', label: 'Calls', roles: [ADMIN, SUPERVISOR] },
@@ -238,7 +242,16 @@ function Signed({ auth, api }: { auth: Auth; api: Api }) {
                     element={<CallQueuePage api={api} admin={canEdit} scope={scope} />}
                   />
                   <Route path="/menus" element={<MenusPage api={api} admin={canEdit} />} />
-                  <Route path="/menus/:menuId" element={<MenuPage api={api} admin={canEdit} />} />
+                  <Route
+                    path="/menus/:menuId"
+                    element={
+                      <WithSelfServices api={api}>
+                        <MenuPage api={api} admin={canEdit} />
+                      </WithSelfServices>
+                    }
+                  />
+                  <Route path="/selfservices" element={<SelfServicesPage api={api} admin={canEdit} />} />
+                  <Route path="/selfservices/:serviceId" element={<SelfServicePage api={api} admin={canEdit} />} />
                   <Route path="/prompts" element={<PromptsPage api={api} admin={canEdit} />} />
                   <Route path="/wallboard" element={<WallboardPage api={api} />} />
                   <Route path="/calls" element={<CallsPage api={api} />} />

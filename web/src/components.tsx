@@ -35,6 +35,8 @@ const COLORS: Record<string, BadgeProps['color']> = {
   Completed: 'success',
   ok: 'success',
   granted: 'success',
+  connected: 'success',
+  'not connected': 'warning',
   Failed: 'danger',
   Rejected: 'danger',
   unhealthy: 'danger',

@@ -26,19 +26,23 @@ const everyDay: ListsAll<Weekday, typeof WEEKDAYS> = true;
 void everyKey;
 void everyDay;
 
-/** The kinds the portal offers: what the API accepts (selfService is refused by the API for now). */
+/** The kinds the portal offers: every kind the API accepts. */
 export const ACTION_KINDS = [
   'callQueue',
   'menu',
   'transfer',
+  'selfService',
   'repeat',
   'disconnect',
 ] as const satisfies readonly MenuAction['kind'][];
+const everyKind: ListsAll<MenuAction['kind'], typeof ACTION_KINDS> = true;
+void everyKind;
 export type FormActionKind = (typeof ACTION_KINDS)[number];
 export const ACTION_LABELS: Record<FormActionKind, string> = {
   callQueue: 'Send to a call queue',
   menu: 'Go to another menu',
   transfer: 'Transfer to a person or number',
+  selfService: 'Self-service (line of business)',
   repeat: 'Repeat the menu',
   disconnect: 'Disconnect',
 };
@@ -70,6 +74,7 @@ export interface ActionForm {
   menuId: string;
   transferTo: 'userPrincipalName' | 'phoneNumber';
   target: string;
+  serviceId: string;
 }
 
 export interface MenuForm {
@@ -106,6 +111,7 @@ export function actionForm(a?: MenuAction): ActionForm {
     menuId: '',
     transferTo: 'userPrincipalName',
     target: '',
+    serviceId: '',
   };
   if (!a) return f;
   switch (a.kind) {
@@ -123,6 +129,8 @@ export function actionForm(a?: MenuAction): ActionForm {
       return a.target.phoneNumber
         ? { ...f, kind: a.kind, transferTo: 'phoneNumber', target: a.target.phoneNumber }
         : { ...f, kind: a.kind, target: a.target.userPrincipalName ?? '' };
+    case 'selfService':
+      return { ...f, kind: a.kind, serviceId: a.serviceId };
     case 'repeat':
       return { ...f, kind: 'repeat' };
     default:
@@ -225,6 +233,8 @@ export function actionOf(a: ActionForm, field: string): { action: MenuAction } |
       return { action: { kind: 'menu', menuId: a.menuId.trim() } };
     case 'transfer':
       return { action: { kind: 'transfer', target: { [a.transferTo]: a.target.trim() } } };
+    case 'selfService':
+      return { action: { kind: 'selfService', serviceId: a.serviceId.trim() } };
     case 'repeat':
       return { action: { kind: 'repeat' } };
     default:

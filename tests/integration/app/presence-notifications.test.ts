@@ -13,7 +13,7 @@
  */
 import { startSystem, type System } from '../../../scripts/lib/system';
 import { callsTenant, eventually, placeCall, provisionedEndpoint, story, userIds } from '../../support/calls-system';
-import { connectPresence } from '../../support/presence-connect';
+import { connectPresence, signInOnPage } from '../../support/presence-connect';
 
 const [ALPHA, BETA] = ['+14255550141', '+14255550142'];
 const tenant = callsTenant([ALPHA, BETA]);
@@ -209,4 +209,30 @@ test('disconnecting presence deletes the subscriptions and the connection', asyn
     subscriptions: 'off',
   });
   expect((await system.api('DELETE', connectionPath, { token: admin })).status).toBe(404);
+});
+
+test('a single-page app asks for JSON: 200 {authorizeUrl} with the same state and PKCE, and signing in there connects', async () => {
+  const start = await fetch(`${system.origin}/api/tenants/${tenant.tenantId}/presence/connect`, {
+    headers: { authorization: `Bearer ${admin}`, accept: 'application/json' },
+    redirect: 'manual',
+  });
+  expect(start.status).toBe(200);
+  expect(start.headers.get('cache-control')).toBe('no-store');
+  const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
+  const authorize = new URL(authorizeUrl);
+  expect(authorize.pathname).toBe(`/${tenant.tenantId}/oauth2/v2.0/authorize`);
+  expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+  expect(authorize.searchParams.get('state')).toMatch(new RegExp(`^${tenant.tenantId}\\.`));
+  // The browser goes there, signs in, and Entra sends it back to the callback, which redeems the code.
+  const callback = await fetch(await signInOnPage(authorizeUrl, 'admin@contoso.com'), { redirect: 'manual' });
+  expect(callback.status).toBe(200);
+  expect(await callback.json()).toMatchObject({ connected: true, tenantId: tenant.tenantId });
+  expect(await (await system.api('GET', connectionPath, { token: admin })).json()).toMatchObject({ connected: true });
+  // A supervisor is refused the JSON variant as the redirect.
+  const supervisor = await system.token(['Switchboard.Supervisor'], { tenantId: tenant.tenantId });
+  const refused = await fetch(`${system.origin}/api/tenants/${tenant.tenantId}/presence/connect`, {
+    headers: { authorization: `Bearer ${supervisor}`, accept: 'application/json' },
+    redirect: 'manual',
+  });
+  expect(refused.status).toBe(403);
 });

@@ -40,6 +40,7 @@ const STORED: MenuBody & { menuId: string; updatedAt: string; userIds: Record<st
     { key: '3', action: { kind: 'menu', menuId: 'billing' } },
     { key: '4', action: { kind: 'transfer', target: { userPrincipalName: 'lead@contoso.com' } } },
     { key: '5', action: { kind: 'transfer', target: { phoneNumber: '+14255550100' } } },
+    { key: '6', action: { kind: 'selfService', serviceId: 'balance' } },
     { key: '*', action: { kind: 'repeat' } },
     { key: '0', action: { kind: 'disconnect' } },
   ],
@@ -83,7 +84,14 @@ test('every action kind and business hours round-trip through the form unchanged
   // Every kind the form offers is one the schema knows; repeat only for options.
   for (const kind of ACTION_KINDS) {
     const f = formOfMenu(STORED);
-    f.options[0].action = { ...actionForm(), kind, queueId: 'q', menuId: 'm', target: 'a@contoso.com' };
+    f.options[0].action = {
+      ...actionForm(),
+      kind,
+      queueId: 'q',
+      menuId: 'm',
+      target: 'a@contoso.com',
+      serviceId: 'balance',
+    };
     expect(parseMenuBody(bodyOf(f)).ok).toBe(true);
   }
   expect(LEAVING_KINDS).not.toContain('repeat');

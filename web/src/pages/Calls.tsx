@@ -1,4 +1,4 @@
-// Calls: the live ones (refreshed every 2 s) and a search over past calls (`GET …/calls?from&to&callQueueId&agent&
+// Calls: the live ones (refreshed every 2 s), the callbacks callers asked for, and a search over past calls (`GET …/calls?from&to&callQueueId&agent&
 // result&caller`); each call links to its story.
 import {
   Button,
@@ -20,6 +20,7 @@ import type { Api } from '../api';
 import { PageLink, ProblemBar, StatusBadge, useLoad, when } from '../components';
 import { duration, enc, epochMs, itemsOf, localInput, type AgentView, type LiveCall } from '../contact-center';
 import { allShown, fieldMessage, TextField } from '../form';
+import { CallbacksList } from './callbacks-list';
 
 const useStyles = makeStyles({
   search: {
@@ -153,6 +154,7 @@ export function CallsPage({ api }: { api: Api }) {
       <ProblemBar error={live.error} />
       {live.loading && !live.data && <Spinner label="Loading calls…" />}
       {live.data && <CallsTable label="Live calls" calls={live.data} agentName={agentName} />}
+      <CallbacksList api={api} agentName={agentName} />
 
       <Title3 block as="h2" className={styles.heading} id="search-title">
         Search

@@ -1,8 +1,9 @@
 // Health of the service, and (for admins) the consent of the contact-center bot and of the web app, with the
-// admin-consent links.
+// admin-consent links, and the tenant's presence connection.
 import { Card, CardHeader, Link, Spinner, Text, Title2, Title3, makeStyles } from '@fluentui/react-components';
 import type { Api } from '../api';
 import { ProblemBar, StatusBadge, useLoad } from '../components';
+import { PresenceConnectionCard } from './presence-connection';
 
 interface Health {
   status: string;
@@ -102,6 +103,7 @@ export function OverviewPage({ api, admin }: { api: Api; admin: boolean }) {
                 <ConsentDetails appId={web.appId} lists={web} url={web.adminConsentUrlV2} />
               </Card>
             ))}
+        {admin && <PresenceConnectionCard api={api} />}
       </div>
     </section>
   );

@@ -102,6 +102,7 @@ function Tile({ t, wall, now }: { t: QueueTile; wall: boolean; now: number }) {
         <Figure label="Longest wait" value={t.waiting ? duration(longestWait(t, now)) : '—'} wall={wall} />
         <Figure label="Service level today" value={today(t.serviceLevelToday, ' %')} wall={wall} />
         <Figure label="Abandoned today" value={today(t.abandonedToday)} wall={wall} />
+        <Figure label="Callbacks waiting" value={today(t.callbacksWaiting)} wall={wall} />
       </dl>
       <div className={mergeClasses(styles.states, wall && styles.wallText)} aria-label="Agents by state">
         {AGENT_STATES.map((s) => (

@@ -1,8 +1,25 @@
 // The menu form's parts: a prompt (spoken text or a prompt by name) and an action (call queue, menu, transfer,
-// repeat, disconnect), each showing the API's messages for its own fields (`options[1].action.queueId`).
+// self-service, repeat, disconnect), each showing the API's messages for its own fields (`options[1].action.queueId`).
 import { Field, Input, Select, makeStyles } from '@fluentui/react-components';
+import { createContext, useContext, type ReactNode } from 'react';
+import type { Api } from '../api';
+import { useLoad } from '../components';
+import { itemsOf } from '../contact-center';
+import type { SelfServiceView } from '../../../shared/domain/self-service';
 import { fieldMessage } from '../form';
 import { ACTION_KINDS, ACTION_LABELS, type ActionForm, type FormActionKind, type PromptForm } from '../menu-body';
+
+/** The tenant's self-services (id and name) the `selfService` action picks from (`WithSelfServices` provides them). */
+export const SelfServicesContext = createContext<{ serviceId: string; name?: string }[]>([]);
+
+/** Loads the tenant's self-services (`GET …/selfServices`) for the action pickers of the page inside. */
+export function WithSelfServices({ api, children }: { api: Api; children: ReactNode }) {
+  const services = useLoad(
+    async () => itemsOf<SelfServiceView>(await api.json('GET', api.tenantPath('/selfServices'))),
+    [],
+  );
+  return <SelfServicesContext.Provider value={services.data ?? []}>{children}</SelfServicesContext.Provider>;
+}
 
 const useStyles = makeStyles({
   row: { display: 'grid', gridTemplateColumns: 'minmax(140px, 200px) minmax(180px, 1fr)', gap: '8px' },
@@ -101,6 +118,7 @@ export function MenuActionInput({
   marked?: string;
 }) {
   const styles = useStyles();
+  const services = useContext(SelfServicesContext);
   const m = (sub: string) => own(error, `${field}${sub}`, local);
   const kindMessage = [m(''), m('.kind'), marked].filter(Boolean).join(' ') || undefined;
   const input = (sub: string, text: string, v: string, set: (v: string) => void, placeholder?: string) => {
@@ -143,6 +161,32 @@ export function MenuActionInput({
       )}
       {value.kind === 'menu' &&
         input('.menuId', 'menu id', value.menuId, (menuId) => onChange({ ...value, menuId }), 'billing-menu')}
+      {value.kind === 'selfService' && (
+        <Field
+          label={`${label}: self-service`}
+          validationMessage={m('.serviceId')}
+          validationState={m('.serviceId') ? 'error' : 'none'}
+        >
+          <Select
+            name={`${field}.serviceId`}
+            value={value.serviceId}
+            onChange={(_, d) => onChange({ ...value, serviceId: d.value })}
+          >
+            <option value="">Choose a self-service…</option>
+            {[
+              ...services,
+              // A stored choice the list does not hold (deleted meanwhile) stays shown: the API names it.
+              ...(value.serviceId && !services.some((s) => s.serviceId === value.serviceId)
+                ? [{ serviceId: value.serviceId, name: undefined }]
+                : []),
+            ].map((s) => (
+              <option key={s.serviceId} value={s.serviceId}>
+                {s.name ? `${s.name} (${s.serviceId})` : s.serviceId}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      )}
       {value.kind === 'transfer' && (
         <>
           <Field label={`${label}: transfer to`}>

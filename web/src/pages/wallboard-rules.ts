@@ -5,6 +5,8 @@ export interface QueueTile {
   callQueueId: string;
   name?: string;
   waiting: number;
+  /** callbacks asked for and not over (pending or being dialled); undefined when the data does not say */
+  callbacksWaiting?: number;
   /** epoch ms the longest-waiting call arrived (the page counts its wait up from it) */
   oldestArrivedAt?: number;
   /** when the data was read (the wait then, when the arrival is not known) */
@@ -50,7 +52,7 @@ function stateCounts(v: unknown): Record<AgentLiveState, number> {
 
 /**
  * The real-time API's snapshot (`GET …/realtime`; each stream event carries the same) as tiles and agent rows:
- * `{at, callQueues: [{callQueueId, name, waiting, oldestArrivedAt, longestWaitS, agents: {state: n}, today: {offered,
+ * `{at, callQueues: [{callQueueId, name, waiting, callbacksWaiting, oldestArrivedAt, longestWaitS, agents: {state: n}, today: {offered,
  * answered, abandoned, serviceLevel: {…five}}}], agents: [{agentId, userPrincipalName, state, since, timeInStateS,
  * callQueueIds}]}`. `thresholds` adds each call queue's service-level threshold (the snapshot does not carry it).
  */
@@ -70,6 +72,7 @@ export function boardOf(body: unknown, source: BoardSource, thresholds?: Map<str
         callQueueId: id,
         name: typeof q.name === 'string' ? q.name : undefined,
         waiting: num(q.waiting) ?? 0,
+        callbacksWaiting: num(q.callbacksWaiting),
         oldestArrivedAt: epochMs((q.oldestArrivedAt ?? undefined) as string | undefined),
         longestWaitS: num(q.longestWaitS) ?? 0,
         agents: stateCounts(q.agents),
