@@ -7,7 +7,7 @@
 import type { HttpRequest } from '@azure/functions';
 import type { ApiRole, Principal } from '../../shared/auth';
 import { supervises, type CallQueueScope } from '../../shared/callqueues';
-import { notFound, problem } from '../../shared/http/problem';
+import { notFound, problem, type FieldProblem } from '../../shared/http/problem';
 import { appRoot } from '../composition-root';
 import { HttpProblem, authorizeTenant } from './api-handler';
 
@@ -51,6 +51,19 @@ export function preconditionFailed(queueId: string): HttpProblem {
       'precondition-failed',
       'Precondition failed',
       `Call queue ${queueId} has changed since you read it (If-Match); read it again.`,
+    ),
+  );
+}
+
+/** 403 naming each action target a Supervisor may not set (a call queue they do not supervise). */
+export function actionTargetRefused(queueId: string, errors: FieldProblem[]): HttpProblem {
+  return new HttpProblem(
+    problem(
+      403,
+      'forbidden',
+      'Not allowed',
+      `Call queue ${queueId}: a supervisor may not send calls into a call queue they do not supervise.`,
+      { errors },
     ),
   );
 }

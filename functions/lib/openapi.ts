@@ -508,7 +508,13 @@ export function openApiDocument(version: string): Json {
         params: [tenantId, queueId],
         body: { schema: { type: 'object' }, example: { wrapUpS: 30 }, contentType: 'application/merge-patch+json' },
         ok: { '200': 'The call queue' },
-        extra: { '404': 'No such call queue', '412': 'Changed since If-Match' },
+        extra: {
+          '403':
+            'Not allowed: role or tenant; or a Supervisor sending calls into a call queue they do not supervise ' +
+            '(`errors[]` names the action, e.g. `overflowAction.target`)',
+          '404': 'No such call queue (or not one the supervisor supervises)',
+          '412': 'Changed since If-Match',
+        },
       }),
       delete: operation({
         summary: 'Delete a call queue',

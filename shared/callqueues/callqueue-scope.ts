@@ -58,3 +58,39 @@ export class CallQueueScopes {
     return scopeOf(principal, assigned);
   }
 }
+
+/** An overflow / timeout / no-agent action as the rule reads it (the API's body or the stored record). */
+interface ActionLike {
+  kind: string;
+  target?: string;
+}
+const EDIT_ACTION_FIELDS = ['overflowAction', 'timeoutAction', 'noAgentAction'] as const;
+type Actions = Record<(typeof EDIT_ACTION_FIELDS)[number], ActionLike>;
+
+/**
+ * What a Supervisor may not change in a call queue they supervise (`PATCH …/callQueues/{id}`): an overflow, timeout
+ * or no-agent action that sends calls into a call queue they do not supervise — they would route calls into someone
+ * else's call queue. Every other setting and the agents are theirs to change. A target the call queue already has
+ * (an Admin set it) is kept, so a Supervisor can still save their other settings; pointing another action at it, or
+ * a new target, is refused. An Admin is refused nothing. Pure: `before` is the stored call queue, `after` the merged
+ * body; the answer names each field at fault (`overflowAction.target`).
+ */
+export function supervisorEditProblems(
+  scope: CallQueueScope,
+  before: Actions,
+  after: Actions,
+): { field: string; message: string }[] {
+  if (scope.all) return [];
+  return EDIT_ACTION_FIELDS.flatMap((f) => {
+    const a = after[f];
+    if (a.kind !== 'callQueue' || a.target === undefined || supervises(scope, a.target)) return [];
+    const kept = before[f].kind === 'callQueue' && before[f].target === a.target;
+    if (kept) return [];
+    return [
+      {
+        field: `${f}.target`,
+        message: `${a.target} is not a call queue you supervise; only an administrator may send calls there`,
+      },
+    ];
+  });
+}

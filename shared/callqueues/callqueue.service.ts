@@ -11,6 +11,7 @@ import type { TenantUserDirectory } from './callqueue-directory.port';
 import type { CallQueueCalls, CallQueueRoutingTrigger } from './callqueue-calls.port';
 import { AgentsRepository, CallQueuesRepository, type CallQueueRecord } from './callqueue.repository';
 import { ownIdProblems, parseCallQueueBody, type CallQueueBody, type FieldProblem } from './callqueue.schema';
+import { supervisorEditProblems, type CallQueueScope } from './callqueue-scope';
 import type { CallQueueSupervisorsRepository, SupervisorAssignment } from './supervisors.repository';
 
 export type PutOutcome =
@@ -18,6 +19,9 @@ export type PutOutcome =
   | { kind: 'invalid'; errors: FieldProblem[] }
   | { kind: 'notFound' }
   | { kind: 'preconditionFailed' };
+
+/** A merge patch's outcome: as PUT's, or a Supervisor's change refused (each field named). */
+export type PatchOutcome = PutOutcome | { kind: 'forbidden'; errors: FieldProblem[] };
 
 export type DeleteOutcome =
   | { kind: 'deleted' }
@@ -196,9 +200,15 @@ export class CallQueueService {
 
   /**
    * Applies a JSON merge patch (RFC 7396) to the call queue's body and validates the result as a whole, as PUT
-   * does: errors name the fields of the merged body. Agents already resolved keep their object ids.
+   * does: errors name the fields of the merged body. Agents already resolved keep their object ids. `scope`: the
+   * caller's (a Supervisor may not send calls into a call queue they do not supervise: `forbidden`).
    */
-  async patch(tenantId: string, queueId: string, patch: unknown, o: { ifMatch?: string } = {}): Promise<PutOutcome> {
+  async patch(
+    tenantId: string,
+    queueId: string,
+    patch: unknown,
+    o: { ifMatch?: string; scope?: CallQueueScope } = {},
+  ): Promise<PatchOutcome> {
     const t = tenantId.toLowerCase();
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
       return { kind: 'invalid', errors: [{ field: 'body', message: 'must be a JSON object (a merge patch)' }] };
@@ -210,6 +220,8 @@ export class CallQueueService {
       if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
       const own = ownIdProblems(queueId, parsed.value);
       if (own.length) return { kind: 'invalid', errors: own };
+      const refused = o.scope ? supervisorEditProblems(o.scope, existing.record, parsed.value) : [];
+      if (refused.length) return { kind: 'forbidden', errors: refused };
       const known = new Map(existing.record.agents.map((a) => [a.userPrincipalName, a.agentId]));
       const resolved = await this.resolveAgents(t, parsed.value, known);
       if (!resolved.ok) return { kind: 'invalid', errors: resolved.errors };

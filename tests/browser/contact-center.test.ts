@@ -1,11 +1,11 @@
 /**
  * The portal's contact-center pages in a real browser against the whole system (simulator + devhost), signed in
- * through the simulator's Entra page: a supervisor edits their call queue (an agent's skills, a bad level refused
- * field by field) and is refused another; an admin creates a call queue and assigns it a supervisor (field errors
- * inline), watches calls placed through the simulator change the wallboard's tiles in wall mode, follows a live call
- * to its story, and opens the reports; an agent opts out of a call queue. Every page passes axe-core (no serious or
- * critical violation) without Content-Security-Policy violations or uncaught page errors; screenshots land in
- * test-results/.
+ * through the simulator's Entra page: a supervisor edits their call queue (a setting saved; an overflow into a call
+ * queue they do not supervise refused on its field; an agent's skills, a bad level refused field by field) and is
+ * refused another; an admin creates a call queue and assigns it a supervisor (field errors inline), watches calls
+ * placed through the simulator change the wallboard's tiles in wall mode, follows a live call to its story, and opens
+ * the reports; an agent opts out of a call queue. Every page passes axe-core (no serious or critical violation)
+ * without Content-Security-Policy violations or uncaught page errors; screenshots land in test-results/.
  */
 import type { Page } from 'playwright-core';
 import { startSystem, type System } from '../../scripts/lib/system';
@@ -29,6 +29,11 @@ const agentsOf = async (callQueueId: string): Promise<AgentRow[]> => {
   });
   return ((await res.json()) as { items: AgentRow[] }).items;
 };
+
+const callQueueOf = async (id: string): Promise<Record<string, unknown>> =>
+  (await (
+    await system.api('GET', `/api/tenants/${tenant.tenantId}/callQueues/${id}`, { token: admin })
+  ).json()) as Record<string, unknown>;
 
 beforeAll(async () => {
   system = await startSystem({ seed: tenant.seed });
@@ -96,9 +101,21 @@ test('a supervisor edits their call queue and gets a clear refusal on another', 
 
     await list.getByRole('link', { name: 'sales' }).click();
     await page.getByRole('heading', { name: 'Call queue Sales' }).waitFor();
-    // Settings are an admin's; the supervisor reads them.
-    await page.getByRole('definition').filter({ hasText: 'Longest idle' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
+    // Their call queue's settings are theirs to change: the form, saved with PATCH (and If-Match).
+    expect(await page.locator('select[name="routingMethod"]').inputValue()).toBe('longestIdle');
+    await page.locator('input[name="agentAlertTimeS"]').fill('45');
+    const save = page.getByRole('button', { name: 'Save', exact: true });
+    await save.click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(await callQueueOf('sales')).toMatchObject({ agentAlertTimeS: 45, routingMethod: 'longestIdle' });
+    // Sending its overflow into a call queue they do not supervise is refused on the field; nothing is saved.
+    await page.getByLabel('Overflow (maximum calls reached): action').selectOption('callQueue');
+    await page.getByLabel('Overflow (maximum calls reached): target').fill('billing');
+    await save.click();
+    await page.getByText(/target: billing is not a call queue you supervise/).waitFor();
+    expect((await callQueueOf('sales')).overflowAction).toEqual({ kind: 'disconnect' });
+    await checked(page, 'supervisor-callqueue-action-refused');
+    await page.getByLabel('Overflow (maximum calls reached): action').selectOption('disconnect');
     const agents = page.getByRole('table', { name: 'Agents now' });
     await agents.getByRole('button', { name: 'Edit skills of agent01@contoso.com' }).click();
     const skills = page.getByLabel('Skills of agent01@contoso.com');

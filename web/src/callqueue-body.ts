@@ -116,3 +116,45 @@ export function bodyOf(f: CallQueueForm): { body: Record<string, unknown> } | { 
     });
   return { body };
 }
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The JSON merge patch (RFC 7396) that turns `before` into `after`: changed members, `null` for removed ones, objects
+ * member by member, arrays and values replaced whole; undefined when nothing changed. Hand-written, as the API's side
+ * (shared/http/merge-patch.ts) is: it is the RFC's algorithm run backwards, and the portal imports no app code.
+ */
+export function mergePatchOf(before: unknown, after: unknown): unknown {
+  if (isPlainObject(before) && isPlainObject(after)) {
+    const patch: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(after)) {
+      if (v === undefined) continue;
+      const d = k in before ? mergePatchOf(before[k], v) : v;
+      if (d !== undefined) patch[k] = d;
+    }
+    for (const k of Object.keys(before)) if (before[k] !== undefined && after[k] === undefined) patch[k] = null;
+    return Object.keys(patch).length ? patch : undefined;
+  }
+  if (Array.isArray(before) && Array.isArray(after))
+    return before.length === after.length && before.every((b, i) => mergePatchOf(b, after[i]) === undefined)
+      ? undefined
+      : after;
+  return before === after ? undefined : after;
+}
+
+/**
+ * A supervisor's save (`PATCH`, which they may; PUT is the admin's): only what the form changed since `stored` was
+ * read, as a merge patch — compared with the body the unchanged form would send, so what GET adds (object ids, times)
+ * is never sent; `{}` when nothing changed. Or the form's own problems, as {@link bodyOf}.
+ */
+export function patchOf(
+  stored: CallQueue,
+  f: CallQueueForm,
+): { body: Record<string, unknown> } | { errors: Record<string, string> } {
+  const out = bodyOf(f);
+  if ('errors' in out) return out;
+  const base = bodyOf(formOf(stored));
+  const patch = mergePatchOf('body' in base ? base.body : {}, out.body);
+  return { body: (patch ?? {}) as Record<string, unknown> };
+}

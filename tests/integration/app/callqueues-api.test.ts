@@ -1,8 +1,9 @@
 /**
  * The call queue and agent API end to end (devhost + Azurite + simulator): an admin lists, merge-patches and deletes
  * call queues (a call waiting in one blocks its deletion); supervisors see and change only the call queues they
- * supervise — by their token's claim or by an admin's assignment; an agent opts themself in and out, and opting in
- * after the router's auto opt-out resets the missed offers and routes the waiting call to them at once.
+ * supervise — by their token's claim or by an admin's assignment — and may not send calls into another one; an agent
+ * opts themself in and out, and opting in after the router's auto opt-out resets the missed offers and routes the
+ * waiting call to them at once.
  */
 import { randomUUID } from 'node:crypto';
 import { startSystem, type System } from '../../../scripts/lib/system';
@@ -181,7 +182,47 @@ test('supervisors see and change only their call queues: by assignment or by the
   expect((await call('GET', `${T}/callQueues/alpha`, sup)).status).toBe(404);
   const list = await call<{ value: { queueId: string }[] }>('GET', `${T}/callQueues`, sup);
   expect(list.body.value.map((q) => q.queueId)).toEqual(['beta']);
-  expect((await call('PATCH', `${T}/callQueues/beta`, sup, { wrapUpS: 5 })).status).toBe(403);
+  // The settings and agents of their call queue are theirs to change (PATCH); creating, replacing (PUT) and deleting
+  // call queues are the Admin's; another call queue is not theirs to know of (404).
+  const before = await call('GET', `${T}/callQueues/beta`, sup);
+  const edited = await call<{ wrapUpS: number; agentAlertTimeS: number; agents: unknown[] }>(
+    'PATCH',
+    `${T}/callQueues/beta`,
+    sup,
+    { wrapUpS: 5, agentAlertTimeS: 45, agents: [{ userPrincipalName: 'agent10@contoso.com', order: 3 }] },
+    { 'if-match': before.etag! },
+  );
+  expect(edited.status).toBe(200);
+  expect(edited.body).toMatchObject({ wrapUpS: 5, agentAlertTimeS: 45 });
+  expect(edited.body.agents).toEqual([expect.objectContaining({ userPrincipalName: 'agent10@contoso.com', order: 3 })]);
+  expect((await call('PATCH', `${T}/callQueues/beta`, sup, { wrapUpS: 6 }, { 'if-match': before.etag! })).status).toBe(
+    412,
+  );
+  expect((await call<{ wrapUpS: number }>('GET', `${T}/callQueues/beta`, admin)).body.wrapUpS).toBe(5);
+  expect((await call('PATCH', `${T}/callQueues/alpha`, sup, { wrapUpS: 5 })).status).toBe(404);
+  expect((await call<{ wrapUpS: number }>('GET', `${T}/callQueues/alpha`, admin)).body.wrapUpS).toBe(10);
+  // Sending calls into a call queue they do not supervise is refused, naming the action; nothing is written.
+  const elsewhere = await call<Problem>('PATCH', `${T}/callQueues/beta`, sup, {
+    overflowAction: { kind: 'callQueue', target: 'alpha' },
+    timeoutAction: { kind: 'user', target: 'agent11@contoso.com' },
+  });
+  expect(elsewhere.status).toBe(403);
+  expect(elsewhere.body.errors?.map((e) => e.field)).toEqual(['overflowAction.target']);
+  expect((await call<{ overflowAction: unknown }>('GET', `${T}/callQueues/beta`, admin)).body.overflowAction).toEqual({
+    kind: 'disconnect',
+  });
+  // A target an Admin set stays, and the supervisor's other changes still save.
+  const routed = await call('PATCH', `${T}/callQueues/beta`, admin, {
+    overflowAction: { kind: 'callQueue', target: 'alpha' },
+  });
+  expect(routed.status).toBe(200);
+  expect((await call('PATCH', `${T}/callQueues/beta`, sup, { maxCalls: 20 })).status).toBe(200);
+  expect(
+    (await call('PATCH', `${T}/callQueues/beta`, sup, { timeoutAction: { kind: 'callQueue', target: 'alpha' } }))
+      .status,
+  ).toBe(403);
+  expect((await call('PUT', `${T}/callQueues/beta`, sup, { name: 'beta' })).status).toBe(403);
+  expect((await call('PUT', `${T}/callQueues/delta`, sup, { name: 'delta' })).status).toBe(403);
   expect((await call('DELETE', `${T}/callQueues/beta`, sup)).status).toBe(403);
   expect((await call('PUT', `${T}/callQueues/beta/supervisors/agent01@contoso.com`, sup)).status).toBe(403);
 
@@ -228,7 +269,7 @@ test('every call queue, agent and call route: a supervisor of another call queue
     ['GET', '/callQueues', undefined, 200, 403, 403],
     ['GET', '/callQueues/beta', undefined, 404, 403, 403],
     ['PUT', '/callQueues/beta', body, 403, 403, 403],
-    ['PATCH', '/callQueues/beta', body, 403, 403, 403],
+    ['PATCH', '/callQueues/beta', body, 404, 403, 403],
     ['DELETE', '/callQueues/beta', undefined, 403, 403, 403],
     ['GET', '/callQueues/beta/supervisors', undefined, 404, 403, 403],
     ['PUT', '/callQueues/beta/supervisors/supervisor@contoso.com', undefined, 403, 403, 403],

@@ -2,8 +2,17 @@
  * The portal's call queue form → the PUT body, checked against the API's own schema (shared/callqueues): what the
  * form sends for the defaults, for every setting filled in, and for fields it does not show; skills as text.
  */
-import { parseCallQueueBody } from '../../../shared/callqueues';
-import { bodyOf, formOf, numberOrText, parseSkills, skillsText } from '../../../web/src/callqueue-body';
+import { callQueueBodyOf, parseCallQueueBody, type CallQueueRecord } from '../../../shared/callqueues';
+import { applyMergePatch } from '../../../shared/http/merge-patch';
+import {
+  bodyOf,
+  formOf,
+  mergePatchOf,
+  numberOrText,
+  parseSkills,
+  patchOf,
+  skillsText,
+} from '../../../web/src/callqueue-body';
 import { newCallQueue, type CallQueue } from '../../../web/src/contact-center';
 import { storedCallQueue, withTeamsDefaults } from '../../support/callqueue-bodies';
 
@@ -77,4 +86,71 @@ test('skills as text', () => {
     100,
     'ten',
   ]);
+});
+
+describe("a supervisor's save: a merge patch of what the form changed", () => {
+  const patch = (form: ReturnType<typeof formOf>) => {
+    const out = patchOf(storedCallQueue(), form);
+    if (!('body' in out)) throw new Error(JSON.stringify(out.errors));
+    return out.body;
+  };
+  /** What the API stores after the patch: applied to the stored body (as the service does), then validated. */
+  const applied = (body: Record<string, unknown>) => {
+    const stored = {
+      ...storedCallQueue(),
+      noAgentAction: { kind: 'user', target: 'lead@contoso.com', targetId: 'id-l' },
+    };
+    const parsed = parseCallQueueBody(applyMergePatch(callQueueBodyOf(stored as CallQueueRecord), body));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    return parsed.value;
+  };
+
+  test('an unchanged form sends nothing; a changed setting sends just that', () => {
+    expect(patch(formOf(storedCallQueue()))).toEqual({});
+    const form = formOf(storedCallQueue());
+    form.numbers.agentAlertTimeS = '45';
+    expect(patch(form)).toEqual({ agentAlertTimeS: 45 });
+    expect(applied(patch(form)).agentAlertTimeS).toBe(45);
+  });
+
+  test('a cleared field is removed (null), an action losing its target drops it, agents go whole', () => {
+    const form = formOf(storedCallQueue());
+    form.requiredSkills = '';
+    form.numbers.missedOffersBeforeOptOut = '';
+    form.actions.noAgentAction = { kind: 'disconnect', target: 'lead@contoso.com' };
+    form.agents = [{ userPrincipalName: 'agent01@contoso.com', order: '' }];
+    const sent = patch(form);
+    expect(sent).toEqual({
+      requiredSkills: null,
+      missedOffersBeforeOptOut: null,
+      noAgentAction: { kind: 'disconnect', target: null },
+      agents: [{ userPrincipalName: 'agent01@contoso.com' }],
+    });
+    const result = applied(sent);
+    expect(result.requiredSkills).toBeUndefined();
+    expect(result.missedOffersBeforeOptOut).toBeUndefined();
+    expect(result.noAgentAction).toEqual({ kind: 'disconnect' });
+    expect(result.agents).toEqual([{ userPrincipalName: 'agent01@contoso.com' }]);
+    // What the form does not show stays as it was.
+    expect(result.relaxation).toEqual([{ afterS: 60, minLevelDelta: 1 }]);
+  });
+
+  test('what the form cannot send it names itself', () => {
+    const form = formOf(storedCallQueue());
+    form.requiredSkills = 'french';
+    expect(patchOf(storedCallQueue(), form)).toEqual({
+      errors: { requiredSkills: '"french" is not name=level (like french=3).' },
+    });
+  });
+
+  test('the merge patch between two values (RFC 7396 run backwards)', () => {
+    expect(mergePatchOf({ a: 1, b: { c: 2, d: 3 }, e: [1, 2] }, { a: 1, b: { c: 2 }, e: [1, 2] })).toEqual({
+      b: { d: null },
+    });
+    expect(mergePatchOf({ e: [{ x: 1 }] }, { e: [{ x: 1 }, { x: 2 }] })).toEqual({ e: [{ x: 1 }, { x: 2 }] });
+    expect(mergePatchOf({ e: [{ x: 1, y: 2 }] }, { e: [{ x: 1 }] })).toEqual({ e: [{ x: 1 }] });
+    expect(mergePatchOf({ a: 1 }, { a: 1 })).toBeUndefined();
+    expect(mergePatchOf('x', 'y')).toBe('y');
+    expect(mergePatchOf({ a: 1 }, { b: 2 })).toEqual({ a: null, b: 2 });
+  });
 });

@@ -1,5 +1,6 @@
 // One call queue: every setting of issue 13 item 3, its agents in order with their skills. Admins create and edit
-// any call queue; a supervisor edits the ones assigned to them (the API refuses the others, and the page says so).
+// any call queue (PUT); a supervisor edits the ones they supervise (PATCH, which the API lets them: settings and agents,
+// but no action sending calls into a call queue they do not supervise) and is refused the others, the page saying so.
 import {
   Button,
   Field,
@@ -13,14 +14,12 @@ import {
   Title2,
   Title3,
   makeStyles,
-  tokens,
 } from '@fluentui/react-components';
-import { Fragment, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { ApiProblem, type Api } from '../api';
 import { PageLink, ProblemBar, useLoad } from '../components';
 import {
-  ACTION_LABELS,
   ROUTING_LABELS,
   ROUTING_METHODS,
   enc,
@@ -31,7 +30,7 @@ import {
   type RoutingMethod,
 } from '../contact-center';
 import { allShown, fieldMessage, TextField } from '../form';
-import { bodyOf, formOf, NUMBER_FIELDS, skillsText, type CallQueueForm } from '../callqueue-body';
+import { bodyOf, formOf, NUMBER_FIELDS, patchOf, type CallQueueForm } from '../callqueue-body';
 import { ActionInput, AgentsEditor } from './callqueue-form';
 import { CallQueueAgents } from './callqueue-agents';
 import { CallQueueSupervisors } from './callqueue-supervisors';
@@ -46,9 +45,6 @@ const useStyles = makeStyles({
   },
   actions: { display: 'flex', gap: '8px', alignItems: 'center', margin: '16px 0' },
   section: { marginTop: '16px' },
-  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: '4px 24px', margin: '12px 0 24px' },
-  term: { fontWeight: tokens.fontWeightSemibold },
-  value: { margin: 0 },
 });
 
 const NUMBER_LABELS: Record<(typeof NUMBER_FIELDS)[number], [string, string]> = {
@@ -75,42 +71,12 @@ const FORM_FIELDS = [
   'agents',
 ];
 
-const action = (a: CallQueue['overflowAction'] | undefined) =>
-  !a ? '—' : a.kind === 'disconnect' ? ACTION_LABELS.disconnect : `${ACTION_LABELS[a.kind]}: ${a.target ?? ''}`;
-
-/** The settings as a supervisor reads them (administrators change them). */
-function SettingsSummary({ q }: { q: CallQueue }) {
-  const styles = useStyles();
-  const rows: [string, string][] = [
-    ['Routing method', ROUTING_LABELS[q.routingMethod] ?? q.routingMethod],
-    ['Presence-based routing', q.presenceBasedRouting === false ? 'Off' : 'On'],
-    ...NUMBER_FIELDS.map((k): [string, string] => [NUMBER_LABELS[k][0], q[k] === undefined ? '—' : String(q[k])]),
-    ['Required skills', skillsText(q.requiredSkills) || 'none'],
-    ['Overflow action', action(q.overflowAction)],
-    ['Timeout action', action(q.timeoutAction)],
-    ['No-agent action', action(q.noAgentAction)],
-    [
-      'Agents in routing order',
-      q.agents.map((a) => `${a.userPrincipalName}${a.order === undefined ? '' : ` (order ${a.order})`}`).join(', ') ||
-        'none',
-    ],
-  ];
-  return (
-    <dl className={styles.facts} aria-label="Settings">
-      {rows.map(([k, v]) => (
-        <Fragment key={k}>
-          <dt className={styles.term}>{k}</dt>
-          <dd className={styles.value}>{v}</dd>
-        </Fragment>
-      ))}
-    </dl>
-  );
-}
-
 export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean; scope?: string[] }) {
   const styles = useStyles();
   const queueId = useParams().queueId ?? '';
   const [etag, setEtag] = useState<string>();
+  /** The call queue as last read or saved: what a supervisor's merge patch is made against. */
+  const [stored, setStored] = useState<CallQueue>();
   const loaded = useLoad(async () => {
     try {
       const res = await api.request('GET', api.tenantPath(`/callQueues/${enc(queueId)}`));
@@ -136,6 +102,7 @@ export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean;
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (loaded.data !== undefined) setForm(formOf(loaded.data ?? newCallQueue()));
+    setStored(loaded.data ?? undefined);
   }, [loaded.data]);
 
   const creating = loaded.data === null;
@@ -149,7 +116,9 @@ export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean;
     if (!form) return;
     setSaved(undefined);
     setError(undefined);
-    const out = bodyOf(form);
+    // An admin replaces the call queue (PUT, which creates too); its supervisor sends what they changed (PATCH).
+    const patching = !admin && stored !== undefined;
+    const out = patching ? patchOf(stored, form) : bodyOf(form);
     if ('errors' in out) {
       setLocal(out.errors);
       return;
@@ -158,13 +127,14 @@ export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean;
     setBusy(true);
     try {
       // If-Match: a change someone saved since this page read the call queue is not overwritten (412).
-      const res = await api.request('PUT', api.tenantPath(`/callQueues/${enc(queueId)}`), {
+      const res = await api.request(patching ? 'PATCH' : 'PUT', api.tenantPath(`/callQueues/${enc(queueId)}`), {
         body: out.body,
         headers: etag ? { 'if-match': etag } : {},
       });
       setEtag(res.headers.get('etag') ?? undefined);
-      const stored = (await res.json()) as CallQueue;
-      setForm(formOf(stored));
+      const written = (await res.json()) as CallQueue;
+      setStored(written);
+      setForm(formOf(written));
       setSaved(res.status === 201 ? 'Call queue created.' : 'Saved.');
       // A created call queue now has agents and supervisors to show.
       if (res.status === 201) loaded.reload();
@@ -191,18 +161,19 @@ export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean;
           </MessageBarBody>
         </MessageBar>
       )}
-      {!admin && form && (
+      {!admin && form && !loaded.error && (
         <MessageBar intent="info">
           <MessageBarBody>
-            Administrators change a call queue&apos;s settings. As its supervisor you set its agents&apos; skills and
-            opt them in or out below.
+            As its supervisor you change this call queue&apos;s settings and agents, set its agents&apos; skills and opt
+            them in or out. Its overflow, timeout and no-agent actions may send calls only to call queues you supervise;
+            administrators create and delete call queues and assign supervisors.
           </MessageBarBody>
         </MessageBar>
       )}
       <ProblemBar error={loaded.error} />
       {loaded.loading && !form && !loaded.error && <Spinner label="Loading…" />}
-      {!admin && loaded.data && <SettingsSummary q={loaded.data} />}
-      {admin && form && (
+      {/* A failed read (another call queue, refused) keeps the last data: no form for it. */}
+      {form && !loaded.error && (
         <form onSubmit={(ev) => void save(ev)} aria-labelledby="cq-title" noValidate>
           <div className={styles.grid}>
             <TextField
@@ -298,21 +269,19 @@ export function CallQueuePage({ api, admin, scope }: { api: Api; admin: boolean;
           )}
           <AgentsEditor agents={form.agents} onChange={(a) => set({ agents: a })} error={error} />
           <ProblemBar error={allShown(error, FORM_FIELDS) ? undefined : error} />
-          {admin && (
-            <div className={styles.actions}>
-              <Button type="submit" appearance="primary" disabled={busy}>
-                {busy ? 'Saving…' : creating ? 'Create call queue' : 'Save'}
-              </Button>
-              {saved && (
-                <Text role="status" weight="semibold">
-                  {saved}
-                </Text>
-              )}
-              {error !== undefined && allShown(error, FORM_FIELDS) && (
-                <Text role="alert">Fix the fields marked in red and save again.</Text>
-              )}
-            </div>
-          )}
+          <div className={styles.actions}>
+            <Button type="submit" appearance="primary" disabled={busy}>
+              {busy ? 'Saving…' : creating ? 'Create call queue' : 'Save'}
+            </Button>
+            {saved && (
+              <Text role="status" weight="semibold">
+                {saved}
+              </Text>
+            )}
+            {error !== undefined && allShown(error, FORM_FIELDS) && (
+              <Text role="alert">Fix the fields marked in red and save again.</Text>
+            )}
+          </div>
         </form>
       )}
       {loaded.data && (

@@ -1,6 +1,6 @@
 /** Who may see and change which call queue and agent (issue 15 item 4), and the state an agent is shown in. */
 import type { Principal } from '../../../../shared/auth';
-import { mayOptAgent, maySetSkills, scopeOf, supervises } from '../../../../shared/callqueues';
+import { mayOptAgent, maySetSkills, scopeOf, supervises, supervisorEditProblems } from '../../../../shared/callqueues';
 import { shownAgentState } from '../../../../shared/domain';
 
 const who = (roles: string[], queues: string[] = [], oid = 'OID-1'): Principal => ({
@@ -63,5 +63,59 @@ describe('the state an agent is shown in', () => {
     expect(shownAgentState('available', 'Offline')).toBe('offline');
     expect(shownAgentState('available', 'PresenceUnknown')).toBe('offline');
     expect(shownAgentState('available', undefined)).toBe('offline');
+  });
+});
+
+describe("what a Supervisor may change in their call queue's actions", () => {
+  type Action = { kind: string; target?: string };
+  const hangUp: Action = { kind: 'disconnect' };
+  const to = (kind: string, target: string): Action => ({ kind, target });
+  const actions = (o: Partial<Record<'overflowAction' | 'timeoutAction' | 'noAgentAction', Action>> = {}) => ({
+    overflowAction: hangUp,
+    timeoutAction: hangUp,
+    noAgentAction: hangUp,
+    ...o,
+  });
+  const supervisor = scopeOf(who(['Switchboard.Supervisor'], ['sales']), ['support']);
+  const fields = (before: ReturnType<typeof actions>, after: ReturnType<typeof actions>) =>
+    supervisorEditProblems(supervisor, before, after).map((p) => p.field);
+
+  it('may send calls to a call queue they supervise (by claim or assignment), a person, a number, or hang up', () => {
+    const after = actions({
+      overflowAction: to('callQueue', 'support'),
+      timeoutAction: to('user', 'someone@contoso.com'),
+      noAgentAction: to('number', '+14255550100'),
+    });
+    expect(fields(actions(), after)).toEqual([]);
+    expect(fields(actions({ timeoutAction: to('callQueue', 'sales') }), actions())).toEqual([]);
+    expect(fields(actions(), actions({ noAgentAction: to('callQueue', 'sales') }))).toEqual([]);
+  });
+
+  it('may not send calls into a call queue they do not supervise: each action at fault is named', () => {
+    const after = actions({
+      overflowAction: to('callQueue', 'billing'),
+      timeoutAction: to('callQueue', 'support'),
+      noAgentAction: to('callQueue', 'nobody-knows'),
+    });
+    const problems = supervisorEditProblems(supervisor, actions(), after);
+    expect(problems.map((p) => p.field)).toEqual(['overflowAction.target', 'noAgentAction.target']);
+    expect(problems[0].message).toMatch(/billing is not a call queue you supervise/);
+  });
+
+  it("keeps a target an Admin set (so the Supervisor's other changes save), but not in another action", () => {
+    const stored = actions({ overflowAction: to('callQueue', 'billing') });
+    expect(fields(stored, stored)).toEqual([]);
+    // Taking it away is theirs to do; moving it to another action or another unsupervised call queue is not.
+    expect(fields(stored, actions())).toEqual([]);
+    expect(fields(stored, actions({ timeoutAction: to('callQueue', 'billing') }))).toEqual(['timeoutAction.target']);
+    expect(fields(stored, actions({ overflowAction: to('callQueue', 'finance') }))).toEqual(['overflowAction.target']);
+    // The same target under another kind is not a call queue at all.
+    expect(fields(actions({ overflowAction: to('user', 'billing') }), stored)).toEqual(['overflowAction.target']);
+  });
+
+  it('an Admin is refused nothing', () => {
+    const admin = scopeOf(who(['Switchboard.Admin']), []);
+    const after = actions({ overflowAction: to('callQueue', 'billing') });
+    expect(supervisorEditProblems(admin, actions(), after)).toEqual([]);
   });
 });
