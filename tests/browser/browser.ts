@@ -140,3 +140,35 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
+
+type Viewport = { width: number; height: number };
+
+/**
+ * Runs `fn` in a fresh browser that trusts `caPem`, then fails the test on any CSP violation or uncaught page error
+ * the run caused; the browser is closed either way.
+ */
+export async function inBrowser(
+  caPem: string,
+  fn: (browser: TestBrowser) => Promise<void>,
+  viewport?: Viewport,
+): Promise<void> {
+  const browser = await launch(caPem, viewport);
+  try {
+    await fn(browser);
+    expect(browser.cspViolations).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** {@link inBrowser} with one new page. */
+export function withPage(caPem: string, fn: (page: Page) => Promise<void>, viewport?: Viewport): Promise<void> {
+  return inBrowser(caPem, async (browser) => fn(await browser.context.newPage()), viewport);
+}
+
+/** The page as it is now has no serious accessibility violation; then its screenshot. */
+export async function checked(page: Page, name: string): Promise<void> {
+  expect(await seriousViolations(page)).toEqual([]);
+  await screenshot(page, name);
+}

@@ -10,7 +10,7 @@
 import type { Page } from 'playwright-core';
 import { startSystem, type System } from '../../scripts/lib/system';
 import { callsTenant, placeCall, provisionedEndpoint } from '../support/calls-system';
-import { launch, screenshot, seriousViolations, signIn, type TestBrowser } from './browser';
+import { checked, screenshot, signIn, withPage } from './browser';
 
 const NUMBER = '+14255550103';
 const tenant = callsTenant([NUMBER]);
@@ -57,24 +57,8 @@ afterAll(async () => {
   await system?.stop();
 });
 
-async function withBrowser(
-  fn: (page: Page) => Promise<void>,
-  viewport?: { width: number; height: number },
-): Promise<void> {
-  const browser: TestBrowser = await launch(system.simulator.ca, viewport);
-  try {
-    await fn(await browser.context.newPage());
-    expect(browser.cspViolations).toEqual([]);
-    expect(browser.pageErrors).toEqual([]);
-  } finally {
-    await browser.close();
-  }
-}
-
-async function checked(page: Page, name: string): Promise<void> {
-  expect(await seriousViolations(page)).toEqual([]);
-  await screenshot(page, name);
-}
+const withBrowser = (fn: (page: Page) => Promise<void>, viewport?: { width: number; height: number }) =>
+  withPage(system.simulator.ca, fn, viewport);
 
 test('a supervisor edits their call queue and gets a clear refusal on another', async () => {
   await withBrowser(async (page) => {

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { encodeWav } from '../../shared/menus';
 import { startSystem, type System } from '../../scripts/lib/system';
 import { callsTenant, placeCall, provisionedEndpoint } from '../support/calls-system';
-import { launch, screenshot, seriousViolations, signIn, type TestBrowser } from './browser';
+import { checked, signIn, withPage } from './browser';
 
 const NUMBER = '+14255550104';
 const CALLER = '+15557770000';
@@ -58,21 +58,8 @@ afterAll(async () => {
   await system?.stop();
 });
 
-async function withBrowser(fn: (page: Page) => Promise<void>): Promise<void> {
-  const browser: TestBrowser = await launch(system.simulator.ca);
-  try {
-    await fn(await browser.context.newPage());
-    expect(browser.cspViolations).toEqual([]);
-    expect(browser.pageErrors).toEqual([]);
-  } finally {
-    await browser.close();
-  }
-}
-
-async function checked(page: Page, name: string): Promise<void> {
-  expect(await seriousViolations(page)).toEqual([]);
-  await screenshot(page, name);
-}
+const withBrowser = (fn: (page: Page) => Promise<void>, viewport?: { width: number; height: number }) =>
+  withPage(system.simulator.ca, fn, viewport);
 
 test('an admin uploads and plays a prompt, builds a menu with business hours, and binds an endpoint to it', async () => {
   await withBrowser(async (page) => {

@@ -7,7 +7,7 @@
  */
 import { startSystem, type System } from '../../scripts/lib/system';
 import { FAST_FAULTS, FAST_WAITS, uniqueUpn } from '../support/endpoints-api';
-import { launch, screenshot, seriousViolations, signIn, type TestBrowser } from './browser';
+import { inBrowser, screenshot, seriousViolations, signIn, type TestBrowser } from './browser';
 
 let system: System;
 beforeAll(async () => {
@@ -17,19 +17,8 @@ afterAll(async () => {
   await system?.stop();
 });
 
-async function withBrowser(
-  fn: (b: TestBrowser) => Promise<void>,
-  viewport?: { width: number; height: number },
-): Promise<void> {
-  const browser = await launch(system.simulator.ca, viewport);
-  try {
-    await fn(browser);
-    expect(browser.cspViolations).toEqual([]);
-    expect(browser.pageErrors).toEqual([]);
-  } finally {
-    await browser.close();
-  }
-}
+const withBrowser = (fn: (b: TestBrowser) => Promise<void>, viewport?: { width: number; height: number }) =>
+  inBrowser(system.simulator.ca, fn, viewport);
 
 test('the portal serves deep links, caches assets for good and sends a strict CSP', async () => {
   const index = await fetch(`${system.origin}/api/portal/endpoints/some@contoso.com`);

@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { startSystem, type System } from '../../scripts/lib/system';
 import { callsTenant } from '../support/calls-system';
-import { launch, screenshot, seriousViolations, signIn, type TestBrowser } from './browser';
+import { checked, signIn, withPage } from './browser';
 
 const tenant = callsTenant(['+14255550106']);
 let system: System;
@@ -31,21 +31,8 @@ afterAll(async () => {
   await system?.stop();
 });
 
-async function withBrowser(fn: (page: Page) => Promise<void>): Promise<void> {
-  const browser: TestBrowser = await launch(system.simulator.ca);
-  try {
-    await fn(await browser.context.newPage());
-    expect(browser.cspViolations).toEqual([]);
-    expect(browser.pageErrors).toEqual([]);
-  } finally {
-    await browser.close();
-  }
-}
-
-async function checked(page: Page, name: string): Promise<void> {
-  expect(await seriousViolations(page)).toEqual([]);
-  await screenshot(page, name);
-}
+const withBrowser = (fn: (page: Page) => Promise<void>, viewport?: { width: number; height: number }) =>
+  withPage(system.simulator.ca, fn, viewport);
 
 test('an admin creates a self-service (field errors first) and makes it a menu option; deleting it is refused', async () => {
   await withBrowser(async (page) => {
